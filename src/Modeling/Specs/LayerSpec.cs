@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+
+namespace AutoDesign.Modeling.Specs;
+
+/// <summary>
+/// One layer of a <see cref="ModelSpec"/>. Only the fields that matter for its <see cref="Op"/> are set;
+/// input channels are never stored, they follow from the layer's inputs.
+/// </summary>
+public sealed record LayerSpec
+{
+    /// <summary>Unique name; also the layer's prefix in the weights file.</summary>
+    public required string Name { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)] // conv is the enum's default, and must still be written
+    public required LayerOp Op { get; init; }
+
+    /// <summary>Names of the layers this one reads; null means the previous layer (or the network input for the first).</summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
+    /// <summary>Output channels (conv) or features (linear). Not set for layers whose width follows their input.</summary>
+    public int? Out { get; init; }
+
+    public int Kernel { get; init; } = 1;
+
+    public int Stride { get; init; } = 1;
+
+    /// <summary>Zero padding on each side; null means kernel / 2 ("same" for odd kernels at stride 1).</summary>
+    public int? Padding { get; init; }
+
+    /// <summary>Batch normalisation after a conv; a conv without it carries a bias.</summary>
+    public bool BatchNorm { get; init; }
+
+    /// <summary>Applied after the convolution, batch norm, linear map or sum.</summary>
+    public Activation Activation { get; init; } = Activation.None;
+
+    public int EffectivePadding => Padding ?? Kernel / 2;
+
+    public bool HasWeights => Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear;
+}

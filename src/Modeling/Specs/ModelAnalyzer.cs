@@ -1,0 +1,145 @@
+using System.Text.RegularExpressions;
+
+namespace AutoDesign.Modeling.Specs;
+
+/// <summary>Walks a spec once: checks every field, infers shapes and counts MACs and parameters.</summary>
+internal static partial class ModelAnalyzer
+{
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*$")]
+    private static partial Regex LayerName();
+
+    public static ModelAnalysis Analyze(ModelSpec spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec.Name)) throw new ModelSpecException("name", "must not be empty");
+        if (spec.Input is null) throw new ModelSpecException("input", "is required");
+        if (spec.Input.Channels < 1) throw new ModelSpecException("input.channels", $"must be at least 1, got {spec.Input.Channels}");
+        if (spec.Input.Height < 1) throw new ModelSpecException("input.height", $"must be at least 1, got {spec.Input.Height}");
+        if (spec.Input.Width < 1) throw new ModelSpecException("input.width", $"must be at least 1, got {spec.Input.Width}");
+        if (spec.Classes < 2) throw new ModelSpecException("classes", $"must be at least 2, got {spec.Classes}");
+        if (spec.Layers is null || spec.Layers.Count == 0) throw new ModelSpecException("layers", "a model needs at least one layer");
+
+        var shapes = new Dictionary<string, TensorShape>();
+        var summaries = new List<LayerSummary>(spec.Layers.Count);
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var layer = spec.Layers[i] ?? throw new ModelSpecException($"layers[{i}]", "is null");
+            string at = $"layers[{i}]";
+            if (layer.Name is null || !LayerName().IsMatch(layer.Name))
+                throw new ModelSpecException($"{at}.name", $"'{layer.Name}' is not a valid layer name (a letter, then letters, digits or '_')");
+            if (shapes.ContainsKey(layer.Name))
+                throw new ModelSpecException($"{at}.name", $"'{layer.Name}' is used by an earlier layer");
+
+            var inputs = ResolveInputs(spec, i, shapes, at);
+            var summary = Summarize(layer, inputs, at);
+            shapes[layer.Name] = summary.OutputShape;
+            summaries.Add(summary);
+        }
+
+        var output = summaries[^1].OutputShape;
+        if (!output.Flat || output.Channels != spec.Classes)
+            throw new ModelSpecException($"layers[{summaries.Count - 1}]",
+                $"the last layer must produce {spec.Classes} class scores, it produces {output}");
+
+        return new ModelAnalysis(summaries, ChannelTies.Find(spec));
+    }
+
+    private static List<TensorShape> ResolveInputs(ModelSpec spec, int index, Dictionary<string, TensorShape> shapes, string at)
+    {
+        var names = spec.InputsOf(index);
+        if (names.Count == 0) return [spec.Input.Shape];
+        var result = new List<TensorShape>(names.Count);
+        for (int k = 0; k < names.Count; k++)
+        {
+            if (!shapes.TryGetValue(names[k], out var shape))
+                throw new ModelSpecException($"{at}.inputs[{k}]", $"'{names[k]}' is not the name of an earlier layer");
+            result.Add(shape);
+        }
+        return result;
+    }
+
+    private static LayerSummary Summarize(LayerSpec layer, List<TensorShape> inputs, string at)
+    {
+        if (layer.Op != LayerOp.Add && inputs.Count != 1)
+            throw new ModelSpecException($"{at}.inputs", $"a {Json(layer.Op)} layer reads exactly one input, got {inputs.Count}");
+        if (layer.Op != LayerOp.Conv && layer.Op != LayerOp.DepthwiseConv && layer.BatchNorm)
+            throw new ModelSpecException($"{at}.batchNorm", $"only conv and dwconv layers take batch norm");
+        var input = inputs[0];
+
+        switch (layer.Op)
+        {
+            case LayerOp.Conv:
+            case LayerOp.DepthwiseConv:
+            {
+                RequireFeatureMap(layer, input, at);
+                bool depthwise = layer.Op == LayerOp.DepthwiseConv;
+                if (depthwise && layer.Out is not null && layer.Out != input.Channels)
+                    throw new ModelSpecException($"{at}.out", $"a dwconv keeps its input's {input.Channels} channels; leave 'out' unset");
+                int outChannels = depthwise ? input.Channels : RequireOut(layer, at);
+                var output = ConvOutput(layer, input, outChannels, at);
+                long weightsPerFilter = (depthwise ? 1L : input.Channels) * layer.Kernel * layer.Kernel;
+                long macs = output.Elements * weightsPerFilter;
+                long parameters = outChannels * weightsPerFilter + (layer.BatchNorm ? 2L * outChannels : outChannels);
+                return new LayerSummary(layer.Name, layer.Op, input.Channels, outChannels, layer.Kernel, layer.Stride,
+                    depthwise ? input.Channels : 1, input, output, macs, parameters);
+            }
+            case LayerOp.Linear:
+            {
+                int outFeatures = RequireOut(layer, at);
+                if (input.Elements > int.MaxValue) throw new ModelSpecException($"{at}", "the flattened input is too large");
+                int inFeatures = (int)input.Elements;
+                return new LayerSummary(layer.Name, layer.Op, inFeatures, outFeatures, 1, 1, 1, input,
+                    TensorShape.Vector(outFeatures), (long)inFeatures * outFeatures, (long)inFeatures * outFeatures + outFeatures);
+            }
+            case LayerOp.MaxPool:
+            case LayerOp.AvgPool:
+            {
+                RequireFeatureMap(layer, input, at);
+                if (layer.Out is not null) throw new ModelSpecException($"{at}.out", "a pool keeps its input's channels; leave 'out' unset");
+                var output = ConvOutput(layer, input, input.Channels, at);
+                return new LayerSummary(layer.Name, layer.Op, input.Channels, input.Channels, layer.Kernel, layer.Stride, 0, input, output, 0, 0);
+            }
+            case LayerOp.GlobalAvgPool:
+                RequireFeatureMap(layer, input, at);
+                return new LayerSummary(layer.Name, layer.Op, input.Channels, input.Channels, input.Height, 1, 0, input,
+                    TensorShape.Vector(input.Channels), 0, 0);
+            case LayerOp.Add:
+            {
+                if (inputs.Count < 2) throw new ModelSpecException($"{at}.inputs", "an add joins at least two inputs");
+                for (int k = 1; k < inputs.Count; k++)
+                    if (inputs[k] != input)
+                        throw new ModelSpecException($"{at}.inputs", $"an add needs equal shapes, got {input} and {inputs[k]}");
+                return new LayerSummary(layer.Name, layer.Op, input.Channels, input.Channels, 1, 1, 0, input, input, 0, 0);
+            }
+            default:
+                throw new ModelSpecException($"{at}.op", $"unknown op {(int)layer.Op}");
+        }
+    }
+
+    private static int RequireOut(LayerSpec layer, string at) => layer.Out switch
+    {
+        null => throw new ModelSpecException($"{at}.out", $"a {Json(layer.Op)} layer needs 'out'"),
+        < 1 => throw new ModelSpecException($"{at}.out", $"must be at least 1, got {layer.Out}"),
+        _ => layer.Out.Value,
+    };
+
+    private static void RequireFeatureMap(LayerSpec layer, TensorShape input, string at)
+    {
+        if (input.Flat) throw new ModelSpecException($"{at}.op", $"a {Json(layer.Op)} layer needs a feature map, its input is a flat vector");
+    }
+
+    private static TensorShape ConvOutput(LayerSpec layer, TensorShape input, int channels, string at)
+    {
+        if (layer.Kernel < 1) throw new ModelSpecException($"{at}.kernel", $"must be at least 1, got {layer.Kernel}");
+        if (layer.Stride < 1) throw new ModelSpecException($"{at}.stride", $"must be at least 1, got {layer.Stride}");
+        int padding = layer.EffectivePadding;
+        if (padding < 0 || padding >= layer.Kernel)
+            throw new ModelSpecException($"{at}.padding", $"must be between 0 and kernel - 1, got {padding}");
+        int height = (input.Height + 2 * padding - layer.Kernel) / layer.Stride + 1;
+        int width = (input.Width + 2 * padding - layer.Kernel) / layer.Stride + 1;
+        if (height < 1 || width < 1)
+            throw new ModelSpecException($"{at}.kernel", $"a {layer.Kernel}x{layer.Kernel} window does not fit the {input.Height}x{input.Width} input");
+        return new TensorShape(channels, height, width);
+    }
+
+    private static string Json(LayerOp op) => System.Text.Json.JsonSerializer.Serialize(op).Trim('"');
+}

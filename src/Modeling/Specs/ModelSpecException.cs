@@ -1,0 +1,10 @@
+namespace AutoDesign.Modeling.Specs;
+
+/// <summary>A model spec that cannot describe a network; <see cref="Field"/> is the JSON path of the culprit.</summary>
+public sealed class ModelSpecException(string field, string reason)
+    : Exception($"{field}: {reason}")
+{
+    public string Field { get; } = field;
+
+    public string Reason { get; } = reason;
+}

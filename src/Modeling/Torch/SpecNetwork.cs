@@ -1,0 +1,52 @@
+using AutoDesign.Modeling.Specs;
+using TorchSharp;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace AutoDesign.Modeling.Torch;
+
+/// <summary>
+/// The TorchSharp module built from a <see cref="ModelSpec"/>: one submodule per layer, named after it, run in the
+/// spec's order with each layer reading the outputs it names.
+/// </summary>
+public sealed class SpecNetwork : Module<Tensor, Tensor>
+{
+    private readonly LayerSpec[] _layers;
+    private readonly int[][] _inputs; // indices of the outputs each layer reads; -1 is the network input
+    private readonly Module<Tensor, Tensor>?[] _units;
+
+    public SpecNetwork(ModelSpec spec) : base(spec.Name)
+    {
+        Spec = spec;
+        Analysis = spec.Analyze();
+        _layers = [.. spec.Layers];
+        var index = _layers.Select((l, i) => (l.Name, i)).ToDictionary(p => p.Name, p => p.i);
+        _inputs = _layers.Select((_, i) => spec.InputsOf(i) is { Count: > 0 } names ? names.Select(n => index[n]).ToArray() : [-1]).ToArray();
+        _units = _layers.Select((l, i) => LayerUnits.Create(l, Analysis.Layers[i])).ToArray();
+        foreach (var unit in _units)
+            if (unit is not null) register_module(unit.GetName(), unit);
+    }
+
+    public ModelSpec Spec { get; }
+
+    public ModelAnalysis Analysis { get; }
+
+    public override Tensor forward(Tensor input)
+    {
+        var outputs = new Tensor[_layers.Length];
+        Tensor Read(int source) => source < 0 ? input : outputs[source];
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            var sources = _inputs[i];
+            if (_units[i] is { } unit)
+            {
+                outputs[i] = unit.forward(Read(sources[0]));
+                continue;
+            }
+            var sum = Read(sources[0]) + Read(sources[1]);
+            for (int k = 2; k < sources.Length; k++) sum = sum + Read(sources[k]);
+            outputs[i] = LayerUnits.Activate(sum, _layers[i].Activation);
+        }
+        return outputs[^1];
+    }
+}

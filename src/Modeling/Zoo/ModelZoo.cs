@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using AutoDesign.Modeling.Specs;
+
+namespace AutoDesign.Modeling.Zoo;
+
+/// <summary>
+/// The built-in model families, named as <c>family[-w&lt;width&gt;][-d&lt;depth&gt;]</c>: <c>lenet5</c>, <c>vgg-small-w0.5</c>,
+/// <c>resnet20</c> (any depth 6n+2: <c>resnet56</c>), <c>mobilenetv2-small-d0.5</c> (depth scales the blocks per stage).
+/// Every model adapts to the input shape and class count of the data set it is built for.
+/// </summary>
+public static partial class ModelZoo
+{
+    public static IReadOnlyList<string> Families { get; } = ["lenet5", "vgg-small", "resnet20", "mobilenetv2-small"];
+
+    [GeneratedRegex(@"^(?<family>lenet5|vgg-small|resnet(?<depth>\d+)|mobilenetv2-small)(-w(?<width>\d+(\.\d+)?))?(-d(?<dmult>\d+(\.\d+)?))?$")]
+    private static partial Regex NamePattern();
+
+    public static bool IsZooName(string name) => NamePattern().IsMatch(name);
+
+    /// <summary>Builds the named model for images of <paramref name="input"/> shape; throws <see cref="ArgumentException"/> naming the problem.</summary>
+    public static ModelSpec Create(string name, InputSpec input, int classes)
+    {
+        var match = NamePattern().Match(name);
+        if (!match.Success)
+            throw new ArgumentException(
+                $"unknown model '{name}': the zoo has {string.Join(", ", Families)} (resnetN for any N = 6n+2), " +
+                "optionally followed by -w<width multiplier> and, for mobilenetv2-small, -d<depth multiplier>");
+
+        string family = match.Groups["family"].Value;
+        double width = Number(match, "width", name);
+        bool hasDepthMultiplier = match.Groups["dmult"].Success;
+        double depth = Number(match, "dmult", name);
+        if (hasDepthMultiplier && family != "mobilenetv2-small")
+            throw new ArgumentException($"model '{name}': only mobilenetv2-small takes a depth multiplier (-d); a ResNet's depth is in its name");
+
+        try
+        {
+            return family switch
+            {
+                "lenet5" => LeNet5.Create(name, input, classes, width),
+                "vgg-small" => VggSmall.Create(name, input, classes, width),
+                "mobilenetv2-small" => MobileNetV2Small.Create(name, input, classes, width, depth),
+                _ => ResNetCifar.Create(name, input, classes, int.Parse(match.Groups["depth"].Value, CultureInfo.InvariantCulture), width),
+            };
+        }
+        catch (ModelSpecException e)
+        {
+            throw new ArgumentException($"model '{name}' does not fit {input} inputs: {e.Message}", e);
+        }
+    }
+
+    private static double Number(Match match, string group, string name)
+    {
+        if (!match.Groups[group].Success) return 1.0;
+        double value = double.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture);
+        if (value <= 0 || value > 8)
+            throw new ArgumentException($"model '{name}': a multiplier must be in (0, 8], got {value}");
+        return value;
+    }
+}

@@ -1,0 +1,38 @@
+using AutoDesign.Build;
+using static TorchSharp.torch;
+
+namespace AutoDesign.Modeling.Tests.Native;
+
+public class TorchLoadsTests
+{
+    [Fact]
+    public void Convolution_runs_forward_and_backward()
+    {
+        using var conv = TorchSharp.torch.nn.Conv2d(1, 4, 3, padding: 1);
+        using var input = randn(2, 1, 8, 8);
+        using var output = conv.forward(input);
+        using var loss = output.square().mean();
+        loss.backward();
+
+        Assert.Equal(new long[] { 2, 4, 8, 8 }, output.shape);
+        Assert.NotNull(conv.weight!.grad);
+    }
+
+    [Fact]
+    public void Build_output_carries_a_loadable_LibTorchSharp()
+    {
+        var library = Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
+        if (!OperatingSystem.IsLinux()) return;
+        Assert.True(File.Exists(library), $"{library} is missing from the test output");
+
+        var elf = File.ReadAllBytes(library);
+        var host = GlibcxxWeakening.FindHostLibstdcxx();
+        bool hostLacksVersion = host is not null && !GlibcxxWeakening.HostProvides(host);
+        if (hostLacksVersion)
+            Assert.True(GlibcxxWeakening.IsWeak(elf, GlibcxxWeakening.MissingVersion),
+                "the build should have weakened the GLIBCXX_3.4.32 requirement on this host");
+        else
+            Assert.False(GlibcxxWeakening.IsWeak(elf, GlibcxxWeakening.MissingVersion),
+                "the build patched a library the host could load unpatched");
+    }
+}
