@@ -1,0 +1,84 @@
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Modeling.Training;
+using AutoDesign.Modeling.Zoo;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
+
+namespace AutoDesign.Modeling.Checkpoints;
+
+/// <summary>
+/// The trained starting points of every search: a model is trained once per (spec, data set, options) and then
+/// served from the <see cref="ModelStore"/>; an interrupted training resumes from its last finished epoch.
+/// </summary>
+public sealed class BaseModels(DataFolder folder, ILogger logger)
+{
+    public ModelStore Store { get; } = new(folder);
+
+    public sealed record Result(SavedModel Model, bool FromCache);
+
+    /// <summary>Resolves a model reference: a zoo name (built for the data set's shape), a saved model folder, or a spec JSON file.</summary>
+    public static ModelSpec ResolveSpec(string model, DatasetInfo dataset)
+    {
+        if (ModelZoo.IsZooName(model)) return ModelZoo.Create(model, dataset.Shape, dataset.Classes);
+        if (SavedModel.IsSavedModel(model)) return SavedModel.Load(model).Spec;
+        if (File.Exists(model)) return ModelSpecJson.Load(model);
+        return ModelZoo.Create(model, dataset.Shape, dataset.Classes); // throws, listing the zoo
+    }
+
+    public Result GetOrTrain(
+        string model,
+        string datasetName,
+        TrainingOptions options,
+        bool force = false,
+        Action<EpochReport>? onEpoch = null,
+        Action<BatchProgress>? onBatch = null,
+        CancellationToken cancellation = default)
+    {
+        var source = DatasetCatalog.Resolve(datasetName);
+        var spec = ResolveSpec(model, source.Info);
+        if (spec.Input != source.Info.Shape || spec.Classes != source.Info.Classes)
+            throw new ArgumentException($"model '{model}' takes {spec.Input} inputs and {spec.Classes} classes; " +
+                                        $"data set '{datasetName}' has {source.Info.Shape} and {source.Info.Classes}");
+
+        string key = Store.KeyFor(model, spec, datasetName, options);
+        if (force) DeleteEntry(key);
+        else if (Store.TryGet(key) is { } cached) return new Result(cached, FromCache: true);
+
+        var data = DatasetCatalog.Load(datasetName, folder);
+        manual_seed(options.Seed);
+        using var network = new SpecNetwork(spec);
+        logger.LogInformation("Training {Model} on {Dataset} for {Epochs} epochs ({Macs:N0} MACs, {Params:N0} parameters)",
+            model, datasetName, options.Epochs, network.Analysis.Macs, network.Analysis.Params);
+        var history = new Trainer(logger).Train(network, data, options, Store.TrainingPathOf(key), onEpoch, onBatch, cancellation);
+
+        var test = Evaluation.Of(network, data.Test, data.Mean, data.Std);
+        var card = new ModelCard
+        {
+            Model = model,
+            Dataset = datasetName,
+            SpecHash = spec.ContentHash(),
+            Macs = network.Analysis.Macs,
+            Params = network.Analysis.Params,
+            Mean = data.Mean,
+            Std = data.Std,
+            Training = options,
+            History = history,
+            TestAccuracy = test.Accuracy,
+            ValidationAccuracy = history[^1].ValidationAccuracy,
+            TrainingSeconds = history.Sum(h => h.Seconds),
+        };
+        var saved = SavedModel.Save(Store.PathOf(key), network, card);
+        Directory.Delete(Store.TrainingPathOf(key), recursive: true);
+        logger.LogInformation("Test accuracy {Accuracy:P2} after {Seconds:F0} s of training; saved to {Directory}",
+            test.Accuracy, card.TrainingSeconds, saved.Directory);
+        return new Result(saved, FromCache: false);
+    }
+
+    private void DeleteEntry(string key)
+    {
+        if (Directory.Exists(Store.PathOf(key))) Directory.Delete(Store.PathOf(key), recursive: true);
+        if (Directory.Exists(Store.TrainingPathOf(key))) Directory.Delete(Store.TrainingPathOf(key), recursive: true);
+    }
+}

@@ -1,0 +1,34 @@
+using AutoDesign.Modeling.Training;
+
+namespace AutoDesign.Modeling.Checkpoints;
+
+/// <summary>What a saved model is and how well it does: stored as model.json beside its spec and weights.</summary>
+public sealed record ModelCard
+{
+    public required string Model { get; init; }
+
+    public required string Dataset { get; init; }
+
+    public required string SpecHash { get; init; }
+
+    public required long Macs { get; init; }
+
+    public required long Params { get; init; }
+
+    /// <summary>Per-channel normalisation the weights expect.</summary>
+    public required float[] Mean { get; init; }
+
+    public required float[] Std { get; init; }
+
+    public TrainingOptions? Training { get; init; }
+
+    public IReadOnlyList<EpochReport> History { get; init; } = [];
+
+    public double? TestAccuracy { get; init; }
+
+    public double? ValidationAccuracy { get; init; }
+
+    public double TrainingSeconds { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+}

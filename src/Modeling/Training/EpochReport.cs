@@ -1,0 +1,14 @@
+namespace AutoDesign.Modeling.Training;
+
+/// <summary>One finished epoch: training loss and accuracy over its batches, validation accuracy after it.</summary>
+public sealed record EpochReport(
+    int Epoch,
+    int Epochs,
+    double TrainLoss,
+    double TrainAccuracy,
+    double ValidationAccuracy,
+    double LearningRate,
+    double Seconds);
+
+/// <summary>Progress inside an epoch, reported every few batches.</summary>
+public sealed record BatchProgress(int Epoch, int Epochs, int Batch, int Batches, double RunningLoss);

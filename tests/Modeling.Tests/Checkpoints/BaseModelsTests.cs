@@ -1,0 +1,46 @@
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Training;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AutoDesign.Modeling.Tests.Checkpoints;
+
+public sealed class BaseModelsTests : IDisposable
+{
+    private readonly TestDataFolder _data = new();
+    private static readonly TrainingOptions Quick = new() { Epochs = 1, TrainLimit = 2_000, Optimizer = OptimizerKind.Adam, LearningRate = 1e-2, Augment = false };
+
+    public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public void A_trained_model_is_saved_and_the_second_request_is_served_from_the_cache()
+    {
+        var models = new BaseModels(_data.Folder, NullLogger.Instance);
+
+        var first = models.GetOrTrain("lenet5-w0.5", "mnist", Quick);
+        var second = models.GetOrTrain("lenet5-w0.5", "mnist", Quick);
+        var other = models.GetOrTrain("lenet5-w0.5", "mnist", Quick with { Seed = 2 });
+
+        Assert.False(first.FromCache);
+        Assert.True(second.FromCache);
+        Assert.False(other.FromCache);
+        Assert.Equal(first.Model.Directory, second.Model.Directory);
+        Assert.NotEqual(first.Model.Directory, other.Model.Directory);
+        Assert.False(Directory.Exists(models.Store.TrainingPathOf(Path.GetFileName(first.Model.Directory))));
+
+        var mnist = DatasetCatalog.Load("mnist", _data.Folder);
+        using var network = second.Model.CreateNetwork();
+        double accuracy = Evaluation.Of(network, mnist.Test, second.Model.Card.Mean, second.Model.Card.Std).Accuracy;
+        Assert.Equal(first.Model.Card.TestAccuracy!.Value, accuracy, 6);
+        Assert.True(accuracy > 0.6);
+        Assert.Equal(2, models.Store.Find("lenet5-w0.5", "mnist").Count);
+    }
+
+    [Fact]
+    public void A_model_must_fit_the_data_set()
+    {
+        var models = new BaseModels(_data.Folder, NullLogger.Instance);
+        var error = Assert.Throws<ArgumentException>(() => models.GetOrTrain("alexnet", "mnist", Quick));
+        Assert.Contains("unknown model 'alexnet'", error.Message);
+    }
+}
