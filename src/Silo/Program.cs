@@ -1,1 +1,3 @@
-return 0;
+using AutoDesign.Silo.Cli;
+
+return await AutoDesignCli.RunAsync(args);

@@ -11,6 +11,7 @@ public static class ModelSpecJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };

@@ -33,6 +33,6 @@ public sealed class Augmentation(int padding, bool flip, SplitMix64 random)
         return where(mask, cropped.flip(3), cropped);
     }
 
-    /// <summary>The augmentation used for images of this size: 2 pixels of shift for 28x28, 4 for 32x32.</summary>
+    /// <summary>The largest shift for images of this size: 3 pixels for 28x28, 4 for 32x32.</summary>
     public static int PaddingFor(int size) => Math.Max(1, size / 8);
 }

@@ -75,7 +75,7 @@ public sealed class Trainer(ILogger logger)
 
                 float batchLoss = loss.item<float>();
                 if (!float.IsFinite(batchLoss))
-                    throw new InvalidOperationException($"training diverged in epoch {epoch} (loss {batchLoss}); lower the learning rate");
+                    throw new TrainingDivergedException($"training diverged in epoch {epoch} (loss {batchLoss}); lower the learning rate");
                 lossSum += batchLoss * count;
                 correct += logits.argmax(1).eq(labels).sum().item<long>();
                 if (onBatch is not null && (b % 20 == 19 || b == batches - 1))
