@@ -1,3 +1,5 @@
+using AutoDesign.Modeling.Torch;
 using AutoDesign.Silo.Cli;
 
+TorchRuntime.EnsureInitialized();
 return await AutoDesignCli.RunAsync(args);

@@ -69,8 +69,9 @@ public sealed class CliTests : IDisposable
 
         var json = outcome.Json();
         var checks = json.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("ok").GetBoolean());
-        Assert.Equal(["torch", "data folder", "mnist", "fashion-mnist"], checks.Keys);
+        Assert.Equal(["torch", "convolutions", "data folder", "mnist", "fashion-mnist"], checks.Keys);
         Assert.True(checks["torch"]);
+        Assert.True(checks["convolutions"]);
         Assert.True(checks["data folder"]);
         Assert.Equal(json.GetProperty("ok").GetBoolean() ? 0 : 1, outcome.ExitCode);
     }

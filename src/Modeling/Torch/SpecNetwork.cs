@@ -15,6 +15,8 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
     private readonly int[][] _inputs; // indices of the outputs each layer reads; -1 is the network input
     private readonly Module<Tensor, Tensor>?[] _units;
 
+    static SpecNetwork() => TorchRuntime.EnsureInitialized();
+
     public SpecNetwork(ModelSpec spec) : base(spec.Name)
     {
         Spec = spec;
@@ -31,7 +33,16 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
 
     public ModelAnalysis Analysis { get; }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => Run(input)[^1];
+
+    /// <summary>Runs the network and returns every layer's output, keyed by layer name (for refits and diagnostics).</summary>
+    public IReadOnlyDictionary<string, Tensor> ForwardAll(Tensor input)
+    {
+        var outputs = Run(input);
+        return _layers.Select((l, i) => (l.Name, outputs[i])).ToDictionary(p => p.Name, p => p.Item2);
+    }
+
+    private Tensor[] Run(Tensor input)
     {
         var outputs = new Tensor[_layers.Length];
         Tensor Read(int source) => source < 0 ? input : outputs[source];
@@ -47,6 +58,6 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
             for (int k = 2; k < sources.Length; k++) sum = sum + Read(sources[k]);
             outputs[i] = LayerUnits.Activate(sum, _layers[i].Activation);
         }
-        return outputs[^1];
+        return outputs;
     }
 }

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using AutoDesign.HardwareProfiler.Devices;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Torch;
 
 namespace AutoDesign.Silo.Cli;
 
@@ -22,7 +23,7 @@ internal static class DoctorCommand
             return context.Run(() =>
             {
                 var folder = CommonOptions.Folder(parse.GetValue(dataDir));
-                List<Check> checks = [CheckTorch(), CheckDataFolder(folder), .. DatasetCatalog.BuiltIn.Select(d => CheckDataset(d, folder))];
+                List<Check> checks = [CheckTorch(), CheckConvolutions(), CheckDataFolder(folder), .. DatasetCatalog.BuiltIn.Select(d => CheckDataset(d, folder))];
                 bool ok = checks.All(c => c.Ok);
                 context.Result(new { ok, dataFolder = folder.Root, checks }, output =>
                 {
@@ -51,6 +52,16 @@ internal static class DoctorCommand
             return new Check("torch", false, $"LibTorch does not load: {(e.InnerException ?? e).Message}",
                 "rebuild with `dotnet build` (the build marks libLibTorchSharp.so's GLIBCXX_3.4.32 requirement weak on hosts whose libstdc++ lacks it)");
         }
+    }
+
+    private static Check CheckConvolutions()
+    {
+        var (error, shape) = TorchRuntime.CheckConvolutions();
+        string isa = $"{TorchRuntime.IsaVariable}={TorchRuntime.EnsureInitialized()}";
+        return error < 1e-4
+            ? new Check("convolutions", true, $"float32 forward and backward agree with float64 (largest relative error {error:E1}; {isa})")
+            : new Check("convolutions", false, $"float32 convolution is wrong on this machine ({shape}: relative error {error:E1}; {isa})",
+                $"unset {TorchRuntime.IsaVariable} (AutoDesign then caps oneDNN at {TorchRuntime.SafeIsa}) or set it to {TorchRuntime.SafeIsa}");
     }
 
     private static Check CheckDataFolder(DataFolder folder)

@@ -36,3 +36,14 @@ public class TorchLoadsTests
                 "the build patched a library the host could load unpatched");
     }
 }
+
+public class ConvolutionCorrectnessTests
+{
+    [Fact]
+    public void Float32_convolutions_agree_with_float64_forward_and_backward()
+    {
+        var (error, shape) = AutoDesign.Modeling.Torch.TorchRuntime.CheckConvolutions();
+
+        Assert.True(error < 1e-4, $"relative error {error:E2} for a {shape} convolution with {AutoDesign.Modeling.Torch.TorchRuntime.IsaVariable}={Environment.GetEnvironmentVariable(AutoDesign.Modeling.Torch.TorchRuntime.IsaVariable)}");
+    }
+}

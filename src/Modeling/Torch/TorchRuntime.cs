@@ -1,0 +1,69 @@
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace AutoDesign.Modeling.Torch;
+
+/// <summary>
+/// Process-wide LibTorch settings that must be made before the first convolution runs.
+/// </summary>
+/// <remarks>
+/// On the AVX-512 machines this project is built on, LibTorch 2.10's oneDNN convolution kernels for AVX2 and AVX-512
+/// return wrong float32 results (forward and gradients) for many channel counts, e.g. 17 to 31 input channels with
+/// a 3x3 kernel, or 24 output channels; its SSE4.1 kernels are correct and about 1.3x slower. oneDNN reads its ISA
+/// cap from the native environment once, at its first convolution, so unless the user chose a cap
+/// (DNNL_MAX_CPU_ISA) this sets SSE41 before that happens. <see cref="CheckConvolutions"/> verifies the result.
+/// </remarks>
+public static class TorchRuntime
+{
+    public const string IsaVariable = "DNNL_MAX_CPU_ISA";
+    public const string SafeIsa = "SSE41";
+
+    private static readonly Lazy<string> Isa = new(() =>
+    {
+        var chosen = Environment.GetEnvironmentVariable(IsaVariable);
+        if (!string.IsNullOrEmpty(chosen)) return chosen;
+        if (OperatingSystem.IsLinux()) SetNativeEnvironment(IsaVariable, SafeIsa);
+        Environment.SetEnvironmentVariable(IsaVariable, SafeIsa);
+        return SafeIsa;
+    });
+
+    /// <summary>Applies the settings (once); returns the oneDNN ISA cap in force.</summary>
+    public static string EnsureInitialized() => Isa.Value;
+
+    /// <summary>
+    /// Runs float32 convolutions of awkward shapes forward and backward and compares them with float64; returns the
+    /// largest relative error and the shape where it occurred. Anything above about 1e-4 means wrong kernels.
+    /// </summary>
+    public static (double Error, string Shape) CheckConvolutions()
+    {
+        EnsureInitialized();
+        using var scope = NewDisposeScope();
+        manual_seed(0);
+        (double, string) worst = (0, "");
+        foreach (var (inChannels, outChannels, kernel, stride) in new[] { (17, 16, 3, 1), (24, 32, 3, 2), (16, 24, 3, 1), (40, 64, 5, 1), (32, 64, 3, 2) })
+        {
+            var x = randn(4, inChannels, 12, 12, requires_grad: true);
+            var w = randn(outChannels, inChannels, kernel, kernel, requires_grad: true);
+            nn.functional.conv2d(x, w, strides: [stride, stride], padding: [kernel / 2, kernel / 2]).square().sum().backward();
+            var x64 = x.detach().to_type(ScalarType.Float64).requires_grad_();
+            var w64 = w.detach().to_type(ScalarType.Float64).requires_grad_();
+            var y64 = nn.functional.conv2d(x64, w64, strides: [stride, stride], padding: [kernel / 2, kernel / 2]);
+            y64.square().sum().backward();
+            var y = nn.functional.conv2d(x.detach(), w.detach(), strides: [stride, stride], padding: [kernel / 2, kernel / 2]);
+            foreach (var (value, reference) in new[] { (y, y64), (x.grad!, x64.grad!), (w.grad!, w64.grad!) })
+            {
+                double error = (value.to_type(ScalarType.Float64) - reference).abs().max().item<double>() / reference.abs().max().item<double>();
+                if (!(error <= worst.Item1)) worst = (double.IsNaN(error) ? double.PositiveInfinity : error, $"{inChannels}->{outChannels} {kernel}x{kernel} stride {stride}");
+            }
+        }
+        return worst;
+    }
+
+    [DllImport("libc", EntryPoint = "setenv")]
+    private static extern int SetEnv(string name, string value, int overwrite);
+
+    private static void SetNativeEnvironment(string name, string value)
+    {
+        if (SetEnv(name, value, 1) != 0) throw new InvalidOperationException($"could not set {name} for LibTorch");
+    }
+}

@@ -1,0 +1,77 @@
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
+using static TorchSharp.torch;
+
+namespace AutoDesign.Search.Pruning;
+
+/// <summary>
+/// Rewrites a trained network into a smaller one: in each pruned channel group the most important channels are kept
+/// (the same ones in every tied layer), the producers' filters and batch-norm entries, the followers' depthwise
+/// filters and the consumers' matching input weights are cut, and a new <see cref="SpecNetwork"/> is built from the
+/// narrowed spec. It works on the state dictionary, whose keys <see cref="SpecNetwork"/> names after the layers.
+/// </summary>
+public static class ChannelPruner
+{
+    public static SpecNetwork Prune(SpecNetwork network, PruningPolicy policy, FilterImportance importance = FilterImportance.L1)
+    {
+        var spec = policy.ApplyTo(network.Spec);
+        var analysis = network.Analysis;
+        var pruned = new SpecNetwork(spec); // built outside the scope, which frees every intermediate tensor
+        using var scope = NewDisposeScope();
+        var state = new Dictionary<string, Tensor>(network.state_dict());
+
+        foreach (var group in analysis.ChannelGroups.Where(g => g.Prunable))
+        {
+            if (!policy.Keep.TryGetValue(PruningPolicy.KeyOf(group), out int keep) || keep == group.Channels) continue;
+            var kept = KeptChannels(group, state, keep, importance);
+            foreach (var layer in group.Producers.Concat(group.Followers))
+                foreach (var key in state.Keys.Where(k => k.StartsWith(layer + ".", StringComparison.Ordinal) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList())
+                    state[key] = state[key].index_select(0, kept);
+            foreach (var consumer in group.Consumers)
+            {
+                var summary = analysis[consumer];
+                if (summary.Op == LayerOp.Linear)
+                {
+                    string key = $"{consumer}.fc.weight";
+                    state[key] = state[key].index_select(1, FlattenedColumns(kept, summary.InputShape));
+                }
+                else
+                {
+                    string key = $"{consumer}.conv.weight";
+                    state[key] = state[key].index_select(1, kept);
+                }
+            }
+        }
+
+        using (no_grad())
+        {
+            var (missing, unexpected) = pruned.load_state_dict(state, strict: true);
+            if (missing.Count > 0 || unexpected.Count > 0)
+                throw new InvalidOperationException($"pruned weights do not match the pruned spec: missing {string.Join(",", missing)}, unexpected {string.Join(",", unexpected)}");
+        }
+        return pruned;
+    }
+
+    /// <summary>The indices (ascending) of the <paramref name="keep"/> channels whose producing filters have the largest norm.</summary>
+    public static Tensor KeptChannels(ChannelGroup group, IReadOnlyDictionary<string, Tensor> state, int keep, FilterImportance importance)
+    {
+        Tensor? score = null;
+        foreach (var producer in group.Producers)
+        {
+            var weight = state.TryGetValue($"{producer}.conv.weight", out var conv) ? conv : state[$"{producer}.fc.weight"];
+            var flat = weight.detach().flatten(1);
+            var norm = importance == FilterImportance.L1 ? flat.abs().sum(1) : flat.square().sum(1).sqrt();
+            score = score is null ? norm : score + norm;
+        }
+        var (_, order) = score!.topk(keep);
+        return order.sort().Values;
+    }
+
+    // A linear layer reads a (C, H, W) map flattened channel by channel: channel c owns columns c*H*W .. (c+1)*H*W - 1.
+    private static Tensor FlattenedColumns(Tensor channels, TensorShape input)
+    {
+        long plane = (long)input.Height * input.Width;
+        if (plane == 1) return channels;
+        return (channels.unsqueeze(1) * plane + arange(plane).unsqueeze(0)).flatten();
+    }
+}

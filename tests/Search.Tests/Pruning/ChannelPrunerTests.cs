@@ -1,0 +1,118 @@
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Modeling.Zoo;
+using AutoDesign.Search.Pruning;
+using static TorchSharp.torch;
+
+namespace AutoDesign.Search.Tests.Pruning;
+
+public class ChannelPrunerTests
+{
+    private static readonly InputSpec Mnist = new(1, 28, 28);
+
+    private static SpecNetwork Network(string name)
+    {
+        manual_seed(11);
+        var network = new SpecNetwork(ModelZoo.Create(name, Mnist, 10));
+        using (no_grad())
+            foreach (var (key, buffer) in network.named_buffers())
+                if (key.EndsWith("running_var", StringComparison.Ordinal)) buffer.uniform_(0.5, 2.0); // non-trivial statistics
+        network.eval();
+        return network;
+    }
+
+    /// <summary>Makes the given channels of a group carry exact zeros everywhere, so removing them cannot change the output.</summary>
+    private static void Silence(SpecNetwork network, ChannelGroup group, long[] channels)
+    {
+        using var noGrad = no_grad();
+        var state = network.state_dict();
+        var index = tensor(channels);
+        foreach (var layer in group.Producers.Concat(group.Followers))
+            foreach (var suffix in new[] { ".conv.weight", ".conv.bias", ".bn.weight", ".bn.bias", ".fc.weight", ".fc.bias" })
+                if (state.TryGetValue(layer + suffix, out var t)) t.index_fill_(0, index, 0);
+        foreach (var layer in group.Producers.Concat(group.Followers))
+            if (state.TryGetValue(layer + ".bn.running_mean", out var mean)) mean.index_fill_(0, index, 0);
+    }
+
+    [Theory]
+    [InlineData("lenet5", "conv2")]        // a conv read by a linear layer through flattening
+    [InlineData("lenet5", "fc1")]          // a linear layer
+    [InlineData("vgg-small-w0.5", "conv2_1")]
+    [InlineData("resnet20-w0.5", "stem")]  // a residual group: stem and every stage-1 block output
+    [InlineData("resnet20-w0.5", "s2b1_conv2")] // a group whose producers include a shortcut conv
+    [InlineData("resnet20-w0.5", "s3b2_conv1")]
+    [InlineData("mobilenetv2-small-w0.5", "s2b1_expand")] // an expansion followed by its depthwise conv
+    [InlineData("mobilenetv2-small-w0.5", "s2b1_project")] // a projection tied by an identity shortcut
+    public void Removing_silent_channels_leaves_the_output_unchanged(string model, string groupKey)
+    {
+        using var network = Network(model);
+        var group = network.Analysis.ChannelGroups.Single(g => g.Prunable && PruningPolicy.KeyOf(g) == groupKey);
+        long[] silent = [.. Enumerable.Range(0, group.Channels).Where(c => c % 3 == 1).Select(c => (long)c)];
+        Silence(network, group, silent);
+        using var scope = NewDisposeScope();
+        var input = randn(4, 1, 28, 28);
+        var expected = network.forward(input);
+
+        using var pruned = ChannelPruner.Prune(network, new PruningPolicy(new Dictionary<string, int> { [groupKey] = group.Channels - silent.Length }));
+        pruned.eval();
+        var actual = pruned.forward(input);
+
+        float scale = expected.abs().max().item<float>(), difference = (actual - expected).abs().max().item<float>();
+        Assert.True(difference <= 1e-5 * scale, $"max difference {difference} at output scale {scale}");
+        var prunedGroup = pruned.Analysis.ChannelGroups.Single(g => g.Prunable && PruningPolicy.KeyOf(g) == groupKey);
+        Assert.Equal(group.Channels - silent.Length, prunedGroup.Channels);
+        Assert.All(group.Producers, p => Assert.Equal(prunedGroup.Channels, pruned.Analysis[p].OutChannels));
+    }
+
+    [Theory]
+    [InlineData("lenet5")]
+    [InlineData("vgg-small")]
+    [InlineData("resnet20")]
+    [InlineData("mobilenetv2-small")]
+    public void Pruning_every_group_by_half_gives_a_real_smaller_network(string model)
+    {
+        using var network = Network(model);
+        var keep = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf, g => Math.Max(1, g.Channels / 2));
+
+        using var pruned = ChannelPruner.Prune(network, new PruningPolicy(keep));
+        using var scope = NewDisposeScope();
+
+        Assert.Equal(new long[] { 2, 10 }, pruned.forward(randn(2, 1, 28, 28)).shape);
+        Assert.Equal(pruned.Analysis.Params, pruned.parameters().Sum(p => p.numel()));
+        Assert.InRange((double)pruned.Analysis.Macs / network.Analysis.Macs, 0.2, 0.6);
+        Assert.True(pruned.Analysis.Params < network.Analysis.Params * 0.6);
+    }
+
+    [Fact]
+    public void The_kept_channels_are_those_with_the_largest_filters_summed_over_tied_producers()
+    {
+        using var network = Network("resnet20-w0.5");
+        var group = network.Analysis.ChannelGroups.Single(g => g.Producers.Contains("stem"));
+        using (no_grad())
+        {
+            foreach (var producer in group.Producers)
+            {
+                var weight = network.state_dict()[$"{producer}.conv.weight"];
+                weight.fill_(0.01);
+                weight[5].fill_(1); // channel 5 is large in every producer
+            }
+            network.state_dict()["s1b2_conv2.conv.weight"][2].fill_(3); // channel 2 is large in one producer only
+        }
+
+        var kept = ChannelPruner.KeptChannels(group, network.state_dict(), 2, FilterImportance.L1);
+
+        Assert.Equal([2L, 5L], kept.data<long>().ToArray());
+    }
+
+    [Theory]
+    [InlineData("nothing", 3, "not the first layer of a prunable channel group")]
+    [InlineData("fc3", 3, "not the first layer of a prunable channel group")]
+    [InlineData("conv1", 0, "keeps 0 channels of 'conv1', which has 6")]
+    [InlineData("conv1", 7, "keeps 7 channels")]
+    public void Bad_policies_are_refused(string layer, int keep, string message)
+    {
+        var spec = ModelZoo.Create("lenet5", Mnist, 10);
+        var error = Assert.Throws<ArgumentException>(() => new PruningPolicy(new Dictionary<string, int> { [layer] = keep }).ApplyTo(spec));
+        Assert.Contains(message, error.Message);
+    }
+}
