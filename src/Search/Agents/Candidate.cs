@@ -1,0 +1,7 @@
+namespace AutoDesign.Search.Agents;
+
+/// <summary>A proposal from an agent: one action per decision step, as actually taken (after the space's constraint rule).</summary>
+public sealed record Candidate(int Id, IReadOnlyList<double> Actions);
+
+/// <summary>A candidate with the reward its evaluation earned.</summary>
+public sealed record Scored(Candidate Candidate, double Reward);

@@ -1,0 +1,36 @@
+namespace AutoDesign.Search.Pruning;
+
+/// <summary>
+/// The channel counts a group may keep: every count for narrow groups, multiples of <c>multiple</c> (and the full
+/// width) once the group is at least four multiples wide, never fewer than <c>lowerBound</c> of the channels.
+/// </summary>
+public sealed class ChannelGrid
+{
+    private readonly int[] _counts;
+
+    public ChannelGrid(int channels, int multiple, double lowerBound)
+    {
+        Channels = channels;
+        int least = Math.Max(1, (int)Math.Ceiling(lowerBound * channels - 1e-9));
+        var counts = multiple > 1 && channels >= 4 * multiple
+            ? Enumerable.Range(1, channels / multiple).Select(i => i * multiple).Append(channels)
+            : Enumerable.Range(1, channels);
+        _counts = counts.Where(c => c >= least).Distinct().Order().ToArray();
+        if (_counts.Length == 0) _counts = [channels];
+    }
+
+    public int Channels { get; }
+
+    public int Minimum => _counts[0];
+
+    public IReadOnlyList<int> Counts => _counts;
+
+    /// <summary>The largest allowed count not above <paramref name="count"/> (the minimum if all are above).</summary>
+    public int Floor(double count)
+    {
+        int best = _counts[0];
+        foreach (int c in _counts)
+            if (c <= count + 1e-9) best = c;
+        return best;
+    }
+}

@@ -1,0 +1,48 @@
+using AutoDesign.Search.Agents;
+
+namespace AutoDesign.Search.Tests.Agents;
+
+/// <summary>
+/// A sequential space with a known optimum: the reward is minus the squared distance of each step's action from
+/// <see cref="Targets"/>. Optionally a budget caps the sum of actions, clipping the last steps as a constraint rule would.
+/// </summary>
+internal sealed class ToySpace(double[] targets, double? budget = null) : ISequentialSpace
+{
+    public double[] Targets { get; } = targets;
+
+    public int Steps => Targets.Length;
+
+    public int FeatureCount => 2;
+
+    public IEpisode Begin() => new Episode(this);
+
+    public double Reward(IReadOnlyList<double> actions) => -actions.Select((a, i) => (a - Targets[i]) * (a - Targets[i])).Sum();
+
+    private sealed class Episode(ToySpace space) : IEpisode
+    {
+        private double _previous, _sum;
+
+        public int Step { get; private set; }
+
+        public bool Limited { get; private set; }
+
+        public float[] Observe() => [(float)Step / (space.Steps - 1), (float)_previous];
+
+        public double Act(double action)
+        {
+            if (budget is { } cap && _sum + action > cap)
+            {
+                action = Math.Max(0, cap - _sum);
+                Limited = true;
+            }
+            _sum += action;
+            _previous = action;
+            Step++;
+            return action;
+        }
+
+        private double? budget => space._budget;
+    }
+
+    private readonly double? _budget = budget;
+}

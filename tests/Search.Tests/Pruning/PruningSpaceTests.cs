@@ -1,0 +1,82 @@
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Modeling.Zoo;
+using AutoDesign.Search.Agents;
+using AutoDesign.Search.Pruning;
+
+namespace AutoDesign.Search.Tests.Pruning;
+
+public class PruningSpaceTests
+{
+    private static readonly InputSpec Mnist = new(1, 28, 28);
+
+    [Theory]
+    [InlineData("lenet5", CostMetric.Flops, 0.5)]
+    [InlineData("lenet5", CostMetric.Params, 0.3)]
+    [InlineData("vgg-small", CostMetric.Flops, 0.3)]
+    [InlineData("resnet20", CostMetric.Flops, 0.5)]
+    [InlineData("resnet20", CostMetric.Flops, 0.3)]
+    [InlineData("resnet20", CostMetric.Params, 0.5)]
+    [InlineData("mobilenetv2-small", CostMetric.Flops, 0.5)]
+    [InlineData("mobilenetv2-small", CostMetric.Flops, 0.3)]
+    public void Every_episode_of_every_agent_meets_the_budget_on_the_real_pruned_network(string model, CostMetric metric, double ratio)
+    {
+        var spec = ModelZoo.Create(model, Mnist, 10);
+        double budget = ratio * metric.Of(spec.Analyze());
+        var space = new PruningSpace(spec, metric: metric, budget: budget);
+
+        var candidates = new RandomAgent(space, seed: 1).Ask(20).Concat(new UniformAgent(space).Ask(1)).ToList();
+
+        using var network = new SpecNetwork(spec);
+        foreach (var candidate in candidates)
+        {
+            var policy = space.PolicyFor(candidate.Actions);
+            using var pruned = ChannelPruner.Prune(network, policy);
+            double cost = metric.Of(pruned.Analysis);
+            Assert.True(cost <= budget, $"{cost:N0} > budget {budget:N0}");
+            Assert.Equal(space.Cost([.. space.Groups.Select(g => policy.Keep[PruningPolicy.KeyOf(g)])]), cost);
+            Assert.All(candidate.Actions, a => Assert.InRange(a, 0.2 - 1e-9, 1.0));
+        }
+        // The uniform policy spends most of the budget rather than pruning far more than asked.
+        double uniform = metric.Of(space.Analyze([.. space.Groups.Select(g => space.PolicyFor(candidates[^1].Actions).Keep[PruningPolicy.KeyOf(g)])]));
+        Assert.InRange(uniform / budget, 0.75, 1.0);
+    }
+
+    [Fact]
+    public void Channel_counts_are_rounded_to_multiples_of_eight_where_layers_are_wide()
+    {
+        var space = new PruningSpace(ModelZoo.Create("resnet20", Mnist, 10));
+        var episode = space.Begin();
+        var actions = Enumerable.Range(0, space.Steps).Select(_ => episode.Act(0.55)).ToArray();
+        var keep = space.PolicyFor(actions).Keep;
+
+        Assert.Equal(8, keep["stem"]);          // 16 channels: 0.55 x 16 = 8.8, every count allowed: 8
+        Assert.Equal(32, keep["s3b1_conv1"]);   // 64 channels: 35.2 rounded down to a multiple of 8
+        Assert.False(episode.Limited);
+    }
+
+    [Fact]
+    public void Observations_are_normalised_features_of_each_step()
+    {
+        var space = new PruningSpace(ModelZoo.Create("mobilenetv2-small", Mnist, 10), budget: 2e6);
+        var episode = space.Begin();
+        for (int step = 0; step < space.Steps; step++)
+        {
+            var state = episode.Observe();
+            Assert.Equal(PruningSpace.Features, state.Length);
+            Assert.All(state, f => Assert.InRange(f, 0f, 1f));
+            Assert.Equal(step / (double)(space.Steps - 1), state[0], 5);
+            episode.Act(0.5);
+        }
+        Assert.Equal(space.Steps, episode.Step);
+    }
+
+    [Fact]
+    public void An_unreachable_budget_is_refused_with_the_smallest_reachable_cost()
+    {
+        var spec = ModelZoo.Create("lenet5", Mnist, 10);
+        var error = Assert.Throws<ArgumentException>(() => new PruningSpace(spec, budget: 0.01 * spec.Analyze().Macs));
+        Assert.Contains("cannot be met", error.Message);
+        Assert.Contains("lower bound 0.2", error.Message);
+    }
+}
