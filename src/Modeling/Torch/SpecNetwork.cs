@@ -33,22 +33,26 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
 
     public ModelAnalysis Analysis { get; }
 
-    public override Tensor forward(Tensor input) => Run(input)[^1];
+    public override Tensor forward(Tensor input) => Run(input, null)[^1];
+
+    /// <summary>Runs the network, calling <paramref name="beforeLayer"/> with each layer's name and (first) input just before it runs.</summary>
+    public Tensor Forward(Tensor input, Action<string, Tensor> beforeLayer) => Run(input, beforeLayer)[^1];
 
     /// <summary>Runs the network and returns every layer's output, keyed by layer name (for refits and diagnostics).</summary>
     public IReadOnlyDictionary<string, Tensor> ForwardAll(Tensor input)
     {
-        var outputs = Run(input);
+        var outputs = Run(input, null);
         return _layers.Select((l, i) => (l.Name, outputs[i])).ToDictionary(p => p.Name, p => p.Item2);
     }
 
-    private Tensor[] Run(Tensor input)
+    private Tensor[] Run(Tensor input, Action<string, Tensor>? beforeLayer)
     {
         var outputs = new Tensor[_layers.Length];
         Tensor Read(int source) => source < 0 ? input : outputs[source];
         for (int i = 0; i < _layers.Length; i++)
         {
             var sources = _inputs[i];
+            beforeLayer?.Invoke(_layers[i].Name, Read(sources[0]));
             if (_units[i] is { } unit)
             {
                 outputs[i] = unit.forward(Read(sources[0]));

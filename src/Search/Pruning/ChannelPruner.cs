@@ -12,8 +12,14 @@ namespace AutoDesign.Search.Pruning;
 /// </summary>
 public static class ChannelPruner
 {
-    public static SpecNetwork Prune(SpecNetwork network, PruningPolicy policy, FilterImportance importance = FilterImportance.L1)
+    public static SpecNetwork Prune(SpecNetwork network, PruningPolicy policy, FilterImportance importance = FilterImportance.L1) =>
+        PruneKeepingIndices(network, policy, importance).Network;
+
+    /// <summary>Prunes and also returns, per pruned group (by key), the original indices of the channels kept.</summary>
+    public static (SpecNetwork Network, IReadOnlyDictionary<string, long[]> Kept) PruneKeepingIndices(
+        SpecNetwork network, PruningPolicy policy, FilterImportance importance = FilterImportance.L1)
     {
+        var keptByGroup = new Dictionary<string, long[]>();
         var spec = policy.ApplyTo(network.Spec);
         var analysis = network.Analysis;
         var pruned = new SpecNetwork(spec); // built outside the scope, which frees every intermediate tensor
@@ -24,6 +30,7 @@ public static class ChannelPruner
         {
             if (!policy.Keep.TryGetValue(PruningPolicy.KeyOf(group), out int keep) || keep == group.Channels) continue;
             var kept = KeptChannels(group, state, keep, importance);
+            keptByGroup[PruningPolicy.KeyOf(group)] = kept.data<long>().ToArray();
             foreach (var layer in group.Producers.Concat(group.Followers))
                 foreach (var key in state.Keys.Where(k => k.StartsWith(layer + ".", StringComparison.Ordinal) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList())
                     state[key] = state[key].index_select(0, kept);
@@ -49,7 +56,7 @@ public static class ChannelPruner
             if (missing.Count > 0 || unexpected.Count > 0)
                 throw new InvalidOperationException($"pruned weights do not match the pruned spec: missing {string.Join(",", missing)}, unexpected {string.Join(",", unexpected)}");
         }
-        return pruned;
+        return (pruned, keptByGroup);
     }
 
     /// <summary>The indices (ascending) of the <paramref name="keep"/> channels whose producing filters have the largest norm.</summary>

@@ -18,6 +18,7 @@ public sealed class PruningSpace : ISequentialSpace
     private readonly ChannelGrid[] _grids;
     private readonly float[][] _staticFeatures;
     private readonly double[] _groupMacs;
+    private readonly PrunedCost _cost;
 
     public PruningSpace(ModelSpec spec, double lowerBound = 0.2, int channelMultiple = 8, CostMetric metric = CostMetric.Flops, double? budget = null)
     {
@@ -27,6 +28,7 @@ public sealed class PruningSpace : ISequentialSpace
         _groups = [.. analysis.ChannelGroups.Where(g => g.Prunable)];
         if (_groups.Length == 0) throw new ArgumentException($"model '{spec.Name}' has no prunable channel group");
         _grids = [.. _groups.Select(g => new ChannelGrid(g.Channels, channelMultiple, lowerBound))];
+        _cost = new PrunedCost(spec, _groups);
         LowerBound = lowerBound;
         Metric = metric;
         Budget = budget;
@@ -73,7 +75,13 @@ public sealed class PruningSpace : ISequentialSpace
     }
 
     /// <summary>The constrained metric of the model with these channel counts (one per group, in order).</summary>
-    public double Cost(IReadOnlyList<int> counts) => Metric.Of(Analyze(counts));
+    public double Cost(IReadOnlyList<int> counts)
+    {
+        var (macs, parameters) = _cost.Of(counts);
+        return Metric == CostMetric.Params ? parameters : macs;
+    }
+
+    public long Macs(IReadOnlyList<int> counts) => _cost.Of(counts).Macs;
 
     public ModelAnalysis Analyze(IReadOnlyList<int> counts) =>
         new PruningPolicy(_groups.Select((g, i) => (PruningPolicy.KeyOf(g), counts[i])).ToDictionary(p => p.Item1, p => p.Item2))
@@ -109,7 +117,7 @@ public sealed class PruningSpace : ISequentialSpace
         public float[] Observe()
         {
             if (Step >= space.Steps) throw new InvalidOperationException("the episode is over");
-            double done = space.BaseMacs - space.Analyze(_counts).Macs;
+            double done = space.BaseMacs - space.Macs(_counts);
             double rest = space._groupMacs.Skip(Step + 1).Sum();
             return [.. space._staticFeatures[Step], (float)(done / space.BaseMacs), (float)(rest / space.BaseMacs), (float)_previous];
         }

@@ -13,6 +13,7 @@ public static class AutoDesignCli
             InspectCommand.Create(),
             TrainCommand.Create(),
             EvaluateCommand.Create(),
+            RunCommand.Create(),
         };
         return root;
     }

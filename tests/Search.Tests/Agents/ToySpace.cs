@@ -10,6 +10,8 @@ internal sealed class ToySpace(double[] targets, double? budget = null) : ISeque
 {
     public double[] Targets { get; } = targets;
 
+    public double? Budget { get; } = budget;
+
     public int Steps => Targets.Length;
 
     public int FeatureCount => 2;
@@ -26,11 +28,11 @@ internal sealed class ToySpace(double[] targets, double? budget = null) : ISeque
 
         public bool Limited { get; private set; }
 
-        public float[] Observe() => [(float)Step / (space.Steps - 1), (float)_previous];
+        public float[] Observe() => [(float)Step / Math.Max(1, space.Steps - 1), (float)_previous];
 
         public double Act(double action)
         {
-            if (budget is { } cap && _sum + action > cap)
+            if (space.Budget is { } cap && _sum + action > cap)
             {
                 action = Math.Max(0, cap - _sum);
                 Limited = true;
@@ -40,9 +42,5 @@ internal sealed class ToySpace(double[] targets, double? budget = null) : ISeque
             Step++;
             return action;
         }
-
-        private double? budget => space._budget;
     }
-
-    private readonly double? _budget = budget;
 }

@@ -1,4 +1,6 @@
-namespace AutoDesign.Modeling.Tests;
+using AutoDesign.Modeling;
+
+namespace AutoDesign.Tests;
 
 /// <summary>
 /// A fresh data folder for one test whose datasets/ links to the default folder's, so the published data sets

@@ -1,0 +1,82 @@
+using System.Globalization;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Search.Jobs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// The AMC benchmark: DDPG vs uniform vs random at 50% and 30% of the base FLOPs, with and without the
+// least-squares refit, over several seeds, on lenet5/mnist and resnet20/fashion-mnist. Each agent gets the same
+// number of episodes (uniform has only one policy to offer). Prints a table of validation accuracy (the search's
+// reward), test accuracy of each run's best network, and evaluations per second.
+//
+//   dotnet run -c Release --project bench/PruningBench [-- --quick] [--seeds 3] [--models lenet5,resnet20]
+TorchRuntime.EnsureInitialized();
+bool quick = args.Contains("--quick");
+int seeds = Option("--seeds", quick ? 1 : 3);
+var selected = Value("--models")?.Split(',') ?? ["lenet5", "resnet20"];
+var setups = new (string Model, string Dataset, int Episodes, int Warmup, int ValidationImages)[]
+{
+    ("lenet5", "mnist", quick ? 30 : 120, quick ? 10 : 20, 3_000),
+    ("resnet20", "fashion-mnist", quick ? 20 : 60, quick ? 5 : 15, quick ? 500 : 1_000),
+}.Where(s => selected.Contains(s.Model)).ToArray();
+
+var folder = DataFolder.Default();
+var job = new PruningJob(folder, NullLogger.Instance);
+var output = Path.Combine(Path.GetTempPath(), $"autodesign-bench-{Environment.ProcessId}");
+var rows = new List<(string Setup, double Budget, bool Refit, string Agent, List<SearchResult> Runs)>();
+
+foreach (var setup in setups)
+    foreach (double budget in new[] { 0.5, 0.3 })
+        foreach (bool refit in new[] { false, true })
+            foreach (var agent in new[] { "ddpg", "uniform", "random" })
+            {
+                var runs = new List<SearchResult>();
+                for (int seed = 1; seed <= (agent == "uniform" ? 1 : seeds); seed++)
+                {
+                    var spec = new JobSpec
+                    {
+                        Kind = "prune", Model = setup.Model, Dataset = setup.Dataset, Agent = agent, Seed = seed,
+                        Constraint = new ConstraintSpec { Metric = "flops", Ratio = budget },
+                        Budget = new BudgetSpec { Episodes = setup.Episodes, WarmupEpisodes = setup.Warmup },
+                        Pruning = new PruningSettings { Refit = refit, ValidationImages = setup.ValidationImages },
+                    };
+                    var result = job.Run(spec, Path.Combine(output, $"{setup.Model}-{budget}-{refit}-{agent}-{seed}"));
+                    runs.Add(result);
+                    Console.Error.WriteLine($"{setup.Model} {budget} refit={refit} {agent} seed {seed}: best {result.Best.Accuracy:P2} " +
+                                            $"(test {result.Best.TestAccuracy:P2}) at {result.Best.Flops:N0} MACs, {result.EvaluationsPerSecond:F2} eval/s");
+                }
+                rows.Add(($"{setup.Model}/{setup.Dataset}", budget, refit, agent, runs));
+            }
+
+Console.WriteLine();
+Console.WriteLine("| model / data | FLOPs budget | refit | agent | runs | evaluations | best validation accuracy | test accuracy of best | vs uniform | evals/s |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+foreach (var row in rows)
+{
+    var uniform = rows.Single(r => r.Setup == row.Setup && r.Budget == row.Budget && r.Refit == row.Refit && r.Agent == "uniform");
+    double mean = row.Runs.Average(r => r.Best.Accuracy);
+    double spread = Std(row.Runs.Select(r => r.Best.Accuracy));
+    double test = row.Runs.Average(r => r.Best.TestAccuracy);
+    double ratio = mean / uniform.Runs.Average(r => r.Best.Accuracy);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {row.Setup} | {row.Budget:P0} | {(row.Refit ? "yes" : "no")} | {row.Agent} | {row.Runs.Count} | {row.Runs.Average(r => r.Evaluations):F0} | " +
+        $"{mean:P2} ± {spread:P2} | {test:P2} | {ratio:F3}x | {row.Runs.Average(r => r.EvaluationsPerSecond):F2} |"));
+}
+Directory.Delete(output, recursive: true);
+return 0;
+
+static double Std(IEnumerable<double> values)
+{
+    var list = values.ToList();
+    if (list.Count < 2) return 0;
+    double mean = list.Average();
+    return Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1));
+}
+
+int Option(string name, int fallback) => Value(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+
+string? Value(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}

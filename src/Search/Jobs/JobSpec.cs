@@ -1,0 +1,80 @@
+using AutoDesign.Search.Pruning;
+
+namespace AutoDesign.Search.Jobs;
+
+/// <summary>
+/// One design-automation job, as the CLI's <c>run</c> and the REST API accept it (camelCase JSON), e.g.
+/// <c>{"kind":"prune","model":"lenet5","dataset":"mnist","agent":"ddpg","constraint":{"metric":"flops","ratio":0.5},
+/// "budget":{"episodes":120,"warmupEpisodes":20},"seed":1}</c>.
+/// </summary>
+public sealed record JobSpec
+{
+    public string? Kind { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Dataset { get; init; }
+
+    public string? Agent { get; init; }
+
+    /// <summary>The budget; without one a pruning job runs in AMC's accuracy-guaranteed mode.</summary>
+    public ConstraintSpec? Constraint { get; init; }
+
+    public BudgetSpec? Budget { get; init; }
+
+    public int Seed { get; init; } = 1;
+
+    public PruningSettings? Pruning { get; init; }
+
+    /// <summary>How to train the base model if the cache does not hold it (default: the model family's recipe).</summary>
+    public BaseTraining? Training { get; init; }
+}
+
+/// <summary>Changes to the base model's training recipe.</summary>
+public sealed record BaseTraining
+{
+    public int? Epochs { get; init; }
+
+    /// <summary>Train on only the first N training images (for quick runs).</summary>
+    public int? TrainLimit { get; init; }
+}
+
+/// <summary>A cost limit: <see cref="Ratio"/> of the base model's cost, or an absolute <see cref="Max"/> in the metric's unit.</summary>
+public sealed record ConstraintSpec
+{
+    public string? Metric { get; init; }
+
+    public double? Ratio { get; init; }
+
+    public double? Max { get; init; }
+}
+
+public sealed record BudgetSpec
+{
+    /// <summary>Candidates to evaluate (one per episode).</summary>
+    public int? Episodes { get; init; }
+
+    /// <summary>Episodes of random actions before DDPG uses its actor (ddpg only).</summary>
+    public int? WarmupEpisodes { get; init; }
+}
+
+/// <summary>Pruning settings; every field has AMC's default.</summary>
+public sealed record PruningSettings
+{
+    /// <summary>The smallest keep ratio of a layer.</summary>
+    public double LowerBound { get; init; } = 0.2;
+
+    /// <summary>Channel counts of groups at least four multiples wide are rounded to this multiple.</summary>
+    public int ChannelMultiple { get; init; } = 8;
+
+    public FilterImportance Importance { get; init; } = FilterImportance.L1;
+
+    /// <summary>Refit the layers after each cut by least squares (channel pruning by reconstruction).</summary>
+    public bool Refit { get; init; }
+
+    /// <summary>Validation images each candidate is scored on (AMC used 3,000).</summary>
+    public int ValidationImages { get; init; } = 3_000;
+
+    /// <summary>Epochs of fine-tuning for the best candidate before it is saved (0: none).</summary>
+    public int FineTuneEpochs { get; init; }
+}

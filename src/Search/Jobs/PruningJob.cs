@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Modeling.Training;
+using AutoDesign.Search.Agents;
+using AutoDesign.Search.Agents.Ddpg;
+using AutoDesign.Search.Pareto;
+using AutoDesign.Search.Pruning;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
+
+namespace AutoDesign.Search.Jobs;
+
+/// <summary>
+/// Runs a pruning job in-process: trains (or takes from the cache) the base model, lets the agent propose policies
+/// episode by episode, scores each on the real pruned network, keeps the Pareto front, then fine-tunes (optionally),
+/// tests and saves the best pruned network.
+/// </summary>
+public sealed class PruningJob(DataFolder folder, ILogger logger)
+{
+    public SearchResult Run(JobSpec spec, string bestModelDirectory, Action<SearchProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var job = JobSpecValidator.Check(spec);
+        var clock = Stopwatch.StartNew();
+        var models = new BaseModels(folder, logger);
+        var baseModel = models.GetOrTrain(spec.Model!, spec.Dataset!, job.BaseTraining, cancellation: cancellation).Model;
+        var data = DatasetCatalog.Load(spec.Dataset!, folder);
+        var validation = data.Validation.Take(job.Pruning.ValidationImages);
+
+        using var network = baseModel.CreateNetwork();
+        using var refit = job.Pruning.Refit ? CreateRefit(network, data, spec.Seed) : null;
+        using var evaluator = new PruningEvaluator(network, validation, baseModel.Card.Mean, baseModel.Card.Std, job.Pruning.Importance, refit);
+        double baseAccuracy = evaluator.Accuracy(network);
+        var space = new PruningSpace(job.Model, job.Pruning.LowerBound, job.Pruning.ChannelMultiple, job.Metric, job.BudgetLimit);
+        logger.LogInformation("Pruning {Model} ({Macs:N0} MACs, validation accuracy {Accuracy:P2} on {Images:N0} images) with {Agent}; budget {Budget}",
+            spec.Model, network.Analysis.Macs, baseAccuracy, evaluator.Count, spec.Agent,
+            job.BudgetLimit is { } b ? $"{b:N0} {job.Metric.Unit()}" : "none (accuracy-guaranteed reward)");
+
+        var agent = CreateAgent(job, space);
+        try
+        {
+            var candidates = new List<CandidateResult>();
+            var scores = new Dictionary<string, PrunedScore>();
+            double evaluationSeconds = 0;
+            int episodes = agent is UniformAgent ? 1 : job.Episodes; // uniform has a single policy to offer
+            for (int episode = 0; episode < episodes; episode++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var candidate = agent.Ask(1)[0];
+                var policy = space.PolicyFor(candidate.Actions);
+                string key = string.Join(",", policy.Keep.Values);
+                if (!scores.TryGetValue(key, out var score))
+                {
+                    var evaluationClock = Stopwatch.StartNew();
+                    scores[key] = score = evaluator.Score(policy);
+                    evaluationSeconds += evaluationClock.Elapsed.TotalSeconds;
+                }
+                double reward = Reward(score, job);
+                agent.Tell([new Scored(candidate, reward)]);
+                var result = new CandidateResult(episode, score.Accuracy, score.Macs, score.Params, Constrained(score, job), reward, Describe(space, policy));
+                candidates.Add(result);
+                progress?.Invoke(new SearchProgress(episode + 1, episodes, candidates.Max(c => c.Accuracy), score.Accuracy, result.ConstrainedValue, job.BudgetLimit));
+            }
+
+            var bestCandidate = candidates.MaxBy(c => c.Reward)!;
+            var best = Finish(job, bestCandidate, evaluator, data, baseModel, bestModelDirectory, cancellation);
+            var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, (double)c.Flops))])
+                .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params)).ToList();
+            return new SearchResult(
+                spec,
+                new BaseMetrics(spec.Model!, spec.Dataset!, baseModel.Directory, baseAccuracy, baseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),
+                new ConstraintResult(job.Metric == CostMetric.Params ? "params" : "flops", job.Metric.Unit(), spec.Constraint?.Ratio),
+                job.BudgetLimit,
+                best,
+                front,
+                candidates,
+                scores.Count,
+                evaluationSeconds > 0 ? scores.Count / evaluationSeconds : 0,
+                clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            (agent as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>AMC's rewards: -error under a budget; -error x log(FLOPs) in accuracy-guaranteed mode.</summary>
+    public static double Reward(PrunedScore score, ValidJob job) =>
+        job.BudgetLimit is null ? -(1 - score.Accuracy) * Math.Log(score.Macs) : -(1 - score.Accuracy);
+
+    private static double Constrained(PrunedScore score, ValidJob job) => job.Metric == CostMetric.Params ? score.Params : score.Macs;
+
+    private static ISearchAgent CreateAgent(ValidJob job, PruningSpace space) => job.Spec.Agent switch
+    {
+        "uniform" => new UniformAgent(space),
+        "random" => new RandomAgent(space, job.Spec.Seed),
+        _ => new DdpgAgent(space, new DdpgOptions { WarmupEpisodes = job.WarmupEpisodes, Seed = job.Spec.Seed, LowestAction = job.Pruning.LowerBound }),
+    };
+
+    private static LeastSquaresRefit CreateRefit(SpecNetwork network, Dataset data, int seed)
+    {
+        // Calibration images come from the training split, never from the images candidates are scored on.
+        using var source = new BatchSource(data.Train.Subset([.. new SplitMix64((ulong)seed).Permutation(data.Train.Count).Take(512)]), data.Mean, data.Std);
+        using var scope = NewDisposeScope();
+        var (images, _) = source.Range(0, source.Count);
+        return new LeastSquaresRefit(network, images, pointsPerImage: 8, seed: (ulong)seed);
+    }
+
+    private static IReadOnlyList<LayerKeep> Describe(PruningSpace space, PruningPolicy policy) =>
+        space.Groups.Select(g =>
+        {
+            int kept = policy.Keep[PruningPolicy.KeyOf(g)];
+            return new LayerKeep(PruningPolicy.KeyOf(g), (double)kept / g.Channels, kept, g.Channels, [.. g.Producers.Skip(1).Concat(g.Followers)]);
+        }).ToList();
+
+    private BestResult Finish(ValidJob job, CandidateResult candidate, PruningEvaluator evaluator, Dataset data,
+        SavedModel baseModel, string directory, CancellationToken cancellation)
+    {
+        var policy = new PruningPolicy(candidate.Policy.ToDictionary(p => p.Layer, p => p.Channels));
+        using var pruned = evaluator.Prune(policy);
+        double testAccuracy = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
+        double? fineTuned = null;
+        IReadOnlyList<EpochReport> history = [];
+        if (job.Pruning.FineTuneEpochs > 0)
+        {
+            var options = job.BaseTraining with { Epochs = job.Pruning.FineTuneEpochs, Seed = job.Spec.Seed };
+            options = options with { LearningRate = options.LearningRate / 10 }; // a pruned network starts close to a good solution
+            history = new Trainer(logger).Train(pruned, data, options, cancellation: cancellation);
+            fineTuned = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
+        }
+        var card = new ModelCard
+        {
+            Model = $"{job.Spec.Model} pruned",
+            Dataset = job.Spec.Dataset!,
+            SpecHash = pruned.Spec.ContentHash(),
+            Macs = pruned.Analysis.Macs,
+            Params = pruned.Analysis.Params,
+            Mean = baseModel.Card.Mean,
+            Std = baseModel.Card.Std,
+            History = history,
+            TestAccuracy = fineTuned ?? testAccuracy,
+            ValidationAccuracy = candidate.Accuracy,
+        };
+        var saved = SavedModel.Save(directory, pruned, card);
+        logger.LogInformation("Best candidate {Index}: {Macs:N0} MACs, validation accuracy {Accuracy:P2}, test accuracy {Test:P2}{Tuned}; saved to {Directory}",
+            candidate.Index, candidate.Flops, candidate.Accuracy, testAccuracy, fineTuned is { } f ? $", {f:P2} after {job.Pruning.FineTuneEpochs} epochs of fine-tuning" : "", saved.Directory);
+        return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
+            testAccuracy, job.Pruning.FineTuneEpochs, fineTuned, saved.Directory);
+    }
+}

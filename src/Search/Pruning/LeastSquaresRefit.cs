@@ -1,0 +1,102 @@
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
+using static TorchSharp.torch;
+
+namespace AutoDesign.Search.Pruning;
+
+/// <summary>
+/// Channel pruning by reconstruction (He et al., 2017): after a layer loses input channels, its remaining weights are
+/// refitted by least squares so that, on sampled feature points of calibration images, it reproduces what the
+/// unpruned layer computed from the unpruned network's features. Layers are refitted in network order during one
+/// forward pass of the pruned network, so each fit sees the already refitted layers before it. The unpruned targets
+/// are computed once and reused for every candidate.
+/// </summary>
+public sealed class LeastSquaresRefit : IDisposable
+{
+    private sealed record Target(Tensor? Positions, Tensor Outputs); // positions: (images, points) into the unfolded map
+
+    private readonly Tensor _images;
+    private readonly Dictionary<string, Target> _targets = [];
+
+    public LeastSquaresRefit(SpecNetwork original, Tensor calibrationImages, int pointsPerImage = 16, ulong seed = 1)
+    {
+        _images = calibrationImages.detach().clone().DetachFromDisposeScope();
+        var random = new SplitMix64(seed);
+        var spec = original.Spec;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        original.eval();
+        var outputs = original.ForwardAll(_images);
+        var state = original.state_dict();
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var layer = spec.Layers[i];
+            if (layer.Op is not (LayerOp.Conv or LayerOp.Linear)) continue;
+            var inputs = spec.InputsOf(i);
+            var input = inputs.Count == 0 ? _images : outputs[inputs[0]];
+            Target target;
+            if (layer.Op == LayerOp.Linear)
+            {
+                target = new Target(null, input.flatten(1).matmul(state[$"{layer.Name}.fc.weight"].t()));
+            }
+            else
+            {
+                var columns = Unfold(input, layer); // (N, Cin*k*k, L)
+                long places = columns.shape[2];
+                var positions = tensor(Enumerable.Range(0, (int)columns.shape[0])
+                    .SelectMany(_ => Enumerable.Range(0, pointsPerImage).Select(_ => (long)random.NextInt((int)places))).ToArray())
+                    .reshape(columns.shape[0], pointsPerImage);
+                var weight = state[$"{layer.Name}.conv.weight"].flatten(1); // (Cout, Cin*k*k)
+                target = new Target(positions, weight.matmul(Sample(columns, positions).t()).t()); // (N*P, Cout)
+            }
+            _targets[layer.Name] = new Target(target.Positions?.DetachFromDisposeScope(), target.Outputs.DetachFromDisposeScope());
+        }
+    }
+
+    /// <summary>Refits, in place, every conv or linear layer of <paramref name="pruned"/> that lost input channels.</summary>
+    public void Apply(SpecNetwork original, SpecNetwork pruned, IReadOnlyDictionary<string, long[]> kept)
+    {
+        var originalLayers = original.Analysis;
+        var keptOutputs = new Dictionary<string, long[]>();
+        foreach (var group in original.Analysis.ChannelGroups)
+            if (group.Prunable && kept.TryGetValue(PruningPolicy.KeyOf(group), out var indices))
+                foreach (var producer in group.Producers) keptOutputs[producer] = indices;
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        pruned.eval();
+        var state = pruned.state_dict();
+        pruned.Forward(_images, (name, input) =>
+        {
+            var now = pruned.Analysis[name];
+            if (now.Op is not (LayerOp.Conv or LayerOp.Linear) || now.InChannels == originalLayers[name].InChannels) return;
+            var target = _targets[name];
+            var outputs = keptOutputs.TryGetValue(name, out var rows) ? target.Outputs.index_select(1, tensor(rows)) : target.Outputs;
+            var layer = pruned.Spec.Layer(name);
+            var features = layer.Op == LayerOp.Linear ? input.flatten(1) : Sample(Unfold(input, layer), target.Positions!);
+            var solution = linalg.lstsq(features, outputs).Solution; // (features, Cout)
+            var weight = state[layer.Op == LayerOp.Linear ? $"{name}.fc.weight" : $"{name}.conv.weight"];
+            weight.copy_(solution.t().reshape(weight.shape));
+        });
+    }
+
+    private static Tensor Unfold(Tensor input, LayerSpec layer) =>
+        nn.functional.unfold(input, layer.Kernel, dilation: 1, padding: layer.EffectivePadding, stride: layer.Stride);
+
+    // (N, F, L) columns at (N, P) positions -> (N * P, F) rows.
+    private static Tensor Sample(Tensor columns, Tensor positions)
+    {
+        var index = positions.unsqueeze(1).expand(-1, columns.shape[1], -1);
+        return columns.gather(2, index).permute(0, 2, 1).reshape(-1, columns.shape[1]);
+    }
+
+    public void Dispose()
+    {
+        _images.Dispose();
+        foreach (var target in _targets.Values)
+        {
+            target.Positions?.Dispose();
+            target.Outputs.Dispose();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Pruning;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AutoDesign.Search.Tests.Jobs;
+
+public sealed class PruningJobTests : IDisposable
+{
+    private readonly TestDataFolder _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private static JobSpec Spec(string model, string agent, bool refit = false) => new()
+    {
+        Kind = "prune",
+        Model = model,
+        Dataset = "mnist",
+        Agent = agent,
+        Constraint = new ConstraintSpec { Metric = "flops", Ratio = 0.5 },
+        Budget = new BudgetSpec { Episodes = 6, WarmupEpisodes = 3 },
+        Seed = 3,
+        Training = new BaseTraining { Epochs = 1, TrainLimit = 4_000 },
+        Pruning = new PruningSettings { ValidationImages = 500, Refit = refit },
+    };
+
+    [Theory]
+    [InlineData("lenet5", "ddpg", false)]
+    [InlineData("resnet20-w0.25", "random", true)]
+    public void A_job_meets_its_budget_and_reports_figures_measured_on_the_saved_pruned_network(string model, string agent, bool refit)
+    {
+        string bestDirectory = Path.Combine(_data.Root, "best");
+
+        var result = new PruningJob(_data.Folder, NullLogger.Instance).Run(Spec(model, agent, refit), bestDirectory);
+
+        Assert.Equal(6, result.Candidates.Count);
+        Assert.Equal(Enumerable.Range(0, 6), result.Candidates.Select(c => c.Index));
+        Assert.All(result.Candidates, c => Assert.True(c.ConstrainedValue <= result.BudgetLimit, $"{c.ConstrainedValue} > {result.BudgetLimit}"));
+        Assert.Equal(0.5 * result.Base.Flops, result.BudgetLimit);
+        Assert.Equal(result.Candidates.Max(c => c.Reward), result.Candidates[result.Best.Index].Reward);
+
+        var saved = SavedModel.Load(result.Best.SavedModel);
+        Assert.Equal(result.Best.Flops, saved.Spec.Analyze().Macs);
+        Assert.Equal(result.Best.Params, saved.Spec.Analyze().Params);
+        var mnist = DatasetCatalog.Load("mnist", _data.Folder);
+        using var network = saved.CreateNetwork();
+        using var evaluator = new PruningEvaluator(network, mnist.Validation.Take(500), saved.Card.Mean, saved.Card.Std);
+        Assert.Equal(result.Best.Accuracy, evaluator.Accuracy(network), 6);
+        Assert.Equal(result.Best.TestAccuracy, saved.Card.TestAccuracy!.Value, 6);
+
+        foreach (var point in result.Pareto) // nothing evaluated beats a front point on both axes
+            Assert.DoesNotContain(result.Candidates, c => c.Flops < point.Flops && c.Accuracy > point.Accuracy);
+    }
+
+    [Fact]
+    public void The_uniform_baseline_proposes_one_policy_that_just_meets_the_budget()
+    {
+        var result = new PruningJob(_data.Folder, NullLogger.Instance).Run(Spec("lenet5", "uniform"), Path.Combine(_data.Root, "best"));
+
+        var only = Assert.Single(result.Candidates);
+        Assert.InRange(only.ConstrainedValue / result.BudgetLimit!.Value, 0.75, 1.0);
+    }
+
+    [Fact]
+    public void Refitting_by_least_squares_recovers_accuracy_lost_to_pruning()
+    {
+        var job = new PruningJob(_data.Folder, NullLogger.Instance);
+        var plain = job.Run(Spec("lenet5", "uniform") with { Training = new BaseTraining { Epochs = 2, TrainLimit = 6_000 } }, Path.Combine(_data.Root, "plain"));
+        var refitted = job.Run(Spec("lenet5", "uniform", refit: true) with { Training = new BaseTraining { Epochs = 2, TrainLimit = 6_000 } }, Path.Combine(_data.Root, "refit"));
+
+        Assert.Equal(plain.Best.Flops, refitted.Best.Flops);
+        Assert.True(refitted.Best.Accuracy > plain.Best.Accuracy, $"refit {refitted.Best.Accuracy:P2} vs plain {plain.Best.Accuracy:P2}");
+    }
+}
