@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 // The AMC benchmark: DDPG vs uniform vs random at 50% and 30% of the base FLOPs, with and without the
 // least-squares refit, over several seeds, on lenet5/mnist and resnet20/fashion-mnist. Each agent gets the same
-// number of episodes (uniform has only one policy to offer). Prints a table of validation accuracy (the search's
+// number of episodes (uniform has only one policy to offer); "ddpg-decay0.99" is DDPG with HAQ's slower noise decay. Prints a table of validation accuracy (the search's
 // reward), test accuracy of each run's best network, and evaluations per second.
 //
 //   dotnet run -c Release --project bench/PruningBench [-- --quick] [--seeds 3] [--models lenet5,resnet20]
@@ -28,14 +28,15 @@ var rows = new List<(string Setup, double Budget, bool Refit, string Agent, List
 foreach (var setup in setups)
     foreach (double budget in new[] { 0.5, 0.3 })
         foreach (bool refit in new[] { false, true })
-            foreach (var agent in new[] { "ddpg", "uniform", "random" })
+            foreach (var agent in new[] { "ddpg", "ddpg-decay0.99", "uniform", "random" })
             {
                 var runs = new List<SearchResult>();
                 for (int seed = 1; seed <= (agent == "uniform" ? 1 : seeds); seed++)
                 {
                     var spec = new JobSpec
                     {
-                        Kind = "prune", Model = setup.Model, Dataset = setup.Dataset, Agent = agent, Seed = seed,
+                        Kind = "prune", Model = setup.Model, Dataset = setup.Dataset, Agent = agent.Split('-')[0], Seed = seed,
+                        Ddpg = agent == "ddpg-decay0.99" ? new DdpgSettings { NoiseDecay = 0.99 } : null,
                         Constraint = new ConstraintSpec { Metric = "flops", Ratio = budget },
                         Budget = new BudgetSpec { Episodes = setup.Episodes, WarmupEpisodes = setup.Warmup },
                         Pruning = new PruningSettings { Refit = refit, ValidationImages = setup.ValidationImages },

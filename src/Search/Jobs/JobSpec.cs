@@ -26,6 +26,9 @@ public sealed record JobSpec
 
     public PruningSettings? Pruning { get; init; }
 
+    /// <summary>DDPG's exploration settings (ddpg only; defaults are AMC's).</summary>
+    public DdpgSettings? Ddpg { get; init; }
+
     /// <summary>How to train the base model if the cache does not hold it (default: the model family's recipe).</summary>
     public BaseTraining? Training { get; init; }
 }
@@ -77,4 +80,12 @@ public sealed record PruningSettings
 
     /// <summary>Epochs of fine-tuning for the best candidate before it is saved (0: none).</summary>
     public int FineTuneEpochs { get; init; }
+}
+
+/// <summary>DDPG exploration: truncated-normal noise of <see cref="InitialNoise"/> after warm-up, times <see cref="NoiseDecay"/> per episode.</summary>
+public sealed record DdpgSettings
+{
+    public double InitialNoise { get; init; } = 0.5;
+
+    public double NoiseDecay { get; init; } = 0.95;
 }

@@ -104,6 +104,8 @@ public static class JobSpecValidator
         if (pruning.ValidationImages is < 100 or > 100_000) Fail("pruning.validationImages", $"must be between 100 and 100,000, got {pruning.ValidationImages}");
         if (pruning.FineTuneEpochs is < 0 or > 1000) Fail("pruning.fineTuneEpochs", $"must be between 0 and 1000, got {pruning.FineTuneEpochs}");
 
+        if (spec.Ddpg?.InitialNoise is < 0 or > 1) Fail("ddpg.initialNoise", $"must be in [0, 1], got {spec.Ddpg.InitialNoise}");
+        if (spec.Ddpg?.NoiseDecay is <= 0 or > 1) Fail("ddpg.noiseDecay", $"must be in (0, 1], got {spec.Ddpg.NoiseDecay}");
         if (spec.Training?.Epochs is < 1 or > 1000) Fail("training.epochs", $"must be between 1 and 1000, got {spec.Training.Epochs}");
         if (spec.Training?.TrainLimit is < 0) Fail("training.trainLimit", $"must not be negative, got {spec.Training.TrainLimit}");
 

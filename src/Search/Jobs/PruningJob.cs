@@ -96,7 +96,14 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
     {
         "uniform" => new UniformAgent(space),
         "random" => new RandomAgent(space, job.Spec.Seed),
-        _ => new DdpgAgent(space, new DdpgOptions { WarmupEpisodes = job.WarmupEpisodes, Seed = job.Spec.Seed, LowestAction = job.Pruning.LowerBound }),
+        _ => new DdpgAgent(space, new DdpgOptions
+        {
+            WarmupEpisodes = job.WarmupEpisodes,
+            Seed = job.Spec.Seed,
+            LowestAction = job.Pruning.LowerBound,
+            InitialNoise = job.Spec.Ddpg?.InitialNoise ?? 0.5,
+            NoiseDecay = job.Spec.Ddpg?.NoiseDecay ?? 0.95,
+        }),
     };
 
     private static LeastSquaresRefit CreateRefit(SpecNetwork network, Dataset data, int seed)
@@ -105,7 +112,7 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
         using var source = new BatchSource(data.Train.Subset([.. new SplitMix64((ulong)seed).Permutation(data.Train.Count).Take(512)]), data.Mean, data.Std);
         using var scope = NewDisposeScope();
         var (images, _) = source.Range(0, source.Count);
-        return new LeastSquaresRefit(network, images, pointsPerImage: 8, seed: (ulong)seed);
+        return new LeastSquaresRefit(network, images, pointsPerImage: 16, convImages: 128, seed: (ulong)seed);
     }
 
     private static IReadOnlyList<LayerKeep> Describe(PruningSpace space, PruningPolicy policy) =>

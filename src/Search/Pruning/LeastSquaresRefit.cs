@@ -6,7 +6,7 @@ namespace AutoDesign.Search.Pruning;
 
 /// <summary>
 /// Channel pruning by reconstruction (He et al., 2017): after a layer loses input channels, its remaining weights are
-/// refitted by least squares so that, on sampled feature points of calibration images, it reproduces what the
+/// refitted by (lightly regularised) least squares so that, on sampled feature points of calibration images, it reproduces what the
 /// unpruned layer computed from the unpruned network's features. Layers are refitted in network order during one
 /// forward pass of the pruned network, so each fit sees the already refitted layers before it. The unpruned targets
 /// are computed once and reused for every candidate.
@@ -18,8 +18,13 @@ public sealed class LeastSquaresRefit : IDisposable
     private readonly Tensor _images;
     private readonly Dictionary<string, Target> _targets = [];
 
-    public LeastSquaresRefit(SpecNetwork original, Tensor calibrationImages, int pointsPerImage = 16, ulong seed = 1)
+    private readonly int _convImages;
+
+    /// <param name="convImages">How many of the calibration images conv layers sample points from (unfolding is the costly
+    /// part); linear layers, which see one row per image, use them all.</param>
+    public LeastSquaresRefit(SpecNetwork original, Tensor calibrationImages, int pointsPerImage = 16, int convImages = 128, ulong seed = 1)
     {
+        _convImages = (int)Math.Min(convImages, calibrationImages.shape[0]);
         _images = calibrationImages.detach().clone().DetachFromDisposeScope();
         var random = new SplitMix64(seed);
         var spec = original.Spec;
@@ -41,7 +46,7 @@ public sealed class LeastSquaresRefit : IDisposable
             }
             else
             {
-                var columns = Unfold(input, layer); // (N, Cin*k*k, L)
+                var columns = Unfold(input[.._convImages], layer); // (N, Cin*k*k, L)
                 long places = columns.shape[2];
                 var positions = tensor(Enumerable.Range(0, (int)columns.shape[0])
                     .SelectMany(_ => Enumerable.Range(0, pointsPerImage).Select(_ => (long)random.NextInt((int)places))).ToArray())
@@ -73,11 +78,24 @@ public sealed class LeastSquaresRefit : IDisposable
             var target = _targets[name];
             var outputs = keptOutputs.TryGetValue(name, out var rows) ? target.Outputs.index_select(1, tensor(rows)) : target.Outputs;
             var layer = pruned.Spec.Layer(name);
-            var features = layer.Op == LayerOp.Linear ? input.flatten(1) : Sample(Unfold(input, layer), target.Positions!);
-            var solution = linalg.lstsq(features, outputs).Solution; // (features, Cout)
+            var features = layer.Op == LayerOp.Linear ? input.flatten(1) : Sample(Unfold(input[.._convImages], layer), target.Positions!);
+            var solution = RidgeSolve(features, outputs); // (features, Cout)
             var weight = state[layer.Op == LayerOp.Linear ? $"{name}.fc.weight" : $"{name}.conv.weight"];
             weight.copy_(solution.t().reshape(weight.shape));
         });
+    }
+
+    /// <summary>
+    /// argmin ||X W - Y||^2 + lambda ||W||^2 in float64, with lambda a small fraction of X's mean squared column norm:
+    /// ReLU features leave dead, collinear columns, and a plain least-squares fit can then blow weights up.
+    /// </summary>
+    private static Tensor RidgeSolve(Tensor features, Tensor outputs)
+    {
+        var x = features.to_type(ScalarType.Float64);
+        var gram = x.t().matmul(x);
+        double lambda = 1e-3 * gram.diagonal().mean().item<double>() + 1e-8;
+        var regularised = gram + lambda * eye(gram.shape[0], dtype: ScalarType.Float64);
+        return linalg.solve(regularised, x.t().matmul(outputs.to_type(ScalarType.Float64))).to_type(ScalarType.Float32);
     }
 
     private static Tensor Unfold(Tensor input, LayerSpec layer) =>
