@@ -63,6 +63,15 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task A_usage_error_with_json_is_still_one_json_object()
+    {
+        var outcome = await CliRunner.InProcess("inspect", "--json", "--modell", "lenet5");
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains("--modell", outcome.Json().GetProperty("error").GetProperty("message").GetString());
+    }
+
+    [Fact]
     public async Task Doctor_reports_each_check_and_passes_on_this_machine()
     {
         var outcome = await CliRunner.InProcess("doctor", "--json", "--data-dir", _data.Root);

@@ -30,7 +30,7 @@ public sealed class Trainer(ILogger logger)
         CancellationToken cancellation = default)
     {
         if (options.Problem() is { } problem) throw new ArgumentException(problem, nameof(options));
-        var trainSet = options.TrainLimit > 0 ? data.Train.Take(options.TrainLimit) : data.Train;
+        var trainSet = options.TrainLimit > 0 ? data.Train.Sample(options.TrainLimit) : data.Train;
         using var train = new BatchSource(trainSet, data.Mean, data.Std);
         using var validation = new BatchSource(data.Validation, data.Mean, data.Std);
         using var optimizer = CreateOptimizer(network, options);

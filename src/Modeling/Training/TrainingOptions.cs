@@ -33,7 +33,7 @@ public sealed record TrainingOptions
 
     public int Seed { get; init; } = 1;
 
-    /// <summary>Train on only the first N training images (0 = all); for quick checks.</summary>
+    /// <summary>Train on only N training images (a seeded sample; 0 = all); for quick checks.</summary>
     public int TrainLimit { get; init; }
 
     /// <summary>The settings that train each zoo family well on 28x28 to 32x32 images.</summary>

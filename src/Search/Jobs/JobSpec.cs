@@ -45,7 +45,11 @@ public sealed record BaseTraining
 /// <summary>A cost limit: <see cref="Ratio"/> of the base model's cost, or an absolute <see cref="Max"/> in the metric's unit.</summary>
 public sealed record ConstraintSpec
 {
+    /// <summary>flops, params, latency or energy.</summary>
     public string? Metric { get; init; }
+
+    /// <summary>The hardware target that gives latency or energy, e.g. "bitfusion" or "torchsharp-cpu".</summary>
+    public string? Target { get; init; }
 
     public double? Ratio { get; init; }
 
@@ -74,6 +78,12 @@ public sealed record PruningSettings
 
     /// <summary>Refit the layers after each cut by least squares (channel pruning by reconstruction).</summary>
     public bool Refit { get; init; }
+
+    /// <summary>
+    /// Training images on which each candidate's batch-norm statistics are re-estimated before it is scored (0: none,
+    /// as in AMC). Weights are not changed; networks without batch norm are unaffected.
+    /// </summary>
+    public int BatchNormImages { get; init; }
 
     /// <summary>Validation images each candidate is scored on (AMC used 3,000).</summary>
     public int ValidationImages { get; init; } = 3_000;

@@ -1,3 +1,4 @@
+using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
@@ -36,7 +37,7 @@ public static class JobSpecValidator
 {
     public static readonly IReadOnlyList<string> Kinds = ["prune"];
     public static readonly IReadOnlyList<string> Agents = ["ddpg", "uniform", "random"];
-    public static readonly IReadOnlyList<string> Metrics = ["flops", "params"];
+    public static readonly IReadOnlyList<string> Metrics = ["flops", "params", "latency", "energy"];
     public const int MaxEpisodes = 100_000;
 
     public static ValidJob Check(JobSpec spec)
@@ -80,15 +81,36 @@ public static class JobSpecValidator
         double? limit = null;
         if (spec.Constraint is { } constraint)
         {
-            if (constraint.Metric is null) Fail("constraint.metric", $"is required: one of {string.Join(", ", Metrics)}");
-            else if (!Metrics.Contains(constraint.Metric)) Fail("constraint.metric", $"'{constraint.Metric}' is unknown: use {string.Join(", ", Metrics)} (latency comes with the hardware profiler)");
-            else metric = constraint.Metric == "params" ? CostMetric.Params : CostMetric.Flops;
+            bool known = true;
+            if (constraint.Metric is null) { Fail("constraint.metric", $"is required: one of {string.Join(", ", Metrics)}"); known = false; }
+            else if (!Metrics.Contains(constraint.Metric)) { Fail("constraint.metric", $"'{constraint.Metric}' is unknown: use {string.Join(", ", Metrics)}"); known = false; }
+            else if (constraint.Metric is "latency" or "energy")
+            {
+                if (string.IsNullOrWhiteSpace(constraint.Target)) { Fail("constraint.target", $"is required for {constraint.Metric}: one of {string.Join(", ", HardwareTargets.Names)}"); known = false; }
+                else
+                {
+                    try
+                    {
+                        var target = HardwareTargets.Resolve(constraint.Target);
+                        metric = constraint.Metric == "latency" ? CostMetric.Latency(target) : CostMetric.Energy(target);
+                    }
+                    catch (ArgumentException e) { Fail("constraint.target", e.Message); known = false; }
+                }
+            }
+            else
+            {
+                metric = constraint.Metric == "params" ? CostMetric.Params : CostMetric.Flops;
+                if (constraint.Target is not null) Fail("constraint.target", $"applies to latency and energy, not to {constraint.Metric}");
+            }
 
             if (constraint.Ratio is null == constraint.Max is null) Fail("constraint", "give exactly one of 'ratio' (of the base model's cost) or 'max' (absolute)");
             else if (constraint.Ratio is { } ratio && !(ratio > 0 && ratio <= 1)) Fail("constraint.ratio", $"must be in (0, 1], got {ratio}");
             else if (constraint.Max is { } max && !(max > 0 && double.IsFinite(max))) Fail("constraint.max", $"must be positive, got {max}");
-            else if (model is not null && constraint.Metric is not null && Metrics.Contains(constraint.Metric))
-                limit = constraint.Ratio is { } r ? r * metric.Of(model.Analyze()) : constraint.Max;
+            else if (model is not null && known)
+            {
+                try { limit = constraint.Ratio is { } r ? r * metric.Of(model) : constraint.Max; }
+                catch (ArgumentException e) { Fail("constraint.target", e.Message); }
+            }
         }
 
         int episodes = spec.Budget?.Episodes ?? 0;
@@ -102,6 +124,7 @@ public static class JobSpecValidator
         if (pruning.LowerBound is <= 0 or > 1) Fail("pruning.lowerBound", $"must be in (0, 1], got {pruning.LowerBound}");
         if (pruning.ChannelMultiple is < 1 or > 64) Fail("pruning.channelMultiple", $"must be between 1 and 64, got {pruning.ChannelMultiple}");
         if (pruning.ValidationImages is < 100 or > 100_000) Fail("pruning.validationImages", $"must be between 100 and 100,000, got {pruning.ValidationImages}");
+        if (pruning.BatchNormImages is < 0 or > 50_000) Fail("pruning.batchNormImages", $"must be between 0 and 50,000, got {pruning.BatchNormImages}");
         if (pruning.FineTuneEpochs is < 0 or > 1000) Fail("pruning.fineTuneEpochs", $"must be between 0 and 1000, got {pruning.FineTuneEpochs}");
 
         if (spec.Ddpg?.InitialNoise is < 0 or > 1) Fail("ddpg.initialNoise", $"must be in [0, 1], got {spec.Ddpg.InitialNoise}");

@@ -27,16 +27,17 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
         var models = new BaseModels(folder, logger);
         var baseModel = models.GetOrTrain(spec.Model!, spec.Dataset!, job.BaseTraining, cancellation: cancellation).Model;
         var data = DatasetCatalog.Load(spec.Dataset!, folder);
-        var validation = data.Validation.Take(job.Pruning.ValidationImages);
+        var validation = data.Validation.Sample(job.Pruning.ValidationImages); // the same images for every run, whatever its seed
 
         using var network = baseModel.CreateNetwork();
         using var refit = job.Pruning.Refit ? CreateRefit(network, data, spec.Seed) : null;
-        using var evaluator = new PruningEvaluator(network, validation, baseModel.Card.Mean, baseModel.Card.Std, job.Pruning.Importance, refit);
+        var recalibration = job.Pruning.BatchNormImages > 0 ? data.Train.Sample(job.Pruning.BatchNormImages, (ulong)spec.Seed + 1) : null;
+        using var evaluator = new PruningEvaluator(network, validation, baseModel.Card.Mean, baseModel.Card.Std, job.Pruning.Importance, refit, recalibration);
         double baseAccuracy = evaluator.Accuracy(network);
         var space = new PruningSpace(job.Model, job.Pruning.LowerBound, job.Pruning.ChannelMultiple, job.Metric, job.BudgetLimit);
         logger.LogInformation("Pruning {Model} ({Macs:N0} MACs, validation accuracy {Accuracy:P2} on {Images:N0} images) with {Agent}; budget {Budget}",
             spec.Model, network.Analysis.Macs, baseAccuracy, evaluator.Count, spec.Agent,
-            job.BudgetLimit is { } b ? $"{b:N0} {job.Metric.Unit()}" : "none (accuracy-guaranteed reward)");
+            job.BudgetLimit is { } b ? $"{b:N} {job.Metric.Unit}" : "none (accuracy-guaranteed reward)");
 
         var agent = CreateAgent(job, space);
         try
@@ -59,7 +60,7 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
                 }
                 double reward = Reward(score, job);
                 agent.Tell([new Scored(candidate, reward)]);
-                var result = new CandidateResult(episode, score.Accuracy, score.Macs, score.Params, Constrained(score, job), reward, Describe(space, policy));
+                var result = new CandidateResult(episode, score.Accuracy, score.Macs, score.Params, space.Cost(space.CountsOf(policy)), reward, Describe(space, policy));
                 candidates.Add(result);
                 progress?.Invoke(new SearchProgress(episode + 1, episodes, candidates.Max(c => c.Accuracy), score.Accuracy, result.ConstrainedValue, job.BudgetLimit));
             }
@@ -71,7 +72,8 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
             return new SearchResult(
                 spec,
                 new BaseMetrics(spec.Model!, spec.Dataset!, baseModel.Directory, baseAccuracy, baseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),
-                new ConstraintResult(job.Metric == CostMetric.Params ? "params" : "flops", job.Metric.Unit(), spec.Constraint?.Ratio),
+                new ConstraintResult(job.Metric.Name, job.Metric.Unit, (job.Metric as CostMetric.OnTarget)?.Target.Name,
+                    (job.Metric as CostMetric.OnTarget)?.Target.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
                 job.BudgetLimit,
                 best,
                 front,
@@ -90,7 +92,6 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
     public static double Reward(PrunedScore score, ValidJob job) =>
         job.BudgetLimit is null ? -(1 - score.Accuracy) * Math.Log(score.Macs) : -(1 - score.Accuracy);
 
-    private static double Constrained(PrunedScore score, ValidJob job) => job.Metric == CostMetric.Params ? score.Params : score.Macs;
 
     private static ISearchAgent CreateAgent(ValidJob job, PruningSpace space) => job.Spec.Agent switch
     {
@@ -109,7 +110,7 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
     private static LeastSquaresRefit CreateRefit(SpecNetwork network, Dataset data, int seed)
     {
         // Calibration images come from the training split, never from the images candidates are scored on.
-        using var source = new BatchSource(data.Train.Subset([.. new SplitMix64((ulong)seed).Permutation(data.Train.Count).Take(512)]), data.Mean, data.Std);
+        using var source = new BatchSource(data.Train.Sample(512, (ulong)seed), data.Mean, data.Std);
         using var scope = NewDisposeScope();
         var (images, _) = source.Range(0, source.Count);
         return new LeastSquaresRefit(network, images, pointsPerImage: 16, convImages: 128, seed: (ulong)seed);

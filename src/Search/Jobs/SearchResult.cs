@@ -32,7 +32,8 @@ public sealed record BestResult(
 
 public sealed record ParetoPoint(int Index, double Accuracy, long Flops, long Params);
 
-public sealed record ConstraintResult(string Metric, string Unit, double? Ratio);
+/// <summary>The constrained metric; for latency and energy, the target and where its figures come from (measured, analytic...).</summary>
+public sealed record ConstraintResult(string Metric, string Unit, string? Target, string? TargetKind, double? Ratio);
 
 /// <summary>What <c>autodesign run</c> writes: the spec, the base model, the budget, the best, the Pareto front and every candidate.</summary>
 public sealed record SearchResult(

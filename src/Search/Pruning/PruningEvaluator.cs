@@ -18,14 +18,22 @@ public sealed class PruningEvaluator : IDisposable
     private readonly SpecNetwork _network;
     private readonly FilterImportance _importance;
     private readonly LeastSquaresRefit? _refit;
+    private readonly Tensor? _recalibration;
     private readonly List<(Tensor Images, Tensor Labels)> _batches = [];
 
+    /// <param name="recalibration">Training images on which each pruned network's batch-norm statistics are re-estimated, or null.</param>
     public PruningEvaluator(SpecNetwork network, ImageSet validation, float[] mean, float[] std,
-        FilterImportance importance = FilterImportance.L1, LeastSquaresRefit? refit = null)
+        FilterImportance importance = FilterImportance.L1, LeastSquaresRefit? refit = null, ImageSet? recalibration = null)
     {
         _network = network;
         _importance = importance;
         _refit = refit;
+        if (recalibration is not null)
+        {
+            using var images = new BatchSource(recalibration, mean, std);
+            using var scope = NewDisposeScope();
+            _recalibration = images.Range(0, recalibration.Count).Images.DetachFromDisposeScope();
+        }
         Count = validation.Count;
         using var source = new BatchSource(validation, mean, std);
         for (long start = 0; start < validation.Count; start += BatchSize)
@@ -48,6 +56,7 @@ public sealed class PruningEvaluator : IDisposable
     {
         var (pruned, kept) = ChannelPruner.PruneKeepingIndices(_network, policy, _importance);
         _refit?.Apply(_network, pruned, kept);
+        if (_recalibration is not null) BatchNormRecalibration.Apply(pruned, _recalibration);
         return pruned;
     }
 
@@ -66,6 +75,7 @@ public sealed class PruningEvaluator : IDisposable
 
     public void Dispose()
     {
+        _recalibration?.Dispose();
         foreach (var (images, labels) in _batches)
         {
             images.Dispose();

@@ -20,8 +20,9 @@ public sealed class PruningSpace : ISequentialSpace
     private readonly double[] _groupMacs;
     private readonly PrunedCost _cost;
 
-    public PruningSpace(ModelSpec spec, double lowerBound = 0.2, int channelMultiple = 8, CostMetric metric = CostMetric.Flops, double? budget = null)
+    public PruningSpace(ModelSpec spec, double lowerBound = 0.2, int channelMultiple = 8, CostMetric? metric = null, double? budget = null)
     {
+        metric ??= CostMetric.Flops;
         if (lowerBound is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(lowerBound), $"must be in (0, 1], got {lowerBound}");
         Spec = spec;
         var analysis = spec.Analyze();
@@ -33,14 +34,14 @@ public sealed class PruningSpace : ISequentialSpace
         Metric = metric;
         Budget = budget;
         BaseMacs = analysis.Macs;
-        BaseCost = metric.Of(analysis);
+        BaseCost = metric.Of(spec);
         _groupMacs = [.. _groups.Select(g => g.Producers.Concat(g.Followers).Sum(l => (double)analysis[l].Macs))];
         _staticFeatures = StaticFeatures(analysis);
         MinimumCost = Cost(_grids.Select(g => g.Minimum).ToArray());
         if (budget is { } limit && MinimumCost > limit)
             throw new ArgumentException(
-                $"the budget of {limit:N0} {metric.Unit()} ({limit / BaseCost:P1} of the model) cannot be met: with every prunable " +
-                $"layer at the lower bound {lowerBound} the model still has {MinimumCost:N0} ({MinimumCost / BaseCost:P1})");
+                $"the budget of {limit:N} {metric.Unit} ({limit / BaseCost:P1} of the model) cannot be met: with every prunable " +
+                $"layer at the lower bound {lowerBound} the model still costs {MinimumCost:N} ({MinimumCost / BaseCost:P1})");
     }
 
     public ModelSpec Spec { get; }
@@ -77,15 +78,21 @@ public sealed class PruningSpace : ISequentialSpace
     /// <summary>The constrained metric of the model with these channel counts (one per group, in order).</summary>
     public double Cost(IReadOnlyList<int> counts)
     {
+        if (Metric is not CostMetric.Counted) return Metric.Of(Narrowed(counts));
         var (macs, parameters) = _cost.Of(counts);
         return Metric == CostMetric.Params ? parameters : macs;
     }
 
     public long Macs(IReadOnlyList<int> counts) => _cost.Of(counts).Macs;
 
-    public ModelAnalysis Analyze(IReadOnlyList<int> counts) =>
-        new PruningPolicy(_groups.Select((g, i) => (PruningPolicy.KeyOf(g), counts[i])).ToDictionary(p => p.Item1, p => p.Item2))
-            .ApplyTo(Spec).Analyze();
+    public ModelAnalysis Analyze(IReadOnlyList<int> counts) => Narrowed(counts).Analyze();
+
+    /// <summary>The spec with these channel counts (one per group, in order).</summary>
+    public ModelSpec Narrowed(IReadOnlyList<int> counts) =>
+        new PruningPolicy(_groups.Select((g, i) => (PruningPolicy.KeyOf(g), counts[i])).ToDictionary(p => p.Item1, p => p.Item2)).ApplyTo(Spec);
+
+    /// <summary>The channel counts a policy keeps, one per group in order.</summary>
+    public int[] CountsOf(PruningPolicy policy) => [.. _groups.Select(g => policy.Keep.TryGetValue(PruningPolicy.KeyOf(g), out int c) ? c : g.Channels)];
 
     private float[][] StaticFeatures(ModelAnalysis analysis)
     {

@@ -14,6 +14,7 @@ public static class AutoDesignCli
             TrainCommand.Create(),
             EvaluateCommand.Create(),
             RunCommand.Create(),
+            ProfileCommand.Create(),
         };
         return root;
     }
@@ -25,6 +26,15 @@ public static class AutoDesignCli
             Output = stdout ?? Console.Out,
             Error = stderr ?? Console.Error,
         };
-        return Build().Parse(args).InvokeAsync(configuration);
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0 && args.Contains("--json"))
+        {
+            // Scripts asked for JSON: a usage error is one JSON object too, not System.CommandLine's help text.
+            foreach (var error in parse.Errors) configuration.Error.WriteLine($"error: {error.Message}");
+            configuration.Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(
+                new { error = new { message = string.Join("; ", parse.Errors.Select(e => e.Message)) } }, CommandContext.JsonOptions));
+            return Task.FromResult(1);
+        }
+        return parse.InvokeAsync(configuration);
     }
 }

@@ -27,7 +27,11 @@ public class JobSpecValidatorTests
     [InlineData("\"ratio\":0.5", "\"ratio\":0", "constraint.ratio", "must be in (0, 1]")]
     [InlineData("\"ratio\":0.5", "\"ratio\":0.5,\"max\":1000", "constraint", "exactly one of")]
     [InlineData("\"ratio\":0.5", "\"ratio\":0.01", "constraint.ratio", "cannot be met")]
-    [InlineData("\"metric\":\"flops\"", "\"metric\":\"latency\"", "constraint.metric", "'latency' is unknown")]
+    [InlineData("\"metric\":\"flops\"", "\"metric\":\"speed\"", "constraint.metric", "'speed' is unknown")]
+    [InlineData("\"metric\":\"flops\"", "\"metric\":\"latency\"", "constraint.target", "is required for latency")]
+    [InlineData("\"metric\":\"flops\"", "\"metric\":\"latency\",\"target\":\"tpu-v9\"", "constraint.target", "unknown target 'tpu-v9'")]
+    [InlineData("\"metric\":\"flops\"", "\"metric\":\"energy\",\"target\":\"torchsharp-cpu\"", "constraint.target", "does not model energy")]
+    [InlineData("\"metric\":\"flops\"", "\"metric\":\"flops\",\"target\":\"bitfusion\"", "constraint.target", "applies to latency and energy")]
     [InlineData("\"episodes\":120", "\"episodes\":0", "budget.episodes", "between 1 and")]
     [InlineData("\"warmupEpisodes\":20", "\"warmupEpisodes\":120", "budget.warmupEpisodes", "below budget.episodes")]
     [InlineData("\"seed\":1", "\"seed\":1,\"pruning\":{\"lowerBound\":1.5}", "pruning.lowerBound", "(0, 1]")]
@@ -38,6 +42,17 @@ public class JobSpecValidatorTests
 
         var problem = Assert.Single(error.Errors, e => e.Field == field);
         Assert.Contains(reason, problem.Reason);
+    }
+
+    [Fact]
+    public void A_latency_budget_on_a_hardware_target_resolves_to_milliseconds()
+    {
+        var job = JobSpecValidator.Check(JobSpecJson.Parse(Valid.Replace("\"metric\":\"flops\"", "\"metric\":\"latency\",\"target\":\"bitfusion\"")));
+
+        var lenet = job.Model;
+        double full = AutoDesign.HardwareProfiler.Targets.HardwareTargets.Resolve("bitfusion").Measure(lenet).Latency.Value;
+        Assert.Equal(0.5 * full, job.BudgetLimit!.Value, 12);
+        Assert.Equal("ms", job.Metric.Unit);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class PruningJobTests : IDisposable
         Assert.Equal(result.Best.Params, saved.Spec.Analyze().Params);
         var mnist = DatasetCatalog.Load("mnist", _data.Folder);
         using var network = saved.CreateNetwork();
-        using var evaluator = new PruningEvaluator(network, mnist.Validation.Take(500), saved.Card.Mean, saved.Card.Std);
+        using var evaluator = new PruningEvaluator(network, mnist.Validation.Sample(500), saved.Card.Mean, saved.Card.Std);
         Assert.Equal(result.Best.Accuracy, evaluator.Accuracy(network), 6);
         Assert.Equal(result.Best.TestAccuracy, saved.Card.TestAccuracy!.Value, 6);
 
@@ -71,5 +71,36 @@ public sealed class PruningJobTests : IDisposable
 
         Assert.Equal(plain.Best.Flops, refitted.Best.Flops);
         Assert.True(refitted.Best.Accuracy > plain.Best.Accuracy, $"refit {refitted.Best.Accuracy:P2} vs plain {plain.Best.Accuracy:P2}");
+    }
+
+    [Fact]
+    public void The_best_candidate_is_fine_tuned_before_it_is_saved_when_asked()
+    {
+        var spec = Spec("lenet5", "random") with { Pruning = new PruningSettings { ValidationImages = 500, FineTuneEpochs = 1 } };
+
+        var result = new PruningJob(_data.Folder, NullLogger.Instance).Run(spec, Path.Combine(_data.Root, "best"));
+
+        Assert.Equal(1, result.Best.FineTuneEpochs);
+        var tuned = Assert.IsType<double>(result.Best.FineTunedTestAccuracy);
+        var saved = SavedModel.Load(result.Best.SavedModel);
+        Assert.Equal(tuned, saved.Card.TestAccuracy!.Value, 6);
+        Assert.Single(saved.Card.History);
+        var mnist = DatasetCatalog.Load("mnist", _data.Folder);
+        using var network = saved.CreateNetwork();
+        Assert.Equal(tuned, AutoDesign.Modeling.Training.Evaluation.Of(network, mnist.Test, saved.Card.Mean, saved.Card.Std).Accuracy, 6);
+    }
+
+    [Fact]
+    public void A_latency_budget_on_a_hardware_target_is_met_by_every_candidate()
+    {
+        var spec = Spec("lenet5", "ddpg") with { Constraint = new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 } };
+
+        var result = new PruningJob(_data.Folder, NullLogger.Instance).Run(spec, Path.Combine(_data.Root, "best"));
+
+        Assert.Equal(new ConstraintResult("latency", "ms", "bitfusion", "analytic", 0.5), result.Constraint);
+        Assert.All(result.Candidates, c => Assert.True(c.ConstrainedValue <= result.BudgetLimit, $"{c.ConstrainedValue} ms > {result.BudgetLimit} ms"));
+        var saved = SavedModel.Load(result.Best.SavedModel);
+        double latency = AutoDesign.HardwareProfiler.Targets.HardwareTargets.Resolve("bitfusion").Measure(saved.Spec).Latency.Value;
+        Assert.Equal(latency, result.Best.ConstrainedValue, 12);
     }
 }

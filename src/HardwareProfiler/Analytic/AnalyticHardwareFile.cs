@@ -1,0 +1,62 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AutoDesign.Modeling.Specs;
+
+namespace AutoDesign.HardwareProfiler.Analytic;
+
+/// <summary>
+/// A hardware description a user can copy and edit: a name, which cost model it uses, the precision unquantized
+/// networks run at, where its numbers come from, and that model's parameters.
+/// </summary>
+public sealed record AnalyticHardwareFile
+{
+    public required string Name { get; init; }
+
+    /// <summary>"bitfusion", "bismo" or "gpu".</summary>
+    public required string Model { get; init; }
+
+    public string Description { get; init; } = "";
+
+    public required Precision DefaultPrecision { get; init; }
+
+    public IReadOnlyList<string> Sources { get; init; } = [];
+
+    public BitFusionParameters? BitFusion { get; init; }
+
+    public BismoParameters? Bismo { get; init; }
+
+    public GpuParameters? Gpu { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
+    public static AnalyticHardwareFile Load(string path)
+    {
+        if (!File.Exists(path)) throw new ArgumentException($"{path}: no such hardware description file");
+        AnalyticHardwareFile? file;
+        try
+        {
+            file = JsonSerializer.Deserialize<AnalyticHardwareFile>(File.ReadAllText(path), Json);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{path}: {e.Path?.TrimStart('$', '.')}: {e.Message}", e);
+        }
+        if (file is null) throw new ArgumentException($"{path}: empty hardware description");
+        file.CostModel(path); // validates that the section for its model is present
+        return file;
+    }
+
+    public ILayerCostModel CostModel(string path = "") => Model switch
+    {
+        "bitfusion" => new BitFusionModel(BitFusion ?? throw Missing(path, "bitFusion")),
+        "bismo" => new BismoModel(Bismo ?? throw Missing(path, "bismo")),
+        "gpu" => new GpuRooflineModel(Gpu ?? throw Missing(path, "gpu")),
+        _ => throw new ArgumentException($"{path}: model '{Model}' is unknown; use bitfusion, bismo or gpu"),
+    };
+
+    private ArgumentException Missing(string path, string section) =>
+        new($"{path}: model '{Model}' needs a '{section}' section with its parameters");
+}

@@ -1,0 +1,34 @@
+using AutoDesign.Modeling.Specs;
+
+namespace AutoDesign.HardwareProfiler.Analytic;
+
+/// <summary>
+/// A layer as a matrix product for the cost models: M outputs per position (output channels), K reduction length
+/// (input channels x kernel area; kernel area alone for depthwise, where M counts the channels), N positions.
+/// Layers without weights are pure memory traffic.
+/// </summary>
+public sealed record LayerWorkload(string Name, LayerOp Op, long M, long K, long N, long Weights, long InputElements, long OutputElements)
+{
+    public long Macs => M * K * N;
+
+    public bool Computes => Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear;
+
+    public static IReadOnlyList<LayerWorkload> Of(ModelSpec spec)
+    {
+        var analysis = spec.Analyze();
+        return spec.Layers.Select((layer, i) =>
+        {
+            var s = analysis.Layers[i];
+            long positions = (long)s.OutputShape.Height * s.OutputShape.Width;
+            long kernelArea = (long)layer.Kernel * layer.Kernel;
+            long inputs = s.InputShape.Elements * (layer.Op == LayerOp.Add ? layer.Inputs!.Count : 1);
+            return layer.Op switch
+            {
+                LayerOp.Conv => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, s.InChannels * kernelArea, positions, s.OutChannels * s.InChannels * kernelArea, inputs, s.OutputShape.Elements),
+                LayerOp.DepthwiseConv => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, kernelArea, positions, s.OutChannels * kernelArea, inputs, s.OutputShape.Elements),
+                LayerOp.Linear => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, s.InChannels, 1, (long)s.OutChannels * s.InChannels, inputs, s.OutChannels),
+                _ => new LayerWorkload(layer.Name, layer.Op, 0, 0, 0, 0, inputs, s.OutputShape.Elements),
+            };
+        }).ToList();
+    }
+}

@@ -1,0 +1,14 @@
+namespace AutoDesign.HardwareProfiler.Targets;
+
+/// <summary>One layer's cost on a target; energy where the target models it, the memory traffic behind it where known.</summary>
+public sealed record LayerCost(string Layer, Figure Latency, Figure? Energy = null, Figure? ComputeEnergy = null, Figure? MemoryEnergy = null);
+
+/// <summary>What a target says of a network: whole-network latency (and energy), per layer, with where it came from.</summary>
+/// <param name="Conditions">How the figure was obtained: batch size, threads, precision the runtime actually used...</param>
+public sealed record CostReport(
+    string Target,
+    TargetKind Kind,
+    Figure Latency,
+    Figure? Energy,
+    IReadOnlyList<LayerCost> Layers,
+    IReadOnlyDictionary<string, string> Conditions);

@@ -1,0 +1,95 @@
+using AutoDesign.HardwareProfiler.Analytic;
+using AutoDesign.HardwareProfiler.Targets;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Zoo;
+
+namespace AutoDesign.HardwareProfiler.Tests.Analytic;
+
+public sealed class AnalyticTargetTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("autodesign-hw-").FullName;
+    private static readonly ModelSpec Lenet = ModelZoo.Create("lenet5", new InputSpec(1, 28, 28), 10);
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void Every_preset_costs_every_zoo_model_with_per_layer_figures_that_add_up()
+    {
+        foreach (var name in new[] { "bitfusion", "bismo", "gpu-a100", "gpu-jetson-nano" })
+            foreach (var model in new[] { "lenet5", "vgg-small", "resnet20", "mobilenetv2-small" })
+            {
+                var spec = ModelZoo.Create(model, new InputSpec(3, 32, 32), 10);
+                var report = HardwareTargets.Resolve(name).Measure(spec);
+
+                Assert.Equal(TargetKind.Analytic, report.Kind);
+                Assert.Equal("ms", report.Latency.Unit);
+                Assert.Equal("true", report.Conditions["simulated"]);
+                Assert.Equal(spec.Layers.Count, report.Layers.Count);
+                Assert.Equal(report.Latency.Value, report.Layers.Sum(l => l.Latency.Value), 9);
+                Assert.Equal(report.Energy!.Value, report.Layers.Sum(l => l.ComputeEnergy!.Value + l.MemoryEnergy!.Value), 9);
+            }
+    }
+
+    [Fact]
+    public void Lower_bits_and_pruned_channels_make_a_network_cheaper()
+    {
+        var target = HardwareTargets.Resolve("bitfusion");
+        var w8 = target.Measure(Lenet, PrecisionPolicy.Uniform(8, 8));
+        var w4 = target.Measure(Lenet, PrecisionPolicy.Uniform(4, 4));
+        var mixed = target.Measure(Lenet, new PrecisionPolicy(new Precision(8, 8), new Dictionary<string, Precision> { ["fc1"] = new(2, 4) }));
+        var pruned = target.Measure(Lenet with { Layers = [.. Lenet.Layers.Select(l => l.Name == "fc1" ? l with { Out = 60 } : l)] });
+
+        Assert.True(w4.Latency.Value < w8.Latency.Value);
+        Assert.True(w4.Energy!.Value < w8.Energy!.Value);
+        Assert.True(mixed.Layers.Single(l => l.Layer == "fc1").Energy!.Value < w8.Layers.Single(l => l.Layer == "fc1").Energy!.Value);
+        Assert.Equal(w8.Layers.Single(l => l.Layer == "conv1").Latency.Value, mixed.Layers.Single(l => l.Layer == "conv1").Latency.Value);
+        Assert.True(pruned.Latency.Value < w8.Latency.Value);
+    }
+
+    [Fact]
+    public void A_copied_and_edited_description_is_a_new_target()
+    {
+        string path = Path.Combine(_dir, "my-chip.json");
+        var text = File.ReadAllText(Path.Combine(HardwareTargets.PresetDirectory, "bitfusion.json"))
+            .Replace("\"name\": \"bitfusion\"", "\"name\": \"my-chip\"").Replace("\"frequencyMegahertz\": 500", "\"frequencyMegahertz\": 1000");
+        File.WriteAllText(path, text);
+
+        var mine = HardwareTargets.Resolve($"analytic:{path}");
+        var original = HardwareTargets.Resolve("bitfusion");
+
+        Assert.Equal("my-chip", mine.Name);
+        Assert.True(mine.Measure(Lenet).Latency.Value < original.Measure(Lenet).Latency.Value);
+    }
+
+    [Theory]
+    [InlineData("tpu-v9", "unknown target 'tpu-v9'")]
+    [InlineData("analytic:/nonexistent/chip.json", "no such hardware description file")]
+    public void Bad_target_names_are_explained(string name, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => HardwareTargets.Resolve(name));
+        Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void Malformed_descriptions_name_the_problem()
+    {
+        string path = Path.Combine(_dir, "broken.json");
+        File.WriteAllText(path, """{"name":"x","model":"bitfusion","defaultPrecision":{"weightBits":8,"activationBits":8}}""");
+        var error = Assert.Throws<ArgumentException>(() => AnalyticTarget.Load(path));
+        Assert.Contains("needs a 'bitFusion' section", error.Message);
+
+        File.WriteAllText(path, """{"name":"x","model":"gpu","defaultPrecision":{"weightBits":8,"activationBits":8},"gpu":{"fp32Tflops":1,"speed":3}}""");
+        error = Assert.Throws<ArgumentException>(() => AnalyticTarget.Load(path));
+        Assert.Contains("speed", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0, 8, "weight bits must be between 1 and 32")]
+    [InlineData(8, 40, "activation bits must be between 1 and 32")]
+    [InlineData(17, 8, "up to 16 bits")]
+    public void Impossible_bit_widths_are_refused(int weightBits, int activationBits, string message)
+    {
+        var error = Assert.Throws<ArgumentException>(() => HardwareTargets.Resolve("bitfusion").Measure(Lenet, PrecisionPolicy.Uniform(weightBits, activationBits)));
+        Assert.Contains(message, error.Message);
+    }
+}
