@@ -6,14 +6,17 @@ namespace AutoDesign.Modeling.Zoo;
 
 /// <summary>
 /// The built-in model families, named as <c>family[-w&lt;width&gt;][-d&lt;depth&gt;]</c>: <c>lenet5</c>, <c>vgg-small-w0.5</c>,
-/// <c>resnet20</c> (any depth 6n+2: <c>resnet56</c>), <c>mobilenetv2-small-d0.5</c> (depth scales the blocks per stage).
+/// <c>resnet20</c> (any depth 6n+2: <c>resnet56</c>), <c>mobilenetv2-small-d0.5</c> (depth scales the blocks per stage),
+/// and the ImageNet-size <c>mobilenet-v1</c>, <c>mobilenet-v2</c>, <c>resnet-18</c>, <c>resnet-50</c> (build them for the
+/// shape-only data set <c>imagenet</c>, 3x224x224 and 1,000 classes, to profile them).
 /// Every model adapts to the input shape and class count of the data set it is built for.
 /// </summary>
 public static partial class ModelZoo
 {
-    public static IReadOnlyList<string> Families { get; } = ["lenet5", "vgg-small", "resnet20", "mobilenetv2-small"];
+    public static IReadOnlyList<string> Families { get; } =
+        ["lenet5", "vgg-small", "resnet20", "mobilenetv2-small", "mobilenet-v1", "mobilenet-v2", "resnet-18", "resnet-50"];
 
-    [GeneratedRegex(@"^(?<family>lenet5|vgg-small|resnet(?<depth>\d+)|mobilenetv2-small)(-w(?<width>\d+(\.\d+)?))?(-d(?<dmult>\d+(\.\d+)?))?$")]
+    [GeneratedRegex(@"^(?<family>lenet5|vgg-small|resnet(?<depth>\d+)|resnet-(?<imagenetDepth>\d+)|mobilenetv2-small|mobilenet-v1|mobilenet-v2)(-w(?<width>\d+(\.\d+)?))?(-d(?<dmult>\d+(\.\d+)?))?$")]
     private static partial Regex NamePattern();
 
     public static bool IsZooName(string name) => NamePattern().IsMatch(name);
@@ -24,7 +27,7 @@ public static partial class ModelZoo
         var match = NamePattern().Match(name);
         if (!match.Success)
             throw new ArgumentException(
-                $"unknown model '{name}': the zoo has {string.Join(", ", Families)} (resnetN for any N = 6n+2), " +
+                $"unknown model '{name}': the zoo has {string.Join(", ", Families)} (resnetN for any N = 6n+2; resnet-18, -34, -50, -101), " +
                 "optionally followed by -w<width multiplier> and, for mobilenetv2-small, -d<depth multiplier>");
 
         string family = match.Groups["family"].Value;
@@ -41,6 +44,10 @@ public static partial class ModelZoo
                 "lenet5" => LeNet5.Create(name, input, classes, width),
                 "vgg-small" => VggSmall.Create(name, input, classes, width),
                 "mobilenetv2-small" => MobileNetV2Small.Create(name, input, classes, width, depth),
+                "mobilenet-v1" => MobileNetV1.Create(name, input, classes, width),
+                "mobilenet-v2" => MobileNetV2.Create(name, input, classes, width),
+                _ when match.Groups["imagenetDepth"].Success =>
+                    ImageNetResNet.Create(name, input, classes, int.Parse(match.Groups["imagenetDepth"].Value, CultureInfo.InvariantCulture), width),
                 _ => ResNetCifar.Create(name, input, classes, int.Parse(match.Groups["depth"].Value, CultureInfo.InvariantCulture), width),
             };
         }

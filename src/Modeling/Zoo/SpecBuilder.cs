@@ -21,8 +21,8 @@ public sealed class SpecBuilder(string name, InputSpec input, int classes)
             Name = name, Op = LayerOp.DepthwiseConv, Kernel = kernel, Stride = stride, BatchNorm = true, Activation = activation,
         });
 
-    public string MaxPool(string name, int kernel = 2, int? stride = null) =>
-        Add(new LayerSpec { Name = name, Op = LayerOp.MaxPool, Kernel = kernel, Stride = stride ?? kernel, Padding = 0 });
+    public string MaxPool(string name, int kernel = 2, int? stride = null, int padding = 0) =>
+        Add(new LayerSpec { Name = name, Op = LayerOp.MaxPool, Kernel = kernel, Stride = stride ?? kernel, Padding = padding });
 
     public string GlobalAvgPool(string name) => Add(new LayerSpec { Name = name, Op = LayerOp.GlobalAvgPool });
 
