@@ -116,18 +116,7 @@ public sealed class TorchSharpTarget(string device, MeasurementOptions? options 
         return total;
     }
 
-    private static (double Median, double Iqr) Summarise(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        double Quantile(double q)
-        {
-            double position = q * (sorted.Length - 1);
-            int low = (int)Math.Floor(position);
-            int high = Math.Min(low + 1, sorted.Length - 1);
-            return sorted[low] + (sorted[high] - sorted[low]) * (position - low);
-        }
-        return (Quantile(0.5), Quantile(0.75) - Quantile(0.25));
-    }
+    private static (double Median, double Iqr) Summarise(List<double> values) => Statistics.MedianAndIqr(values);
 
     private static SemaphoreSlim Lock(string device)
     {

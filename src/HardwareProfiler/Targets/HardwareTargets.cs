@@ -5,7 +5,7 @@ using AutoDesign.HardwareProfiler.Measured;
 namespace AutoDesign.HardwareProfiler.Targets;
 
 /// <summary>
-/// Names a target: <c>torchsharp-cpu</c>, <c>torchsharp-cuda</c> (where TorchSharp sees a GPU), the hardware
+/// Names a target: <c>torchsharp-cpu</c>, <c>torchsharp-cuda</c> (where TorchSharp sees a GPU), <c>onnxruntime-cpu</c>, the hardware
 /// descriptions shipped in presets/hardware (<c>bitfusion</c>, <c>bismo</c>, <c>gpu-a100</c>, <c>gpu-jetson-nano</c>),
 /// or <c>analytic:&lt;file.json&gt;</c> for a description of one's own. Resolved targets are shared and cache their reports.
 /// </summary>
@@ -19,7 +19,7 @@ public static class HardwareTargets
     {
         get
         {
-            var names = new List<string> { "torchsharp-cpu" };
+            var names = new List<string> { "torchsharp-cpu", "onnxruntime-cpu" };
             if (TorchSharp.torch.cuda.is_available()) names.Add("torchsharp-cuda");
             if (Directory.Exists(PresetDirectory))
                 names.AddRange(Directory.GetFiles(PresetDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order());
@@ -45,6 +45,7 @@ public static class HardwareTargets
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a target name is required");
         if (name == "torchsharp-cpu") return new TorchSharpTarget("cpu");
+        if (name == "onnxruntime-cpu") return new Onnx.OnnxRuntimeTarget();
         if (name == "torchsharp-cuda")
             return TorchSharp.torch.cuda.is_available()
                 ? new TorchSharpTarget("cuda:0")

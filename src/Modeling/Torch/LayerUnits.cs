@@ -10,6 +10,9 @@ namespace AutoDesign.Modeling.Torch;
 /// <summary>The TorchSharp module for one layer with weights or a window; joins (add) need none.</summary>
 internal static class LayerUnits
 {
+    /// <summary>Batch norm's epsilon (PyTorch's default), needed to fold it into a conv on export.</summary>
+    public const double BatchNormEpsilon = 1e-5;
+
     public static Module<Tensor, Tensor>? Create(LayerSpec layer, LayerSummary shape) => layer.Op switch
     {
         LayerOp.Conv or LayerOp.DepthwiseConv => new ConvUnit(layer, shape),
@@ -40,7 +43,7 @@ internal sealed class ConvUnit : Module<Tensor, Tensor>
         conv = nn.Conv2d(shape.InChannels, shape.OutChannels, layer.Kernel, stride: layer.Stride,
             padding: layer.EffectivePadding, groups: shape.Groups, bias: !layer.BatchNorm);
         nn.init.kaiming_normal_(conv.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
-        if (layer.BatchNorm) bn = nn.BatchNorm2d(shape.OutChannels);
+        if (layer.BatchNorm) bn = nn.BatchNorm2d(shape.OutChannels, eps: LayerUnits.BatchNormEpsilon);
         _activation = layer.Activation;
         RegisterComponents();
     }

@@ -29,6 +29,9 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
             if (unit is not null) register_module(unit.GetName(), unit);
     }
 
+    /// <summary>Batch norm's epsilon in every layer (for exporters that fold it away).</summary>
+    public const double BatchNormEpsilon = LayerUnits.BatchNormEpsilon;
+
     public ModelSpec Spec { get; }
 
     public ModelAnalysis Analysis { get; }

@@ -15,6 +15,7 @@ public static class AutoDesignCli
             EvaluateCommand.Create(),
             RunCommand.Create(),
             ProfileCommand.Create(),
+            ExportCommand.Create(),
         };
         return root;
     }

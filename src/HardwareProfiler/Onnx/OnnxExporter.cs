@@ -1,0 +1,156 @@
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
+using Google.Protobuf;
+using Onnx;
+using static TorchSharp.torch;
+using G = AutoDesign.HardwareProfiler.Onnx.OnnxGraphBuilder;
+
+namespace AutoDesign.HardwareProfiler.Onnx;
+
+/// <summary>
+/// Writes a <see cref="SpecNetwork"/> as an ONNX graph (opset 13) for inference: batch norm is folded into the
+/// preceding conv, nodes are named after the layers, and the batch dimension is free. Layers listed in
+/// <see cref="OnnxExportOptions.Int8Layers"/> are exported in QDQ form: their input is quantized to int8 with a
+/// per-tensor scale from calibration and their weights are stored as int8 with one scale per output channel, so
+/// ONNX Runtime runs them as integer convolutions and matrix products.
+/// </summary>
+public static class OnnxExporter
+{
+    public const string InputName = "input", OutputName = "logits";
+
+    public static ModelProto Export(SpecNetwork network, OnnxExportOptions? options = null)
+    {
+        options ??= new OnnxExportOptions();
+        var spec = network.Spec;
+        var analysis = network.Analysis;
+        var graph = new GraphProto { Name = spec.Name };
+        var g = new G(graph);
+        graph.Input.Add(G.FloatTensor(InputName, "batch", spec.Input.Channels, spec.Input.Height, spec.Input.Width));
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        network.eval();
+        var state = network.state_dict();
+        var scales = options.Int8Layers.Count > 0 ? ActivationScales(network, options) : new Dictionary<string, float>();
+
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var layer = spec.Layers[i];
+            var summary = analysis.Layers[i];
+            var inputs = spec.InputsOf(i);
+            string x = inputs.Count == 0 ? InputName : inputs[0];
+            string output = i == spec.Layers.Count - 1 ? OutputName : layer.Name;
+            string raw = layer.Activation == Activation.None ? output : $"{layer.Name}_preact";
+            bool int8 = options.Int8Layers.Contains(layer.Name);
+
+            switch (layer.Op)
+            {
+                case LayerOp.Conv or LayerOp.DepthwiseConv:
+                {
+                    var (weight, bias) = FoldedConv(state, layer);
+                    string input = int8 ? QuantizeInput(g, layer.Name, x, scales[layer.Name]) : x;
+                    string w = int8 ? Int8Weights(g, layer.Name, weight) : g.Floats($"{layer.Name}.weight", Data(weight), weight.shape);
+                    string b = g.Floats($"{layer.Name}.bias", Data(bias), bias.shape[0]);
+                    int pad = layer.EffectivePadding;
+                    g.Node("Conv", layer.Name, [input, w, b], raw,
+                        G.Ints("kernel_shape", layer.Kernel, layer.Kernel), G.Ints("strides", layer.Stride, layer.Stride),
+                        G.Ints("pads", pad, pad, pad, pad), G.Int("group", summary.Groups));
+                    break;
+                }
+                case LayerOp.Linear:
+                {
+                    if (!summary.InputShape.Flat) x = g.Node("Flatten", $"{layer.Name}_flatten", [x], $"{layer.Name}_flat", G.Int("axis", 1));
+                    var weight = state[$"{layer.Name}.fc.weight"];
+                    var bias = state[$"{layer.Name}.fc.bias"];
+                    string input = int8 ? QuantizeInput(g, layer.Name, x, scales[layer.Name]) : x;
+                    string w = int8 ? Int8Weights(g, layer.Name, weight) : g.Floats($"{layer.Name}.weight", Data(weight), weight.shape);
+                    g.Node("Gemm", layer.Name, [input, w, g.Floats($"{layer.Name}.bias", Data(bias), bias.shape[0])], raw, G.Int("transB", 1));
+                    break;
+                }
+                case LayerOp.MaxPool or LayerOp.AvgPool:
+                {
+                    int pad = layer.EffectivePadding;
+                    var attributes = new List<AttributeProto> { G.Ints("kernel_shape", layer.Kernel, layer.Kernel), G.Ints("strides", layer.Stride, layer.Stride), G.Ints("pads", pad, pad, pad, pad) };
+                    if (layer.Op == LayerOp.AvgPool) attributes.Add(G.Int("count_include_pad", 1)); // as torch's avg_pool2d
+                    g.Node(layer.Op == LayerOp.MaxPool ? "MaxPool" : "AveragePool", layer.Name, [x], raw, [.. attributes]);
+                    break;
+                }
+                case LayerOp.GlobalAvgPool:
+                    g.Node("Flatten", $"{layer.Name}_flatten", [g.Node("GlobalAveragePool", layer.Name, [x], $"{layer.Name}_map")], raw, G.Int("axis", 1));
+                    break;
+                case LayerOp.Add:
+                {
+                    string sum = inputs[0];
+                    for (int k = 1; k < inputs.Count; k++)
+                        sum = g.Node("Add", k == 1 ? layer.Name : $"{layer.Name}_{k}", [sum, inputs[k]], k == inputs.Count - 1 ? raw : $"{layer.Name}_partial{k}");
+                    break;
+                }
+            }
+
+            if (layer.Activation == Activation.Relu) g.Node("Relu", $"{layer.Name}_relu", [raw], output);
+            else if (layer.Activation == Activation.Relu6)
+                g.Node("Clip", $"{layer.Name}_relu6", [raw, g.Floats($"{layer.Name}_min", [0f]), g.Floats($"{layer.Name}_max", [6f])], output);
+        }
+
+        graph.Output.Add(G.FloatTensor(OutputName, "batch", spec.Classes));
+        var model = new ModelProto { IrVersion = 8, ProducerName = "AutoDesign", ProducerVersion = "1", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        return model;
+    }
+
+    public static void Save(ModelProto model, string path) => File.WriteAllBytes(path, model.ToByteArray());
+
+    // Conv weights and bias with the following batch norm folded in: w' = w * g / sqrt(v + e), b' = beta + (b - m) * g / sqrt(v + e).
+    private static (Tensor Weight, Tensor Bias) FoldedConv(IReadOnlyDictionary<string, Tensor> state, LayerSpec layer)
+    {
+        var weight = state[$"{layer.Name}.conv.weight"];
+        var bias = state.TryGetValue($"{layer.Name}.conv.bias", out var b) ? b : zeros(weight.shape[0]);
+        if (!layer.BatchNorm) return (weight, bias);
+        var factor = state[$"{layer.Name}.bn.weight"] / (state[$"{layer.Name}.bn.running_var"] + SpecNetwork.BatchNormEpsilon).sqrt();
+        return (weight * factor.reshape(-1, 1, 1, 1), state[$"{layer.Name}.bn.bias"] + (bias - state[$"{layer.Name}.bn.running_mean"]) * factor);
+    }
+
+    private static string QuantizeInput(G g, string layer, string x, float scale)
+    {
+        string s = g.Floats($"{layer}.input_scale", [scale]);
+        string zero = g.Initializer($"{layer}.input_zero", TensorProto.Types.DataType.Int8, [], [0]);
+        string q = g.Node("QuantizeLinear", $"{layer}_quantize", [x, s, zero], $"{layer}_input_q");
+        return g.Node("DequantizeLinear", $"{layer}_dequantize", [q, s, zero], $"{layer}_input_dq");
+    }
+
+    // Symmetric per-output-channel int8 weights: scale = max |w| / 127 per channel.
+    private static string Int8Weights(G g, string layer, Tensor weight)
+    {
+        var flat = weight.flatten(1);
+        var scale = flat.abs().amax([1]).clamp_min(1e-8f) / 127f;
+        var quantized = (flat / scale.unsqueeze(1)).round().clamp(-127, 127).to_type(ScalarType.Int8).reshape(weight.shape);
+        string q = g.Int8s($"{layer}.weight_q", quantized.data<sbyte>().ToArray(), weight.shape);
+        string s = g.Floats($"{layer}.weight_scale", Data(scale), scale.shape[0]);
+        string zero = g.Initializer($"{layer}.weight_zero", TensorProto.Types.DataType.Int8, [scale.shape[0]], new byte[scale.shape[0]]);
+        return g.Node("DequantizeLinear", $"{layer}_weight_dequantize", [q, s, zero], $"{layer}_weight_dq", G.Int("axis", 0));
+    }
+
+    // Per-tensor input scales of the int8 layers: max |input| over the calibration images / 127.
+    private static Dictionary<string, float> ActivationScales(SpecNetwork network, OnnxExportOptions options)
+    {
+        var spec = network.Spec;
+        var images = options.CalibrationImages ?? randn(32, spec.Input.Channels, spec.Input.Height, spec.Input.Width);
+        var scales = new Dictionary<string, float>();
+        network.Forward(images, (name, input) =>
+        {
+            if (!options.Int8Layers.Contains(name)) return;
+            scales[name] = Math.Max(input.abs().max().item<float>(), 1e-6f) / 127f;
+        });
+        return scales;
+    }
+
+    private static float[] Data(Tensor t) => t.contiguous().data<float>().ToArray();
+}
+
+/// <summary>What to export as int8 (layers with weights), and images to calibrate their input scales (random if none).</summary>
+public sealed record OnnxExportOptions
+{
+    public IReadOnlySet<string> Int8Layers { get; init; } = new HashSet<string>();
+
+    public Tensor? CalibrationImages { get; init; }
+}

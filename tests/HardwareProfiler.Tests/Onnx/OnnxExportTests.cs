@@ -1,0 +1,108 @@
+using AutoDesign.HardwareProfiler.Onnx;
+using AutoDesign.HardwareProfiler.Targets;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Modeling.Zoo;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using static TorchSharp.torch;
+
+namespace AutoDesign.HardwareProfiler.Tests.Onnx;
+
+public class OnnxExportTests
+{
+    private static SpecNetwork Network(string model, InputSpec input)
+    {
+        manual_seed(5);
+        var network = new SpecNetwork(ModelZoo.Create(model, input, 10));
+        using (no_grad())
+            foreach (var (name, tensor) in network.state_dict())
+            {
+                if (name.EndsWith("running_var", StringComparison.Ordinal)) tensor.uniform_(0.5, 1.5);
+                if (name.EndsWith("running_mean", StringComparison.Ordinal) || name.EndsWith("bn.bias", StringComparison.Ordinal)) tensor.uniform_(-0.2, 0.2);
+            }
+        network.eval();
+        return network;
+    }
+
+    private static float[] RunOnnx(byte[] model, TorchSharp.torch.Tensor input)
+    {
+        using var session = new InferenceSession(model);
+        var data = input.contiguous().data<float>().ToArray();
+        var tensor = new DenseTensor<float>(data, [.. input.shape.Select(d => (int)d)]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, tensor)]);
+        return results.Single().AsEnumerable<float>().ToArray();
+    }
+
+    [Theory]
+    [InlineData("lenet5", 1, 28)]
+    [InlineData("vgg-small-w0.5", 3, 32)]
+    [InlineData("resnet20", 1, 28)]
+    [InlineData("mobilenetv2-small", 3, 32)]
+    public void Onnx_runtime_reproduces_torchsharp_outputs(string model, int channels, int size)
+    {
+        using var network = Network(model, new InputSpec(channels, size, size));
+        using var scope = NewDisposeScope();
+        var input = randn(3, channels, size, size);
+        float[] expected;
+        using (no_grad()) expected = network.forward(input).data<float>().ToArray();
+
+        var actual = RunOnnx(OnnxExporter.Export(network).ToByteArray(), input);
+
+        Assert.Equal(expected.Length, actual.Length);
+        double scale = expected.Max(Math.Abs);
+        Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale + 1e-5, $"{p.First} vs {p.Second}"));
+    }
+
+    [Fact]
+    public void Int8_layers_run_as_integer_operators_and_stay_close_to_float()
+    {
+        using var network = Network("vgg-small-w0.5", new InputSpec(1, 28, 28));
+        using var scope = NewDisposeScope();
+        var input = randn(16, 1, 28, 28);
+        var int8 = network.Spec.Layers.Where(l => l.HasWeights).Select(l => l.Name).ToHashSet();
+        var model = OnnxExporter.Export(network, new OnnxExportOptions { Int8Layers = int8, CalibrationImages = input });
+
+        Assert.Contains(model.Graph.Node, n => n.OpType == "QuantizeLinear");
+        Assert.Contains(model.Graph.Initializer, t => t.DataType == (int)global::Onnx.TensorProto.Types.DataType.Int8 && t.Name == "conv1_1.weight_q");
+        float[] expected;
+        using (no_grad()) expected = network.forward(input).data<float>().ToArray();
+        var actual = RunOnnx(model.ToByteArray(), input);
+        double scale = expected.Max(Math.Abs);
+        double worst = expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second));
+        Assert.True(worst < 0.1 * scale, $"int8 error {worst} at output scale {scale}");
+    }
+
+    [Fact]
+    public void The_onnxruntime_target_measures_float_and_int8_with_per_layer_figures()
+    {
+        var spec = ModelZoo.Create("resnet20-w0.5", new InputSpec(1, 28, 28), 10);
+        var target = new OnnxRuntimeTarget(new AutoDesign.HardwareProfiler.Measured.MeasurementOptions { WarmupRuns = 2, MinRuns = 10, MinTime = TimeSpan.Zero });
+
+        var fp32 = target.Measure(spec);
+        var int8 = target.Measure(spec, PrecisionPolicy.Uniform(8, 8));
+        var w4 = target.Measure(spec, PrecisionPolicy.Uniform(4, 4));
+
+        Assert.Equal(TargetKind.Measured, fp32.Kind);
+        Assert.Equal("float32", fp32.Conditions["precision"]);
+        Assert.StartsWith("int8 in 22 of 22", int8.Conditions["precision"]);
+        Assert.Contains("no narrower kernels", w4.Conditions["note"]);
+        Assert.True(fp32.Latency.Value > 0 && int8.Latency.Value > 0);
+        Assert.Equal(spec.Layers.Count, fp32.Layers.Count);
+        Assert.True(fp32.Layers.Single(l => l.Layer == "s1b1_conv1").Latency.Value > 0, "per-layer times come from the profiler");
+    }
+
+    [Fact]
+    public void The_export_is_named_after_the_layers_and_has_a_free_batch_dimension()
+    {
+        using var network = Network("resnet20-w0.5", new InputSpec(1, 28, 28));
+        var model = OnnxExporter.Export(network);
+
+        Assert.Equal("batch", model.Graph.Input[0].Type.TensorType.Shape.Dim[0].DimParam);
+        Assert.Contains(model.Graph.Node, n => n.Name == "s2b1_shortcut" && n.OpType == "Conv");
+        Assert.Contains(model.Graph.Node, n => n.Name == "s2b1_add" && n.OpType == "Add");
+        Assert.DoesNotContain(model.Graph.Node, n => n.OpType == "BatchNormalization"); // folded into the convs
+        Assert.Equal(13, model.OpsetImport[0].Version);
+    }
+}
