@@ -7,7 +7,9 @@ namespace AutoDesign.HardwareProfiler.Targets;
 /// <summary>
 /// Names a target: <c>torchsharp-cpu</c>, <c>torchsharp-cuda</c> (where TorchSharp sees a GPU), <c>onnxruntime-cpu</c>, the hardware
 /// descriptions shipped in presets/hardware (<c>bitfusion</c>, <c>bismo</c>, <c>gpu-a100</c>, <c>gpu-jetson-nano</c>),
-/// or <c>analytic:&lt;file.json&gt;</c> for a description of one's own. Resolved targets are shared and cache their reports.
+/// <c>analytic:&lt;file.json&gt;</c> for a description of one's own, or <c>lut:&lt;name or file&gt;</c> for a look-up table
+/// (a sweep's, in the data folder's luts/, or a Once-for-All / ProxylessNAS YAML table). Resolved targets are shared
+/// and cache their reports.
 /// </summary>
 public static class HardwareTargets
 {
@@ -23,6 +25,8 @@ public static class HardwareTargets
             if (TorchSharp.torch.cuda.is_available()) names.Add("torchsharp-cuda");
             if (Directory.Exists(PresetDirectory))
                 names.AddRange(Directory.GetFiles(PresetDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order());
+            if (Directory.Exists(Tables.TableTargets.Directory))
+                names.AddRange(Directory.GetFiles(Tables.TableTargets.Directory, "*.json").Select(f => "lut:" + Path.GetFileNameWithoutExtension(f)).Order());
             return names;
         }
     }
@@ -51,8 +55,9 @@ public static class HardwareTargets
                 ? new TorchSharpTarget("cuda:0")
                 : throw new ArgumentException("target 'torchsharp-cuda': TorchSharp sees no CUDA device on this machine");
         if (name.StartsWith("analytic:", StringComparison.Ordinal)) return AnalyticTarget.Load(name["analytic:".Length..]);
+        if (name.StartsWith("lut:", StringComparison.Ordinal)) return Tables.TableTargets.Load(name["lut:".Length..]);
         string preset = Path.Combine(PresetDirectory, name + ".json");
         if (!name.Contains('/') && File.Exists(preset)) return AnalyticTarget.Load(preset);
-        throw new ArgumentException($"unknown target '{name}': use {string.Join(", ", Names)} or analytic:<hardware description file>");
+        throw new ArgumentException($"unknown target '{name}': use {string.Join(", ", Names)}, analytic:<hardware description file> or lut:<table name or file>");
     }
 }

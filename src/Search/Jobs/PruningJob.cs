@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
 using AutoDesign.Search.Agents;

@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
 using static TorchSharp.torch;

@@ -1,6 +1,4 @@
-using AutoDesign.Modeling.Specs;
-
-namespace AutoDesign.Search.Pruning;
+namespace AutoDesign.Modeling.Specs;
 
 /// <summary>
 /// How many channels each prunable channel group keeps, keyed by the group's first producer layer
