@@ -17,6 +17,8 @@ public sealed class AnalyticTarget(AnalyticHardwareFile file, string path) : IHa
 
     public string Description => file.Description;
 
+    public PrecisionPolicy DefaultPrecision => new(file.DefaultPrecision, new Dictionary<string, Precision>());
+
     public AnalyticHardwareFile File => file;
 
     public string Path => path;
@@ -24,7 +26,7 @@ public sealed class AnalyticTarget(AnalyticHardwareFile file, string path) : IHa
     /// <summary>Costs one image. Layers without an entry in the policy run at its default; a null policy means the file's default precision.</summary>
     public CostReport Measure(ModelSpec spec, PrecisionPolicy? precision = null)
     {
-        precision ??= new PrecisionPolicy(file.DefaultPrecision, new Dictionary<string, Precision>());
+        precision ??= DefaultPrecision;
         precision.Validate(spec);
         var layers = new List<LayerCost>();
         double seconds = 0, compute = 0, memory = 0;

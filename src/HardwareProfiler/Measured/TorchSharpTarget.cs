@@ -40,6 +40,8 @@ public sealed class TorchSharpTarget(string device, MeasurementOptions? options 
 
     public string Description => $"TorchSharp forward passes on {device}, float32, batch {_options.BatchSize}";
 
+    public PrecisionPolicy DefaultPrecision => PrecisionPolicy.Float32;
+
     public MeasurementOptions Options => _options;
 
     public CostReport Measure(ModelSpec spec, PrecisionPolicy? precision = null)

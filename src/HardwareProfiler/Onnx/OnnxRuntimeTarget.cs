@@ -26,6 +26,8 @@ public sealed class OnnxRuntimeTarget(MeasurementOptions? options = null) : IHar
 
     public TargetKind Kind => TargetKind.Measured;
 
+    public PrecisionPolicy DefaultPrecision => PrecisionPolicy.Float32;
+
     public string Description => $"ONNX Runtime {OrtEnv.Instance().GetVersionString()} on the CPU, float32 or int8 (QDQ) per layer, batch {_options.BatchSize}";
 
     public CostReport Measure(ModelSpec spec, PrecisionPolicy? precision = null)

@@ -18,6 +18,8 @@ public sealed class BlockTableTarget(string name, Dictionary<string, TableEntry>
 
     public TargetKind Kind => TargetKind.Table;
 
+    public PrecisionPolicy DefaultPrecision => PrecisionPolicy.Float32;
+
     public string Description => $"block look-up table {Path.GetFileName(path)} ({entries.Count} entries, ProxylessNAS / Once-for-All format)";
 
     public static BlockTableTarget Load(string path)

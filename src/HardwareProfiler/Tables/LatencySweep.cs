@@ -17,6 +17,7 @@ public static class LatencySweep
         ulong seed = 1, PrecisionPolicy? precision = null, Action<string>? progress = null)
     {
         LatencyTable? table = null;
+        precision ??= target.DefaultPrecision;
         var random = new SplitMix64(seed);
         foreach (var model in models)
         {
@@ -28,9 +29,10 @@ public static class LatencySweep
                 table ??= new LatencyTable
                 {
                     Name = name,
+                    Precision = precision.Default,
                     Source = $"{target.Name} ({string.Join(", ", report.Conditions.Where(c => c.Key is "device" or "batch" or "threads" or "runtime" or "precision" or "model").Select(c => $"{c.Key} {c.Value}"))})",
                 };
-                var keys = LayerKey.Of(variants[v], precision ?? PrecisionPolicy.Float32);
+                var keys = LayerKey.Of(variants[v], precision);
                 for (int l = 0; l < keys.Count; l++) table.Add(keys[l].Key.Key, report.Layers[l].Latency.Value);
             }
         }

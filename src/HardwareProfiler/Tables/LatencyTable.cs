@@ -32,6 +32,9 @@ public sealed class LatencyTable
 
     public string Unit { get; init; } = "ms";
 
+    /// <summary>The default bit-widths of the sweep (what networks without a policy are looked up at).</summary>
+    public Modeling.Specs.Precision Precision { get; init; } = Modeling.Specs.Precision.Float32;
+
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
 
     public Dictionary<string, TableEntry> Entries { get; init; } = [];

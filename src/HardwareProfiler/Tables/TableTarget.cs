@@ -10,7 +10,7 @@ namespace AutoDesign.HardwareProfiler.Tables;
 /// a + b x Cin x Cout + c x Cin + d x Cout over the family's entries, or, with fewer than four, the nearest entry
 /// is scaled by the ratio of Cin x Cout. A layer with no family in the table is an error naming it.
 /// </summary>
-public sealed class TableTarget(LatencyTable table, PrecisionPolicy? defaultPrecision = null) : IHardwareTarget
+public sealed class TableTarget(LatencyTable table) : IHardwareTarget
 {
     private readonly Dictionary<string, List<(int In, int Out, double Mean)>> _families = Families(table);
 
@@ -20,11 +20,13 @@ public sealed class TableTarget(LatencyTable table, PrecisionPolicy? defaultPrec
 
     public string Description => $"look-up table '{table.Name}' ({table.Entries.Count} entries) measured on {table.Source}";
 
+    public PrecisionPolicy DefaultPrecision => PrecisionPolicy.Uniform(table.Precision.WeightBits, table.Precision.ActivationBits);
+
     public LatencyTable Table => table;
 
     public CostReport Measure(ModelSpec spec, PrecisionPolicy? precision = null)
     {
-        precision ??= defaultPrecision ?? PrecisionPolicy.Float32;
+        precision ??= DefaultPrecision;
         precision.Validate(spec);
         var layers = new List<LayerCost>();
         double total = 0, variance = 0;

@@ -14,6 +14,8 @@ public sealed class CachedTarget(IHardwareTarget inner) : IHardwareTarget
 
     public string Description => inner.Description;
 
+    public PrecisionPolicy DefaultPrecision => inner.DefaultPrecision;
+
     public IHardwareTarget Inner => inner;
 
     public CostReport Measure(ModelSpec spec, PrecisionPolicy? precision = null)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AutoDesign.HardwareProfiler.Analytic;
 using AutoDesign.HardwareProfiler.Measured;
+using AutoDesign.Modeling;
 
 namespace AutoDesign.HardwareProfiler.Targets;
 
@@ -13,39 +14,49 @@ namespace AutoDesign.HardwareProfiler.Targets;
 /// </summary>
 public static class HardwareTargets
 {
-    private static readonly ConcurrentDictionary<string, Lazy<IHardwareTarget>> Resolved = new();
+    private static readonly ConcurrentDictionary<(string Root, string Name), Lazy<IHardwareTarget>> Resolved = new();
 
     public static string PresetDirectory => Path.Combine(AppContext.BaseDirectory, "presets", "hardware");
 
-    public static IReadOnlyList<string> Names
+    public static IReadOnlyList<string> Names => NamesIn(DataFolder.Default());
+
+    /// <summary>Every target name, including the tables and predictors in <paramref name="folder"/>.</summary>
+    public static IReadOnlyList<string> NamesIn(DataFolder folder)
     {
-        get
         {
             var names = new List<string> { "torchsharp-cpu", "onnxruntime-cpu" };
             if (TorchSharp.torch.cuda.is_available()) names.Add("torchsharp-cuda");
             if (Directory.Exists(PresetDirectory))
                 names.AddRange(Directory.GetFiles(PresetDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order());
-            if (Directory.Exists(Tables.TableTargets.Directory))
-                names.AddRange(Directory.GetFiles(Tables.TableTargets.Directory, "*.json").Select(f => "lut:" + Path.GetFileNameWithoutExtension(f)).Order());
+            if (Directory.Exists(Tables.TableTargets.DirectoryIn(folder)))
+                names.AddRange(Directory.GetFiles(Tables.TableTargets.DirectoryIn(folder), "*.json").Select(f => "lut:" + Path.GetFileNameWithoutExtension(f)).Order());
+            if (Directory.Exists(Predictors.LatencyPredictor.DirectoryIn(folder)))
+                names.AddRange(Directory.GetFiles(Predictors.LatencyPredictor.DirectoryIn(folder), "*.zip").Select(f => "predictor:" + Path.GetFileNameWithoutExtension(f)).Order());
             return names;
         }
     }
 
-    public static IHardwareTarget Resolve(string name)
+    /// <summary>The named target; tables and predictors are looked up in <paramref name="folder"/> (default: the default data folder).</summary>
+    public static IHardwareTarget Resolve(string name, DataFolder? folder = null)
     {
-        var lazy = Resolved.GetOrAdd(name, n => new Lazy<IHardwareTarget>(() => new CachedTarget(Create(n))));
+        folder ??= DataFolder.Default();
+        var key = (folder.Root, name);
+        var lazy = Resolved.GetOrAdd(key, k => new Lazy<IHardwareTarget>(() => new CachedTarget(Create(k.Name, folder))));
         try
         {
             return lazy.Value;
         }
         catch
         {
-            Resolved.TryRemove(new KeyValuePair<string, Lazy<IHardwareTarget>>(name, lazy));
+            Resolved.TryRemove(new KeyValuePair<(string, string), Lazy<IHardwareTarget>>(key, lazy));
             throw;
         }
     }
 
-    private static IHardwareTarget Create(string name)
+    /// <summary>Forgets a resolved target (after its table or predictor file changed).</summary>
+    public static void Forget(string name, DataFolder? folder = null) => Resolved.TryRemove(((folder ?? DataFolder.Default()).Root, name), out _);
+
+    private static IHardwareTarget Create(string name, DataFolder folder)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("a target name is required");
         if (name == "torchsharp-cpu") return new TorchSharpTarget("cpu");
@@ -55,9 +66,11 @@ public static class HardwareTargets
                 ? new TorchSharpTarget("cuda:0")
                 : throw new ArgumentException("target 'torchsharp-cuda': TorchSharp sees no CUDA device on this machine");
         if (name.StartsWith("analytic:", StringComparison.Ordinal)) return AnalyticTarget.Load(name["analytic:".Length..]);
-        if (name.StartsWith("lut:", StringComparison.Ordinal)) return Tables.TableTargets.Load(name["lut:".Length..]);
+        if (name.StartsWith("lut:", StringComparison.Ordinal)) return Tables.TableTargets.Load(name["lut:".Length..], folder);
+        if (name.StartsWith("predictor:", StringComparison.Ordinal))
+            return new Predictors.PredictorTarget(Predictors.LatencyPredictor.Load(Predictors.LatencyPredictor.DirectoryIn(folder), name["predictor:".Length..]));
         string preset = Path.Combine(PresetDirectory, name + ".json");
         if (!name.Contains('/') && File.Exists(preset)) return AnalyticTarget.Load(preset);
-        throw new ArgumentException($"unknown target '{name}': use {string.Join(", ", Names)}, analytic:<hardware description file> or lut:<table name or file>");
+        throw new ArgumentException($"unknown target '{name}': use {string.Join(", ", NamesIn(folder))}, analytic:<hardware description file> lut:<table name or file> or predictor:<name>");
     }
 }

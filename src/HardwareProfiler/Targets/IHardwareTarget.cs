@@ -15,6 +15,9 @@ public interface IHardwareTarget
 
     string Description { get; }
 
+    /// <summary>The bit-widths a network runs at when no policy is given (float32 on CPUs, W8A8 on integer accelerators).</summary>
+    PrecisionPolicy DefaultPrecision { get; }
+
     /// <summary>Costs one image (or a batch, where the target says so) of the network; throws <see cref="ArgumentException"/> for precisions it cannot run.</summary>
     CostReport Measure(ModelSpec spec, PrecisionPolicy? precision = null);
 }

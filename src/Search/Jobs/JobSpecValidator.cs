@@ -40,7 +40,8 @@ public static class JobSpecValidator
     public static readonly IReadOnlyList<string> Metrics = ["flops", "params", "latency", "energy"];
     public const int MaxEpisodes = 100_000;
 
-    public static ValidJob Check(JobSpec spec)
+    /// <param name="folder">Where look-up tables and predictors named by a latency constraint live (default: the default data folder).</param>
+    public static ValidJob Check(JobSpec spec, Modeling.DataFolder? folder = null)
     {
         var errors = new List<FieldError>();
         void Fail(string field, string reason) => errors.Add(new FieldError(field, reason));
@@ -86,12 +87,12 @@ public static class JobSpecValidator
             else if (!Metrics.Contains(constraint.Metric)) { Fail("constraint.metric", $"'{constraint.Metric}' is unknown: use {string.Join(", ", Metrics)}"); known = false; }
             else if (constraint.Metric is "latency" or "energy")
             {
-                if (string.IsNullOrWhiteSpace(constraint.Target)) { Fail("constraint.target", $"is required for {constraint.Metric}: one of {string.Join(", ", HardwareTargets.Names)}"); known = false; }
+                if (string.IsNullOrWhiteSpace(constraint.Target)) { Fail("constraint.target", $"is required for {constraint.Metric}: one of {string.Join(", ", HardwareTargets.NamesIn(folder ?? Modeling.DataFolder.Default()))}"); known = false; }
                 else
                 {
                     try
                     {
-                        var target = HardwareTargets.Resolve(constraint.Target);
+                        var target = HardwareTargets.Resolve(constraint.Target, folder);
                         metric = constraint.Metric == "latency" ? CostMetric.Latency(target) : CostMetric.Energy(target);
                     }
                     catch (ArgumentException e) { Fail("constraint.target", e.Message); known = false; }

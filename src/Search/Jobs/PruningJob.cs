@@ -23,7 +23,7 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
 {
     public SearchResult Run(JobSpec spec, string bestModelDirectory, Action<SearchProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var job = JobSpecValidator.Check(spec);
+        var job = JobSpecValidator.Check(spec, folder);
         var clock = Stopwatch.StartNew();
         var models = new BaseModels(folder, logger);
         var baseModel = models.GetOrTrain(spec.Model!, spec.Dataset!, job.BaseTraining, cancellation: cancellation).Model;

@@ -16,6 +16,7 @@ public static class AutoDesignCli
             RunCommand.Create(),
             ProfileCommand.Create(),
             ExportCommand.Create(),
+            SweepCommand.Create(),
         };
         return root;
     }

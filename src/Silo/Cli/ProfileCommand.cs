@@ -20,18 +20,20 @@ internal static class ProfileCommand
         var policy = new Option<FileInfo?>("--policy") { Description = "A precision policy JSON file: {\"default\":{\"weightBits\":8,\"activationBits\":8},\"layers\":{\"fc1\":{...}}}." };
         var list = new Option<bool>("--list") { Description = "List the targets instead of profiling." };
         var json = CommonOptions.Json();
+        var dataDir = CommonOptions.DataDir();
         var command = new Command("profile", "Measure or model a network's latency (and energy) per layer on hardware targets.")
         {
-            model, dataset, targets, precision, policy, list, json,
+            model, dataset, targets, precision, policy, list, json, dataDir,
         };
         command.SetAction(parse =>
         {
             using var context = new CommandContext(parse, parse.GetValue(json));
             return context.Run(() =>
             {
+                var folder = CommonOptions.Folder(parse.GetValue(dataDir));
                 if (parse.GetValue(list))
                 {
-                    var all = HardwareTargets.Names.Select(n => HardwareTargets.Resolve(n)).Select(t => new { t.Name, kind = t.Kind, t.Description }).ToList();
+                    var all = HardwareTargets.NamesIn(folder).Select(n => HardwareTargets.Resolve(n, folder)).Select(t => new { t.Name, kind = t.Kind, t.Description }).ToList();
                     context.Result(new { targets = all }, o => all.ForEach(t => o.WriteLine($"{t.Name,-18} {t.kind.ToString().ToLowerInvariant(),-10} {t.Description}")));
                     return 0;
                 }
@@ -40,7 +42,7 @@ internal static class ProfileCommand
                 var bits = Precision(parse.GetValue(precision), parse.GetValue(policy));
                 bits?.Validate(spec);
                 var reports = parse.GetRequiredValue(targets).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(HardwareTargets.Resolve).ToList() // resolve all first: a bad name fails before any measurement
+                    .Select(t => HardwareTargets.Resolve(t, folder)).ToList() // resolve all first: a bad name fails before any measurement
                     .Select(t =>
                     {
                         Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(context.Logger, "Profiling {Model} on {Target}", modelName, t.Name);
@@ -86,7 +88,7 @@ internal static class ProfileCommand
         o.WriteLine($"  {"layer",-16} {"latency",12}{(energy ? $" {"energy",12}" : "")}");
         foreach (var layer in r.Layers)
             o.WriteLine($"  {layer.Layer,-16} {layer.Latency.Value,10:G4} {layer.Latency.Unit}{(energy ? $" {layer.Energy!.Value,10:G4} {layer.Energy.Unit}" : "")}");
-        o.WriteLine($"  {"total",-16} {r.Latency.Value,10:G4} {r.Latency.Unit}{(energy ? $" {r.Energy!.Value,10:G4} {r.Energy.Unit}" : "")}{(r.Latency.Spread is { } s ? $"  (IQR {s:G3}, {r.Latency.Samples} runs)" : "")}");
+        o.WriteLine($"  {"total",-16} {r.Latency.Value,10:G4} {r.Latency.Unit}{(energy ? $" {r.Energy!.Value,10:G4} {r.Energy.Unit}" : "")}{(r.Latency is { Spread: { } s, Samples: { } n } ? $"  (IQR {s:G3}, {n} runs)" : "")}");
         if (r.Conditions.TryGetValue("note", out var note)) o.WriteLine($"  note: {note}");
         o.WriteLine();
     }

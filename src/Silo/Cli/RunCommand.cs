@@ -28,7 +28,7 @@ internal static class RunCommand
                 try
                 {
                     spec = JobSpecJson.Parse(File.ReadAllText(file.FullName));
-                    JobSpecValidator.Check(spec);
+                    JobSpecValidator.Check(spec, CommonOptions.Folder(parse.GetValue(dataDir)));
                 }
                 catch (JobSpecException e)
                 {
