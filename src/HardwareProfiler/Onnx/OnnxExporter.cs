@@ -10,9 +10,9 @@ namespace AutoDesign.HardwareProfiler.Onnx;
 /// <summary>
 /// Writes a <see cref="SpecNetwork"/> as an ONNX graph (opset 13) for inference: batch norm is folded into the
 /// preceding conv, nodes are named after the layers, and the batch dimension is free. Layers listed in
-/// <see cref="OnnxExportOptions.Int8Layers"/> are exported in QDQ form: their input is quantized to int8 with a
-/// per-tensor scale from calibration and their weights are stored as int8 with one scale per output channel, so
-/// ONNX Runtime runs them as integer convolutions and matrix products.
+/// <see cref="OnnxExportOptions.Int8Layers"/> are exported in QDQ form, the layout ONNX Runtime fuses into integer
+/// kernels: input and output activations are quantized to uint8 (asymmetric, range from calibration) and weights to
+/// int8 (symmetric, one scale per output channel), i.e. DQ(input), DQ(weights) -> op -> activation -> Q -> DQ.
 /// </summary>
 public static class OnnxExporter
 {
@@ -31,7 +31,9 @@ public static class OnnxExporter
         using var noGrad = no_grad();
         network.eval();
         var state = network.state_dict();
-        var scales = options.Int8Layers.Count > 0 ? ActivationScales(network, options) : new Dictionary<string, float>();
+        var ranges = options.Int8Layers.Count > 0 ? ActivationRanges(network, options) : [];
+        var dequantized = new Dictionary<string, string>(); // an int8 layer's output -> its Q/DQ'd version, which every consumer reads
+        string Read(string tensor) => dequantized.TryGetValue(tensor, out var dq) ? dq : tensor;
 
         for (int i = 0; i < spec.Layers.Count; i++)
         {
@@ -48,7 +50,7 @@ public static class OnnxExporter
                 case LayerOp.Conv or LayerOp.DepthwiseConv:
                 {
                     var (weight, bias) = FoldedConv(state, layer);
-                    string input = int8 ? QuantizeInput(g, layer.Name, x, scales[layer.Name]) : x;
+                    string input = int8 ? Quantized(g, dequantized, x, $"{layer.Name}_in", ranges[layer.Name].Input) : Read(x);
                     string w = int8 ? Int8Weights(g, layer.Name, weight) : g.Floats($"{layer.Name}.weight", Data(weight), weight.shape);
                     string b = g.Floats($"{layer.Name}.bias", Data(bias), bias.shape[0]);
                     int pad = layer.EffectivePadding;
@@ -59,10 +61,10 @@ public static class OnnxExporter
                 }
                 case LayerOp.Linear:
                 {
-                    if (!summary.InputShape.Flat) x = g.Node("Flatten", $"{layer.Name}_flatten", [x], $"{layer.Name}_flat", G.Int("axis", 1));
+                    if (!summary.InputShape.Flat) x = g.Node("Flatten", $"{layer.Name}_flatten", [Read(x)], $"{layer.Name}_flat", G.Int("axis", 1));
                     var weight = state[$"{layer.Name}.fc.weight"];
                     var bias = state[$"{layer.Name}.fc.bias"];
-                    string input = int8 ? QuantizeInput(g, layer.Name, x, scales[layer.Name]) : x;
+                    string input = int8 ? Quantized(g, dequantized, x, $"{layer.Name}_in", ranges[layer.Name].Input) : Read(x);
                     string w = int8 ? Int8Weights(g, layer.Name, weight) : g.Floats($"{layer.Name}.weight", Data(weight), weight.shape);
                     g.Node("Gemm", layer.Name, [input, w, g.Floats($"{layer.Name}.bias", Data(bias), bias.shape[0])], raw, G.Int("transB", 1));
                     break;
@@ -72,17 +74,17 @@ public static class OnnxExporter
                     int pad = layer.EffectivePadding;
                     var attributes = new List<AttributeProto> { G.Ints("kernel_shape", layer.Kernel, layer.Kernel), G.Ints("strides", layer.Stride, layer.Stride), G.Ints("pads", pad, pad, pad, pad) };
                     if (layer.Op == LayerOp.AvgPool) attributes.Add(G.Int("count_include_pad", 1)); // as torch's avg_pool2d
-                    g.Node(layer.Op == LayerOp.MaxPool ? "MaxPool" : "AveragePool", layer.Name, [x], raw, [.. attributes]);
+                    g.Node(layer.Op == LayerOp.MaxPool ? "MaxPool" : "AveragePool", layer.Name, [Read(x)], raw, [.. attributes]);
                     break;
                 }
                 case LayerOp.GlobalAvgPool:
-                    g.Node("Flatten", $"{layer.Name}_flatten", [g.Node("GlobalAveragePool", layer.Name, [x], $"{layer.Name}_map")], raw, G.Int("axis", 1));
+                    g.Node("Flatten", $"{layer.Name}_flatten", [g.Node("GlobalAveragePool", layer.Name, [Read(x)], $"{layer.Name}_map")], raw, G.Int("axis", 1));
                     break;
                 case LayerOp.Add:
                 {
-                    string sum = inputs[0];
+                    string sum = Read(inputs[0]);
                     for (int k = 1; k < inputs.Count; k++)
-                        sum = g.Node("Add", k == 1 ? layer.Name : $"{layer.Name}_{k}", [sum, inputs[k]], k == inputs.Count - 1 ? raw : $"{layer.Name}_partial{k}");
+                        sum = g.Node("Add", k == 1 ? layer.Name : $"{layer.Name}_{k}", [sum, Read(inputs[k])], k == inputs.Count - 1 ? raw : $"{layer.Name}_partial{k}");
                     break;
                 }
             }
@@ -90,6 +92,7 @@ public static class OnnxExporter
             if (layer.Activation == Activation.Relu) g.Node("Relu", $"{layer.Name}_relu", [raw], output);
             else if (layer.Activation == Activation.Relu6)
                 g.Node("Clip", $"{layer.Name}_relu6", [raw, g.Floats($"{layer.Name}_min", [0f]), g.Floats($"{layer.Name}_max", [6f])], output);
+            if (int8 && output != OutputName) Quantized(g, dequantized, output, $"{layer.Name}_out", ranges[layer.Name].Output);
         }
 
         graph.Output.Add(G.FloatTensor(OutputName, "batch", spec.Classes));
@@ -110,12 +113,17 @@ public static class OnnxExporter
         return (weight * factor.reshape(-1, 1, 1, 1), state[$"{layer.Name}.bn.bias"] + (bias - state[$"{layer.Name}.bn.running_mean"]) * factor);
     }
 
-    private static string QuantizeInput(G g, string layer, string x, float scale)
+    // Q -> DQ of a float tensor with uint8 parameters for its range; a tensor is quantized once and shared by its consumers.
+    private static string Quantized(G g, Dictionary<string, string> done, string tensor, string name, (float Min, float Max) range)
     {
-        string s = g.Floats($"{layer}.input_scale", [scale]);
-        string zero = g.Initializer($"{layer}.input_zero", TensorProto.Types.DataType.Int8, [], [0]);
-        string q = g.Node("QuantizeLinear", $"{layer}_quantize", [x, s, zero], $"{layer}_input_q");
-        return g.Node("DequantizeLinear", $"{layer}_dequantize", [q, s, zero], $"{layer}_input_dq");
+        if (done.TryGetValue(tensor, out var existing)) return existing;
+        float min = Math.Min(range.Min, 0f), max = Math.Max(range.Max, 1e-6f);
+        float scale = (max - min) / 255f;
+        byte zeroPoint = (byte)Math.Clamp(Math.Round(-min / scale), 0, 255);
+        string s = g.Floats($"{name}_scale", [scale]);
+        string zero = g.Initializer($"{name}_zero", TensorProto.Types.DataType.Uint8, [], [zeroPoint]);
+        string q = g.Node("QuantizeLinear", $"{name}_quantize", [tensor, s, zero], $"{name}_q");
+        return done[tensor] = g.Node("DequantizeLinear", $"{name}_dequantize", [q, s, zero], $"{name}_dq");
     }
 
     // Symmetric per-output-channel int8 weights: scale = max |w| / 127 per channel.
@@ -130,18 +138,18 @@ public static class OnnxExporter
         return g.Node("DequantizeLinear", $"{layer}_weight_dequantize", [q, s, zero], $"{layer}_weight_dq", G.Int("axis", 0));
     }
 
-    // Per-tensor input scales of the int8 layers: max |input| over the calibration images / 127.
-    private static Dictionary<string, float> ActivationScales(SpecNetwork network, OnnxExportOptions options)
+    // Value ranges of each int8 layer's input and output (after its activation) on the calibration images.
+    private static Dictionary<string, ((float Min, float Max) Input, (float Min, float Max) Output)> ActivationRanges(SpecNetwork network, OnnxExportOptions options)
     {
         var spec = network.Spec;
         var images = options.CalibrationImages ?? randn(32, spec.Input.Channels, spec.Input.Height, spec.Input.Width);
-        var scales = new Dictionary<string, float>();
+        var inputs = new Dictionary<string, (float, float)>();
+        var outputs = network.ForwardAll(images);
         network.Forward(images, (name, input) =>
         {
-            if (!options.Int8Layers.Contains(name)) return;
-            scales[name] = Math.Max(input.abs().max().item<float>(), 1e-6f) / 127f;
+            if (options.Int8Layers.Contains(name)) inputs[name] = (input.min().item<float>(), input.max().item<float>());
         });
-        return scales;
+        return inputs.ToDictionary(p => p.Key, p => (p.Value, (outputs[p.Key].min().item<float>(), outputs[p.Key].max().item<float>())));
     }
 
     private static float[] Data(Tensor t) => t.contiguous().data<float>().ToArray();

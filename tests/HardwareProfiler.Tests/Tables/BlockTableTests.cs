@@ -42,7 +42,7 @@ public sealed class BlockTableTests : IDisposable
             "  std: 0.01",
         }));
 
-        var report = TableTargets.Load(path).Measure(MobileNet);
+        var report = TableTargets.Load(path, new AutoDesign.Modeling.DataFolder(_dir)).Measure(MobileNet);
 
         Assert.Equal("lut:phone_224", report.Target);
         Assert.Equal(TargetKind.Table, report.Kind);
@@ -55,7 +55,7 @@ public sealed class BlockTableTests : IDisposable
     {
         string path = Path.Combine(_dir, "small.yaml");
         File.WriteAllText(path, "Conv-input:224x224x3-output:112x112x32: {count: 1, mean: 0.5, std: 0}\n");
-        var target = TableTargets.Load(path);
+        var target = TableTargets.Load(path, new AutoDesign.Modeling.DataFolder(_dir));
 
         var missing = Assert.Throws<ArgumentException>(() => target.Measure(MobileNet));
         Assert.Contains("expanded_conv-input:112x112x32-output:112x112x16", missing.Message);
@@ -70,7 +70,7 @@ public sealed class BlockTableTests : IDisposable
     {
         string path = Path.Combine(_dir, "bad.yaml");
         File.WriteAllText(path, "Conv-input:1x1x1-output:1x1x1: {count: 1, mean: fast}\n");
-        var error = Assert.Throws<ArgumentException>(() => TableTargets.Load(path));
+        var error = Assert.Throws<ArgumentException>(() => TableTargets.Load(path, new AutoDesign.Modeling.DataFolder(_dir)));
         Assert.Contains("no numeric 'mean'", error.Message);
     }
 }
