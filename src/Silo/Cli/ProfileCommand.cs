@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using System.Text.Json;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling.Checkpoints;
@@ -74,10 +73,7 @@ internal static class ProfileCommand
                 throw new ArgumentException($"{file.FullName}: {e.Message}", e);
             }
         }
-        if (uniform is null) return null;
-        var match = System.Text.RegularExpressions.Regex.Match(uniform, "^[Ww](\\d+)[Aa](\\d+)$");
-        if (!match.Success) throw new ArgumentException($"--precision '{uniform}' is not of the form W<bits>A<bits>, e.g. W8A8");
-        return PrecisionPolicy.Uniform(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture));
+        return uniform is null ? null : PrecisionArgument.Parse(uniform, "--precision");
     }
 
     private static void Write(TextWriter o, string model, CostReport r)

@@ -21,11 +21,12 @@ internal static class SweepCommand
         var dataset = new Option<string>("--dataset", "-d") { Description = "Data set whose input shape the models are built for.", DefaultValueFactory = _ => "mnist" };
         var name = new Option<string>("--name") { Description = "Table and predictor name (default: the target's name)." };
         var variants = new Option<int>("--variants") { Description = "Randomly pruned variants per model, besides 100/75/50/25% widths.", DefaultValueFactory = _ => 8 };
+        var precisions = new Option<string?>("--precisions") { Description = "Bit-widths to measure at, comma-separated (e.g. W8A8,W4A4); default: the target's own." };
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
         var command = new Command("sweep", "Build a per-layer latency look-up table (and a predictor) for a target by measuring models and pruned variants.")
         {
-            target, models, dataset, name, variants, json, dataDir,
+            target, models, dataset, name, variants, precisions, json, dataDir,
         };
         command.SetAction(parse =>
         {
@@ -44,7 +45,8 @@ internal static class SweepCommand
                 if (tableName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || tableName.Contains('/')) throw new ArgumentException($"--name '{tableName}' must be a plain file name");
 
                 var progress = new ProgressLine(context.Error);
-                var table = LatencySweep.Run(tableName, measured, specs, parse.GetValue(variants), progress: progress.Show);
+                var bits = parse.GetValue(precisions)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => PrecisionArgument.Parse(p, "--precisions")).ToList();
+                var table = LatencySweep.Run(tableName, measured, specs, parse.GetValue(variants), precisions: bits, progress: progress.Show);
                 progress.Clear();
                 string path = TableTargets.PathOf(tableName, folder);
                 table.Save(path);

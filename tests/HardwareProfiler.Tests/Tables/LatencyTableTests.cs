@@ -18,7 +18,7 @@ public sealed class LatencyTableTests : IDisposable
     public void A_table_swept_on_a_target_reproduces_it_for_networks_it_has_seen()
     {
         var analytic = HardwareTargets.Resolve("bitfusion");
-        var table = LatencySweep.Run("test", analytic, [Resnet], randomVariants: 6, precision: PrecisionPolicy.Uniform(8, 8));
+        var table = LatencySweep.Run("test", analytic, [Resnet], randomVariants: 6, precisions: [PrecisionPolicy.Uniform(8, 8)]);
         var target = new TableTarget(table);
 
         var exact = target.Measure(Resnet, PrecisionPolicy.Uniform(8, 8));
@@ -32,7 +32,7 @@ public sealed class LatencyTableTests : IDisposable
     public void Widths_never_swept_are_interpolated_within_their_family()
     {
         var analytic = HardwareTargets.Resolve("bitfusion");
-        var table = LatencySweep.Run("test", analytic, [Resnet], randomVariants: 12, precision: PrecisionPolicy.Uniform(8, 8));
+        var table = LatencySweep.Run("test", analytic, [Resnet], randomVariants: 12, precisions: [PrecisionPolicy.Uniform(8, 8)]);
         var target = new TableTarget(table);
         var groups = Resnet.Analyze().ChannelGroups.Where(g => g.Prunable).ToList();
         var unseen = new PruningPolicy(groups.ToDictionary(PruningPolicy.KeyOf, g => Math.Max(1, g.Channels * 5 / 8 + 1))).ApplyTo(Resnet);
