@@ -1,3 +1,4 @@
+using AutoDesign.Modeling.Quantization;
 using AutoDesign.Modeling.Specs;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,14 +33,18 @@ internal static class LayerUnits
 }
 
 /// <summary>Convolution, then batch norm, then activation; weights are stored as "conv.weight", "bn.running_mean"...</summary>
-internal sealed class ConvUnit : Module<Tensor, Tensor>
+internal sealed class ConvUnit : Module<Tensor, Tensor>, IQuantizable
 {
     private readonly Conv2d conv;
     private readonly BatchNorm2d? bn;
     private readonly Activation _activation;
+    private readonly long _stride, _padding, _groups;
 
     public ConvUnit(LayerSpec layer, LayerSummary shape) : base(layer.Name)
     {
+        _stride = layer.Stride;
+        _padding = layer.EffectivePadding;
+        _groups = shape.Groups;
         conv = nn.Conv2d(shape.InChannels, shape.OutChannels, layer.Kernel, stride: layer.Stride,
             padding: layer.EffectivePadding, groups: shape.Groups, bias: !layer.BatchNorm);
         nn.init.kaiming_normal_(conv.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
@@ -52,16 +57,22 @@ internal sealed class ConvUnit : Module<Tensor, Tensor>
 
     public BatchNorm2d? BatchNorm => bn;
 
+    public LayerQuantization? Quantization { get; set; }
+
     public override Tensor forward(Tensor input)
     {
-        var x = conv.forward(input);
+        // Quantized: the input and the conv's weights are quantize-dequantized; batch norm stays in float (it folds into the conv on export).
+        var x = Quantization is { } q
+            ? F.conv2d(FakeQuantize.Activations(input, q.ActivationBits, q.ActivationClip, q.SignedInput), FakeQuantize.Weights(conv.weight!, q.WeightBits),
+                conv.bias, strides: [_stride, _stride], padding: [_padding, _padding], groups: _groups)
+            : conv.forward(input);
         if (bn is not null) x = bn.forward(x);
         return LayerUnits.Activate(x, _activation);
     }
 }
 
 /// <summary>A fully connected layer; a feature-map input is flattened in (C, H, W) order first.</summary>
-internal sealed class LinearUnit : Module<Tensor, Tensor>
+internal sealed class LinearUnit : Module<Tensor, Tensor>, IQuantizable
 {
     private readonly Linear fc;
     private readonly Activation _activation;
@@ -75,8 +86,16 @@ internal sealed class LinearUnit : Module<Tensor, Tensor>
 
     public Linear Fc => fc;
 
-    public override Tensor forward(Tensor input) =>
-        LayerUnits.Activate(fc.forward(input.dim() > 2 ? input.flatten(1) : input), _activation);
+    public LayerQuantization? Quantization { get; set; }
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = input.dim() > 2 ? input.flatten(1) : input;
+        var y = Quantization is { } q
+            ? F.linear(FakeQuantize.Activations(x, q.ActivationBits, q.ActivationClip, q.SignedInput), FakeQuantize.Weights(fc.weight!, q.WeightBits), fc.bias)
+            : fc.forward(x);
+        return LayerUnits.Activate(y, _activation);
+    }
 }
 
 internal sealed class PoolUnit(LayerSpec layer, bool max) : Module<Tensor, Tensor>(layer.Name)
@@ -91,4 +110,10 @@ internal sealed class PoolUnit(LayerSpec layer, bool max) : Module<Tensor, Tenso
 internal sealed class GlobalAvgPoolUnit(string name) : Module<Tensor, Tensor>(name)
 {
     public override Tensor forward(Tensor input) => input.mean([2, 3]);
+}
+
+/// <summary>A layer whose input and weights can be fake-quantized.</summary>
+internal interface IQuantizable
+{
+    LayerQuantization? Quantization { get; set; }
 }

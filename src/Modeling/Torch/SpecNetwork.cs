@@ -36,6 +36,17 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
 
     public ModelAnalysis Analysis { get; }
 
+    /// <summary>
+    /// Fake-quantizes the named layers (null or a missing layer: float). Quantized layers quantize their input and
+    /// weights in the forward pass and pass gradients straight through, so the network can be fine-tuned as is.
+    /// </summary>
+    public void Quantize(IReadOnlyDictionary<string, Quantization.LayerQuantization>? layers)
+    {
+        for (int i = 0; i < _layers.Length; i++)
+            if (_units[i] is IQuantizable unit)
+                unit.Quantization = layers is not null && layers.TryGetValue(_layers[i].Name, out var q) ? q : null;
+    }
+
     public override Tensor forward(Tensor input) => Run(input, null)[^1];
 
     /// <summary>Runs the network, calling <paramref name="beforeLayer"/> with each layer's name and (first) input just before it runs.</summary>
