@@ -31,4 +31,7 @@ public sealed record ModelCard
     public double TrainingSeconds { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The bit-widths the weights were fine-tuned for, when the model is quantized (its weights are stored in float).</summary>
+    public Specs.PrecisionPolicy? Precision { get; init; }
 }

@@ -48,12 +48,15 @@ public static class ClipCalibration
     }
 
     // TensorRT's entropy calibration: for each candidate threshold, the histogram below it (with everything above
-    // folded into its last bin) is compared with the same histogram merged into `levels` quantization bins.
+    // folded into its last bin) is compared with the same histogram merged into `levels` quantization bins. Exact
+    // zeros (ReLU's) are left out: zero is always representable, and their spike would otherwise dominate the
+    // divergence and push the clip far too low.
     private static float MinimumKl(float[] magnitudes, int levels, float max)
     {
         double width = max / Bins;
         var histogram = new double[Bins];
-        foreach (var v in magnitudes) histogram[Math.Min(Bins - 1, (int)(v / width))]++;
+        foreach (var v in magnitudes)
+            if (v > 0) histogram[Math.Min(Bins - 1, (int)(v / width))]++;
 
         int bestThreshold = Bins;
         double bestDivergence = double.MaxValue;

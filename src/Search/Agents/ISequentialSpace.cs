@@ -27,4 +27,10 @@ public interface IEpisode
 
     /// <summary>True once the constraint rule (not mere rounding) has had to lower an action in this episode.</summary>
     bool Limited { get; }
+
+    /// <summary>
+    /// Ends the episode and returns every step's final action. A space may revise earlier actions here (HAQ lowers
+    /// bit-widths from the last layer back until the budget holds); the agent's candidate carries these.
+    /// </summary>
+    IReadOnlyList<double> Finish();
 }

@@ -14,9 +14,8 @@ public sealed class RandomAgent(ISequentialSpace space, int seed) : ISearchAgent
         for (int i = 0; i < count; i++)
         {
             var episode = space.Begin();
-            var actions = new double[space.Steps];
-            for (int step = 0; step < space.Steps; step++) actions[step] = episode.Act(_random.NextDouble());
-            candidates.Add(new Candidate(_nextId++, actions));
+            for (int step = 0; step < space.Steps; step++) episode.Act(_random.NextDouble());
+            candidates.Add(new Candidate(_nextId++, episode.Finish()));
         }
         return candidates;
     }

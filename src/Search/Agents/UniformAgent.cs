@@ -29,8 +29,8 @@ public sealed class UniformAgent(ISequentialSpace space) : ISearchAgent
         return Enumerable.Range(0, count).Select(_ =>
         {
             var episode = space.Begin();
-            var actions = Enumerable.Range(0, space.Steps).Select(_ => episode.Act(action)).ToArray();
-            return new Candidate(_nextId++, actions);
+            for (int step = 0; step < space.Steps; step++) episode.Act(action);
+            return new Candidate(_nextId++, episode.Finish());
         }).ToList();
     }
 
@@ -47,6 +47,7 @@ public sealed class UniformAgent(ISequentialSpace space) : ISearchAgent
     {
         var episode = space.Begin();
         for (int step = 0; step < space.Steps; step++) episode.Act(action);
+        episode.Finish();
         return !episode.Limited;
     }
 }

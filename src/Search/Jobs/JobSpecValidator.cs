@@ -1,8 +1,10 @@
 using AutoDesign.HardwareProfiler.Targets;
+using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Search.Pruning;
+using AutoDesign.Search.Quantization;
 
 namespace AutoDesign.Search.Jobs;
 
@@ -15,8 +17,12 @@ public sealed record ValidJob(
     double? BudgetLimit,
     int Episodes,
     int WarmupEpisodes,
-    PruningSettings Pruning)
+    PruningSettings Pruning,
+    QuantizationSettings Quantization,
+    IReadOnlyList<IHardwareTarget> ReportTargets)
 {
+    public bool IsQuantization => Spec.Kind == "quantize";
+
     /// <summary>The base model's training options: the family's recipe with the spec's changes.</summary>
     public Modeling.Training.TrainingOptions BaseTraining
     {
@@ -35,21 +41,27 @@ public sealed record ValidJob(
 /// <summary>Checks a job spec and names every bad field and why; nothing runs on an invalid spec.</summary>
 public static class JobSpecValidator
 {
-    public static readonly IReadOnlyList<string> Kinds = ["prune"];
-    public static readonly IReadOnlyList<string> Agents = ["ddpg", "uniform", "random"];
-    public static readonly IReadOnlyList<string> Metrics = ["flops", "params", "latency", "energy"];
+    public static readonly IReadOnlyList<string> Kinds = ["prune", "quantize"];
+    public static readonly IReadOnlyList<string> PruningAgents = ["ddpg", "uniform", "random"];
+    public static readonly IReadOnlyList<string> QuantizationAgents = ["ddpg", "fixed", "random"];
+    public static readonly IReadOnlyList<string> PruningMetrics = ["flops", "params", "latency", "energy"];
+    public static readonly IReadOnlyList<string> QuantizationMetrics = ["latency", "energy", "size"];
     public const int MaxEpisodes = 100_000;
 
-    /// <param name="folder">Where look-up tables and predictors named by a latency constraint live (default: the default data folder).</param>
-    public static ValidJob Check(JobSpec spec, Modeling.DataFolder? folder = null)
+    /// <param name="folder">Where look-up tables and predictors named by a constraint live (default: the default data folder).</param>
+    public static ValidJob Check(JobSpec spec, DataFolder? folder = null)
     {
+        folder ??= DataFolder.Default();
         var errors = new List<FieldError>();
         void Fail(string field, string reason) => errors.Add(new FieldError(field, reason));
 
         if (string.IsNullOrWhiteSpace(spec.Kind)) Fail("kind", $"is required: one of {string.Join(", ", Kinds)}");
         else if (!Kinds.Contains(spec.Kind)) Fail("kind", $"'{spec.Kind}' is not supported: this version runs {string.Join(", ", Kinds)}");
-        if (string.IsNullOrWhiteSpace(spec.Agent)) Fail("agent", $"is required: one of {string.Join(", ", Agents)}");
-        else if (!Agents.Contains(spec.Agent)) Fail("agent", $"'{spec.Agent}' is unknown: use {string.Join(", ", Agents)}");
+        bool quantize = spec.Kind == "quantize";
+        var agents = quantize ? QuantizationAgents : PruningAgents;
+        var metrics = quantize ? QuantizationMetrics : PruningMetrics;
+        if (string.IsNullOrWhiteSpace(spec.Agent)) Fail("agent", $"is required: one of {string.Join(", ", agents)}");
+        else if (!agents.Contains(spec.Agent)) Fail("agent", $"'{spec.Agent}' is unknown for {spec.Kind}: use {string.Join(", ", agents)}");
 
         DatasetInfo? dataset = null;
         if (string.IsNullOrWhiteSpace(spec.Dataset)) Fail("dataset", "is required");
@@ -78,41 +90,7 @@ public static class JobSpecValidator
             }
         }
 
-        var metric = CostMetric.Flops;
-        double? limit = null;
-        if (spec.Constraint is { } constraint)
-        {
-            bool known = true;
-            if (constraint.Metric is null) { Fail("constraint.metric", $"is required: one of {string.Join(", ", Metrics)}"); known = false; }
-            else if (!Metrics.Contains(constraint.Metric)) { Fail("constraint.metric", $"'{constraint.Metric}' is unknown: use {string.Join(", ", Metrics)}"); known = false; }
-            else if (constraint.Metric is "latency" or "energy")
-            {
-                if (string.IsNullOrWhiteSpace(constraint.Target)) { Fail("constraint.target", $"is required for {constraint.Metric}: one of {string.Join(", ", HardwareTargets.NamesIn(folder ?? Modeling.DataFolder.Default()))}"); known = false; }
-                else
-                {
-                    try
-                    {
-                        var target = HardwareTargets.Resolve(constraint.Target, folder);
-                        metric = constraint.Metric == "latency" ? CostMetric.Latency(target) : CostMetric.Energy(target);
-                    }
-                    catch (ArgumentException e) { Fail("constraint.target", e.Message); known = false; }
-                }
-            }
-            else
-            {
-                metric = constraint.Metric == "params" ? CostMetric.Params : CostMetric.Flops;
-                if (constraint.Target is not null) Fail("constraint.target", $"applies to latency and energy, not to {constraint.Metric}");
-            }
-
-            if (constraint.Ratio is null == constraint.Max is null) Fail("constraint", "give exactly one of 'ratio' (of the base model's cost) or 'max' (absolute)");
-            else if (constraint.Ratio is { } ratio && !(ratio > 0 && ratio <= 1)) Fail("constraint.ratio", $"must be in (0, 1], got {ratio}");
-            else if (constraint.Max is { } max && !(max > 0 && double.IsFinite(max))) Fail("constraint.max", $"must be positive, got {max}");
-            else if (model is not null && known)
-            {
-                try { limit = constraint.Ratio is { } r ? r * metric.Of(model) : constraint.Max; }
-                catch (ArgumentException e) { Fail("constraint.target", e.Message); }
-            }
-        }
+        var (metric, limit) = CheckConstraint(spec, model, metrics, quantize, folder, Fail);
 
         int episodes = spec.Budget?.Episodes ?? 0;
         if (spec.Budget?.Episodes is null) Fail("budget.episodes", "is required");
@@ -120,26 +98,106 @@ public static class JobSpecValidator
         int warmup = spec.Budget?.WarmupEpisodes ?? Math.Min(20, episodes / 4);
         if (warmup < 0) Fail("budget.warmupEpisodes", $"must not be negative, got {warmup}");
         else if (spec.Agent == "ddpg" && episodes > 0 && warmup >= episodes) Fail("budget.warmupEpisodes", $"must be below budget.episodes ({episodes}), got {warmup}");
-
-        var pruning = spec.Pruning ?? new PruningSettings();
-        if (pruning.LowerBound is <= 0 or > 1) Fail("pruning.lowerBound", $"must be in (0, 1], got {pruning.LowerBound}");
-        if (pruning.ChannelMultiple is < 1 or > 64) Fail("pruning.channelMultiple", $"must be between 1 and 64, got {pruning.ChannelMultiple}");
-        if (pruning.ValidationImages is < 100 or > 100_000) Fail("pruning.validationImages", $"must be between 100 and 100,000, got {pruning.ValidationImages}");
-        if (pruning.BatchNormImages is < 0 or > 50_000) Fail("pruning.batchNormImages", $"must be between 0 and 50,000, got {pruning.BatchNormImages}");
-        if (pruning.FineTuneEpochs is < 0 or > 1000) Fail("pruning.fineTuneEpochs", $"must be between 0 and 1000, got {pruning.FineTuneEpochs}");
-
         if (spec.Ddpg?.InitialNoise is < 0 or > 1) Fail("ddpg.initialNoise", $"must be in [0, 1], got {spec.Ddpg.InitialNoise}");
         if (spec.Ddpg?.NoiseDecay is <= 0 or > 1) Fail("ddpg.noiseDecay", $"must be in (0, 1], got {spec.Ddpg.NoiseDecay}");
         if (spec.Training?.Epochs is < 1 or > 1000) Fail("training.epochs", $"must be between 1 and 1000, got {spec.Training.Epochs}");
         if (spec.Training?.TrainLimit is < 0) Fail("training.trainLimit", $"must not be negative, got {spec.Training.TrainLimit}");
 
+        var pruning = spec.Pruning ?? new PruningSettings();
+        var quantization = spec.Quantization ?? new QuantizationSettings();
+        if (quantize && spec.Pruning is not null) Fail("pruning", "applies to prune jobs; use 'quantization'");
+        if (!quantize && spec.Quantization is not null) Fail("quantization", "applies to quantize jobs; use 'pruning'");
+        if (quantize) CheckQuantization(quantization, Fail);
+        else CheckPruning(pruning, Fail);
+
+        var reportTargets = new List<IHardwareTarget>();
+        for (int i = 0; i < quantization.ReportTargets.Count; i++)
+        {
+            try { reportTargets.Add(HardwareTargets.Resolve(quantization.ReportTargets[i], folder)); }
+            catch (ArgumentException e) { Fail($"quantization.reportTargets[{i}]", e.Message); }
+        }
+
         if (errors.Count == 0 && model is not null && limit is not null)
         {
-            try { _ = new PruningSpace(model, pruning.LowerBound, pruning.ChannelMultiple, metric, limit); }
-            catch (ArgumentException e) { Fail(spec.Constraint!.Ratio is null ? "constraint.max" : "constraint.ratio", e.Message); }
+            string field = spec.Constraint!.Ratio is null ? "constraint.max" : "constraint.ratio";
+            try
+            {
+                if (quantize) _ = new QuantizationSpace(model, p => metric.Of(model, p), limit, quantization.MinBits, quantization.MaxBits, quantization.KeepFirstAndLast);
+                else _ = new PruningSpace(model, pruning.LowerBound, pruning.ChannelMultiple, metric, limit);
+            }
+            catch (ArgumentException e) { Fail(field, e.Message); }
         }
 
         if (errors.Count > 0) throw new JobSpecException(errors);
-        return new ValidJob(spec, dataset!, model!, metric, limit, episodes, warmup, pruning);
+        return new ValidJob(spec, dataset!, model!, metric, limit, episodes, warmup, pruning, quantization, reportTargets);
+    }
+
+    private static (CostMetric Metric, double? Limit) CheckConstraint(JobSpec spec, ModelSpec? model, IReadOnlyList<string> metrics,
+        bool quantize, DataFolder folder, Action<string, string> fail)
+    {
+        var metric = quantize ? CostMetric.Size : CostMetric.Flops;
+        if (spec.Constraint is not { } constraint)
+        {
+            if (quantize) fail("constraint", $"is required for quantize jobs: a {string.Join(", ", metrics)} budget");
+            return (metric, null);
+        }
+
+        bool known = true;
+        if (constraint.Metric is null) { fail("constraint.metric", $"is required: one of {string.Join(", ", metrics)}"); known = false; }
+        else if (!metrics.Contains(constraint.Metric)) { fail("constraint.metric", $"'{constraint.Metric}' is unknown for {spec.Kind}: use {string.Join(", ", metrics)}"); known = false; }
+        else if (constraint.Metric is "latency" or "energy")
+        {
+            if (string.IsNullOrWhiteSpace(constraint.Target)) { fail("constraint.target", $"is required for {constraint.Metric}: one of {string.Join(", ", HardwareTargets.NamesIn(folder))}"); known = false; }
+            else
+            {
+                try
+                {
+                    var target = HardwareTargets.Resolve(constraint.Target, folder);
+                    metric = constraint.Metric == "latency" ? CostMetric.Latency(target) : CostMetric.Energy(target);
+                }
+                catch (ArgumentException e) { fail("constraint.target", e.Message); known = false; }
+            }
+        }
+        else
+        {
+            metric = constraint.Metric switch { "params" => CostMetric.Params, "size" => CostMetric.Size, _ => CostMetric.Flops };
+            if (constraint.Target is not null) fail("constraint.target", $"applies to latency and energy, not to {constraint.Metric}");
+        }
+
+        if (constraint.Ratio is null == constraint.Max is null) { fail("constraint", "give exactly one of 'ratio' (of the base model's cost) or 'max' (absolute)"); return (metric, null); }
+        if (constraint.Ratio is { } ratio && !(ratio > 0 && ratio <= 1)) { fail("constraint.ratio", $"must be in (0, 1], got {ratio}"); return (metric, null); }
+        if (constraint.Max is { } max && !(max > 0 && double.IsFinite(max))) { fail("constraint.max", $"must be positive, got {max}"); return (metric, null); }
+        if (model is null || !known) return (metric, null);
+        try
+        {
+            // A quantization budget is relative to the W8A8 model, as in HAQ.
+            double reference = metric.Of(model, quantize ? PrecisionPolicy.Uniform(8, 8) : null);
+            return (metric, constraint.Ratio is { } r ? r * reference : constraint.Max);
+        }
+        catch (ArgumentException e)
+        {
+            fail("constraint.target", e.Message);
+            return (metric, null);
+        }
+    }
+
+    private static void CheckPruning(PruningSettings pruning, Action<string, string> fail)
+    {
+        if (pruning.LowerBound is <= 0 or > 1) fail("pruning.lowerBound", $"must be in (0, 1], got {pruning.LowerBound}");
+        if (pruning.ChannelMultiple is < 1 or > 64) fail("pruning.channelMultiple", $"must be between 1 and 64, got {pruning.ChannelMultiple}");
+        if (pruning.ValidationImages is < 100 or > 100_000) fail("pruning.validationImages", $"must be between 100 and 100,000, got {pruning.ValidationImages}");
+        if (pruning.BatchNormImages is < 0 or > 50_000) fail("pruning.batchNormImages", $"must be between 0 and 50,000, got {pruning.BatchNormImages}");
+        if (pruning.FineTuneEpochs is < 0 or > 1000) fail("pruning.fineTuneEpochs", $"must be between 0 and 1000, got {pruning.FineTuneEpochs}");
+    }
+
+    private static void CheckQuantization(QuantizationSettings q, Action<string, string> fail)
+    {
+        if (q.MinBits is < 1 or > 16) fail("quantization.minBits", $"must be between 1 and 16, got {q.MinBits}");
+        if (q.MaxBits is < 1 or > 16) fail("quantization.maxBits", $"must be between 1 and 16, got {q.MaxBits}");
+        else if (q.MaxBits < q.MinBits) fail("quantization.maxBits", $"must not be below minBits ({q.MinBits}), got {q.MaxBits}");
+        if (q.CalibrationImages is < 16 or > 50_000) fail("quantization.calibrationImages", $"must be between 16 and 50,000, got {q.CalibrationImages}");
+        if (q.FineTuneImages is < 0 or > 1_000_000) fail("quantization.fineTuneImages", $"must be between 0 and 1,000,000, got {q.FineTuneImages}");
+        if (!(q.FineTuneLearningRate > 0 && q.FineTuneLearningRate < 1)) fail("quantization.fineTuneLearningRate", $"must be in (0, 1), got {q.FineTuneLearningRate}");
+        if (q.ValidationImages is < 100 or > 100_000) fail("quantization.validationImages", $"must be between 100 and 100,000, got {q.ValidationImages}");
     }
 }

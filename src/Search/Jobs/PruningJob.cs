@@ -69,7 +69,7 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
             var bestCandidate = candidates.MaxBy(c => c.Reward)!;
             var best = Finish(job, bestCandidate, evaluator, data, baseModel, bestModelDirectory, cancellation);
             var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, (double)c.Flops))])
-                .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params)).ToList();
+                .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue)).ToList();
             return new SearchResult(
                 spec,
                 new BaseMetrics(spec.Model!, spec.Dataset!, baseModel.Directory, baseAccuracy, baseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),
@@ -117,17 +117,17 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
         return new LeastSquaresRefit(network, images, pointsPerImage: 16, convImages: 128, seed: (ulong)seed);
     }
 
-    private static IReadOnlyList<LayerKeep> Describe(PruningSpace space, PruningPolicy policy) =>
+    private static IReadOnlyList<PolicyEntry> Describe(PruningSpace space, PruningPolicy policy) =>
         space.Groups.Select(g =>
         {
             int kept = policy.Keep[PruningPolicy.KeyOf(g)];
-            return new LayerKeep(PruningPolicy.KeyOf(g), (double)kept / g.Channels, kept, g.Channels, [.. g.Producers.Skip(1).Concat(g.Followers)]);
+            return new PolicyEntry(PruningPolicy.KeyOf(g), (double)kept / g.Channels, kept, g.Channels, [.. g.Producers.Skip(1).Concat(g.Followers)]);
         }).ToList();
 
     private BestResult Finish(ValidJob job, CandidateResult candidate, PruningEvaluator evaluator, Dataset data,
         SavedModel baseModel, string directory, CancellationToken cancellation)
     {
-        var policy = new PruningPolicy(candidate.Policy.ToDictionary(p => p.Layer, p => p.Channels));
+        var policy = new PruningPolicy(candidate.Policy.ToDictionary(p => p.Layer, p => p.Channels!.Value));
         using var pruned = evaluator.Prune(policy);
         double testAccuracy = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
         double? fineTuned = null;

@@ -1,7 +1,17 @@
 namespace AutoDesign.Search.Jobs;
 
-/// <summary>One prunable channel group's decision: its first layer, the layers tied to it, and what it keeps.</summary>
-public sealed record LayerKeep(string Layer, double KeepRatio, int Channels, int Of, IReadOnlyList<string> TiedLayers);
+/// <summary>
+/// One decision of a policy. Pruning: a prunable channel group (its first layer, what it keeps of how many, the layers
+/// tied to it). Quantization: a layer's weight and activation bits. Fields that do not apply are left out.
+/// </summary>
+public sealed record PolicyEntry(
+    string Layer,
+    double? KeepRatio = null,
+    int? Channels = null,
+    int? Of = null,
+    IReadOnlyList<string>? TiedLayers = null,
+    int? WBits = null,
+    int? ABits = null);
 
 /// <summary>An evaluated candidate; every figure is measured on the pruned network rebuilt from its spec.</summary>
 /// <param name="Accuracy">Top-1 accuracy on the job's validation images (what the reward is computed from).</param>
@@ -13,7 +23,8 @@ public sealed record CandidateResult(
     long Params,
     double ConstrainedValue,
     double Reward,
-    IReadOnlyList<LayerKeep> Policy);
+    IReadOnlyList<PolicyEntry> Policy,
+    IReadOnlyDictionary<string, double>? Metrics = null);
 
 public sealed record BaseMetrics(string Model, string Dataset, string SavedModel, double Accuracy, double? TestAccuracy, long Flops, long Params);
 
@@ -24,13 +35,15 @@ public sealed record BestResult(
     long Flops,
     long Params,
     double ConstrainedValue,
-    IReadOnlyList<LayerKeep> Policy,
+    IReadOnlyList<PolicyEntry> Policy,
     double TestAccuracy,
     int FineTuneEpochs,
     double? FineTunedTestAccuracy,
-    string SavedModel);
+    string SavedModel,
+    IReadOnlyDictionary<string, double>? Metrics = null,
+    IReadOnlyDictionary<string, double>? Measured = null);
 
-public sealed record ParetoPoint(int Index, double Accuracy, long Flops, long Params);
+public sealed record ParetoPoint(int Index, double Accuracy, long Flops, long Params, double ConstrainedValue);
 
 /// <summary>The constrained metric; for latency and energy, the target and where its figures come from (measured, analytic...).</summary>
 public sealed record ConstraintResult(string Metric, string Unit, string? Target, string? TargetKind, double? Ratio);

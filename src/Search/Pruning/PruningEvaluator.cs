@@ -15,12 +15,11 @@ public sealed record PrunedScore(double Accuracy, long Macs, long Params);
 /// </summary>
 public sealed class PruningEvaluator : IDisposable
 {
-    private const int BatchSize = 500;
     private readonly SpecNetwork _network;
     private readonly FilterImportance _importance;
     private readonly LeastSquaresRefit? _refit;
     private readonly Tensor? _recalibration;
-    private readonly List<(Tensor Images, Tensor Labels)> _batches = [];
+    private readonly PreparedBatches _validation;
 
     /// <param name="recalibration">Training images on which each pruned network's batch-norm statistics are re-estimated, or null.</param>
     public PruningEvaluator(SpecNetwork network, ImageSet validation, float[] mean, float[] std,
@@ -35,16 +34,10 @@ public sealed class PruningEvaluator : IDisposable
             using var scope = NewDisposeScope();
             _recalibration = images.Range(0, recalibration.Count).Images.DetachFromDisposeScope();
         }
-        Count = validation.Count;
-        using var source = new BatchSource(validation, mean, std);
-        for (long start = 0; start < validation.Count; start += BatchSize)
-        {
-            var (images, labels) = source.Range(start, BatchSize);
-            _batches.Add((images.DetachFromDisposeScope(), labels.DetachFromDisposeScope()));
-        }
+        _validation = new PreparedBatches(validation, mean, std);
     }
 
-    public int Count { get; }
+    public int Count => _validation.Count;
 
     public PrunedScore Score(PruningPolicy policy)
     {
@@ -61,26 +54,11 @@ public sealed class PruningEvaluator : IDisposable
         return pruned;
     }
 
-    public double Accuracy(SpecNetwork network)
-    {
-        network.eval();
-        using var noGrad = no_grad();
-        long correct = 0;
-        foreach (var (images, labels) in _batches)
-        {
-            using var scope = NewDisposeScope();
-            correct += network.forward(images).argmax(1).eq(labels).sum().item<long>();
-        }
-        return (double)correct / Count;
-    }
+    public double Accuracy(SpecNetwork network) => _validation.Accuracy(network);
 
     public void Dispose()
     {
         _recalibration?.Dispose();
-        foreach (var (images, labels) in _batches)
-        {
-            images.Dispose();
-            labels.Dispose();
-        }
+        _validation.Dispose();
     }
 }

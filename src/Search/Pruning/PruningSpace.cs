@@ -78,7 +78,7 @@ public sealed class PruningSpace : ISequentialSpace
     /// <summary>The constrained metric of the model with these channel counts (one per group, in order).</summary>
     public double Cost(IReadOnlyList<int> counts)
     {
-        if (Metric is not CostMetric.Counted) return Metric.Of(Narrowed(counts));
+        if (Metric is not CostMetric.Counted || Metric == CostMetric.Size) return Metric.Of(Narrowed(counts));
         var (macs, parameters) = _cost.Of(counts);
         return Metric == CostMetric.Params ? parameters : macs;
     }
@@ -115,6 +115,7 @@ public sealed class PruningSpace : ISequentialSpace
     private sealed class Episode(PruningSpace space) : IEpisode
     {
         private readonly int[] _counts = [.. space._groups.Select(g => g.Channels)];
+        private readonly List<double> _taken = [];
         private double _previous = 1.0;
 
         public int Step { get; private set; }
@@ -142,9 +143,12 @@ public sealed class PruningSpace : ISequentialSpace
             }
             _counts[Step] = count;
             _previous = (double)count / grid.Channels;
+            _taken.Add(_previous);
             Step++;
             return _previous;
         }
+
+        public IReadOnlyList<double> Finish() => Step == space.Steps ? _taken : throw new InvalidOperationException($"the episode has {space.Steps - Step} steps left");
 
         // Can the budget still be met if this group keeps `count` and every later group drops to its minimum?
         private bool Fits(int count, double budget)

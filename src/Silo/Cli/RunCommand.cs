@@ -13,7 +13,7 @@ internal static class RunCommand
         var output = new Option<FileInfo>("--out", "-o") { Description = "Where to write the result (default: result.json).", DefaultValueFactory = _ => new FileInfo("result.json") };
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
-        var command = new Command("run", "Run a design job (pruning) in-process and write the result file; the best model is saved beside it.")
+        var command = new Command("run", "Run a design job (prune or quantize) in-process and write the result file; the best model is saved beside it.")
         {
             jobFile, output, json, dataDir,
         };
@@ -40,10 +40,10 @@ internal static class RunCommand
                 var outFile = parse.GetRequiredValue(output);
                 string bestDirectory = Path.ChangeExtension(outFile.FullName, null) + ".best";
                 var progress = new ProgressLine(context.Error);
-                var result = new PruningJob(CommonOptions.Folder(parse.GetValue(dataDir)), context.Logger).Run(spec, bestDirectory,
-                    p => progress.Show($"episode {p.Episode}/{p.Episodes}  best accuracy {p.BestAccuracy:P2}  last {p.LastAccuracy:P2} at {p.LastCost:N0}" +
-                                       (p.BudgetLimit is { } limit ? $" (budget {limit:N0})" : "")),
-                    cancellation);
+                var result = DesignJob.Run(spec, CommonOptions.Folder(parse.GetValue(dataDir)), context.Logger, bestDirectory,
+                    p => progress.Show($"episode {p.Episode}/{p.Episodes}  best accuracy {p.BestAccuracy:P2}  last {p.LastAccuracy:P2} at {p.LastCost:G4}" +
+                                       (p.BudgetLimit is { } limit ? $" (budget {limit:G4})" : "")),
+                    cancellation: cancellation);
                 progress.Clear();
 
                 Directory.CreateDirectory(outFile.DirectoryName!);
@@ -64,11 +64,15 @@ internal static class RunCommand
                     seconds = Math.Round(result.Seconds, 1),
                 }, o =>
                 {
-                    o.WriteLine($"{spec.Model} on {spec.Dataset}, {spec.Agent}: best candidate {best.Index} keeps {best.Flops:N0} of {result.Base.Flops:N0} MACs " +
-                                $"({(double)best.Flops / result.Base.Flops:P1}), {best.Params:N0} of {result.Base.Params:N0} parameters");
+                    string budget = result.BudgetLimit is { } limit ? $" (budget {limit:G6})" : "";
+                    o.WriteLine($"{spec.Kind} {spec.Model} on {spec.Dataset}, {spec.Agent}: best candidate {best.Index} at {best.ConstrainedValue:G6} {result.Constraint.Unit}{budget}; " +
+                                $"{best.Flops:N0} MACs, {best.Params:N0} parameters (base {result.Base.Flops:N0}, {result.Base.Params:N0})");
                     o.WriteLine($"  validation accuracy {best.Accuracy:P2} (base {result.Base.Accuracy:P2}), test accuracy {best.TestAccuracy:P2}" +
                                 (best.FineTunedTestAccuracy is { } f ? $", {f:P2} after {best.FineTuneEpochs} epochs of fine-tuning" : "") +
                                 $" (base {result.Base.TestAccuracy:P2})");
+                    if (best.Policy.Any(p => p.WBits is not null))
+                        o.WriteLine($"  bits (weights/activations): {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.WBits}/{p.ABits}"))}");
+                    foreach (var (name, value) in best.Measured ?? new Dictionary<string, double>()) o.WriteLine($"  {name}: {value:G4}");
                     o.WriteLine($"  {result.Evaluations} evaluations, {result.EvaluationsPerSecond:F2} per second, {result.Seconds:F0} s in all");
                     o.WriteLine($"  result: {outFile.FullName}; pruned model: {best.SavedModel}");
                 });

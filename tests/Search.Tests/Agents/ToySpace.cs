@@ -23,6 +23,7 @@ internal sealed class ToySpace(double[] targets, double? budget = null) : ISeque
     private sealed class Episode(ToySpace space) : IEpisode
     {
         private double _previous, _sum;
+        private readonly List<double> _taken = [];
 
         public int Step { get; private set; }
 
@@ -39,8 +40,11 @@ internal sealed class ToySpace(double[] targets, double? budget = null) : ISeque
             }
             _sum += action;
             _previous = action;
+            _taken.Add(action);
             Step++;
             return action;
         }
+
+        public IReadOnlyList<double> Finish() => _taken;
     }
 }

@@ -75,8 +75,8 @@ public sealed class DdpgAgent : ISearchAgent, IDisposable
                 states[step] = episode.Observe();
                 actions[step] = episode.Act(Choose(id, states[step]));
             }
-            _pending[id] = (states, actions);
-            candidates.Add(new Candidate(id, actions));
+            _pending[id] = (states, actions); // the agent learns from its own steps; the candidate is the space's final word
+            candidates.Add(new Candidate(id, episode.Finish()));
         }
         return candidates;
     }

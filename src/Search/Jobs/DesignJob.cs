@@ -1,0 +1,15 @@
+using AutoDesign.Modeling;
+using Microsoft.Extensions.Logging;
+
+namespace AutoDesign.Search.Jobs;
+
+/// <summary>Runs a job of any kind in-process.</summary>
+public static class DesignJob
+{
+    public static SearchResult Run(JobSpec spec, DataFolder folder, ILogger logger, string bestModelDirectory,
+        Action<SearchProgress>? progress = null, CancellationToken cancellation = default) => spec.Kind switch
+    {
+        "quantize" => new QuantizationJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation),
+        _ => new PruningJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation),
+    };
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using AutoDesign.HardwareProfiler.Onnx;
+using AutoDesign.HardwareProfiler.Targets;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Training;
+using AutoDesign.Search.Agents;
+using AutoDesign.Search.Agents.Ddpg;
+using AutoDesign.Search.Pareto;
+using AutoDesign.Search.Pruning;
+using AutoDesign.Search.Quantization;
+using Microsoft.Extensions.Logging;
+
+namespace AutoDesign.Search.Jobs;
+
+/// <summary>
+/// Runs a mixed-precision job (HAQ) in-process: the agent proposes per-layer weight and activation bits under a
+/// budget on a hardware target (or on model size), each policy is calibrated, briefly fine-tuned with quantization in
+/// the loop and scored, and the reward is 0.1 x (quantized accuracy - float accuracy). The best policy's network is
+/// tested and saved; where ONNX Runtime can run it (int8), its measured latency is reported beside the simulated one.
+/// </summary>
+public sealed class QuantizationJob(DataFolder folder, ILogger logger)
+{
+    public const double RewardScale = 0.1;
+
+    public SearchResult Run(JobSpec spec, string bestModelDirectory, Action<SearchProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var job = JobSpecValidator.Check(spec, folder);
+        var clock = Stopwatch.StartNew();
+        var baseModel = new BaseModels(folder, logger).GetOrTrain(spec.Model!, spec.Dataset!, job.BaseTraining, cancellation: cancellation).Model;
+        var data = DatasetCatalog.Load(spec.Dataset!, folder);
+        var q = job.Quantization;
+
+        using var network = baseModel.CreateNetwork();
+        using var evaluator = new QuantizationEvaluator(network, data, baseModel.Card.Mean, baseModel.Card.Std,
+            new QuantizationSetup(q.CalibrationImages, q.Calibration, q.FineTuneImages, q.FineTuneLearningRate, q.ValidationImages, (ulong)spec.Seed));
+        var model = job.Model;
+        var space = new QuantizationSpace(model, p => job.Metric.Of(model, p), job.BudgetLimit, q.MinBits, q.MaxBits, q.KeepFirstAndLast);
+        logger.LogInformation("Quantizing {Model} (float validation accuracy {Accuracy:P2} on {Images:N0} images, {Calibration} calibration) with {Agent}; " +
+                              "budget {Budget:G4} {Unit} ({Ratio:P0} of W8A8)",
+            spec.Model, evaluator.FloatAccuracy, evaluator.ValidationImages, q.Calibration, spec.Agent, job.BudgetLimit, job.Metric.Unit, job.BudgetLimit / space.ReferenceCost);
+
+        var agent = CreateAgent(job, space);
+        try
+        {
+            var candidates = new List<CandidateResult>();
+            var scores = new Dictionary<string, double>();
+            double evaluationSeconds = 0;
+            int episodes = agent is UniformAgent ? 1 : job.Episodes; // the fixed bit-width is a single policy
+            for (int episode = 0; episode < episodes; episode++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var candidate = agent.Ask(1)[0];
+                var policy = space.PolicyFor(candidate.Actions);
+                if (!scores.TryGetValue(policy.Key, out double accuracy))
+                {
+                    var evaluationClock = Stopwatch.StartNew();
+                    scores[policy.Key] = accuracy = evaluator.Accuracy(policy);
+                    evaluationSeconds += evaluationClock.Elapsed.TotalSeconds;
+                }
+                double reward = RewardScale * (accuracy - evaluator.FloatAccuracy);
+                agent.Tell([new Scored(candidate, reward)]);
+                var analysis = model.Analyze();
+                var result = new CandidateResult(episode, accuracy, analysis.Macs, analysis.Params, space.Cost(policy), reward, Describe(space, policy), Metrics(job, model, policy));
+                candidates.Add(result);
+                progress?.Invoke(new SearchProgress(episode + 1, episodes, candidates.Max(c => c.Accuracy), accuracy, result.ConstrainedValue, job.BudgetLimit));
+            }
+
+            var best = candidates.MaxBy(c => c.Reward)!;
+            var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, c.ConstrainedValue))])
+                .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue)).ToList();
+            var target = (job.Metric as CostMetric.OnTarget)?.Target;
+            return new SearchResult(
+                spec,
+                new BaseMetrics(spec.Model!, spec.Dataset!, baseModel.Directory, evaluator.FloatAccuracy, baseModel.Card.TestAccuracy, model.Analyze().Macs, model.Analyze().Params),
+                new ConstraintResult(job.Metric.Name, job.Metric.Unit, target?.Name, target?.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
+                job.BudgetLimit,
+                Finish(job, best, space, evaluator, data, baseModel, bestModelDirectory),
+                front,
+                candidates,
+                scores.Count,
+                evaluationSeconds > 0 ? scores.Count / evaluationSeconds : 0,
+                clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            (agent as IDisposable)?.Dispose();
+        }
+    }
+
+    private static ISearchAgent CreateAgent(ValidJob job, QuantizationSpace space) => job.Spec.Agent switch
+    {
+        "fixed" => new UniformAgent(space),
+        "random" => new RandomAgent(space, job.Spec.Seed),
+        _ => new DdpgAgent(space, new DdpgOptions
+        {
+            WarmupEpisodes = job.WarmupEpisodes,
+            Seed = job.Spec.Seed,
+            InitialNoise = job.Spec.Ddpg?.InitialNoise ?? 0.5,
+            NoiseDecay = job.Spec.Ddpg?.NoiseDecay ?? 0.99, // HAQ's
+        }),
+    };
+
+    private static IReadOnlyList<PolicyEntry> Describe(QuantizationSpace space, PrecisionPolicy policy) =>
+        space.Spec.Layers.Where(l => l.HasWeights)
+            .Select(l => new PolicyEntry(l.Name, WBits: policy.For(l.Name).WeightBits, ABits: policy.For(l.Name).ActivationBits)).ToList();
+
+    /// <summary>Latency and energy (simulated where the target is) on the constrained target and the report targets, and model size.</summary>
+    private static Dictionary<string, double> Metrics(ValidJob job, ModelSpec model, PrecisionPolicy policy)
+    {
+        var metrics = new Dictionary<string, double> { ["sizeBits"] = CostMetric.Size.Of(model, policy) };
+        var targets = new List<IHardwareTarget>(job.ReportTargets);
+        if (job.Metric is CostMetric.OnTarget { Target: var constrained } && targets.All(t => t.Name != constrained.Name)) targets.Insert(0, constrained);
+        foreach (var target in targets)
+        {
+            var report = target.Measure(model, policy);
+            string how = report.Kind == TargetKind.Measured ? "measured" : "simulated";
+            metrics[$"latencyMs@{target.Name} ({how})"] = report.Latency.Value;
+            if (report.Energy is { } energy) metrics[$"energyMj@{target.Name} ({how})"] = energy.Value;
+        }
+        return metrics;
+    }
+
+    private BestResult Finish(ValidJob job, CandidateResult candidate, QuantizationSpace space, QuantizationEvaluator evaluator, Dataset data,
+        SavedModel baseModel, string directory)
+    {
+        var policy = new PrecisionPolicy(new Precision(QuantizationSpace.KeptBits, QuantizationSpace.KeptBits),
+            candidate.Policy.ToDictionary(p => p.Layer, p => new Precision(p.WBits!.Value, p.ABits!.Value)));
+        using var network = evaluator.Quantized(policy);
+        double testAccuracy = Evaluation.Of(network, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
+        var card = new ModelCard
+        {
+            Model = $"{job.Spec.Model} quantized",
+            Dataset = job.Spec.Dataset!,
+            SpecHash = network.Spec.ContentHash(),
+            Macs = network.Analysis.Macs,
+            Params = network.Analysis.Params,
+            Mean = baseModel.Card.Mean,
+            Std = baseModel.Card.Std,
+            TestAccuracy = testAccuracy,
+            ValidationAccuracy = candidate.Accuracy,
+            Precision = policy,
+        };
+        var saved = SavedModel.Save(directory, network, card);
+
+        // What a deployment runtime does with the policy: ONNX Runtime runs the layers at 8 bits or fewer as int8.
+        var runtime = new OnnxRuntimeTarget();
+        var measured = new Dictionary<string, double>
+        {
+            ["latencyMs@onnxruntime-cpu float32 (measured)"] = runtime.Measure(space.Spec).Latency.Value,
+            ["latencyMs@onnxruntime-cpu int8 where <= 8 bits (measured)"] = runtime.Measure(space.Spec, policy).Latency.Value,
+        };
+        logger.LogInformation("Best candidate {Index}: validation accuracy {Accuracy:P2} (float {Float:P2}), test accuracy {Test:P2}, {Cost:G4} {Unit}; saved to {Directory}",
+            candidate.Index, candidate.Accuracy, evaluator.FloatAccuracy, testAccuracy, candidate.ConstrainedValue, job.Metric.Unit, saved.Directory);
+        return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
+            testAccuracy, 0, null, saved.Directory, candidate.Metrics, measured);
+    }
+}

@@ -1,0 +1,79 @@
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Search.Jobs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AutoDesign.Search.Tests.Quantization;
+
+public sealed class QuantizationJobTests : IDisposable
+{
+    private readonly TestDataFolder _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private static JobSpec Spec(string agent) => new()
+    {
+        Kind = "quantize",
+        Model = "lenet5",
+        Dataset = "mnist",
+        Agent = agent,
+        Constraint = new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 },
+        Budget = new BudgetSpec { Episodes = 4, WarmupEpisodes = 2 },
+        Seed = 2,
+        Training = new BaseTraining { Epochs = 1, TrainLimit = 4_000 },
+        Quantization = new QuantizationSettings { FineTuneImages = 256, ValidationImages = 300, CalibrationImages = 64, ReportTargets = ["gpu-a100"] },
+    };
+
+    [Theory]
+    [InlineData("ddpg")]
+    [InlineData("random")]
+    public void A_quantize_job_meets_its_budget_and_reports_simulated_and_measured_figures(string agent)
+    {
+        var result = new QuantizationJob(_data.Folder, NullLogger.Instance).Run(Spec(agent), Path.Combine(_data.Root, "best"));
+
+        Assert.Equal(4, result.Candidates.Count);
+        Assert.Equal(new ConstraintResult("latency", "ms", "bitfusion", "analytic", 0.5), result.Constraint);
+        Assert.All(result.Candidates, c =>
+        {
+            Assert.True(c.ConstrainedValue <= result.BudgetLimit!.Value + 1e-12);
+            Assert.Equal(QuantizationJob.RewardScale * (c.Accuracy - result.Base.Accuracy), c.Reward, 9);
+            Assert.Contains("latencyMs@bitfusion (simulated)", c.Metrics!.Keys);
+            Assert.Contains("latencyMs@gpu-a100 (simulated)", c.Metrics!.Keys);
+            Assert.Contains("sizeBits", c.Metrics!.Keys);
+        });
+        var best = result.Best;
+        Assert.Equal(["conv1", "conv2", "fc1", "fc2", "fc3"], best.Policy.Select(p => p.Layer));
+        Assert.Equal((8, 8), (best.Policy[0].WBits!.Value, best.Policy[0].ABits!.Value));
+        Assert.Contains("latencyMs@onnxruntime-cpu int8 where <= 8 bits (measured)", best.Measured!.Keys);
+        var saved = SavedModel.Load(best.SavedModel);
+        Assert.Equal(best.Policy[2].WBits, saved.Card.Precision!.For("fc1").WeightBits);
+        Assert.Equal(best.TestAccuracy, saved.Card.TestAccuracy);
+    }
+
+    [Theory]
+    [InlineData("flops", null, "'flops' is unknown for quantize")]
+    [InlineData("latency", "tpu", "unknown target 'tpu'")]
+    public void Quantize_specs_name_their_bad_fields(string metric, string? target, string message)
+    {
+        var spec = Spec("ddpg") with { Constraint = new ConstraintSpec { Metric = metric, Target = target, Ratio = 0.5 } };
+        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec));
+        Assert.Contains(error.Errors, e => e.Reason.Contains(message));
+    }
+
+    [Theory]
+    [InlineData(0, 8, "quantization.minBits")]
+    [InlineData(4, 17, "quantization.maxBits")]
+    [InlineData(6, 4, "quantization.maxBits")]
+    public void Bits_out_of_range_are_refused(int min, int max, string field)
+    {
+        var spec = Spec("ddpg") with { Quantization = new QuantizationSettings { MinBits = min, MaxBits = max } };
+        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec));
+        Assert.Contains(error.Errors, e => e.Field == field);
+    }
+
+    [Fact]
+    public void A_quantize_job_needs_a_budget()
+    {
+        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(Spec("fixed") with { Constraint = null }));
+        Assert.Contains(error.Errors, e => e.Field == "constraint");
+    }
+}
