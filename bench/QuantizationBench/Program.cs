@@ -1,0 +1,71 @@
+using System.Globalization;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Search.Jobs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+// The HAQ benchmark: DDPG vs the best fixed bit-width vs random (equal evaluations), at 50% and 30% of the W8A8
+// latency on an edge accelerator (bitfusion) and a cloud GPU (gpu-a100), over seeds, for two models. Also: the
+// W8A8 model's accuracy and the latency reduction of each best policy relative to W8A8, and the per-layer bits
+// DDPG chose on each target. Every figure is measured in this run.
+//
+//   dotnet run -c Release --project bench/QuantizationBench [-- --quick] [--seeds 3]
+TorchRuntime.EnsureInitialized();
+bool quick = args.Contains("--quick");
+int seeds = args.SkipWhile(a => a != "--seeds").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(quick ? 1 : 3);
+var setups = new (string Model, string Dataset, int Episodes, int Warmup)[]
+{
+    ("lenet5", "mnist", quick ? 12 : 40, quick ? 4 : 10),
+    ("vgg-small-w0.5", "fashion-mnist", quick ? 8 : 30, quick ? 3 : 8),
+};
+var folder = DataFolder.Default();
+var job = new QuantizationJob(folder, NullLogger.Instance);
+string output = Path.Combine(Path.GetTempPath(), $"autodesign-qbench-{Environment.ProcessId}");
+var settings = new QuantizationSettings { FineTuneImages = 1_024, ValidationImages = 1_000 };
+
+SearchResult Run(string model, string dataset, string agent, string target, double ratio, int seed, int episodes, int warmup) =>
+    job.Run(new JobSpec
+    {
+        Kind = "quantize", Model = model, Dataset = dataset, Agent = agent, Seed = seed,
+        Constraint = new ConstraintSpec { Metric = "latency", Target = target, Ratio = ratio },
+        Budget = new BudgetSpec { Episodes = episodes, WarmupEpisodes = warmup },
+        Quantization = settings,
+    }, Path.Combine(output, $"{model}-{target}-{ratio}-{agent}-{seed}"));
+
+Console.WriteLine("| model / data | target | budget (of W8A8 latency) | agent | runs | evaluations | best validation accuracy | vs W8A8 accuracy | latency vs W8A8 | test accuracy |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+var bitsTable = new List<string>();
+foreach (var setup in setups)
+    foreach (var target in new[] { "bitfusion", "gpu-a100" })
+    {
+        var w8a8 = Run(setup.Model, setup.Dataset, "fixed", target, 1.0, 1, 1, 0); // the reference: everything at 8 bits
+        Console.Error.WriteLine($"{setup.Model} {target} W8A8: {w8a8.Best.Accuracy:P2}");
+        foreach (double ratio in new[] { 0.5, 0.3 })
+            foreach (var agent in new[] { "ddpg", "fixed", "random" })
+            {
+                var runs = Enumerable.Range(1, agent == "fixed" ? 1 : seeds).Select(seed => Run(setup.Model, setup.Dataset, agent, target, ratio, seed, setup.Episodes, setup.Warmup)).ToList();
+                foreach (var r in runs)
+                    Console.Error.WriteLine($"{setup.Model} {target} {ratio} {agent} seed {r.Spec.Seed}: {r.Best.Accuracy:P2} at {r.Best.ConstrainedValue:G4} ms; {string.Join(" ", r.Best.Policy.Select(p => $"{p.WBits}/{p.ABits}"))}");
+                double mean = runs.Average(r => r.Best.Accuracy);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {setup.Model}/{setup.Dataset} | {target} | {ratio:P0} | {agent} | {runs.Count} | {runs.Average(r => r.Evaluations):F0} | {mean:P2} ± {Std(runs.Select(r => r.Best.Accuracy)):P2} | " +
+                    $"{mean - w8a8.Best.Accuracy:+0.00%;-0.00%} | {runs.Average(r => r.Best.ConstrainedValue) / w8a8.Best.ConstrainedValue:F3} ({w8a8.Best.ConstrainedValue / runs.Average(r => r.Best.ConstrainedValue):F2}x faster) | {runs.Average(r => r.Best.TestAccuracy):P2} |"));
+                if (agent == "ddpg" && ratio == 0.5)
+                    bitsTable.Add($"| {setup.Model} | {target} | {string.Join(" | ", runs[0].Best.Policy.Select(p => $"{p.WBits}/{p.ABits}"))} |");
+            }
+    }
+
+Console.WriteLine();
+Console.WriteLine("Bits (weights/activations) per layer of DDPG's best policy at 50% of W8A8 latency, seed 1:");
+Console.WriteLine();
+foreach (var row in bitsTable) Console.WriteLine(row);
+Directory.Delete(output, recursive: true);
+return 0;
+
+static double Std(IEnumerable<double> values)
+{
+    var list = values.ToList();
+    if (list.Count < 2) return 0;
+    double mean = list.Average();
+    return Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / (list.Count - 1));
+}
