@@ -34,4 +34,18 @@ public sealed record ModelCard
 
     /// <summary>The bit-widths the weights were fine-tuned for, when the model is quantized (its weights are stored in float).</summary>
     public Specs.PrecisionPolicy? Precision { get; init; }
+
+    /// <summary>The card of a network made from this card's model (pruned, quantized): same data set and normalisation.</summary>
+    public ModelCard Derive(string model, Torch.SpecNetwork network, double testAccuracy, double validationAccuracy) => new()
+    {
+        Model = model,
+        Dataset = Dataset,
+        SpecHash = network.Spec.ContentHash(),
+        Macs = network.Analysis.Macs,
+        Params = network.Analysis.Params,
+        Mean = Mean,
+        Std = Std,
+        TestAccuracy = testAccuracy,
+        ValidationAccuracy = validationAccuracy,
+    };
 }

@@ -139,19 +139,7 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
             history = new Trainer(logger).Train(pruned, data, options, cancellation: cancellation);
             fineTuned = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
         }
-        var card = new ModelCard
-        {
-            Model = $"{job.Spec.Model} pruned",
-            Dataset = job.Spec.Dataset!,
-            SpecHash = pruned.Spec.ContentHash(),
-            Macs = pruned.Analysis.Macs,
-            Params = pruned.Analysis.Params,
-            Mean = baseModel.Card.Mean,
-            Std = baseModel.Card.Std,
-            History = history,
-            TestAccuracy = fineTuned ?? testAccuracy,
-            ValidationAccuracy = candidate.Accuracy,
-        };
+        var card = baseModel.Card.Derive($"{job.Spec.Model} pruned", pruned, fineTuned ?? testAccuracy, candidate.Accuracy) with { History = history };
         var saved = SavedModel.Save(directory, pruned, card);
         logger.LogInformation("Best candidate {Index}: {Macs:N0} MACs, validation accuracy {Accuracy:P2}, test accuracy {Test:P2}{Tuned}; saved to {Directory}",
             candidate.Index, candidate.Flops, candidate.Accuracy, testAccuracy, fineTuned is { } f ? $", {f:P2} after {job.Pruning.FineTuneEpochs} epochs of fine-tuning" : "", saved.Directory);

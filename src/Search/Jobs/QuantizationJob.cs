@@ -130,19 +130,7 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
             candidate.Policy.ToDictionary(p => p.Layer, p => new Precision(p.WBits!.Value, p.ABits!.Value)));
         using var network = evaluator.Quantized(policy);
         double testAccuracy = Evaluation.Of(network, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
-        var card = new ModelCard
-        {
-            Model = $"{job.Spec.Model} quantized",
-            Dataset = job.Spec.Dataset!,
-            SpecHash = network.Spec.ContentHash(),
-            Macs = network.Analysis.Macs,
-            Params = network.Analysis.Params,
-            Mean = baseModel.Card.Mean,
-            Std = baseModel.Card.Std,
-            TestAccuracy = testAccuracy,
-            ValidationAccuracy = candidate.Accuracy,
-            Precision = policy,
-        };
+        var card = baseModel.Card.Derive($"{job.Spec.Model} quantized", network, testAccuracy, candidate.Accuracy) with { Precision = policy };
         var saved = SavedModel.Save(directory, network, card);
 
         // What a deployment runtime does with the policy: ONNX Runtime runs the layers at 8 bits or fewer as int8.

@@ -102,14 +102,7 @@ public sealed class PruningSpace : ISequentialSpace
             var layer = analysis[g.Producers[0]];
             return new double[] { i, g.Channels, layer.InChannels, layer.InputShape.Height, layer.InputShape.Width, layer.Stride, layer.Kernel, _groupMacs[i] };
         }).ToArray();
-        int columns = raw[0].Length;
-        var result = raw.Select(_ => new float[columns]).ToArray();
-        for (int c = 0; c < columns; c++)
-        {
-            double min = raw.Min(r => r[c]), max = raw.Max(r => r[c]);
-            for (int i = 0; i < raw.Length; i++) result[i][c] = max > min ? (float)((raw[i][c] - min) / (max - min)) : 0f;
-        }
-        return result;
+        return FeatureScaling.MinMax(raw);
     }
 
     private sealed class Episode(PruningSpace space) : IEpisode

@@ -35,7 +35,7 @@ public sealed class QuantizationSpace : ISequentialSpace
         var chosen = weighted.Where(p => !Fixed.Contains(p.Layer.Name)).ToList();
         if (chosen.Count == 0) throw new ArgumentException($"model '{spec.Name}' has no layer to quantize besides its first and last");
         _layers = [.. chosen.Select(p => p.Layer.Name)];
-        _layerFeatures = Normalise(chosen.Select((p, i) => new double[]
+        _layerFeatures = FeatureScaling.MinMax(chosen.Select((p, i) => new double[]
         {
             i, p.Summary.InChannels, p.Summary.OutChannels, p.Layer.Kernel, p.Layer.Stride,
             (double)p.Summary.InputShape.Height * p.Summary.InputShape.Width, p.Summary.Params,
@@ -84,18 +84,6 @@ public sealed class QuantizationSpace : ISequentialSpace
 
     public PrecisionPolicy PolicyOf(IReadOnlyList<(int Weights, int Activations)> bits) =>
         new(new Precision(KeptBits, KeptBits), _layers.Select((l, i) => (l, new Precision(bits[i].Weights, bits[i].Activations))).ToDictionary(p => p.l, p => p.Item2));
-
-    private static float[][] Normalise(double[][] raw)
-    {
-        int columns = raw[0].Length;
-        var result = raw.Select(_ => new float[columns]).ToArray();
-        for (int c = 0; c < columns; c++)
-        {
-            double min = raw.Min(r => r[c]), max = raw.Max(r => r[c]);
-            for (int i = 0; i < raw.Length; i++) result[i][c] = max > min ? (float)((raw[i][c] - min) / (max - min)) : 0f;
-        }
-        return result;
-    }
 
     private sealed class Episode(QuantizationSpace space) : IEpisode
     {
