@@ -21,7 +21,7 @@ public static class DatasetCatalog
         {
             "mnist" => new MnistSource(),
             "fashion-mnist" => new FashionMnistSource(),
-            "imagenet" => new ShapeOnlySource(new DatasetInfo("imagenet", new Specs.InputSpec(3, 224, 224), 1000, Flippable: true, "shape only")),
+            "imagenet" => new ShapeOnlySource(new DatasetInfo("imagenet", new Specs.InputSpec(3, 224, 224), 1000, Flippable: true, "shape only") { HasImages = false }),
             _ => throw new DatasetException(
                 $"unknown data set '{name}': use mnist, fashion-mnist, idx:<folder with MNIST-style IDX files>, cifar10:<folder with the CIFAR-10 binary files> or imagenet (shape only, for profiling)"),
         };

@@ -69,6 +69,8 @@ public static class JobSpecValidator
         {
             try { dataset = DatasetCatalog.Resolve(spec.Dataset).Info; }
             catch (Exception e) when (e is DatasetException or DataFormatException) { Fail("dataset", e.Message); }
+            if (dataset is { HasImages: false })
+                Fail("dataset", $"'{spec.Dataset}' has no images to evaluate candidates on (it sizes models for profiling only)");
         }
 
         ModelSpec? model = null;

@@ -35,8 +35,8 @@ public class PublishedDatasetTests
     [Fact]
     public void Unknown_names_list_what_exists()
     {
-        var error = Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve("imagenet"));
-        Assert.Contains("unknown data set 'imagenet'", error.Message);
+        var error = Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve("coco"));
+        Assert.Contains("unknown data set 'coco'", error.Message);
         Assert.Contains("fashion-mnist", error.Message);
     }
 }
