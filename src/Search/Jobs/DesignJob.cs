@@ -7,9 +7,9 @@ namespace AutoDesign.Search.Jobs;
 public static class DesignJob
 {
     public static SearchResult Run(JobSpec spec, DataFolder folder, ILogger logger, string bestModelDirectory,
-        Action<SearchProgress>? progress = null, CancellationToken cancellation = default) => spec.Kind switch
+        Action<SearchProgress>? progress = null, CancellationToken cancellation = default, IJobJournal? journal = null) => spec.Kind switch
     {
-        "quantize" => new QuantizationJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation),
-        _ => new PruningJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation),
+        "quantize" => new QuantizationJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation, journal),
+        _ => new PruningJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation, journal),
     };
 }

@@ -21,7 +21,8 @@ namespace AutoDesign.Search.Jobs;
 /// </summary>
 public sealed class PruningJob(DataFolder folder, ILogger logger)
 {
-    public SearchResult Run(JobSpec spec, string bestModelDirectory, Action<SearchProgress>? progress = null, CancellationToken cancellation = default)
+    public SearchResult Run(JobSpec spec, string bestModelDirectory, Action<SearchProgress>? progress = null, CancellationToken cancellation = default,
+        IJobJournal? journal = null)
     {
         var job = JobSpecValidator.Check(spec, folder);
         var clock = Stopwatch.StartNew();
@@ -43,28 +44,15 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
         var agent = CreateAgent(job, space);
         try
         {
-            var candidates = new List<CandidateResult>();
-            var scores = new Dictionary<string, PrunedScore>();
-            double evaluationSeconds = 0;
             int episodes = agent is UniformAgent ? 1 : job.Episodes; // uniform has a single policy to offer
-            for (int episode = 0; episode < episodes; episode++)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var candidate = agent.Ask(1)[0];
-                var policy = space.PolicyFor(candidate.Actions);
-                string key = string.Join(",", policy.Keep.Values);
-                if (!scores.TryGetValue(key, out var score))
+            var loop = SearchLoop.Run(agent, episodes, c => space.PolicyFor(c.Actions), p => Describe(space, p),
+                (index, policy, entries) =>
                 {
-                    var evaluationClock = Stopwatch.StartNew();
-                    scores[key] = score = evaluator.Score(policy);
-                    evaluationSeconds += evaluationClock.Elapsed.TotalSeconds;
-                }
-                double reward = Reward(score, job);
-                agent.Tell([new Scored(candidate, reward)]);
-                var result = new CandidateResult(episode, score.Accuracy, score.Macs, score.Params, space.Cost(space.CountsOf(policy)), reward, Describe(space, policy));
-                candidates.Add(result);
-                progress?.Invoke(new SearchProgress(episode + 1, episodes, candidates.Max(c => c.Accuracy), score.Accuracy, result.ConstrainedValue, job.BudgetLimit));
-            }
+                    var score = evaluator.Score(policy);
+                    return new CandidateResult(index, score.Accuracy, score.Macs, score.Params, space.Cost(space.CountsOf(policy)), Reward(score, job), entries);
+                },
+                journal ?? NoJournal.Instance, job.BudgetLimit, progress, cancellation);
+            var candidates = loop.Candidates;
 
             var bestCandidate = candidates.MaxBy(c => c.Reward)!;
             var best = Finish(job, bestCandidate, evaluator, data, baseModel, bestModelDirectory, cancellation);
@@ -79,8 +67,8 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
                 best,
                 front,
                 candidates,
-                scores.Count,
-                evaluationSeconds > 0 ? scores.Count / evaluationSeconds : 0,
+                loop.Evaluations,
+                loop.EvaluationsPerSecond,
                 clock.Elapsed.TotalSeconds);
         }
         finally

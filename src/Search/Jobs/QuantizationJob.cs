@@ -25,7 +25,8 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
 {
     public const double RewardScale = 0.1;
 
-    public SearchResult Run(JobSpec spec, string bestModelDirectory, Action<SearchProgress>? progress = null, CancellationToken cancellation = default)
+    public SearchResult Run(JobSpec spec, string bestModelDirectory, Action<SearchProgress>? progress = null, CancellationToken cancellation = default,
+        IJobJournal? journal = null)
     {
         var job = JobSpecValidator.Check(spec, folder);
         var clock = Stopwatch.StartNew();
@@ -45,28 +46,17 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
         var agent = CreateAgent(job, space);
         try
         {
-            var candidates = new List<CandidateResult>();
-            var scores = new Dictionary<string, double>();
-            double evaluationSeconds = 0;
             int episodes = agent is UniformAgent ? 1 : job.Episodes; // the fixed bit-width is a single policy
-            for (int episode = 0; episode < episodes; episode++)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                var candidate = agent.Ask(1)[0];
-                var policy = space.PolicyFor(candidate.Actions);
-                if (!scores.TryGetValue(policy.Key, out double accuracy))
+            var analysis = model.Analyze();
+            var loop = SearchLoop.Run(agent, episodes, c => space.PolicyFor(c.Actions), p => Describe(space, p),
+                (index, policy, entries) =>
                 {
-                    var evaluationClock = Stopwatch.StartNew();
-                    scores[policy.Key] = accuracy = evaluator.Accuracy(policy);
-                    evaluationSeconds += evaluationClock.Elapsed.TotalSeconds;
-                }
-                double reward = RewardScale * (accuracy - evaluator.FloatAccuracy);
-                agent.Tell([new Scored(candidate, reward)]);
-                var analysis = model.Analyze();
-                var result = new CandidateResult(episode, accuracy, analysis.Macs, analysis.Params, space.Cost(policy), reward, Describe(space, policy), Metrics(job, model, policy));
-                candidates.Add(result);
-                progress?.Invoke(new SearchProgress(episode + 1, episodes, candidates.Max(c => c.Accuracy), accuracy, result.ConstrainedValue, job.BudgetLimit));
-            }
+                    double accuracy = evaluator.Accuracy(policy);
+                    return new CandidateResult(index, accuracy, analysis.Macs, analysis.Params, space.Cost(policy),
+                        RewardScale * (accuracy - evaluator.FloatAccuracy), entries, Metrics(job, model, policy));
+                },
+                journal ?? NoJournal.Instance, job.BudgetLimit, progress, cancellation);
+            var candidates = loop.Candidates;
 
             var best = candidates.MaxBy(c => c.Reward)!;
             var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, c.ConstrainedValue))])
@@ -80,8 +70,8 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
                 Finish(job, best, space, evaluator, data, baseModel, bestModelDirectory),
                 front,
                 candidates,
-                scores.Count,
-                evaluationSeconds > 0 ? scores.Count / evaluationSeconds : 0,
+                loop.Evaluations,
+                loop.EvaluationsPerSecond,
                 clock.Elapsed.TotalSeconds);
         }
         finally

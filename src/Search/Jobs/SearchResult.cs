@@ -61,5 +61,5 @@ public sealed record SearchResult(
     double EvaluationsPerSecond,
     double Seconds);
 
-/// <summary>Progress after each candidate.</summary>
-public sealed record SearchProgress(int Episode, int Episodes, double BestAccuracy, double LastAccuracy, double LastCost, double? BudgetLimit);
+/// <summary>Progress after each candidate, with that candidate.</summary>
+public sealed record SearchProgress(int Episode, int Episodes, double BestAccuracy, double LastAccuracy, double LastCost, double? BudgetLimit, CandidateResult Candidate);

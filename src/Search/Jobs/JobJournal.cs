@@ -1,0 +1,30 @@
+using AutoDesign.Search.Agents;
+
+namespace AutoDesign.Search.Jobs;
+
+/// <summary>
+/// Where a running job records each evaluated candidate with its agent's state after it, and where a restarted job
+/// reads them back: the agent is restored and the search carries on after the last recorded candidate, so nothing
+/// evaluated is lost or counted twice.
+/// </summary>
+public interface IJobJournal
+{
+    /// <summary>What an earlier run of this job recorded, or null if it recorded nothing.</summary>
+    JobCheckpoint? Load();
+
+    /// <summary>Called after the agent has been told the candidate's reward; the two must be stored together.</summary>
+    void Record(CandidateResult candidate, ISearchAgent agent);
+}
+
+/// <summary>The candidates recorded so far, in order, and the agent's state after the last of them.</summary>
+public sealed record JobCheckpoint(IReadOnlyList<CandidateResult> Candidates, byte[] AgentState);
+
+/// <summary>A journal that keeps nothing: the run cannot be resumed.</summary>
+public sealed class NoJournal : IJobJournal
+{
+    public static readonly NoJournal Instance = new();
+
+    public JobCheckpoint? Load() => null;
+
+    public void Record(CandidateResult candidate, ISearchAgent agent) { }
+}

@@ -1,0 +1,66 @@
+using AutoDesign.Search.Agents;
+using AutoDesign.Search.Jobs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AutoDesign.Search.Tests.Jobs;
+
+public sealed class ResumedJobTests : IDisposable
+{
+    private readonly TestDataFolder _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    /// <summary>Keeps what a database would; can stop the job right after a record, as a killed silo would.</summary>
+    private sealed class MemoryJournal : IJobJournal
+    {
+        public List<CandidateResult> Candidates { get; } = [];
+
+        public byte[]? AgentState { get; private set; }
+
+        public int? StopAfter { get; set; }
+
+        public JobCheckpoint? Load() => AgentState is null ? null : new JobCheckpoint([.. Candidates], AgentState);
+
+        public void Record(CandidateResult candidate, ISearchAgent agent)
+        {
+            Candidates.Add(candidate);
+            AgentState = agent.Snapshot();
+            if (Candidates.Count == StopAfter) throw new OperationCanceledException("stopped as a killed silo would be");
+        }
+    }
+
+    [Theory]
+    [InlineData("prune", "lenet5")]
+    [InlineData("quantize", "lenet5")]
+    public void A_job_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds(string kind, string model)
+    {
+        var spec = new JobSpec
+        {
+            Kind = kind,
+            Model = model,
+            Dataset = "mnist",
+            Agent = "ddpg",
+            Constraint = kind == "prune" ? new ConstraintSpec { Metric = "flops", Ratio = 0.5 } : new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 },
+            Budget = new BudgetSpec { Episodes = 7, WarmupEpisodes = 2 },
+            Seed = 5,
+            Training = new BaseTraining { Epochs = 1, TrainLimit = 3_000 },
+            Pruning = kind == "prune" ? new PruningSettings { ValidationImages = 300 } : null,
+            Quantization = kind == "quantize" ? new QuantizationSettings { ValidationImages = 300, FineTuneImages = 128, CalibrationImages = 64 } : null,
+        };
+        var logger = NullLogger.Instance;
+
+        var unbroken = DesignJob.Run(spec, _data.Folder, logger, Path.Combine(_data.Root, "unbroken"));
+        var journal = new MemoryJournal { StopAfter = 4 };
+        Assert.Throws<OperationCanceledException>(() => DesignJob.Run(spec, _data.Folder, logger, Path.Combine(_data.Root, "stopped"), journal: journal));
+        journal.StopAfter = null;
+        var resumed = DesignJob.Run(spec, _data.Folder, logger, Path.Combine(_data.Root, "resumed"), journal: journal);
+
+        Assert.Equal(7, journal.Candidates.Count); // the first four were not evaluated again
+        Assert.Equal(Enumerable.Range(0, 7), journal.Candidates.Select(c => c.Index));
+        Assert.Equal(Describe(unbroken.Candidates), Describe(resumed.Candidates));
+        Assert.Equal(unbroken.Best.Index, resumed.Best.Index);
+    }
+
+    private static List<string> Describe(IEnumerable<CandidateResult> candidates) =>
+        candidates.Select(c => $"{c.Index} {c.Accuracy:R} {c.ConstrainedValue:R} " + string.Join(",", c.Policy.Select(p => $"{p.Channels}/{p.WBits}/{p.ABits}"))).ToList();
+}
