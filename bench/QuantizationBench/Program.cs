@@ -5,9 +5,13 @@ using AutoDesign.Search.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // The HAQ benchmark: DDPG vs the best fixed bit-width vs random (equal evaluations), at 50% and 30% of the W8A8
-// latency on an edge accelerator (bitfusion) and a cloud GPU (gpu-a100), over seeds, for two models. Also: the
+// latency on an edge accelerator (bitfusion) and a cloud one (bismo-cloud), over seeds, for two models. Also: the
 // W8A8 model's accuracy and the latency reduction of each best policy relative to W8A8, and the per-layer bits
 // DDPG chose on each target. Every figure is measured in this run.
+//
+// The first and last layers are searched too (HAQ holds them at 8 bits): with them at 8, these small models cannot
+// reach 30% of the W8A8 latency. The GPU rooflines are left out: at these sizes every layer costs about one kernel
+// launch, so no bit-width brings a 28x28 model below ~99% of its W8A8 latency there.
 //
 //   dotnet run -c Release --project bench/QuantizationBench [-- --quick] [--seeds 3]
 TorchRuntime.EnsureInitialized();
@@ -21,7 +25,7 @@ var setups = new (string Model, string Dataset, int Episodes, int Warmup)[]
 var folder = DataFolder.Default();
 var job = new QuantizationJob(folder, NullLogger.Instance);
 string output = Path.Combine(Path.GetTempPath(), $"autodesign-qbench-{Environment.ProcessId}");
-var settings = new QuantizationSettings { FineTuneImages = 1_024, ValidationImages = 1_000 };
+var settings = new QuantizationSettings { FineTuneImages = 1_024, ValidationImages = 1_000, KeepFirstAndLast = false };
 
 SearchResult Run(string model, string dataset, string agent, string target, double ratio, int seed, int episodes, int warmup) =>
     job.Run(new JobSpec
@@ -36,7 +40,7 @@ Console.WriteLine("| model / data | target | budget (of W8A8 latency) | agent | 
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 var bitsTable = new List<string>();
 foreach (var setup in setups)
-    foreach (var target in new[] { "bitfusion", "gpu-a100" })
+    foreach (var target in new[] { "bitfusion", "bismo-cloud" })
     {
         var w8a8 = Run(setup.Model, setup.Dataset, "fixed", target, 1.0, 1, 1, 0); // the reference: everything at 8 bits
         Console.Error.WriteLine($"{setup.Model} {target} W8A8: {w8a8.Best.Accuracy:P2}");

@@ -7,7 +7,7 @@ namespace AutoDesign.HardwareProfiler.Targets;
 
 /// <summary>
 /// Names a target: <c>torchsharp-cpu</c>, <c>torchsharp-cuda</c> (where TorchSharp sees a GPU), <c>onnxruntime-cpu</c>, the hardware
-/// descriptions shipped in presets/hardware (<c>bitfusion</c>, <c>bismo</c>, <c>gpu-a100</c>, <c>gpu-jetson-nano</c>),
+/// descriptions shipped in presets/hardware (<c>bitfusion</c>, <c>bismo</c>, <c>bismo-cloud</c>, <c>gpu-a100</c>, <c>gpu-jetson-nano</c>),
 /// <c>analytic:&lt;file.json&gt;</c> for a description of one's own, or <c>lut:&lt;name or file&gt;</c> for a look-up table
 /// (a sweep's, in the data folder's luts/, or a Once-for-All / ProxylessNAS YAML table). Resolved targets are shared
 /// and cache their reports.

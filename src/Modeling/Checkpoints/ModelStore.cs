@@ -31,6 +31,13 @@ public sealed partial class ModelStore(DataFolder folder)
 
     public SavedModel? TryGet(string key) => SavedModel.IsSavedModel(PathOf(key)) ? SavedModel.Load(PathOf(key)) : null;
 
+    /// <summary>Every finished model in the store, newest first.</summary>
+    public IReadOnlyList<SavedModel> All() =>
+        !Directory.Exists(Root)
+            ? []
+            : Directory.GetDirectories(Root).Where(d => !d.EndsWith(".training", StringComparison.Ordinal) && SavedModel.IsSavedModel(d))
+                .Select(SavedModel.Load).OrderByDescending(m => m.Card.CreatedAt).ToList();
+
     /// <summary>Every finished model of this name on this data set, newest first.</summary>
     public IReadOnlyList<SavedModel> Find(string model, string dataset)
     {

@@ -17,7 +17,9 @@ public static class AutoDesignCli
             ProfileCommand.Create(),
             ExportCommand.Create(),
             SweepCommand.Create(),
+            ServeCommand.Create(),
         };
+        ServeCommand.Configure(root); // serving is what the program does when given no command
         return root;
     }
 

@@ -1,0 +1,26 @@
+namespace AutoDesign.Silo.Hosting;
+
+/// <summary>The service's settings (configuration section <c>AutoDesign</c>; Orleans reads its own <c>Orleans</c> section).</summary>
+public sealed class ServiceOptions
+{
+    public const string Section = "AutoDesign";
+
+    /// <summary>Data sets, trained models, the database and job outputs (default: ~/.autodesign or AUTODESIGN_DATA_DIR).</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>Jobs one silo runs at once; each takes the CPU cores TorchSharp gives it.</summary>
+    public int MaxRunningJobs { get; set; } = 1;
+
+    /// <summary>Jobs waiting to run across the service; a submission beyond it gets 503 and may retry.</summary>
+    public int MaxQueuedJobs { get; set; } = 1_000;
+
+    /// <summary>How often a running job's reminder checks that some silo is running it.</summary>
+    public TimeSpan KeepAlivePeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The largest job spec accepted, in bytes.</summary>
+    public int MaxSpecBytes { get; set; } = 64 * 1024;
+
+    public int SiloPort { get; set; } = 11_111;
+
+    public int GatewayPort { get; set; } = 30_000;
+}

@@ -1,0 +1,46 @@
+using AutoDesign.Search.Agents;
+using AutoDesign.Search.Jobs;
+using AutoDesign.Silo.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDesign.Silo.Jobs;
+
+/// <summary>
+/// A job's journal in the database: each candidate, the agent's state after it and the job's progress are saved in
+/// one transaction, so a silo killed at any moment leaves a journal the job resumes from. A cancel requested through
+/// any silo is noticed here, after the candidate in flight.
+/// </summary>
+internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases, Guid jobId) : IJobJournal
+{
+    public JobCheckpoint? Load()
+    {
+        using var db = databases.CreateDbContext();
+        var checkpoint = db.AgentCheckpoints.AsNoTracking().SingleOrDefault(c => c.JobId == jobId);
+        if (checkpoint is null) return null;
+        var candidates = db.Candidates.AsNoTracking()
+            .Where(c => c.JobId == jobId && c.Index < checkpoint.Candidates)
+            .OrderBy(c => c.Index)
+            .AsEnumerable()
+            .Select(c => c.ToResult())
+            .ToList();
+        return new JobCheckpoint(candidates, checkpoint.State);
+    }
+
+    public void Record(CandidateResult candidate, ISearchAgent agent)
+    {
+        byte[] state = agent.Snapshot();
+        using var db = databases.CreateDbContext();
+        var job = db.Jobs.Single(j => j.Id == jobId);
+        if (job.CancelRequested) throw new OperationCanceledException("the job was cancelled");
+
+        db.Candidates.Add(CandidateRecord.From(jobId, candidate));
+        var checkpoint = db.AgentCheckpoints.SingleOrDefault(c => c.JobId == jobId);
+        if (checkpoint is null) db.AgentCheckpoints.Add(checkpoint = new AgentCheckpointRecord { JobId = jobId, State = state });
+        checkpoint.State = state;
+        checkpoint.Candidates = candidate.Index + 1;
+        checkpoint.SavedAt = DateTime.UtcNow;
+        job.CandidateCount = candidate.Index + 1;
+        job.BestAccuracy = Math.Max(job.BestAccuracy ?? double.MinValue, candidate.Accuracy);
+        db.SaveChanges();
+    }
+}

@@ -1,0 +1,40 @@
+using AutoDesign.Silo.Jobs;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDesign.Silo.Storage;
+
+/// <summary>Everything the service keeps: jobs, their candidates and agent checkpoints, and Orleans reminders.</summary>
+public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbContext(options)
+{
+    public DbSet<JobRecord> Jobs => Set<JobRecord>();
+
+    public DbSet<CandidateRecord> Candidates => Set<CandidateRecord>();
+
+    public DbSet<AgentCheckpointRecord> AgentCheckpoints => Set<AgentCheckpointRecord>();
+
+    public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.Entity<JobRecord>(job =>
+        {
+            job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+            job.HasIndex(j => new { j.Status, j.CreatedAt });
+        });
+        model.Entity<CandidateRecord>(candidate =>
+        {
+            candidate.HasKey(c => new { c.JobId, c.Index });
+            candidate.HasOne<JobRecord>().WithMany().HasForeignKey(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<AgentCheckpointRecord>(checkpoint =>
+        {
+            checkpoint.HasKey(c => c.JobId);
+            checkpoint.HasOne<JobRecord>().WithOne().HasForeignKey<AgentCheckpointRecord>(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<ReminderRecord>(reminder =>
+        {
+            reminder.HasKey(r => new { r.ServiceId, r.GrainId, r.Name });
+            reminder.HasIndex(r => new { r.ServiceId, r.GrainHash });
+        });
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace AutoDesign.Silo.Tests.Service;
+
+public sealed class JobLifecycleTests : IAsyncLifetime
+{
+    private readonly TestDataFolder _data = new();
+    private TestService _service = null!;
+
+    public async Task InitializeAsync() => _service = await TestService.Start(_data.Root);
+
+    public async Task DisposeAsync()
+    {
+        await _service.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task A_submitted_job_runs_to_completion_and_its_candidates_front_and_best_are_served()
+    {
+        var (response, submitted) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 6));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        string id = submitted.GetProperty("id").GetString()!;
+        Assert.Equal($"/api/jobs/{id}", response.Headers.Location?.OriginalString);
+        Assert.Equal("queued", submitted.Status());
+
+        var job = await _service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(4));
+        Assert.Equal("completed", job.Status());
+        Assert.Equal(6, job.Candidates());
+
+        var page = await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates?offset=2&limit=3");
+        Assert.Equal(6, page.GetProperty("total").GetInt32());
+        Assert.Equal([2, 3, 4], page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("index").GetInt32()));
+        double budget = job.GetProperty("budgetLimit").GetDouble();
+        var all = (await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates?limit=1000")).GetProperty("items").EnumerateArray().ToList();
+        Assert.All(all, c => Assert.True(c.GetProperty("constrainedValue").GetDouble() <= budget));
+
+        var front = (await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/pareto")).EnumerateArray().ToList();
+        Assert.NotEmpty(front);
+        foreach (var point in front) // nothing evaluated beats a front point on both axes
+            Assert.DoesNotContain(all, c => c.GetProperty("constrainedValue").GetDouble() < point.GetProperty("constrainedValue").GetDouble()
+                                            && c.GetProperty("accuracy").GetDouble() > point.GetProperty("accuracy").GetDouble());
+
+        var best = job.GetProperty("result").GetProperty("best");
+        int bestIndex = best.GetProperty("index").GetInt32();
+        Assert.Equal(all.Max(c => c.GetProperty("reward").GetDouble()), all[bestIndex].GetProperty("reward").GetDouble());
+        Assert.True(Directory.Exists(best.GetProperty("savedModel").GetString()));
+        Assert.InRange(best.GetProperty("testAccuracy").GetDouble(), 0.1, 1.0);
+
+        var finished = await _service.Client.PostAsync($"/api/jobs/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, finished.StatusCode);
+        var listed = await _service.Client.GetFromJsonAsync<JsonElement>("/api/jobs?status=completed");
+        Assert.Equal(id, listed.GetProperty("items")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_running_job_is_cancelled_and_keeps_the_candidates_it_evaluated()
+    {
+        var (_, submitted) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 500));
+        string id = submitted.GetProperty("id").GetString()!;
+        await _service.Client.WaitFor(id, j => j.Candidates() >= 2, TimeSpan.FromMinutes(4));
+
+        var cancel = await _service.Client.PostAsync($"/api/jobs/{id}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var job = await _service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(1));
+        Assert.Equal("cancelled", job.Status());
+        int kept = job.Candidates();
+        Assert.InRange(kept, 2, 499);
+        await Task.Delay(500);
+        var page = await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates?limit=1000");
+        Assert.Equal(kept, page.GetProperty("total").GetInt32());
+        Assert.Equal(Enumerable.Range(0, kept), page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("index").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_queued_job_cancelled_before_it_starts_never_runs()
+    {
+        var (_, first) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 500));
+        var (_, second) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 5));
+        string queued = second.GetProperty("id").GetString()!;
+
+        var cancel = await _service.Client.PostAsync($"/api/jobs/{queued}/cancel", null);
+        await _service.Client.PostAsync($"/api/jobs/{first.GetProperty("id").GetString()}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        var job = await _service.Client.WaitFor(queued, j => j.IsFinished(), TimeSpan.FromMinutes(1));
+        Assert.Equal("cancelled", job.Status());
+        Assert.Equal(0, job.Candidates());
+        Assert.False(job.TryGetProperty("startedAt", out _));
+    }
+}
