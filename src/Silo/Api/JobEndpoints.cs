@@ -1,4 +1,5 @@
 using AutoDesign.Search.Jobs;
+using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Hosting;
 using AutoDesign.Silo.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,6 +21,8 @@ internal static class JobEndpoints
         jobs.MapGet("/{id:guid}/candidates", Candidates).WithSummary("The job's evaluated candidates in order, a page at a time.");
         jobs.MapGet("/{id:guid}/pareto", Pareto).WithSummary("The current Pareto front of accuracy against the constrained cost.");
         jobs.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel a queued or running job.");
+        jobs.MapGet("/{id:guid}/export", Export)
+            .WithSummary("Download a candidate (default: the best) as onnx, json or weights; candidates other than the best come as json.");
     }
 
     private static async Task<Results<Accepted<JobView>, ValidationProblem, ProblemHttpResult>> Submit(
@@ -82,6 +85,21 @@ internal static class JobEndpoints
         return cancelled.Value
             ? TypedResults.Accepted((string?)null, job)
             : TypedResults.Problem($"job {id} has already {job.Status}", statusCode: StatusCodes.Status409Conflict, title: "Job already finished");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Export(
+        Guid id, int? candidate, string? format, JobExport export, CancellationToken cancellation)
+    {
+        format ??= "onnx";
+        if (!ModelExport.Formats.Contains(format)) return Invalid("format", $"'{format}' is not one of {string.Join(", ", ModelExport.Formats)}");
+        if (candidate < 0) return Invalid("candidate", "must be 0 or more");
+        return await export.Export(id, candidate, format, cancellation) switch
+        {
+            ExportOutcome.File file => TypedResults.File(file.Bytes, file.ContentType, file.FileName),
+            ExportOutcome.NotFound missing => TypedResults.Problem(missing.Reason, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+            ExportOutcome.Conflict conflict => TypedResults.Problem(conflict.Reason, statusCode: StatusCodes.Status409Conflict, title: "Cannot export that yet"),
+            _ => throw new InvalidOperationException("unknown export outcome"),
+        };
     }
 
     private static ValidationProblem? PageProblem(int? offset, int? limit)

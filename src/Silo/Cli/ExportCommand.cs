@@ -1,10 +1,8 @@
 using System.CommandLine;
-using AutoDesign.HardwareProfiler.Onnx;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
-using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
-using AutoDesign.Modeling.Training;
+using AutoDesign.Silo.Export;
 using static TorchSharp.torch;
 
 namespace AutoDesign.Silo.Cli;
@@ -38,28 +36,11 @@ internal static class ExportCommand
                 if (saved is null && !parse.GetValue(untrained))
                     throw new ArgumentException($"no trained '{name}' on '{datasetName}': train it first, or pass --untrained for random weights");
                 using var network = saved?.CreateNetwork() ?? Untrained(name, datasetName);
-                string extension = kind switch { "onnx" => ".onnx", "json" => ".json", _ => ".dat" };
-                string path = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.GetFileName(name.TrimEnd('/')) + extension);
-
-                switch (kind)
-                {
-                    case "json":
-                        ModelSpecJson.Save(network.Spec, path);
-                        break;
-                    case "weights":
-                        network.save(path);
-                        break;
-                    default:
-                        var options = new OnnxExportOptions();
-                        if (parse.GetValue(int8))
-                            options = new OnnxExportOptions
-                            {
-                                Int8Layers = network.Spec.Layers.Where(l => l.HasWeights).Select(l => l.Name).ToHashSet(),
-                                CalibrationImages = CalibrationImages(datasetName, folder, saved),
-                            };
-                        OnnxExporter.Save(OnnxExporter.Export(network, options), path);
-                        break;
-                }
+                string path = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.GetFileName(name.TrimEnd('/')) + ModelExport.Extension(kind));
+                var int8Layers = parse.GetValue(int8) && kind == "onnx"
+                    ? network.Spec.Layers.Where(l => l.HasWeights).Select(l => l.Name).ToHashSet()
+                    : new HashSet<string>();
+                File.WriteAllBytes(path, ModelExport.Write(network, kind, int8Layers, saved, folder));
                 context.Result(new { model = name, format = kind, int8 = parse.GetValue(int8), trained = saved is not null, path, bytes = new FileInfo(path).Length },
                     o => o.WriteLine($"wrote {path} ({new FileInfo(path).Length:N0} bytes{(saved is null ? ", random weights" : "")})"));
                 return 0;
@@ -75,15 +56,5 @@ internal static class ExportCommand
         var network = new SpecNetwork(spec);
         network.eval();
         return network;
-    }
-
-    // A trained model is calibrated on its own training data; random weights on random images.
-    private static Tensor? CalibrationImages(string dataset, Modeling.DataFolder folder, SavedModel? saved)
-    {
-        if (saved is null) return null;
-        var data = DatasetCatalog.Load(saved.Card.Dataset, folder);
-        using var batches = new BatchSource(data.Train.Sample(256), saved.Card.Mean, saved.Card.Std);
-        var (images, _) = batches.Range(0, batches.Count);
-        return images;
     }
 }

@@ -1,6 +1,7 @@
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Silo.Api;
+using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Jobs;
 using AutoDesign.Silo.Reminders;
 using AutoDesign.Silo.Storage;
@@ -46,6 +47,7 @@ public static class ServiceHost
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddHostedService<JobRecovery>();
         builder.Services.AddSingleton<JobService>();
+        builder.Services.AddSingleton<JobExport>();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();

@@ -50,10 +50,56 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Assert.True(Directory.Exists(best.GetProperty("savedModel").GetString()));
         Assert.InRange(best.GetProperty("testAccuracy").GetDouble(), 0.1, 1.0);
 
+        var onnx = await _service.Client.GetAsync($"/api/jobs/{id}/export?format=onnx");
+        Assert.Equal(HttpStatusCode.OK, onnx.StatusCode);
+        Assert.EndsWith("-best.onnx", onnx.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        Assert.Equal(new[] { 1, 10 }, RunOnnx(await onnx.Content.ReadAsByteArrayAsync()));
+        int other = bestIndex == 0 ? 1 : 0;
+        var policy = await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/export?candidate={other}&format=json");
+        Assert.Equal(other, policy.GetProperty("candidate").GetProperty("index").GetInt32());
+        Assert.Equal(all[other].GetProperty("flops").GetInt64(), AutoDesign.Modeling.Specs.ModelSpecJson.Deserialize(policy.GetProperty("spec").GetRawText()).Analyze().Macs);
+        Assert.Equal(HttpStatusCode.Conflict, (await _service.Client.GetAsync($"/api/jobs/{id}/export?candidate={other}&format=onnx")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _service.Client.GetAsync($"/api/jobs/{id}/export?candidate=99&format=json")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _service.Client.GetAsync($"/api/jobs/{id}/export?format=tflite")).StatusCode);
+
         var finished = await _service.Client.PostAsync($"/api/jobs/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.Conflict, finished.StatusCode);
         var listed = await _service.Client.GetFromJsonAsync<JsonElement>("/api/jobs?status=completed");
         Assert.Equal(id, listed.GetProperty("items")[0].GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task A_quantization_job_meets_its_latency_budget_and_its_best_policy_exports_as_int8_onnx()
+    {
+        const string spec = """
+            {"kind":"quantize","model":"lenet5","dataset":"mnist","agent":"ddpg","constraint":{"metric":"latency","target":"bitfusion","ratio":0.5},
+             "budget":{"episodes":3,"warmupEpisodes":2},"training":{"epochs":1,"trainLimit":3000},
+             "quantization":{"validationImages":200,"fineTuneImages":64,"calibrationImages":32}}
+            """;
+        var (response, submitted) = await _service.Client.Submit(spec);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        string id = submitted.GetProperty("id").GetString()!;
+
+        var job = await _service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(4));
+
+        Assert.Equal("completed", job.Status());
+        double budget = job.GetProperty("budgetLimit").GetDouble();
+        var candidates = (await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates")).GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(3, candidates.Count);
+        Assert.All(candidates, c => Assert.True(c.GetProperty("constrainedValue").GetDouble() <= budget));
+        Assert.All(candidates, c => Assert.All(c.GetProperty("policy").EnumerateArray(), p => Assert.InRange(p.GetProperty("wBits").GetInt32(), 2, 8)));
+        var onnx = await _service.Client.GetByteArrayAsync($"/api/jobs/{id}/export");
+        Assert.Equal(new[] { 1, 10 }, RunOnnx(onnx));
+        Assert.Contains("QuantizeLinear", System.Text.Encoding.ASCII.GetString(onnx));
+    }
+
+    /// <summary>Runs an exported model once in ONNX Runtime on a blank MNIST-sized image and gives its output shape.</summary>
+    private static int[] RunOnnx(byte[] model)
+    {
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(model);
+        var input = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>([1, 1, 28, 28]);
+        using var outputs = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(session.InputMetadata.Keys.First(), input)]);
+        return outputs.First().AsTensor<float>().Dimensions.ToArray();
     }
 
     [Fact]
