@@ -61,6 +61,7 @@ public static class ServiceHost
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapJobs();
+        app.MapJobEvents();
         app.MapCatalog();
         return app;
     }

@@ -93,6 +93,31 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Assert.Contains("QuantizeLinear", System.Text.Encoding.ASCII.GetString(onnx));
     }
 
+    [Fact]
+    public async Task Progress_streams_as_server_sent_events_until_the_job_finishes()
+    {
+        var (_, submitted) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 5));
+        string id = submitted.GetProperty("id").GetString()!;
+
+        using var response = await _service.Client.GetAsync($"/api/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var events = new List<(string Event, string Id, JsonElement Data)>();
+        await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync())
+            events.Add((item.EventType, item.EventId ?? "", JsonDocument.Parse(item.Data).RootElement.Clone()));
+
+        var candidates = events.Where(e => e.Event == "candidate").ToList();
+        Assert.Equal(["0", "1", "2", "3", "4"], candidates.Select(c => c.Id));
+        var statuses = events.Where(e => e.Event == "status").Select(e => e.Data.GetProperty("status").GetString()).ToList();
+        Assert.Equal("completed", statuses[^1]);
+        Assert.Contains("running", statuses);
+
+        using var resumed = await _service.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/jobs/{id}/events") { Headers = { { "Last-Event-ID", "2" } } });
+        string replay = await resumed.Content.ReadAsStringAsync();
+        Assert.DoesNotContain("id: 2\n", replay.Replace("\r", ""));
+        Assert.Contains("id: 3", replay);
+        Assert.Contains("id: 4", replay);
+    }
+
     /// <summary>Runs an exported model once in ONNX Runtime on a blank MNIST-sized image and gives its output shape.</summary>
     private static int[] RunOnnx(byte[] model)
     {
