@@ -2,6 +2,7 @@ using AutoDesign.Search.Jobs;
 using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Hosting;
 using AutoDesign.Silo.Jobs;
+using AutoDesign.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -15,12 +16,13 @@ internal static class JobEndpoints
         var jobs = app.MapGroup("/api/jobs").WithTags("Jobs");
         jobs.MapPost("/", Submit)
             .Accepts<JobSpec>("application/json")
+            .RequireAuthorization(ApiKeyAuthentication.MutatePolicy)
             .WithSummary("Submit a job spec (as autodesign run reads it); 202 with the job, its id and Location.");
         jobs.MapGet("/", List).WithSummary("Jobs, newest first, optionally of one status.");
         jobs.MapGet("/{id:guid}", Get).WithName("GetJob").WithSummary("A job: status, progress, best so far, and its result once completed.");
         jobs.MapGet("/{id:guid}/candidates", Candidates).WithSummary("The job's evaluated candidates in order, a page at a time.");
         jobs.MapGet("/{id:guid}/pareto", Pareto).WithSummary("The current Pareto front of accuracy against the constrained cost.");
-        jobs.MapPost("/{id:guid}/cancel", Cancel).WithSummary("Cancel a queued or running job.");
+        jobs.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithSummary("Cancel a queued or running job.");
         jobs.MapGet("/{id:guid}/export", Export)
             .WithSummary("Download a candidate (default: the best) as onnx, json or weights; candidates other than the best come as json.");
     }

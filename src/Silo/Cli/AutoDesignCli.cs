@@ -18,6 +18,7 @@ public static class AutoDesignCli
             ExportCommand.Create(),
             SweepCommand.Create(),
             ServeCommand.Create(),
+            ApiKeyCommand.Create(),
         };
         ServeCommand.Configure(root); // serving is what the program does when given no command
         return root;

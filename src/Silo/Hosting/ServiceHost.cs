@@ -5,6 +5,8 @@ using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Jobs;
 using AutoDesign.Silo.Reminders;
 using AutoDesign.Silo.Storage;
+using AutoDesign.Silo.Security;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Orleans.Configuration;
 
@@ -27,7 +29,7 @@ public static class ServiceHost
         Directory.CreateDirectory(folder.Root);
         builder.Services.AddSingleton(folder);
 
-        builder.Services.AddDbContextFactory<AutoDesignDb>(db => db.UseSqlite($"Data Source={Path.Combine(folder.Root, "autodesign.db")}"));
+        builder.Services.AddDbContextFactory<AutoDesignDb>(db => Database.Configure(db, folder));
         builder.Services.AddHealthChecks().AddDbContextCheck<AutoDesignDb>("database");
 
         builder.UseOrleans(silo =>
@@ -54,10 +56,24 @@ public static class ServiceHost
         builder.Services.ConfigureHttpJsonOptions(json =>
             json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
 
+        bool requireKeys = settings.RequireApiKey || ListensBeyondLoopback(builder.Configuration["urls"]);
+        builder.Services.AddSingleton<ApiKeys>();
+        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        builder.Services.AddAuthorization(authorization => authorization.AddPolicy(ApiKeyAuthentication.MutatePolicy, policy =>
+        {
+            if (requireKeys) policy.RequireAuthenticatedUser();
+            else policy.RequireAssertion(_ => true); // on loopback only, changes need no key unless asked for
+        }));
+
         var app = builder.Build();
-        Migrate(app.Services);
+        Database.Migrate(app.Services.GetRequiredService<IDbContextFactory<AutoDesignDb>>());
+        if (requireKeys)
+            app.Logger.LogInformation("Changes through the API need an API key (header {Header}); create one with `autodesign apikey create --name NAME`", ApiKeyAuthentication.Header);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapJobs();
@@ -66,11 +82,12 @@ public static class ServiceHost
         return app;
     }
 
-    /// <summary>Brings the database schema up to date; write-ahead logging lets readers and the job writer work at once.</summary>
-    private static void Migrate(IServiceProvider services)
-    {
-        using var db = services.GetRequiredService<IDbContextFactory<AutoDesignDb>>().CreateDbContext();
-        db.Database.Migrate();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
-    }
+    /// <summary>Whether any of the URLs (as --urls gives them, ';'-separated) accepts connections from other machines.</summary>
+    public static bool ListensBeyondLoopback(string? urls) =>
+        (urls ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Any(url =>
+        {
+            string host = url.Split("://", 2)[^1].Split('/')[0];
+            host = host.StartsWith('[') ? host[..(host.IndexOf(']') + 1)] : host.Split(':')[0];
+            return host is not ("127.0.0.1" or "localhost" or "[::1]");
+        });
 }

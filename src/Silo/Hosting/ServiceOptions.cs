@@ -20,6 +20,9 @@ public sealed class ServiceOptions
     /// <summary>The largest job spec accepted, in bytes.</summary>
     public int MaxSpecBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Ask for an API key on every change even on loopback (beyond loopback one is always required).</summary>
+    public bool RequireApiKey { get; set; }
+
     public int SiloPort { get; set; } = 11_111;
 
     public int GatewayPort { get; set; } = 30_000;

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDesign.Silo.Storage;
 
-/// <summary>Everything the service keeps: jobs, their candidates and agent checkpoints, and Orleans reminders.</summary>
+/// <summary>Everything the service keeps: jobs, their candidates and agent checkpoints, Orleans reminders and API keys.</summary>
 public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbContext(options)
 {
     public DbSet<JobRecord> Jobs => Set<JobRecord>();
@@ -13,6 +13,8 @@ public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbCon
     public DbSet<AgentCheckpointRecord> AgentCheckpoints => Set<AgentCheckpointRecord>();
 
     public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
+
+    public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -30,6 +32,11 @@ public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbCon
         {
             checkpoint.HasKey(c => c.JobId);
             checkpoint.HasOne<JobRecord>().WithOne().HasForeignKey<AgentCheckpointRecord>(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<ApiKeyRecord>(key =>
+        {
+            key.HasIndex(k => k.Hash).IsUnique();
+            key.HasIndex(k => k.Name).IsUnique();
         });
         model.Entity<ReminderRecord>(reminder =>
         {
