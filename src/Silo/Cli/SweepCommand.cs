@@ -34,38 +34,23 @@ internal static class SweepCommand
             return context.Run(() =>
             {
                 var folder = CommonOptions.Folder(parse.GetValue(dataDir));
-                var measured = HardwareTargets.Resolve(parse.GetRequiredValue(target), folder);
-                if (measured.Kind is TargetKind.Table or TargetKind.Predictor)
-                    throw new ArgumentException($"sweep a measured or analytic target, not {measured.Kind.ToString().ToLowerInvariant()} '{measured.Name}'");
-                if (parse.GetValue(variants) is < 0 or > 1000) throw new ArgumentException("--variants must be between 0 and 1000");
-                var info = DatasetCatalog.Resolve(parse.GetRequiredValue(dataset)).Info;
-                var specs = parse.GetRequiredValue(models).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(m => BaseModels.ResolveSpec(m, info)).ToList();
-                string tableName = parse.GetValue(name) ?? measured.Name.Replace(':', '-');
-                if (tableName.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || tableName.Contains('/')) throw new ArgumentException($"--name '{tableName}' must be a plain file name");
-
                 var progress = new ProgressLine(context.Error);
-                var bits = parse.GetValue(precisions)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => PrecisionArgument.Parse(p, "--precisions")).ToList();
-                var table = LatencySweep.Run(tableName, measured, specs, parse.GetValue(variants), precisions: bits, progress: progress.Show);
+                var request = new TableBuildRequest(
+                    parse.GetRequiredValue(target),
+                    parse.GetRequiredValue(models).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    parse.GetRequiredValue(dataset),
+                    parse.GetValue(name),
+                    parse.GetValue(variants),
+                    parse.GetValue(precisions)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => PrecisionArgument.Parse(p, "--precisions")).ToList());
+                var built = TableBuild.Run(request, folder, progress.Show);
                 progress.Clear();
-                string path = TableTargets.PathOf(tableName, folder);
-                table.Save(path);
-                context.Logger.LogInformation("Saved {Entries} entries to {Path}", table.Entries.Count, path);
-
-                LatencyPredictor.Card? predictor = null;
-                if (table.Entries.Count >= 10)
+                context.Logger.LogInformation("Saved {Entries} entries to {Path}", built.Entries, built.Path);
+                if (built.Predictor is null) context.Logger.LogWarning("Only {Entries} entries: too few to train a predictor", built.Entries);
+                var predictor = built.Predictor;
+                string tableName = built.Table["lut:".Length..];
+                context.Result(new { table = built.Table, path = built.Path, entries = built.Entries, source = built.Source, predictor, networkLatencyMs = built.NetworkLatencyMs }, o =>
                 {
-                    var trained = LatencyPredictor.Train(tableName, table);
-                    trained.Save(LatencyPredictor.DirectoryIn(folder));
-                    predictor = trained.Info;
-                }
-                else context.Logger.LogWarning("Only {Entries} entries: too few to train a predictor", table.Entries.Count);
-
-                HardwareTargets.Forget($"lut:{tableName}", folder);
-                HardwareTargets.Forget($"predictor:{tableName}", folder);
-                context.Result(new { table = $"lut:{tableName}", path, entries = table.Entries.Count, source = table.Source, predictor }, o =>
-                {
-                    o.WriteLine($"lut:{tableName}: {table.Entries.Count} layer entries from {table.Source}, saved in {path}");
+                    o.WriteLine($"{built.Table}: {built.Entries} layer entries from {built.Source}, saved in {built.Path}");
                     if (predictor is not null)
                         o.WriteLine($"predictor:{tableName}: trained on {predictor.TrainingSamples} entries, held-out mean absolute error {predictor.HeldOutMape:P1} on {predictor.HeldOutSamples}");
                 });

@@ -5,6 +5,7 @@ using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Jobs;
 using AutoDesign.Silo.Reminders;
 using AutoDesign.Silo.Storage;
+using AutoDesign.Silo.Sweeps;
 using AutoDesign.Silo.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
@@ -41,7 +42,7 @@ public static class ServiceHost
                 cluster.ServiceId = "autodesign";
             });
             silo.AddReminders();
-            silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.KeepAlivePeriod.Ticks)));
+            silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.ReminderPeriod.Ticks)));
             silo.Services.AddSingleton<IReminderTable, DatabaseReminderTable>();
         });
 
@@ -50,6 +51,8 @@ public static class ServiceHost
         builder.Services.AddHostedService<JobRecovery>();
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddSingleton<JobExport>();
+        builder.Services.AddSingleton<SweepRunner>();
+        builder.Services.AddSingleton<SweepService>();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
@@ -78,6 +81,7 @@ public static class ServiceHost
         app.MapHealthChecks("/health");
         app.MapJobs();
         app.MapJobEvents();
+        app.MapSweeps();
         app.MapCatalog();
         return app;
     }

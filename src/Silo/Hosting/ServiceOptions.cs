@@ -14,8 +14,8 @@ public sealed class ServiceOptions
     /// <summary>Jobs waiting to run across the service; a submission beyond it gets 503 and may retry.</summary>
     public int MaxQueuedJobs { get; set; } = 1_000;
 
-    /// <summary>How often a running job's reminder checks that some silo is running it.</summary>
-    public TimeSpan KeepAlivePeriod { get; set; } = TimeSpan.FromMinutes(1);
+    /// <summary>How often reminders tick: a running job checks that some silo runs it, a sweep whether its cron time has come.</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The largest job spec accepted, in bytes.</summary>
     public int MaxSpecBytes { get; set; } = 64 * 1024;

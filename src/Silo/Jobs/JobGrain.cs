@@ -22,7 +22,7 @@ internal sealed class JobGrain(
 
     public async Task Start()
     {
-        var period = options.Value.KeepAlivePeriod;
+        var period = options.Value.ReminderPeriod;
         await this.RegisterOrUpdateReminder(KeepAlive, period, period);
         await EnsureRunning();
     }

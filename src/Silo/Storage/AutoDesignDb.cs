@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDesign.Silo.Storage;
 
-/// <summary>Everything the service keeps: jobs, their candidates and agent checkpoints, Orleans reminders and API keys.</summary>
+/// <summary>Everything the service keeps: jobs, their candidates and agent checkpoints, hardware sweeps and their runs, Orleans reminders and API keys.</summary>
 public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbContext(options)
 {
     public DbSet<JobRecord> Jobs => Set<JobRecord>();
@@ -15,6 +15,10 @@ public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbCon
     public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
 
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
+    public DbSet<SweepRecord> Sweeps => Set<SweepRecord>();
+
+    public DbSet<SweepRunRecord> SweepRuns => Set<SweepRunRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -32,6 +36,12 @@ public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbCon
         {
             checkpoint.HasKey(c => c.JobId);
             checkpoint.HasOne<JobRecord>().WithOne().HasForeignKey<AgentCheckpointRecord>(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+        model.Entity<SweepRecord>(sweep => sweep.HasIndex(s => s.Name).IsUnique());
+        model.Entity<SweepRunRecord>(run =>
+        {
+            run.HasOne<SweepRecord>().WithMany().HasForeignKey(r => r.SweepId).OnDelete(DeleteBehavior.Cascade);
+            run.HasIndex(r => new { r.SweepId, r.StartedAt });
         });
         model.Entity<ApiKeyRecord>(key =>
         {

@@ -212,6 +212,92 @@ namespace AutoDesign.Silo.Storage.Migrations
                     b.ToTable("Reminders");
                 });
 
+            modelBuilder.Entity("AutoDesign.Silo.Storage.SweepRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Cron")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Dataset")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("DriftThreshold")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Models")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("NextRunAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Variants")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("Sweeps");
+                });
+
+            modelBuilder.Entity("AutoDesign.Silo.Storage.SweepRunRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Changes")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Drifted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Entries")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("FinishedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Latencies")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Succeeded")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SweepId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SweepId", "StartedAt");
+
+                    b.ToTable("SweepRuns");
+                });
+
             modelBuilder.Entity("AutoDesign.Silo.Storage.AgentCheckpointRecord", b =>
                 {
                     b.HasOne("AutoDesign.Silo.Storage.JobRecord", null)
@@ -226,6 +312,15 @@ namespace AutoDesign.Silo.Storage.Migrations
                     b.HasOne("AutoDesign.Silo.Storage.JobRecord", null)
                         .WithMany()
                         .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("AutoDesign.Silo.Storage.SweepRunRecord", b =>
+                {
+                    b.HasOne("AutoDesign.Silo.Storage.SweepRecord", null)
+                        .WithMany()
+                        .HasForeignKey("SweepId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

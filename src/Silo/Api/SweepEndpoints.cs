@@ -1,0 +1,71 @@
+using System.Text.Json;
+using AutoDesign.Search.Jobs;
+using AutoDesign.Silo.Hosting;
+using AutoDesign.Silo.Security;
+using AutoDesign.Silo.Sweeps;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AutoDesign.Silo.Api;
+
+/// <summary><c>/api/sweeps</c>: scheduled re-profiling of models on a target, with the history of runs and drift.</summary>
+internal static class SweepEndpoints
+{
+    public static void MapSweeps(this IEndpointRouteBuilder app)
+    {
+        var sweeps = app.MapGroup("/api/sweeps").WithTags("Sweeps");
+        sweeps.MapPost("/", Create).Accepts<SweepSpec>("application/json").RequireAuthorization(ApiKeyAuthentication.MutatePolicy)
+            .WithSummary("Schedule a sweep (cron, UTC) that rebuilds lut:NAME and predictor:NAME and flags latency drift.");
+        sweeps.MapGet("/", async (SweepService service, CancellationToken cancellation) => TypedResults.Ok(await service.List(cancellation)))
+            .WithSummary("The sweeps with their next time and last run.");
+        sweeps.MapGet("/{id:guid}", Get).WithSummary("A sweep.");
+        sweeps.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithSummary("Stop and delete a sweep with its runs.");
+        sweeps.MapGet("/{id:guid}/runs", Runs).WithSummary("The sweep's runs, newest first: latency per model, change since the run before, drift.");
+    }
+
+    private static async Task<Results<Created<SweepView>, ValidationProblem, ProblemHttpResult>> Create(
+        HttpRequest request, SweepService service, IOptions<ServiceOptions> options, CancellationToken cancellation)
+    {
+        try
+        {
+            string body = await BoundedBody.ReadText(request, options.Value.MaxSpecBytes, cancellation);
+            var spec = Parse(body);
+            var sweep = await service.Create(spec, cancellation);
+            return TypedResults.Created($"/api/sweeps/{sweep.Id}", sweep);
+        }
+        catch (BoundedBody.TooLargeException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+        }
+        catch (InvalidFieldsException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors.GroupBy(f => f.Field).ToDictionary(g => g.Key, g => g.Select(f => f.Reason).ToArray()),
+                title: "The sweep is not valid");
+        }
+    }
+
+    private static SweepSpec Parse(string body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SweepSpec>(body, JobSpecJson.Options) ?? throw new InvalidFieldsException([new FieldError("sweep", "the document is null")]);
+        }
+        catch (JsonException e)
+        {
+            string field = e.Path is null or "$" ? "sweep" : e.Path.TrimStart('$', '.');
+            throw new InvalidFieldsException([new FieldError(field, e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a field of a sweep" : e.Message)]);
+        }
+    }
+
+    private static async Task<Results<Ok<SweepView>, ProblemHttpResult>> Get(Guid id, SweepService service, CancellationToken cancellation) =>
+        await service.Get(id, cancellation) is { } sweep ? TypedResults.Ok(sweep) : NotFound(id);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, SweepService service, CancellationToken cancellation) =>
+        await service.Delete(id, cancellation) ? TypedResults.NoContent() : NotFound(id);
+
+    private static async Task<Results<Ok<IReadOnlyList<SweepRunView>>, ProblemHttpResult>> Runs(Guid id, SweepService service, CancellationToken cancellation) =>
+        await service.Runs(id, cancellation) is { } runs ? TypedResults.Ok(runs) : NotFound(id);
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem($"there is no sweep {id}", statusCode: StatusCodes.Status404NotFound, title: "Sweep not found");
+}
