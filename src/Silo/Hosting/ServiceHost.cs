@@ -3,6 +3,7 @@ using AutoDesign.Modeling.Torch;
 using AutoDesign.Silo.Api;
 using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Jobs;
+using AutoDesign.Silo.Profiling;
 using AutoDesign.Silo.Reminders;
 using AutoDesign.Silo.Storage;
 using AutoDesign.Silo.Sweeps;
@@ -49,6 +50,7 @@ public static class ServiceHost
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddHostedService<JobRecovery>();
+        builder.Services.AddHostedService<DeviceRegistration>();
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddSingleton<JobExport>();
         builder.Services.AddSingleton<SweepRunner>();
@@ -83,6 +85,7 @@ public static class ServiceHost
         app.MapJobEvents();
         app.MapSweeps();
         app.MapCatalog();
+        app.MapProfiling();
         return app;
     }
 

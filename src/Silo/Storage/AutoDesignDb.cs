@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDesign.Silo.Storage;
 
-/// <summary>Everything the service keeps: jobs, their candidates and agent checkpoints, hardware sweeps and their runs, Orleans reminders and API keys.</summary>
+/// <summary>Everything the service keeps: jobs, their candidates and agent checkpoints, devices, hardware sweeps and their runs, Orleans reminders and API keys.</summary>
 public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbContext(options)
 {
     public DbSet<JobRecord> Jobs => Set<JobRecord>();
@@ -15,6 +15,8 @@ public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbCon
     public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
 
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
+    public DbSet<DeviceRecord> Devices => Set<DeviceRecord>();
 
     public DbSet<SweepRecord> Sweeps => Set<SweepRecord>();
 

@@ -79,4 +79,26 @@ public sealed class BadRequestTests : IAsyncLifetime
         var models = await _service.Client.GetFromJsonAsync<JsonElement>("/api/models");
         Assert.Contains(models.GetProperty("zooFamilies").EnumerateArray(), f => f.GetString() == "resnet20");
     }
+
+    [Fact]
+    public async Task A_model_is_profiled_on_a_target_through_its_profiler_grain_and_devices_are_registered()
+    {
+        var report = await _service.Client.GetFromJsonAsync<JsonElement>("/api/targets/bitfusion/profile?model=lenet5&precision=W4A4");
+        double at4 = report.GetProperty("latency").GetProperty("value").GetDouble();
+        var at8 = await _service.Client.GetFromJsonAsync<JsonElement>("/api/targets/bitfusion/profile?model=lenet5&precision=W8A8");
+
+        Assert.Equal("analytic", report.GetProperty("kind").GetString());
+        var lenet = AutoDesign.Modeling.Zoo.ModelZoo.Create("lenet5", new AutoDesign.Modeling.Specs.InputSpec(1, 28, 28), 10);
+        Assert.Equal(lenet.Layers.Select(l => l.Name), report.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
+        Assert.True(at4 < at8.GetProperty("latency").GetProperty("value").GetDouble());
+        var measured = await _service.Client.GetFromJsonAsync<JsonElement>("/api/targets/torchsharp-cpu/profile?model=lenet5");
+        Assert.Equal("measured", measured.GetProperty("kind").GetString());
+
+        var bad = await _service.Client.GetAsync("/api/targets/tpu-v9/profile?model=lenet7&precision=W9");
+        var errors = (await bad.Json()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("name", out _) && errors.TryGetProperty("model", out _) && errors.TryGetProperty("precision", out _), errors.ToString());
+
+        var devices = await _service.Client.GetFromJsonAsync<JsonElement>("/api/devices");
+        Assert.Contains(devices.EnumerateArray(), d => d.GetProperty("name").GetString() == "cpu");
+    }
 }

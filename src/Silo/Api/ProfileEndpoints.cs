@@ -1,0 +1,59 @@
+using System.Text.Json;
+using AutoDesign.HardwareProfiler.Targets;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Silo.Cli;
+using AutoDesign.Silo.Jobs;
+using AutoDesign.Silo.Profiling;
+using AutoDesign.Silo.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace AutoDesign.Silo.Api;
+
+/// <summary><c>/api/devices</c> and <c>/api/targets/{name}/profile</c>: the silos' devices, and a model's cost on a target.</summary>
+internal static class ProfileEndpoints
+{
+    public static void MapProfiling(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/devices", async (IDbContextFactory<AutoDesignDb> databases, CancellationToken cancellation) =>
+            {
+                await using var db = await databases.CreateDbContextAsync(cancellation);
+                return TypedResults.Ok(await db.Devices.AsNoTracking().OrderBy(d => d.Id)
+                    .Select(d => new { d.Id, d.Silo, d.Name, d.Kind, d.Description, d.Threads, d.RegisteredAt }).ToListAsync(cancellation));
+            })
+            .WithTags("Catalog").WithSummary("The compute devices the silos registered.");
+        app.MapGet("/api/targets/{name}/profile", Profile).WithTags("Catalog")
+            .WithSummary("Per-layer and total latency (and energy) of a model on a target, from its profiler grain (cached).");
+    }
+
+    private static async Task<Results<ContentHttpResult, ValidationProblem>> Profile(
+        string name, string? model, string? dataset, string? precision, DataFolder folder, IGrainFactory grains, ILocalSiloDetails silo)
+    {
+        var errors = new Dictionary<string, string[]>();
+        IHardwareTarget? target = null;
+        try { target = HardwareTargets.Resolve(name, folder); }
+        catch (ArgumentException e) { errors["name"] = [e.Message]; }
+        ModelSpec? spec = null;
+        if (string.IsNullOrWhiteSpace(model)) errors["model"] = ["is required, e.g. ?model=resnet20&dataset=fashion-mnist"];
+        else
+        {
+            try { spec = BaseModels.ResolveSpec(model, DatasetCatalog.Resolve(dataset ?? "mnist").Info); }
+            catch (DatasetException e) { errors["dataset"] = [e.Message]; }
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException) { errors["model"] = [e.Message]; }
+        }
+        PrecisionPolicy? bits = null;
+        if (precision is not null)
+        {
+            try { bits = PrecisionArgument.Parse(precision, "precision"); }
+            catch (ArgumentException e) { errors["precision"] = [e.Message]; }
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var profiler = grains.GetGrain<IProfilerGrain>(ProfilerGrain.KeyFor(target!, JobRunner.SiloName(silo)));
+        string report = await profiler.Measure(ModelSpecJson.Serialize(spec!, indented: false), bits is null ? null : JsonSerializer.Serialize(bits, ProfilerJson.Options));
+        return TypedResults.Content(report, "application/json");
+    }
+}

@@ -1,0 +1,13 @@
+namespace AutoDesign.Silo.Profiling;
+
+/// <summary>
+/// Measures networks on one target, one measurement at a time, and remembers what it measured. A measured target's
+/// grain is keyed by the silo that owns the device and the target's name, and is placed on the silo that calls it
+/// (its own); a computed target (analytic, table, predictor) has one grain, keyed by its name, wherever it lands.
+/// Specs, policies and reports cross the grain boundary as JSON, the form the API serves them in.
+/// </summary>
+public interface IProfilerGrain : IGrainWithStringKey
+{
+    /// <summary>The report (CostReport JSON) for a spec (ModelSpec JSON) at a precision (PrecisionPolicy JSON, or null for the target's own).</summary>
+    Task<string> Measure(string specJson, string? precisionJson);
+}
