@@ -1,9 +1,5 @@
 using System.CommandLine;
-using AutoDesign.HardwareProfiler.Predictors;
 using AutoDesign.HardwareProfiler.Tables;
-using AutoDesign.HardwareProfiler.Targets;
-using AutoDesign.Modeling.Checkpoints;
-using AutoDesign.Modeling.Data;
 using Microsoft.Extensions.Logging;
 
 namespace AutoDesign.Silo.Cli;

@@ -8,7 +8,7 @@ namespace AutoDesign.Silo.Jobs;
 /// <summary>
 /// A job's journal in the database: each candidate, the agent's state after it and the job's progress are saved in
 /// one transaction, so a silo killed at any moment leaves a journal the job resumes from. A cancel requested through
-/// any silo is noticed here, after the candidate in flight.
+/// any silo is noticed here, once the candidate in flight is recorded.
 /// </summary>
 internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases, Guid jobId) : IJobJournal
 {
@@ -31,8 +31,6 @@ internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases,
         byte[] state = agent.Snapshot();
         using var db = databases.CreateDbContext();
         var job = db.Jobs.Single(j => j.Id == jobId);
-        if (job.CancelRequested) throw new OperationCanceledException("the job was cancelled");
-
         db.Candidates.Add(CandidateRecord.From(jobId, candidate));
         var checkpoint = db.AgentCheckpoints.SingleOrDefault(c => c.JobId == jobId);
         if (checkpoint is null) db.AgentCheckpoints.Add(checkpoint = new AgentCheckpointRecord { JobId = jobId, State = state });
@@ -42,5 +40,6 @@ internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases,
         job.CandidateCount = candidate.Index + 1;
         job.BestAccuracy = Math.Max(job.BestAccuracy ?? double.MinValue, candidate.Accuracy);
         db.SaveChanges();
+        if (job.CancelRequested) throw new OperationCanceledException("the job was cancelled"); // what was evaluated is kept
     }
 }
