@@ -31,7 +31,7 @@ public static class TableBuild
         if (request.Variants is < 0 or > 1000) throw new ArgumentException("variants must be between 0 and 1000");
         if (request.Models.Count == 0) throw new ArgumentException("a sweep needs at least one model");
         var info = DatasetCatalog.Resolve(request.Dataset).Info;
-        var specs = request.Models.Select(m => BaseModels.ResolveSpec(m, info)).ToList();
+        var specs = request.Models.Select(m => BaseModels.ResolveSpec(m, info, folder)).ToList();
         string name = request.Name ?? target.Name.Replace(':', '-');
         if (name.Length == 0 || name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
             throw new ArgumentException($"the table name '{name}' must be a plain file name");

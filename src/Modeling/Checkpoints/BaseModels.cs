@@ -19,8 +19,9 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
     public sealed record Result(SavedModel Model, bool FromCache);
 
     /// <summary>Resolves a model reference: a zoo name (built for the data set's shape), a saved model folder, or a spec JSON file.</summary>
-    public static ModelSpec ResolveSpec(string model, DatasetInfo dataset)
+    public static ModelSpec ResolveSpec(string model, DatasetInfo dataset, DataFolder? folder = null)
     {
+        if (model.StartsWith(UploadedModels.Prefix, StringComparison.Ordinal)) model = new UploadedModels(folder ?? DataFolder.Default()).Locate(model);
         if (ModelZoo.IsZooName(model)) return ModelZoo.Create(model, dataset.Shape, dataset.Classes);
         if (SavedModel.IsSavedModel(model)) return SavedModel.Load(model).Spec;
         if (File.Exists(model)) return ModelSpecJson.Load(model);
@@ -37,7 +38,16 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         CancellationToken cancellation = default)
     {
         var source = DatasetCatalog.Resolve(datasetName);
-        var spec = ResolveSpec(model, source.Info);
+        string located = new UploadedModels(folder).Locate(model);
+        if (SavedModel.IsSavedModel(located) && !force)
+        {
+            // A saved model (an upload with weights, or a folder) is the starting point as it is: nothing to train.
+            var given = SavedModel.Load(located);
+            return given.Card.Dataset == datasetName
+                ? new Result(given, FromCache: true)
+                : throw new ArgumentException($"model '{model}' was trained on '{given.Card.Dataset}', not '{datasetName}'");
+        }
+        var spec = ResolveSpec(located, source.Info);
         if (spec.Input != source.Info.Shape || spec.Classes != source.Info.Classes)
             throw new ArgumentException($"model '{model}' takes {spec.Input} inputs and {spec.Classes} classes; " +
                                         $"data set '{datasetName}' has {source.Info.Shape} and {source.Info.Classes}");

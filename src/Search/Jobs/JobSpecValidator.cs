@@ -79,7 +79,7 @@ public static class JobSpecValidator
         {
             try
             {
-                model = BaseModels.ResolveSpec(spec.Model, dataset);
+                model = BaseModels.ResolveSpec(spec.Model, dataset, folder);
                 if (model.Input != dataset.Shape || model.Classes != dataset.Classes)
                 {
                     Fail("model", $"takes {model.Input} inputs and {model.Classes} classes; {spec.Dataset} has {dataset.Shape} and {dataset.Classes}");

@@ -24,8 +24,8 @@ internal static class ProfileEndpoints
                 return TypedResults.Ok(await db.Devices.AsNoTracking().OrderBy(d => d.Id)
                     .Select(d => new { d.Id, d.Silo, d.Name, d.Kind, d.Description, d.Threads, d.RegisteredAt }).ToListAsync(cancellation));
             })
-            .WithTags("Catalog").WithSummary("The compute devices the silos registered.");
-        app.MapGet("/api/targets/{name}/profile", Profile).WithTags("Catalog")
+            .WithTags("Targets").WithSummary("The compute devices the silos registered.");
+        app.MapGet("/api/targets/{name}/profile", Profile).WithTags("Targets")
             .WithSummary("Per-layer and total latency (and energy) of a model on a target, from its profiler grain (cached).");
     }
 
@@ -40,7 +40,7 @@ internal static class ProfileEndpoints
         if (string.IsNullOrWhiteSpace(model)) errors["model"] = ["is required, e.g. ?model=resnet20&dataset=fashion-mnist"];
         else
         {
-            try { spec = BaseModels.ResolveSpec(model, DatasetCatalog.Resolve(dataset ?? "mnist").Info); }
+            try { spec = BaseModels.ResolveSpec(model, DatasetCatalog.Resolve(dataset ?? "mnist").Info, folder); }
             catch (DatasetException e) { errors["dataset"] = [e.Message]; }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException) { errors["model"] = [e.Message]; }
         }

@@ -50,7 +50,7 @@ public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFol
             return new ExportOutcome.Conflict($"only the best candidate's network ({best?.Index}) is saved; candidate {candidate} exports as json (its policy and spec)");
         var result = record.ToResult();
         var spec = StoredJson.Read<JobSpec>(job.Spec);
-        var baseSpec = BaseModels.ResolveSpec(spec.Model!, DatasetCatalog.Resolve(spec.Dataset!).Info);
+        var baseSpec = BaseModels.ResolveSpec(spec.Model!, DatasetCatalog.Resolve(spec.Dataset!).Info, folder);
         var candidateSpec = job.Kind == "prune"
             ? new PruningPolicy(result.Policy.ToDictionary(p => p.Layer, p => p.Channels!.Value)).ApplyTo(baseSpec)
             : baseSpec;

@@ -84,7 +84,8 @@ public static class ServiceHost
         app.MapJobs();
         app.MapJobEvents();
         app.MapSweeps();
-        app.MapCatalog();
+        app.MapTargets();
+        app.MapModels();
         app.MapProfiling();
         return app;
     }

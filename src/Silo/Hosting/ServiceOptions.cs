@@ -20,6 +20,9 @@ public sealed class ServiceOptions
     /// <summary>The largest job spec accepted, in bytes.</summary>
     public int MaxSpecBytes { get; set; } = 64 * 1024;
 
+    /// <summary>The largest model upload accepted (spec and weights), in bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Ask for an API key on every change even on loopback (beyond loopback one is always required).</summary>
     public bool RequireApiKey { get; set; }
 

@@ -97,7 +97,7 @@ public sealed class SweepService(IDbContextFactory<AutoDesignDb> databases, IGra
         else if (dataset is not null)
             for (int i = 0; i < spec.Models.Count; i++)
             {
-                try { BaseModels.ResolveSpec(spec.Models[i], dataset); }
+                try { BaseModels.ResolveSpec(spec.Models[i], dataset, folder); }
                 catch (Exception e) when (e is ArgumentException or FileNotFoundException) { errors.Add(new FieldError($"models[{i}]", e.Message)); }
             }
         if (spec.Variants is < 0 or > 100) errors.Add(new FieldError("variants", "must be between 0 and 100"));
