@@ -22,16 +22,19 @@ internal static class ServeCommand
         var dataDir = CommonOptions.DataDir();
         var siloPort = new Option<int?>("--silo-port") { Description = "Orleans silo-to-silo port (default 11111)." };
         var gatewayPort = new Option<int?>("--gateway-port") { Description = "Orleans client gateway port (default 30000)." };
+        var database = new Option<string?>("--database") { Description = "A PostgreSQL connection string to keep records in (default: SQLite in the data folder)." };
         command.Options.Add(urls);
         command.Options.Add(dataDir);
         command.Options.Add(siloPort);
         command.Options.Add(gatewayPort);
+        command.Options.Add(database);
         command.SetAction(async (parse, cancellation) =>
         {
             var settings = new List<string> { "--urls", parse.GetValue(urls)! };
             if (parse.GetValue(dataDir) is { } directory) settings.Add($"--{ServiceOptions.Section}:DataDirectory={Path.GetFullPath(directory)}");
             if (parse.GetValue(siloPort) is { } silo) settings.Add($"--{ServiceOptions.Section}:SiloPort={silo}");
             if (parse.GetValue(gatewayPort) is { } gateway) settings.Add($"--{ServiceOptions.Section}:GatewayPort={gateway}");
+            if (parse.GetValue(database) is { } connection) settings.Add($"--{ServiceOptions.Section}:Database={connection}");
             await using var app = ServiceHost.Build([.. settings]);
             await app.RunAsync(cancellation);
             return 0;

@@ -31,7 +31,7 @@ public static class ServiceHost
         Directory.CreateDirectory(folder.Root);
         builder.Services.AddSingleton(folder);
 
-        builder.Services.AddDbContextFactory<AutoDesignDb>(db => Database.Configure(db, folder));
+        Database.Register(builder.Services, folder, settings.Database);
         builder.Services.AddHealthChecks().AddDbContextCheck<AutoDesignDb>("database");
 
         builder.UseOrleans(silo =>

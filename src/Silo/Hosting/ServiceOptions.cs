@@ -8,6 +8,9 @@ public sealed class ServiceOptions
     /// <summary>Data sets, trained models, the database and job outputs (default: ~/.autodesign or AUTODESIGN_DATA_DIR).</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>A PostgreSQL connection string (Host=...;Database=...;Username=...) to keep records in instead of the data folder's SQLite file.</summary>
+    public string? Database { get; set; }
+
     /// <summary>Jobs one silo runs at once; each takes the CPU cores TorchSharp gives it.</summary>
     public int MaxRunningJobs { get; set; } = 1;
 

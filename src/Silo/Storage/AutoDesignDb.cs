@@ -3,8 +3,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDesign.Silo.Storage;
 
-/// <summary>Everything the service keeps: jobs, their candidates and agent checkpoints, devices, hardware sweeps and their runs, Orleans reminders and API keys.</summary>
-public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbContext(options)
+/// <summary>
+/// Everything the service keeps: jobs, their candidates and agent checkpoints, devices, hardware sweeps and their
+/// runs, Orleans reminders and API keys. One model, two providers, each with its own migrations:
+/// <see cref="SqliteDb"/> (the embedded default) and <see cref="PostgresDb"/> (a cluster).
+/// </summary>
+public abstract class AutoDesignDb(DbContextOptions options) : DbContext(options)
 {
     public DbSet<JobRecord> Jobs => Set<JobRecord>();
 
@@ -57,3 +61,7 @@ public sealed class AutoDesignDb(DbContextOptions<AutoDesignDb> options) : DbCon
         });
     }
 }
+
+public sealed class SqliteDb(DbContextOptions<SqliteDb> options) : AutoDesignDb(options);
+
+public sealed class PostgresDb(DbContextOptions<PostgresDb> options) : AutoDesignDb(options);

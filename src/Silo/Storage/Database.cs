@@ -4,29 +4,52 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace AutoDesign.Silo.Storage;
 
-/// <summary>Where the embedded database lives (the data folder's autodesign.db) and how it is brought up to date.</summary>
+/// <summary>
+/// Which database the service keeps its records in: SQLite in the data folder (autodesign.db) by default, or
+/// PostgreSQL when given a connection string (<c>Host=...;Database=...</c>), which several silos can share.
+/// </summary>
 public static class Database
 {
-    public static string PathIn(DataFolder folder) => System.IO.Path.Combine(folder.Root, "autodesign.db");
+    public static string SqlitePathIn(DataFolder folder) => Path.Combine(folder.Root, "autodesign.db");
 
-    public static void Configure(DbContextOptionsBuilder options, DataFolder folder) => options.UseSqlite($"Data Source={PathIn(folder)}");
+    public static bool IsPostgres(string? connection) => !string.IsNullOrWhiteSpace(connection);
+
+    public static void Register(IServiceCollection services, DataFolder folder, string? connection)
+    {
+        if (IsPostgres(connection))
+        {
+            services.AddDbContextFactory<PostgresDb>(db => db.UseNpgsql(connection));
+            services.AddSingleton<IDbContextFactory<AutoDesignDb>>(s => new Narrowed<PostgresDb>(s.GetRequiredService<IDbContextFactory<PostgresDb>>()));
+        }
+        else
+        {
+            services.AddDbContextFactory<SqliteDb>(db => db.UseSqlite($"Data Source={SqlitePathIn(folder)}"));
+            services.AddSingleton<IDbContextFactory<AutoDesignDb>>(s => new Narrowed<SqliteDb>(s.GetRequiredService<IDbContextFactory<SqliteDb>>()));
+        }
+        services.AddScoped<AutoDesignDb>(s => s.GetRequiredService<IDbContextFactory<AutoDesignDb>>().CreateDbContext());
+    }
 
     /// <summary>A context factory for commands that run without the service (e.g. <c>autodesign apikey</c>), migrated.</summary>
-    public static IDbContextFactory<AutoDesignDb> Open(DataFolder folder)
+    public static IDbContextFactory<AutoDesignDb> Open(DataFolder folder, string? connection = null)
     {
         Directory.CreateDirectory(folder.Root);
-        var builder = new DbContextOptionsBuilder<AutoDesignDb>();
-        Configure(builder, folder);
-        var factory = new PooledDbContextFactory<AutoDesignDb>(builder.Options);
+        IDbContextFactory<AutoDesignDb> factory = IsPostgres(connection)
+            ? new Narrowed<PostgresDb>(new PooledDbContextFactory<PostgresDb>(new DbContextOptionsBuilder<PostgresDb>().UseNpgsql(connection).Options))
+            : new Narrowed<SqliteDb>(new PooledDbContextFactory<SqliteDb>(new DbContextOptionsBuilder<SqliteDb>().UseSqlite($"Data Source={SqlitePathIn(folder)}").Options));
         Migrate(factory);
         return factory;
     }
 
-    /// <summary>Applies the migrations; write-ahead logging lets readers and the job writers work at once.</summary>
+    /// <summary>Applies the provider's migrations (creating the database if need be); SQLite also switches to write-ahead logging so that readers and the job writers work at once.</summary>
     public static void Migrate(IDbContextFactory<AutoDesignDb> databases)
     {
         using var db = databases.CreateDbContext();
         db.Database.Migrate();
-        db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        if (db.Database.IsSqlite()) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+    }
+
+    private sealed class Narrowed<T>(IDbContextFactory<T> inner) : IDbContextFactory<AutoDesignDb> where T : AutoDesignDb
+    {
+        public AutoDesignDb CreateDbContext() => inner.CreateDbContext();
     }
 }

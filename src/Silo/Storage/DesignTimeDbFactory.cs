@@ -3,9 +3,14 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace AutoDesign.Silo.Storage;
 
-/// <summary>Lets <c>dotnet ef migrations add</c> build the context without starting the service.</summary>
-internal sealed class DesignTimeDbFactory : IDesignTimeDbContextFactory<AutoDesignDb>
+// Let `dotnet ef migrations add NAME --context SqliteDb|PostgresDb` build the contexts without the service; nothing connects.
+
+internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteDb>
 {
-    public AutoDesignDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<AutoDesignDb>().UseSqlite("Data Source=design-time.db").Options);
+    public SqliteDb CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<SqliteDb>().UseSqlite("Data Source=design-time.db").Options);
+}
+
+internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresDb>
+{
+    public PostgresDb CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<PostgresDb>().UseNpgsql("Host=localhost;Database=autodesign").Options);
 }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace AutoDesign.Silo.Storage.Migrations
+namespace AutoDesign.Silo.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -11,6 +11,38 @@ namespace AutoDesign.Silo.Storage.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Prefix = table.Column<string>(type: "TEXT", nullable: false),
+                    Hash = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Devices",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", nullable: false),
+                    Silo = table.Column<string>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    Description = table.Column<string>(type: "TEXT", nullable: false),
+                    Threads = table.Column<int>(type: "INTEGER", nullable: false),
+                    RegisteredAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Devices", x => x.Id);
+                });
+
             migrationBuilder.CreateTable(
                 name: "Jobs",
                 columns: table => new
@@ -55,6 +87,26 @@ namespace AutoDesign.Silo.Storage.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Reminders", x => new { x.ServiceId, x.GrainId, x.Name });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Sweeps",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", nullable: false),
+                    Cron = table.Column<string>(type: "TEXT", nullable: false),
+                    Target = table.Column<string>(type: "TEXT", nullable: false),
+                    Models = table.Column<string>(type: "TEXT", nullable: false),
+                    Dataset = table.Column<string>(type: "TEXT", nullable: false),
+                    Variants = table.Column<int>(type: "INTEGER", nullable: false),
+                    DriftThreshold = table.Column<double>(type: "REAL", nullable: false),
+                    CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    NextRunAt = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Sweeps", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -103,6 +155,44 @@ namespace AutoDesign.Silo.Storage.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "SweepRuns",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SweepId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    StartedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    FinishedAt = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    Succeeded = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    Entries = table.Column<int>(type: "INTEGER", nullable: false),
+                    Latencies = table.Column<string>(type: "TEXT", nullable: true),
+                    Changes = table.Column<string>(type: "TEXT", nullable: true),
+                    Drifted = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SweepRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SweepRuns_Sweeps_SweepId",
+                        column: x => x.SweepId,
+                        principalTable: "Sweeps",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Hash",
+                table: "ApiKeys",
+                column: "Hash",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ApiKeys_Name",
+                table: "ApiKeys",
+                column: "Name",
+                unique: true);
+
             migrationBuilder.CreateIndex(
                 name: "IX_Jobs_Status_CreatedAt",
                 table: "Jobs",
@@ -112,6 +202,17 @@ namespace AutoDesign.Silo.Storage.Migrations
                 name: "IX_Reminders_ServiceId_GrainHash",
                 table: "Reminders",
                 columns: new[] { "ServiceId", "GrainHash" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SweepRuns_SweepId_StartedAt",
+                table: "SweepRuns",
+                columns: new[] { "SweepId", "StartedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sweeps_Name",
+                table: "Sweeps",
+                column: "Name",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -121,13 +222,25 @@ namespace AutoDesign.Silo.Storage.Migrations
                 name: "AgentCheckpoints");
 
             migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
                 name: "Candidates");
+
+            migrationBuilder.DropTable(
+                name: "Devices");
 
             migrationBuilder.DropTable(
                 name: "Reminders");
 
             migrationBuilder.DropTable(
+                name: "SweepRuns");
+
+            migrationBuilder.DropTable(
                 name: "Jobs");
+
+            migrationBuilder.DropTable(
+                name: "Sweeps");
         }
     }
 }
