@@ -28,9 +28,11 @@ internal static class ServeCommand
         command.Options.Add(siloPort);
         command.Options.Add(gatewayPort);
         command.Options.Add(database);
+        command.TreatUnmatchedTokensAsErrors = false; // configuration such as --AutoDesign:MaxRunningJobs=2 goes to the host
         command.SetAction(async (parse, cancellation) =>
         {
             var settings = new List<string> { "--urls", parse.GetValue(urls)! };
+            settings.AddRange(parse.UnmatchedTokens);
             if (parse.GetValue(dataDir) is { } directory) settings.Add($"--{ServiceOptions.Section}:DataDirectory={Path.GetFullPath(directory)}");
             if (parse.GetValue(siloPort) is { } silo) settings.Add($"--{ServiceOptions.Section}:SiloPort={silo}");
             if (parse.GetValue(gatewayPort) is { } gateway) settings.Add($"--{ServiceOptions.Section}:GatewayPort={gateway}");

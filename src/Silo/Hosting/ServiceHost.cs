@@ -1,6 +1,8 @@
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Torch;
+using System.Net;
 using AutoDesign.Silo.Api;
+using AutoDesign.Silo.Clustering;
 using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Jobs;
 using AutoDesign.Silo.Profiling;
@@ -15,8 +17,9 @@ using Orleans.Configuration;
 namespace AutoDesign.Silo.Hosting;
 
 /// <summary>
-/// The service: one Orleans silo co-hosted with the REST API in one process, on the embedded default (localhost
-/// clustering, SQLite in the data folder through EF Core, migrated at start-up).
+/// The service: one Orleans silo co-hosted with the REST API in one process. On the embedded default it is a
+/// cluster of one (localhost clustering, SQLite in the data folder); given a PostgreSQL database it keeps its records
+/// there and joins the other silos that share it.
 /// </summary>
 public static class ServiceHost
 {
@@ -36,7 +39,18 @@ public static class ServiceHost
 
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+            if (Database.IsPostgres(settings.Database))
+            {
+                // Silos sharing the database find each other through its membership table.
+                silo.Configure<EndpointOptions>(endpoints =>
+                {
+                    endpoints.AdvertisedIPAddress = IPAddress.Parse(settings.AdvertisedAddress);
+                    endpoints.SiloPort = settings.SiloPort;
+                    endpoints.GatewayPort = settings.GatewayPort;
+                });
+                silo.Services.AddSingleton<IMembershipTable, DatabaseMembershipTable>();
+            }
+            else silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
             silo.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = "autodesign";
@@ -87,6 +101,7 @@ public static class ServiceHost
         app.MapTargets();
         app.MapModels();
         app.MapProfiling();
+        app.MapCluster();
         return app;
     }
 

@@ -2,6 +2,7 @@ using AutoDesign.Silo.Hosting;
 using AutoDesign.Silo.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 
 namespace AutoDesign.Silo.Jobs;
 
@@ -9,6 +10,7 @@ namespace AutoDesign.Silo.Jobs;
 /// Controls one job. Its reminder outlives silos: when it fires and no live silo runs the job, this silo's runner
 /// takes it up from its journal, so a job whose silo was killed continues on a restarted or surviving one.
 /// </summary>
+[RandomPlacement] // jobs spread over the silos; each runs where its grain lives
 internal sealed class JobGrain(
     JobRunner runner,
     IDbContextFactory<AutoDesignDb> databases,

@@ -119,7 +119,6 @@ internal sealed class JobRunner(
     {
         job.Status = status;
         job.FinishedAt = DateTime.UtcNow;
-        job.Silo = null;
     }
 
     private JobRecord? Update(Guid id, Func<JobRecord, bool> change)

@@ -102,6 +102,6 @@ public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, IGrain
         }
         return new JobView(job.Id, job.Kind, job.Model, job.Dataset, job.Agent, job.Status.ToString().ToLowerInvariant(),
             job.CreatedAt, job.StartedAt, job.FinishedAt, new JobProgress(job.CandidateCount, job.Episodes),
-            job.BestAccuracy, job.BudgetLimit, job.Error, StoredJson.Read<JobSpec>(job.Spec), outcome);
+            job.BestAccuracy, job.BudgetLimit, job.Error, job.Silo, StoredJson.Read<JobSpec>(job.Spec), outcome);
     }
 }

@@ -2,7 +2,7 @@ using AutoDesign.Search.Jobs;
 
 namespace AutoDesign.Silo.Jobs;
 
-/// <summary>A job as the API and the dashboard show it.</summary>
+/// <summary>A job as the API and the dashboard show it; <c>Silo</c> is the one running it, or that ran it last.</summary>
 public sealed record JobView(
     Guid Id,
     string Kind,
@@ -17,6 +17,7 @@ public sealed record JobView(
     double? BestAccuracy,
     double? BudgetLimit,
     string? Error,
+    string? Silo,
     JobSpec Spec,
     JobOutcome? Result);
 

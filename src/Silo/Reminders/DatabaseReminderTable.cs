@@ -55,7 +55,7 @@ internal sealed class DatabaseReminderTable(IDbContextFactory<AutoDesignDb> data
             db.Reminders.Add(row);
         }
         row.GrainHash = entry.GrainId.GetUniformHashCode();
-        row.StartAt = entry.StartAt;
+        row.StartAt = entry.StartAt.ToUniversalTime();
         row.PeriodTicks = entry.Period.Ticks;
         row.ETag = Guid.NewGuid().ToString("N");
         await db.SaveChangesAsync();

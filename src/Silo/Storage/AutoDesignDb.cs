@@ -5,7 +5,7 @@ namespace AutoDesign.Silo.Storage;
 
 /// <summary>
 /// Everything the service keeps: jobs, their candidates and agent checkpoints, devices, hardware sweeps and their
-/// runs, Orleans reminders and API keys. One model, two providers, each with its own migrations:
+/// runs, Orleans reminders and cluster membership, and API keys. One model, two providers, each with its own migrations:
 /// <see cref="SqliteDb"/> (the embedded default) and <see cref="PostgresDb"/> (a cluster).
 /// </summary>
 public abstract class AutoDesignDb(DbContextOptions options) : DbContext(options)
@@ -19,6 +19,10 @@ public abstract class AutoDesignDb(DbContextOptions options) : DbContext(options
     public DbSet<ReminderRecord> Reminders => Set<ReminderRecord>();
 
     public DbSet<ApiKeyRecord> ApiKeys => Set<ApiKeyRecord>();
+
+    public DbSet<MembershipRecord> Membership => Set<MembershipRecord>();
+
+    public DbSet<MembershipVersionRecord> MembershipVersions => Set<MembershipVersionRecord>();
 
     public DbSet<DeviceRecord> Devices => Set<DeviceRecord>();
 
@@ -49,6 +53,8 @@ public abstract class AutoDesignDb(DbContextOptions options) : DbContext(options
             run.HasOne<SweepRecord>().WithMany().HasForeignKey(r => r.SweepId).OnDelete(DeleteBehavior.Cascade);
             run.HasIndex(r => new { r.SweepId, r.StartedAt });
         });
+        model.Entity<MembershipRecord>(member => member.HasKey(m => new { m.ClusterId, m.Silo }));
+        model.Entity<MembershipVersionRecord>(version => version.HasKey(v => v.ClusterId));
         model.Entity<ApiKeyRecord>(key =>
         {
             key.HasIndex(k => k.Hash).IsUnique();

@@ -45,6 +45,6 @@ public sealed class JobRecord
     /// <summary>Where the best network was saved.</summary>
     public string? BestModel { get; set; }
 
-    /// <summary>The silo running it, while it runs.</summary>
+    /// <summary>The silo running it, or that ran it last.</summary>
     public string? Silo { get; set; }
 }

@@ -218,6 +218,74 @@ namespace AutoDesign.Silo.Storage.Migrations.Postgres
                     b.ToTable("Jobs");
                 });
 
+            modelBuilder.Entity("AutoDesign.Silo.Storage.MembershipRecord", b =>
+                {
+                    b.Property<string>("ClusterId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Silo")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("FaultZone")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("IAmAliveTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ProxyPort")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("RoleName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("SiloName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("StartTime")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SuspectTimes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("UpdateZone")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ClusterId", "Silo");
+
+                    b.ToTable("Membership");
+                });
+
+            modelBuilder.Entity("AutoDesign.Silo.Storage.MembershipVersionRecord", b =>
+                {
+                    b.Property<string>("ClusterId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("integer");
+
+                    b.HasKey("ClusterId");
+
+                    b.ToTable("MembershipVersions");
+                });
+
             modelBuilder.Entity("AutoDesign.Silo.Storage.ReminderRecord", b =>
                 {
                     b.Property<string>("ServiceId")

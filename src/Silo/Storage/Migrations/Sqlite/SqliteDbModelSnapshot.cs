@@ -213,6 +213,74 @@ namespace AutoDesign.Silo.Storage.Migrations.Sqlite
                     b.ToTable("Jobs");
                 });
 
+            modelBuilder.Entity("AutoDesign.Silo.Storage.MembershipRecord", b =>
+                {
+                    b.Property<string>("ClusterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Silo")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("FaultZone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("IAmAliveTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ProxyPort")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RoleName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SiloName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartTime")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SuspectTimes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("UpdateZone")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClusterId", "Silo");
+
+                    b.ToTable("Membership");
+                });
+
+            modelBuilder.Entity("AutoDesign.Silo.Storage.MembershipVersionRecord", b =>
+                {
+                    b.Property<string>("ClusterId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ETag")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ClusterId");
+
+                    b.ToTable("MembershipVersions");
+                });
+
             modelBuilder.Entity("AutoDesign.Silo.Storage.ReminderRecord", b =>
                 {
                     b.Property<string>("ServiceId")
