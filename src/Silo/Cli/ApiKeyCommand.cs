@@ -33,14 +33,15 @@ internal static class ApiKeyCommand
         var name = new Option<string>("--name", "-n") { Description = "The key's name (who or what uses it).", Required = needsName };
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
-        var command = new Command(verb, description) { json, dataDir };
+        var database = new Option<string?>("--database") { Description = "The service's PostgreSQL connection string, when it keeps its records there." };
+        var command = new Command(verb, description) { json, dataDir, database };
         if (needsName) command.Options.Add(name);
         command.SetAction(parse =>
         {
             using var context = new CommandContext(parse, parse.GetValue(json));
             return context.Run(() =>
             {
-                var keys = new ApiKeys(Database.Open(CommonOptions.Folder(parse.GetValue(dataDir))));
+                var keys = new ApiKeys(Database.Open(CommonOptions.Folder(parse.GetValue(dataDir)), parse.GetValue(database)));
                 action(keys, needsName ? parse.GetValue(name) : null, context).GetAwaiter().GetResult();
                 return 0;
             });

@@ -44,7 +44,9 @@ public static class ServiceHost
                 // Silos sharing the database find each other through its membership table.
                 silo.Configure<EndpointOptions>(endpoints =>
                 {
-                    endpoints.AdvertisedIPAddress = IPAddress.Parse(settings.AdvertisedAddress);
+                    endpoints.AdvertisedIPAddress = IPAddress.TryParse(settings.AdvertisedAddress, out var address)
+                        ? address
+                        : Dns.GetHostAddresses(settings.AdvertisedAddress).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
                     endpoints.SiloPort = settings.SiloPort;
                     endpoints.GatewayPort = settings.GatewayPort;
                 });

@@ -29,7 +29,7 @@ public sealed class ServiceOptions
     /// <summary>Ask for an API key on every change even on loopback (beyond loopback one is always required).</summary>
     public bool RequireApiKey { get; set; }
 
-    /// <summary>The address other silos reach this one at (with a shared database).</summary>
+    /// <summary>The address (or host name) other silos reach this one at, with a shared database.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 
     public int SiloPort { get; set; } = 11_111;

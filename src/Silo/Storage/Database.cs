@@ -43,9 +43,21 @@ public static class Database
     /// <summary>Applies the provider's migrations (creating the database if need be); SQLite also switches to write-ahead logging so that readers and the job writers work at once.</summary>
     public static void Migrate(IDbContextFactory<AutoDesignDb> databases)
     {
-        using var db = databases.CreateDbContext();
-        db.Database.Migrate();
-        if (db.Database.IsSqlite()) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+        for (int attempt = 1; ; attempt++)
+        {
+            using var db = databases.CreateDbContext();
+            try
+            {
+                db.Database.Migrate();
+                if (db.Database.IsSqlite()) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+                return;
+            }
+            catch (System.Data.Common.DbException) when (attempt < 5)
+            {
+                // Silos started together race to create the schema; the loser finds it made on its next try.
+                Thread.Sleep(TimeSpan.FromSeconds(attempt));
+            }
+        }
     }
 
     private sealed class Narrowed<T>(IDbContextFactory<T> inner) : IDbContextFactory<AutoDesignDb> where T : AutoDesignDb
