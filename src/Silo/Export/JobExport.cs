@@ -38,6 +38,8 @@ public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFol
         {
             if (best is null || job.BestModel is null)
                 return new ExportOutcome.Conflict($"job {id} is {job.Status.ToString().ToLowerInvariant()}: its best network is saved when it completes; export a candidate's policy as json meanwhile");
+            if (!SavedModel.IsSavedModel(job.BestModel))
+                return new ExportOutcome.Conflict($"job {id}'s best network was saved by silo {job.Silo} in {job.BestModel}, which this silo cannot read; export it through that silo's API");
             var saved = SavedModel.Load(job.BestModel);
             using var network = saved.CreateNetwork();
             var int8 = format == "onnx" ? ModelExport.Int8Layers(saved.Spec, saved.Card.Precision) : new HashSet<string>();
