@@ -10,7 +10,10 @@ internal static class ServeCommand
 
     public static Command Create()
     {
-        var command = new Command("serve", "Start the service: an Orleans silo with the REST API (OpenAPI at /openapi/v1.json), on 127.0.0.1 by default.");
+        var command = new Command("serve", "Start the service: an Orleans silo with the REST API (OpenAPI at /openapi/v1.json), on 127.0.0.1 by default.")
+        {
+            TreatUnmatchedTokensAsErrors = false, // configuration such as --AutoDesign:MaxRunningJobs=2 goes to the host
+        };
         Configure(command);
         return command;
     }
@@ -28,7 +31,6 @@ internal static class ServeCommand
         command.Options.Add(siloPort);
         command.Options.Add(gatewayPort);
         command.Options.Add(database);
-        command.TreatUnmatchedTokensAsErrors = false; // configuration such as --AutoDesign:MaxRunningJobs=2 goes to the host
         command.SetAction(async (parse, cancellation) =>
         {
             var settings = new List<string> { "--urls", parse.GetValue(urls)! };
