@@ -1,18 +1,13 @@
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Torch;
-using System.Net;
 using AutoDesign.Silo.Api;
-using AutoDesign.Silo.Clustering;
 using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Jobs;
 using AutoDesign.Silo.Profiling;
-using AutoDesign.Silo.Reminders;
+using AutoDesign.Silo.Security;
 using AutoDesign.Silo.Storage;
 using AutoDesign.Silo.Sweeps;
-using AutoDesign.Silo.Security;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
-using Orleans.Configuration;
 
 namespace AutoDesign.Silo.Hosting;
 
@@ -37,31 +32,7 @@ public static class ServiceHost
         Database.Register(builder.Services, folder, settings.Database);
         builder.Services.AddHealthChecks().AddDbContextCheck<AutoDesignDb>("database");
 
-        builder.UseOrleans(silo =>
-        {
-            if (Database.IsPostgres(settings.Database))
-            {
-                // Silos sharing the database find each other through its membership table.
-                silo.Configure<EndpointOptions>(endpoints =>
-                {
-                    endpoints.AdvertisedIPAddress = IPAddress.TryParse(settings.AdvertisedAddress, out var address)
-                        ? address
-                        : Dns.GetHostAddresses(settings.AdvertisedAddress).First(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork);
-                    endpoints.SiloPort = settings.SiloPort;
-                    endpoints.GatewayPort = settings.GatewayPort;
-                });
-                silo.Services.AddSingleton<IMembershipTable, DatabaseMembershipTable>();
-            }
-            else silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
-            silo.Configure<ClusterOptions>(cluster =>
-            {
-                cluster.ClusterId = "autodesign";
-                cluster.ServiceId = "autodesign";
-            });
-            silo.AddReminders();
-            silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.ReminderPeriod.Ticks)));
-            silo.Services.AddSingleton<IReminderTable, DatabaseReminderTable>();
-        });
+        builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings));
 
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
@@ -78,14 +49,7 @@ public static class ServiceHost
             json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
 
         bool requireKeys = settings.RequireApiKey || ListensBeyondLoopback(builder.Configuration["urls"]);
-        builder.Services.AddSingleton<ApiKeys>();
-        builder.Services.AddAuthentication(ApiKeyAuthentication.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
-        builder.Services.AddAuthorization(authorization => authorization.AddPolicy(ApiKeyAuthentication.MutatePolicy, policy =>
-        {
-            if (requireKeys) policy.RequireAuthenticatedUser();
-            else policy.RequireAssertion(_ => true); // on loopback only, changes need no key unless asked for
-        }));
+        builder.Services.AddApiKeyAuthentication(requireKeys);
 
         var app = builder.Build();
         Database.Migrate(app.Services.GetRequiredService<IDbContextFactory<AutoDesignDb>>());

@@ -37,3 +37,20 @@ internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeO
         return Task.CompletedTask;
     }
 }
+
+internal static class ApiKeyAuthenticationSetup
+{
+    /// <summary>API-key authentication, and the policy changes go through: a valid key when <paramref name="required"/>, else anyone.</summary>
+    public static IServiceCollection AddApiKeyAuthentication(this IServiceCollection services, bool required)
+    {
+        services.AddSingleton<ApiKeys>();
+        services.AddAuthentication(ApiKeyAuthentication.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
+        services.AddAuthorization(authorization => authorization.AddPolicy(ApiKeyAuthentication.MutatePolicy, policy =>
+        {
+            if (required) policy.RequireAuthenticatedUser();
+            else policy.RequireAssertion(_ => true); // on loopback only, changes need no key unless asked for
+        }));
+        return services;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Sockets;
+using AutoDesign.Silo.Clustering;
+using AutoDesign.Silo.Reminders;
+using AutoDesign.Silo.Storage;
+using Orleans.Configuration;
+
+namespace AutoDesign.Silo.Hosting;
+
+/// <summary>How the co-hosted Orleans silo is set up: its cluster, and reminders kept in the service's database.</summary>
+internal static class SiloConfiguration
+{
+    public static void Configure(ISiloBuilder silo, ServiceOptions settings)
+    {
+        if (Database.IsPostgres(settings.Database))
+        {
+            // Silos sharing the database find each other through its membership table.
+            silo.Configure<EndpointOptions>(endpoints =>
+            {
+                endpoints.AdvertisedIPAddress = IPAddress.TryParse(settings.AdvertisedAddress, out var address)
+                    ? address
+                    : Dns.GetHostAddresses(settings.AdvertisedAddress).First(a => a.AddressFamily == AddressFamily.InterNetwork);
+                endpoints.SiloPort = settings.SiloPort;
+                endpoints.GatewayPort = settings.GatewayPort;
+            });
+            silo.Services.AddSingleton<IMembershipTable, DatabaseMembershipTable>();
+        }
+        else silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort);
+
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = "autodesign";
+            cluster.ServiceId = "autodesign";
+        });
+        silo.AddReminders();
+        silo.Configure<ReminderOptions>(reminders =>
+            reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.ReminderPeriod.Ticks)));
+        silo.Services.AddSingleton<IReminderTable, DatabaseReminderTable>();
+    }
+}
