@@ -53,7 +53,7 @@ internal static class ProfileEndpoints
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var profiler = grains.GetGrain<IProfilerGrain>(ProfilerGrain.KeyFor(target!, JobRunner.SiloName(silo)));
-        string report = await profiler.Measure(ModelSpecJson.Serialize(spec!, indented: false), bits is null ? null : JsonSerializer.Serialize(bits, ProfilerJson.Options));
+        string report = await profiler.Measure(ModelSpecJson.Serialize(spec!, indented: false), bits is null ? null : JsonSerializer.Serialize(bits, StoredJson.Options));
         return TypedResults.Content(report, "application/json");
     }
 }

@@ -4,7 +4,7 @@ namespace AutoDesign.Silo.Profiling;
 /// Measures networks on one target, one measurement at a time, and remembers what it measured. A measured target's
 /// grain is keyed by the silo that owns the device and the target's name, and is placed on the silo that calls it
 /// (its own); a computed target (analytic, table, predictor) has one grain, keyed by its name, wherever it lands.
-/// Specs, policies and reports cross the grain boundary as JSON, the form the API serves them in.
+/// Specs, policies and reports cross the grain boundary as JSON (<see cref="Storage.StoredJson"/>), the form the API serves them in.
 /// </summary>
 public interface IProfilerGrain : IGrainWithStringKey
 {

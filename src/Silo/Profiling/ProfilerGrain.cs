@@ -2,6 +2,7 @@ using System.Text.Json;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Specs;
+using AutoDesign.Silo.Storage;
 using Orleans.Placement;
 
 namespace AutoDesign.Silo.Profiling;
@@ -19,7 +20,7 @@ internal sealed class ProfilerGrain(DataFolder folder) : Grain, IProfilerGrain
     public async Task<string> Measure(string specJson, string? precisionJson)
     {
         var spec = ModelSpecJson.Deserialize(specJson);
-        var precision = precisionJson is null ? null : JsonSerializer.Deserialize<PrecisionPolicy>(precisionJson, ProfilerJson.Options);
+        var precision = precisionJson is null ? null : JsonSerializer.Deserialize<PrecisionPolicy>(precisionJson, StoredJson.Options);
         string key = $"{spec.ContentHash()}|{precision?.Key}";
         if (_measured.TryGetValue(key, out var known)) return known;
 
@@ -27,6 +28,6 @@ internal sealed class ProfilerGrain(DataFolder folder) : Grain, IProfilerGrain
         // off the grain's scheduler so that it does not hold an Orleans thread.
         var target = HardwareTargets.Resolve(TargetName, folder);
         var report = await Task.Run(() => target.Measure(spec, precision));
-        return _measured[key] = JsonSerializer.Serialize(report, ProfilerJson.Options);
+        return _measured[key] = JsonSerializer.Serialize(report, StoredJson.Options);
     }
 }

@@ -6,24 +6,13 @@ using Microsoft.Data.Sqlite;
 
 namespace AutoDesign.Silo.Tests.Service;
 
-public sealed class ApiKeyTests : IAsyncLifetime
+public sealed class ApiKeyTests() : ServiceTest("--AutoDesign:RequireApiKey=true")
 {
-    private readonly TestDataFolder _data = new();
-    private TestService _service = null!;
-
-    public async Task InitializeAsync() => _service = await TestService.Start(_data.Root, "--AutoDesign:RequireApiKey=true");
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        _data.Dispose();
-    }
-
     private async Task<HttpResponseMessage> Post(string path, string? key, string body = "")
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         if (key is not null) request.Headers.Add("X-Api-Key", key);
-        return await _service.Client.SendAsync(request);
+        return await Service.Client.SendAsync(request);
     }
 
     [Fact]
@@ -32,9 +21,9 @@ public sealed class ApiKeyTests : IAsyncLifetime
         var refused = await Post("/api/jobs", key: null, JobApi.PruneSpec(5));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Post("/api/jobs", key: "adk_not-a-key", JobApi.PruneSpec(5))).StatusCode);
-        Assert.Equal(0, (await _service.Client.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await Service.Client.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("total").GetInt32());
 
-        var created = await CliRunner.InProcess("apikey", "create", "--name", "ci", "--data-dir", _data.Root, "--json");
+        var created = await CliRunner.InProcess("apikey", "create", "--name", "ci", "--data-dir", Data.Root, "--json");
         Assert.Equal(0, created.ExitCode);
         string key = created.Json().GetProperty("key").GetString()!;
 
@@ -43,19 +32,19 @@ public sealed class ApiKeyTests : IAsyncLifetime
         string id = (await accepted.Json()).GetProperty("id").GetString()!;
         Assert.Equal(HttpStatusCode.Unauthorized, (await Post($"/api/jobs/{id}/cancel", key: null)).StatusCode);
         var bearer = new HttpRequestMessage(HttpMethod.Post, $"/api/jobs/{id}/cancel") { Headers = { { "Authorization", $"Bearer {key}" } } };
-        Assert.Equal(HttpStatusCode.Accepted, (await _service.Client.SendAsync(bearer)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _service.Client.GetAsync($"/api/jobs/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await Service.Client.SendAsync(bearer)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Service.Client.GetAsync($"/api/jobs/{id}")).StatusCode);
 
-        Assert.Equal(0, (await CliRunner.InProcess("apikey", "revoke", "--name", "ci", "--data-dir", _data.Root)).ExitCode);
+        Assert.Equal(0, (await CliRunner.InProcess("apikey", "revoke", "--name", "ci", "--data-dir", Data.Root)).ExitCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await Post("/api/jobs", key, JobApi.PruneSpec(5))).StatusCode);
     }
 
     [Fact]
     public async Task Only_a_hash_of_a_key_is_stored()
     {
-        string key = (await CliRunner.InProcess("apikey", "create", "--name", "dashboard", "--data-dir", _data.Root, "--json")).Json().GetProperty("key").GetString()!;
+        string key = (await CliRunner.InProcess("apikey", "create", "--name", "dashboard", "--data-dir", Data.Root, "--json")).Json().GetProperty("key").GetString()!;
 
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(_data.Root, "autodesign.db")}");
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(Data.Root, "autodesign.db")}");
         await connection.OpenAsync();
         var command = connection.CreateCommand();
         command.CommandText = "SELECT Name || '|' || Prefix || '|' || Hash FROM ApiKeys";

@@ -4,19 +4,8 @@ using System.Text.Json;
 
 namespace AutoDesign.Silo.Tests.Service;
 
-public sealed class BadRequestTests : IAsyncLifetime
+public sealed class BadRequestTests : ServiceTest
 {
-    private readonly TestDataFolder _data = new();
-    private TestService _service = null!;
-
-    public async Task InitializeAsync() => _service = await TestService.Start(_data.Root);
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        _data.Dispose();
-    }
-
     [Theory]
     [InlineData("{\"kind\":\"prune\",", "spec")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet7\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10}}", "model")]
@@ -26,14 +15,14 @@ public sealed class BadRequestTests : IAsyncLifetime
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"colour\":\"red\"}", "colour")]
     public async Task A_bad_job_spec_gets_a_400_problem_naming_the_field_and_nothing_is_stored(string spec, string field)
     {
-        var (response, problem) = await _service.Client.Submit(spec);
+        var (response, problem) = await Service.Client.Submit(spec);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(400, problem.GetProperty("status").GetInt32());
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var reasons), $"no error for {field}: {problem}");
         Assert.Contains(reasons.EnumerateArray(), r => !string.IsNullOrWhiteSpace(r.GetString()));
-        Assert.Equal(0, (await _service.Client.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await Service.Client.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("total").GetInt32());
     }
 
     [Fact]
@@ -41,64 +30,64 @@ public sealed class BadRequestTests : IAsyncLifetime
     {
         string huge = JobApi.PruneSpec(10).Replace("\"seed\":2", "\"seed\":2" + new string(' ', 200_000));
 
-        var (response, problem) = await _service.Client.Submit(huge);
+        var (response, problem) = await Service.Client.Submit(huge);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Contains("65,536 bytes", problem.GetProperty("detail").GetString());
-        Assert.Equal(0, (await _service.Client.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await Service.Client.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("total").GetInt32());
     }
 
     [Fact]
     public async Task Unknown_jobs_are_404_problems_and_bad_paging_is_a_400()
     {
-        var missing = await _service.Client.GetAsync($"/api/jobs/{Guid.NewGuid()}");
+        var missing = await Service.Client.GetAsync($"/api/jobs/{Guid.NewGuid()}");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("Job not found", (await missing.Json()).GetProperty("title").GetString());
-        Assert.Equal(HttpStatusCode.NotFound, (await _service.Client.PostAsync($"/api/jobs/{Guid.NewGuid()}/cancel", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _service.Client.GetAsync($"/api/jobs/{Guid.NewGuid()}/candidates")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Client.PostAsync($"/api/jobs/{Guid.NewGuid()}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Client.GetAsync($"/api/jobs/{Guid.NewGuid()}/candidates")).StatusCode);
 
-        var tooMany = await _service.Client.GetAsync($"/api/jobs?limit=5000");
+        var tooMany = await Service.Client.GetAsync($"/api/jobs?limit=5000");
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
         Assert.True((await tooMany.Json()).GetProperty("errors").TryGetProperty("limit", out _));
-        var badStatus = await _service.Client.GetAsync($"/api/jobs?status=sleeping");
+        var badStatus = await Service.Client.GetAsync($"/api/jobs?status=sleeping");
         Assert.True((await badStatus.Json()).GetProperty("errors").TryGetProperty("status", out _));
     }
 
     [Fact]
     public async Task Health_the_openapi_document_and_the_catalog_are_served()
     {
-        Assert.Equal("Healthy", await _service.Client.GetStringAsync("/health"));
+        Assert.Equal("Healthy", await Service.Client.GetStringAsync("/health"));
 
-        var openApi = await _service.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var openApi = await Service.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
         var paths = openApi.GetProperty("paths");
         foreach (var path in new[] { "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/candidates", "/api/jobs/{id}/pareto", "/api/jobs/{id}/cancel", "/api/models", "/api/targets" })
             Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
 
-        var targets = await _service.Client.GetFromJsonAsync<JsonElement>("/api/targets");
+        var targets = await Service.Client.GetFromJsonAsync<JsonElement>("/api/targets");
         Assert.Contains(targets.EnumerateArray(), t => t.GetProperty("name").GetString() == "bitfusion" && t.GetProperty("kind").GetString() == "analytic");
-        var models = await _service.Client.GetFromJsonAsync<JsonElement>("/api/models");
+        var models = await Service.Client.GetFromJsonAsync<JsonElement>("/api/models");
         Assert.Contains(models.GetProperty("zooFamilies").EnumerateArray(), f => f.GetString() == "resnet20");
     }
 
     [Fact]
     public async Task A_model_is_profiled_on_a_target_through_its_profiler_grain_and_devices_are_registered()
     {
-        var report = await _service.Client.GetFromJsonAsync<JsonElement>("/api/targets/bitfusion/profile?model=lenet5&precision=W4A4");
+        var report = await Service.Client.GetFromJsonAsync<JsonElement>("/api/targets/bitfusion/profile?model=lenet5&precision=W4A4");
         double at4 = report.GetProperty("latency").GetProperty("value").GetDouble();
-        var at8 = await _service.Client.GetFromJsonAsync<JsonElement>("/api/targets/bitfusion/profile?model=lenet5&precision=W8A8");
+        var at8 = await Service.Client.GetFromJsonAsync<JsonElement>("/api/targets/bitfusion/profile?model=lenet5&precision=W8A8");
 
         Assert.Equal("analytic", report.GetProperty("kind").GetString());
         var lenet = AutoDesign.Modeling.Zoo.ModelZoo.Create("lenet5", new AutoDesign.Modeling.Specs.InputSpec(1, 28, 28), 10);
         Assert.Equal(lenet.Layers.Select(l => l.Name), report.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
         Assert.True(at4 < at8.GetProperty("latency").GetProperty("value").GetDouble());
-        var measured = await _service.Client.GetFromJsonAsync<JsonElement>("/api/targets/torchsharp-cpu/profile?model=lenet5");
+        var measured = await Service.Client.GetFromJsonAsync<JsonElement>("/api/targets/torchsharp-cpu/profile?model=lenet5");
         Assert.Equal("measured", measured.GetProperty("kind").GetString());
 
-        var bad = await _service.Client.GetAsync("/api/targets/tpu-v9/profile?model=lenet7&precision=W9");
+        var bad = await Service.Client.GetAsync("/api/targets/tpu-v9/profile?model=lenet7&precision=W9");
         var errors = (await bad.Json()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("name", out _) && errors.TryGetProperty("model", out _) && errors.TryGetProperty("precision", out _), errors.ToString());
 
-        var devices = await _service.Client.GetFromJsonAsync<JsonElement>("/api/devices");
+        var devices = await Service.Client.GetFromJsonAsync<JsonElement>("/api/devices");
         Assert.Contains(devices.EnumerateArray(), d => d.GetProperty("name").GetString() == "cpu");
     }
 }

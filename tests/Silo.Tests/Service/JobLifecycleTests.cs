@@ -4,41 +4,30 @@ using System.Text.Json;
 
 namespace AutoDesign.Silo.Tests.Service;
 
-public sealed class JobLifecycleTests : IAsyncLifetime
+public sealed class JobLifecycleTests : ServiceTest
 {
-    private readonly TestDataFolder _data = new();
-    private TestService _service = null!;
-
-    public async Task InitializeAsync() => _service = await TestService.Start(_data.Root);
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        _data.Dispose();
-    }
-
     [Fact]
     public async Task A_submitted_job_runs_to_completion_and_its_candidates_front_and_best_are_served()
     {
-        var (response, submitted) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 6));
+        var (response, submitted) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 6));
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         string id = submitted.GetProperty("id").GetString()!;
         Assert.Equal($"/api/jobs/{id}", response.Headers.Location?.OriginalString);
         Assert.Equal("queued", submitted.Status());
 
-        var job = await _service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(4));
+        var job = await Service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(4));
         Assert.Equal("completed", job.Status());
         Assert.Equal(6, job.Candidates());
 
-        var page = await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates?offset=2&limit=3");
+        var page = await Service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates?offset=2&limit=3");
         Assert.Equal(6, page.GetProperty("total").GetInt32());
         Assert.Equal([2, 3, 4], page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("index").GetInt32()));
         double budget = job.GetProperty("budgetLimit").GetDouble();
-        var all = (await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates?limit=1000")).GetProperty("items").EnumerateArray().ToList();
+        var all = (await Service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates?limit=1000")).GetProperty("items").EnumerateArray().ToList();
         Assert.All(all, c => Assert.True(c.GetProperty("constrainedValue").GetDouble() <= budget));
 
-        var front = (await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/pareto")).EnumerateArray().ToList();
+        var front = (await Service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/pareto")).EnumerateArray().ToList();
         Assert.NotEmpty(front);
         foreach (var point in front) // nothing evaluated beats a front point on both axes
             Assert.DoesNotContain(all, c => c.GetProperty("constrainedValue").GetDouble() < point.GetProperty("constrainedValue").GetDouble()
@@ -50,21 +39,21 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Assert.True(Directory.Exists(best.GetProperty("savedModel").GetString()));
         Assert.InRange(best.GetProperty("testAccuracy").GetDouble(), 0.1, 1.0);
 
-        var onnx = await _service.Client.GetAsync($"/api/jobs/{id}/export?format=onnx");
+        var onnx = await Service.Client.GetAsync($"/api/jobs/{id}/export?format=onnx");
         Assert.Equal(HttpStatusCode.OK, onnx.StatusCode);
         Assert.EndsWith("-best.onnx", onnx.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         Assert.Equal(new[] { 1, 10 }, RunOnnx(await onnx.Content.ReadAsByteArrayAsync()));
         int other = bestIndex == 0 ? 1 : 0;
-        var policy = await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/export?candidate={other}&format=json");
+        var policy = await Service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/export?candidate={other}&format=json");
         Assert.Equal(other, policy.GetProperty("candidate").GetProperty("index").GetInt32());
         Assert.Equal(all[other].GetProperty("flops").GetInt64(), AutoDesign.Modeling.Specs.ModelSpecJson.Deserialize(policy.GetProperty("spec").GetRawText()).Analyze().Macs);
-        Assert.Equal(HttpStatusCode.Conflict, (await _service.Client.GetAsync($"/api/jobs/{id}/export?candidate={other}&format=onnx")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _service.Client.GetAsync($"/api/jobs/{id}/export?candidate=99&format=json")).StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, (await _service.Client.GetAsync($"/api/jobs/{id}/export?format=tflite")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await Service.Client.GetAsync($"/api/jobs/{id}/export?candidate={other}&format=onnx")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Client.GetAsync($"/api/jobs/{id}/export?candidate=99&format=json")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await Service.Client.GetAsync($"/api/jobs/{id}/export?format=tflite")).StatusCode);
 
-        var finished = await _service.Client.PostAsync($"/api/jobs/{id}/cancel", null);
+        var finished = await Service.Client.PostAsync($"/api/jobs/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.Conflict, finished.StatusCode);
-        var listed = await _service.Client.GetFromJsonAsync<JsonElement>("/api/jobs?status=completed");
+        var listed = await Service.Client.GetFromJsonAsync<JsonElement>("/api/jobs?status=completed");
         Assert.Equal(id, listed.GetProperty("items")[0].GetProperty("id").GetString());
     }
 
@@ -76,19 +65,19 @@ public sealed class JobLifecycleTests : IAsyncLifetime
              "budget":{"episodes":3,"warmupEpisodes":2},"training":{"epochs":1,"trainLimit":3000},
              "quantization":{"validationImages":200,"fineTuneImages":64,"calibrationImages":32}}
             """;
-        var (response, submitted) = await _service.Client.Submit(spec);
+        var (response, submitted) = await Service.Client.Submit(spec);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         string id = submitted.GetProperty("id").GetString()!;
 
-        var job = await _service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(4));
+        var job = await Service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(4));
 
         Assert.Equal("completed", job.Status());
         double budget = job.GetProperty("budgetLimit").GetDouble();
-        var candidates = (await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates")).GetProperty("items").EnumerateArray().ToList();
+        var candidates = (await Service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(3, candidates.Count);
         Assert.All(candidates, c => Assert.True(c.GetProperty("constrainedValue").GetDouble() <= budget));
         Assert.All(candidates, c => Assert.All(c.GetProperty("policy").EnumerateArray(), p => Assert.InRange(p.GetProperty("wBits").GetInt32(), 2, 8)));
-        var onnx = await _service.Client.GetByteArrayAsync($"/api/jobs/{id}/export");
+        var onnx = await Service.Client.GetByteArrayAsync($"/api/jobs/{id}/export");
         Assert.Equal(new[] { 1, 10 }, RunOnnx(onnx));
         Assert.Contains("QuantizeLinear", System.Text.Encoding.ASCII.GetString(onnx));
     }
@@ -96,10 +85,10 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task Progress_streams_as_server_sent_events_until_the_job_finishes()
     {
-        var (_, submitted) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 5));
+        var (_, submitted) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 5));
         string id = submitted.GetProperty("id").GetString()!;
 
-        using var response = await _service.Client.GetAsync($"/api/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await Service.Client.GetAsync($"/api/jobs/{id}/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var events = new List<(string Event, string Id, JsonElement Data)>();
         await foreach (var item in System.Net.ServerSentEvents.SseParser.Create(await response.Content.ReadAsStreamAsync()).EnumerateAsync())
@@ -111,7 +100,7 @@ public sealed class JobLifecycleTests : IAsyncLifetime
         Assert.Equal("completed", statuses[^1]);
         Assert.Contains("running", statuses);
 
-        using var resumed = await _service.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/jobs/{id}/events") { Headers = { { "Last-Event-ID", "2" } } });
+        using var resumed = await Service.Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/jobs/{id}/events") { Headers = { { "Last-Event-ID", "2" } } });
         string replay = await resumed.Content.ReadAsStringAsync();
         Assert.DoesNotContain("id: 2\n", replay.Replace("\r", ""));
         Assert.Contains("id: 3", replay);
@@ -130,19 +119,19 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_running_job_is_cancelled_and_keeps_the_candidates_it_evaluated()
     {
-        var (_, submitted) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 500));
+        var (_, submitted) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 500));
         string id = submitted.GetProperty("id").GetString()!;
-        await _service.Client.WaitFor(id, j => j.Candidates() >= 2, TimeSpan.FromMinutes(4));
+        await Service.Client.WaitFor(id, j => j.Candidates() >= 2, TimeSpan.FromMinutes(4));
 
-        var cancel = await _service.Client.PostAsync($"/api/jobs/{id}/cancel", null);
+        var cancel = await Service.Client.PostAsync($"/api/jobs/{id}/cancel", null);
 
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        var job = await _service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(1));
+        var job = await Service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(1));
         Assert.Equal("cancelled", job.Status());
         int kept = job.Candidates();
         Assert.InRange(kept, 2, 499);
         await Task.Delay(500);
-        var page = await _service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates?limit=1000");
+        var page = await Service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates?limit=1000");
         Assert.Equal(kept, page.GetProperty("total").GetInt32());
         Assert.Equal(Enumerable.Range(0, kept), page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("index").GetInt32()));
     }
@@ -150,15 +139,15 @@ public sealed class JobLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task A_queued_job_cancelled_before_it_starts_never_runs()
     {
-        var (_, first) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 500));
-        var (_, second) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 5));
+        var (_, first) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 500));
+        var (_, second) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 5));
         string queued = second.GetProperty("id").GetString()!;
 
-        var cancel = await _service.Client.PostAsync($"/api/jobs/{queued}/cancel", null);
-        await _service.Client.PostAsync($"/api/jobs/{first.GetProperty("id").GetString()}/cancel", null);
+        var cancel = await Service.Client.PostAsync($"/api/jobs/{queued}/cancel", null);
+        await Service.Client.PostAsync($"/api/jobs/{first.GetProperty("id").GetString()}/cancel", null);
 
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
-        var job = await _service.Client.WaitFor(queued, j => j.IsFinished(), TimeSpan.FromMinutes(1));
+        var job = await Service.Client.WaitFor(queued, j => j.IsFinished(), TimeSpan.FromMinutes(1));
         Assert.Equal("cancelled", job.Status());
         Assert.Equal(0, job.Candidates());
         Assert.False(job.TryGetProperty("startedAt", out _));

@@ -4,29 +4,18 @@ using System.Text.Json;
 
 namespace AutoDesign.Silo.Tests.Service;
 
-public sealed class LoadTests : IAsyncLifetime
+public sealed class LoadTests : ServiceTest
 {
-    private readonly TestDataFolder _data = new();
-    private TestService _service = null!;
-
-    public async Task InitializeAsync() => _service = await TestService.Start(_data.Root);
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        _data.Dispose();
-    }
-
     [Fact]
     public async Task A_hundred_concurrent_submissions_are_all_answered_and_none_is_lost()
     {
-        var submissions = Enumerable.Range(0, 100).Select(i => _service.Client.Submit(JobApi.PruneSpec(episodes: 10 + i))).ToList();
+        var submissions = Enumerable.Range(0, 100).Select(i => Service.Client.Submit(JobApi.PruneSpec(episodes: 10 + i))).ToList();
         var answers = await Task.WhenAll(submissions);
 
         Assert.All(answers, a => Assert.Equal(HttpStatusCode.Accepted, a.Response.StatusCode));
         var ids = answers.Select(a => a.Body.GetProperty("id").GetString()).ToHashSet();
         Assert.Equal(100, ids.Count);
-        var listed = await _service.Client.GetFromJsonAsync<JsonElement>("/api/jobs?limit=1000");
+        var listed = await Service.Client.GetFromJsonAsync<JsonElement>("/api/jobs?limit=1000");
         Assert.Equal(100, listed.GetProperty("total").GetInt32());
         Assert.Equal(ids, listed.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("id").GetString()).ToHashSet());
         var episodes = listed.GetProperty("items").EnumerateArray().Select(j => j.GetProperty("progress").GetProperty("episodes").GetInt32()).Order();

@@ -7,19 +7,8 @@ using AutoDesign.Modeling.Zoo;
 
 namespace AutoDesign.Silo.Tests.Service;
 
-public sealed class ModelUploadTests : IAsyncLifetime
+public sealed class ModelUploadTests : ServiceTest
 {
-    private readonly TestDataFolder _data = new();
-    private TestService _service = null!;
-
-    public async Task InitializeAsync() => _service = await TestService.Start(_data.Root);
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        _data.Dispose();
-    }
-
     private static byte[] WeightsOf(ModelSpec spec)
     {
         using var network = new SpecNetwork(spec);
@@ -35,7 +24,7 @@ public sealed class ModelUploadTests : IAsyncLifetime
         using var form = new MultipartFormDataContent { { new StringContent(name), "name" }, { new StringContent(dataset), "dataset" } };
         if (spec is not null) form.Add(new StringContent(ModelSpecJson.Serialize(spec)), "spec", "spec.json");
         if (weights is not null) form.Add(new ByteArrayContent(weights), "weights", "weights.dat");
-        return await _service.Client.PostAsync("/api/models", form);
+        return await Service.Client.PostAsync("/api/models", form);
     }
 
     [Fact]
@@ -50,15 +39,15 @@ public sealed class ModelUploadTests : IAsyncLifetime
         Assert.Equal("upload:my-lenet", uploaded.GetProperty("reference").GetString());
         Assert.Equal(lenet.Analyze().Macs, uploaded.GetProperty("macs").GetInt64());
         Assert.InRange(uploaded.GetProperty("testAccuracy").GetDouble(), 0.0, 0.5); // random weights, measured on the test split
-        var models = await _service.Client.GetFromJsonAsync<JsonElement>("/api/models");
+        var models = await Service.Client.GetFromJsonAsync<JsonElement>("/api/models");
         Assert.Contains(models.GetProperty("uploaded").EnumerateArray(), u => u.GetProperty("name").GetString() == "my-lenet");
 
-        var (submitted, job) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 4).Replace("\"model\":\"lenet5\"", "\"model\":\"upload:my-lenet\""));
+        var (submitted, job) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 4).Replace("\"model\":\"lenet5\"", "\"model\":\"upload:my-lenet\""));
         Assert.True(submitted.StatusCode == HttpStatusCode.Accepted, job.ToString());
-        var done = await _service.Client.WaitFor(job.GetProperty("id").GetString()!, j => j.IsFinished(), TimeSpan.FromMinutes(3));
+        var done = await Service.Client.WaitFor(job.GetProperty("id").GetString()!, j => j.IsFinished(), TimeSpan.FromMinutes(3));
         Assert.Equal("completed", done.Status());
         Assert.Contains(Path.Combine("models", "uploads", "my-lenet"), done.GetProperty("result").GetProperty("base").GetProperty("savedModel").GetString());
-        Assert.DoesNotContain(new AutoDesign.Modeling.Checkpoints.ModelStore(new AutoDesign.Modeling.DataFolder(_data.Root)).All(), m => m.Card.Model.Contains("lenet5")); // nothing was trained
+        Assert.DoesNotContain(new AutoDesign.Modeling.Checkpoints.ModelStore(new AutoDesign.Modeling.DataFolder(Data.Root)).All(), m => m.Card.Model.Contains("lenet5")); // nothing was trained
     }
 
     [Fact]
@@ -78,12 +67,12 @@ public sealed class ModelUploadTests : IAsyncLifetime
         await Refused(await Upload("a", "mnist", null, null), "spec");
         await Refused(await Upload("../a", "mnist", lenet, null), "name");
         await Refused(await Upload("a", "coco", lenet, null), "dataset");
-        var models = await _service.Client.GetFromJsonAsync<JsonElement>("/api/models");
+        var models = await Service.Client.GetFromJsonAsync<JsonElement>("/api/models");
         Assert.Empty(models.GetProperty("uploaded").EnumerateArray());
 
         Assert.Equal(HttpStatusCode.Created, (await Upload("spec-only", "mnist", lenet, null)).StatusCode);
         await Refused(await Upload("spec-only", "mnist", lenet, null), "name");
-        var (accepted, _) = await _service.Client.Submit(JobApi.PruneSpec(episodes: 4).Replace("\"model\":\"lenet5\"", "\"model\":\"upload:spec-only\""));
+        var (accepted, _) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 4).Replace("\"model\":\"lenet5\"", "\"model\":\"upload:spec-only\""));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode); // a spec alone is trained on first use
     }
 }

@@ -8,25 +8,14 @@ using AutoDesign.Modeling.Zoo;
 
 namespace AutoDesign.Silo.Tests.Service;
 
-public sealed class SweepTests : IAsyncLifetime
+public sealed class SweepTests() : ServiceTest("--AutoDesign:ReminderPeriod=00:00:01")
 {
-    private readonly TestDataFolder _data = new();
-    private TestService _service = null!;
-
-    public async Task InitializeAsync() => _service = await TestService.Start(_data.Root, "--AutoDesign:ReminderPeriod=00:00:01");
-
-    public async Task DisposeAsync()
-    {
-        await _service.DisposeAsync();
-        _data.Dispose();
-    }
-
     private async Task<List<JsonElement>> WaitForRuns(string id, int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (true)
         {
-            var runs = (await _service.Client.GetFromJsonAsync<JsonElement>($"/api/sweeps/{id}/runs")).EnumerateArray().Where(r => r.TryGetProperty("finishedAt", out _)).ToList();
+            var runs = (await Service.Client.GetFromJsonAsync<JsonElement>($"/api/sweeps/{id}/runs")).EnumerateArray().Where(r => r.TryGetProperty("finishedAt", out _)).ToList();
             if (runs.Count >= count) return runs;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"only {runs.Count} runs of sweep {id}");
             await Task.Delay(250);
@@ -37,11 +26,11 @@ public sealed class SweepTests : IAsyncLifetime
     public async Task A_sweep_fires_on_its_schedule_rebuilds_its_table_and_flags_drift()
     {
         // A chip description the test can change between runs, as a firmware or clock change would.
-        string chip = Path.Combine(_data.Root, "my-chip.json");
+        string chip = Path.Combine(Data.Root, "my-chip.json");
         File.WriteAllText(chip, File.ReadAllText(Path.Combine(HardwareTargets.PresetDirectory, "bitfusion.json")).Replace("\"name\": \"bitfusion\"", "\"name\": \"my-chip\""));
         var spec = new { name = "my-chip-lut", cron = "*/2 * * * * *", target = $"analytic:{chip}", models = new[] { "lenet5" }, variants = 1, driftThreshold = 0.2 };
 
-        var created = await _service.Client.PostAsJsonAsync("/api/sweeps", spec);
+        var created = await Service.Client.PostAsJsonAsync("/api/sweeps", spec);
 
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         string id = (await created.Json()).GetProperty("id").GetString()!;
@@ -50,7 +39,7 @@ public sealed class SweepTests : IAsyncLifetime
         Assert.False(first.GetProperty("drifted").GetBoolean());
         double before = first.GetProperty("latencyMs").GetProperty("lenet5").GetDouble();
         var lenet = ModelZoo.Create("lenet5", new InputSpec(1, 28, 28), 10);
-        var table = HardwareTargets.Resolve("lut:my-chip-lut", new DataFolder(_data.Root));
+        var table = HardwareTargets.Resolve("lut:my-chip-lut", new DataFolder(Data.Root));
         Assert.Equal(before, table.Measure(lenet).Latency.Value, 9);
 
         File.WriteAllText(chip, File.ReadAllText(chip).Replace("\"frequencyMegahertz\": 500", "\"frequencyMegahertz\": 125").Replace("\"dramGigabytesPerSecond\": 12.8", "\"dramGigabytesPerSecond\": 3.2"));
@@ -64,10 +53,10 @@ public sealed class SweepTests : IAsyncLifetime
         Assert.NotNull(slower); // the first run to see the slower chip (runs come newest first) flags it
         Assert.True(slower.Value.GetProperty("drifted").GetBoolean(), slower.ToString());
         Assert.True(slower.Value.GetProperty("change").GetProperty("lenet5").GetDouble() > 0.2);
-        Assert.True(HardwareTargets.Resolve("lut:my-chip-lut", new DataFolder(_data.Root)).Measure(lenet).Latency.Value > 1.2 * before);
+        Assert.True(HardwareTargets.Resolve("lut:my-chip-lut", new DataFolder(Data.Root)).Measure(lenet).Latency.Value > 1.2 * before);
 
-        Assert.Equal(HttpStatusCode.NoContent, (await _service.Client.DeleteAsync($"/api/sweeps/{id}")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await _service.Client.GetAsync($"/api/sweeps/{id}/runs")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Service.Client.DeleteAsync($"/api/sweeps/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Client.GetAsync($"/api/sweeps/{id}/runs")).StatusCode);
     }
 
     [Theory]
@@ -79,10 +68,10 @@ public sealed class SweepTests : IAsyncLifetime
     [InlineData("{\"name\":\"a\",\"cron\":\"0 3 * * *\",\"target\":\"bitfusion\",\"models\":[\"lenet5\"],\"every\":3}", "every")]
     public async Task A_bad_sweep_gets_a_400_naming_the_field(string body, string field)
     {
-        var response = await _service.Client.PostAsync("/api/sweeps", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+        var response = await Service.Client.PostAsync("/api/sweeps", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.True((await response.Json()).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
-        Assert.Empty((await _service.Client.GetFromJsonAsync<JsonElement>("/api/sweeps")).EnumerateArray());
+        Assert.Empty((await Service.Client.GetFromJsonAsync<JsonElement>("/api/sweeps")).EnumerateArray());
     }
 }
