@@ -14,17 +14,23 @@ public static class JobSpecJson
         WriteIndented = true,
     };
 
-    public static JobSpec Parse(string json)
+    public static JobSpec Parse(string json) => Parse<JobSpec>(json, "job spec", "spec");
+
+    /// <summary>
+    /// Reads any request document by the same rules; a problem is a <see cref="JobSpecException"/> naming the field
+    /// (or <paramref name="root"/> for the document as a whole).
+    /// </summary>
+    public static T Parse<T>(string json, string what, string root)
     {
         try
         {
-            return JsonSerializer.Deserialize<JobSpec>(json, Options)
-                ?? throw new JobSpecException([new FieldError("spec", "the document is null")]);
+            return JsonSerializer.Deserialize<T>(json, Options)
+                ?? throw new JobSpecException([new FieldError(root, "the document is null")]);
         }
         catch (JsonException e)
         {
-            string field = e.Path is null or "$" ? "spec" : e.Path.TrimStart('$', '.');
-            string reason = e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a field of a job spec" : e.Message;
+            string field = e.Path is null or "$" ? root : e.Path.TrimStart('$', '.');
+            string reason = e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? $"is not a field of a {what}" : e.Message;
             throw new JobSpecException([new FieldError(field, reason)]);
         }
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Silo.Hosting;
 using AutoDesign.Silo.Security;
@@ -46,15 +45,8 @@ internal static class SweepEndpoints
 
     private static SweepSpec Parse(string body)
     {
-        try
-        {
-            return JsonSerializer.Deserialize<SweepSpec>(body, JobSpecJson.Options) ?? throw new InvalidFieldsException([new FieldError("sweep", "the document is null")]);
-        }
-        catch (JsonException e)
-        {
-            string field = e.Path is null or "$" ? "sweep" : e.Path.TrimStart('$', '.');
-            throw new InvalidFieldsException([new FieldError(field, e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "is not a field of a sweep" : e.Message)]);
-        }
+        try { return JobSpecJson.Parse<SweepSpec>(body, "sweep", "sweep"); }
+        catch (JobSpecException e) { throw new InvalidFieldsException(e.Errors); }
     }
 
     private static async Task<Results<Ok<SweepView>, ProblemHttpResult>> Get(Guid id, SweepService service, CancellationToken cancellation) =>
