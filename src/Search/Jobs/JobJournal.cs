@@ -3,17 +3,20 @@ using AutoDesign.Search.Agents;
 namespace AutoDesign.Search.Jobs;
 
 /// <summary>
-/// Where a running job records each evaluated candidate with its agent's state after it, and where a restarted job
-/// reads them back: the agent is restored and the search carries on after the last recorded candidate, so nothing
-/// evaluated is lost or counted twice.
+/// Where a running job records each evaluated batch of candidates with its agent's state after it, and where a
+/// restarted job reads them back: the agent is restored and the search carries on after the last recorded batch, so
+/// nothing evaluated is lost or counted twice.
 /// </summary>
 public interface IJobJournal
 {
     /// <summary>What an earlier run of this job recorded, or null if it recorded nothing.</summary>
     JobCheckpoint? Load();
 
-    /// <summary>Called after the agent has been told the candidate's reward; the two must be stored together.</summary>
-    void Record(CandidateResult candidate, ISearchAgent agent);
+    /// <summary>
+    /// Called once the agent has been told the batch's rewards; the batch and the agent's state must be stored
+    /// together (an agent told of a batch that was only partly stored could not be resumed exactly).
+    /// </summary>
+    void Record(IReadOnlyList<CandidateResult> batch, ISearchAgent agent);
 }
 
 /// <summary>The candidates recorded so far, in order, and the agent's state after the last of them.</summary>
@@ -26,5 +29,5 @@ public sealed class NoJournal : IJobJournal
 
     public JobCheckpoint? Load() => null;
 
-    public void Record(CandidateResult candidate, ISearchAgent agent) { }
+    public void Record(IReadOnlyList<CandidateResult> batch, ISearchAgent agent) { }
 }

@@ -68,6 +68,12 @@ public sealed record BudgetSpec
 
     /// <summary>Episodes of random actions before DDPG uses its actor (ddpg only).</summary>
     public int? WarmupEpisodes { get; init; }
+
+    /// <summary>
+    /// Candidates asked for, evaluated in parallel (over every silo of a cluster) and told at once (default 1, as in
+    /// AMC and HAQ). Part of what a seeded run's result depends on: the agent learns after each batch.
+    /// </summary>
+    public int? Batch { get; init; }
 }
 
 /// <summary>Pruning settings; every field has AMC's default.</summary>

@@ -23,6 +23,8 @@ public sealed record ValidJob(
 {
     public bool IsQuantization => Spec.Kind == "quantize";
 
+    public int BatchSize => Spec.Budget?.Batch ?? 1;
+
     /// <summary>The base model's training options: the family's recipe with the spec's changes.</summary>
     public Modeling.Training.TrainingOptions BaseTraining
     {
@@ -47,6 +49,7 @@ public static class JobSpecValidator
     public static readonly IReadOnlyList<string> PruningMetrics = ["flops", "params", "latency", "energy"];
     public static readonly IReadOnlyList<string> QuantizationMetrics = ["latency", "energy", "size"];
     public const int MaxEpisodes = 100_000;
+    public const int MaxBatch = 256;
 
     /// <param name="folder">Where look-up tables and predictors named by a constraint live (default: the default data folder).</param>
     public static ValidJob Check(JobSpec spec, DataFolder? folder = null)
@@ -100,6 +103,7 @@ public static class JobSpecValidator
         int warmup = spec.Budget?.WarmupEpisodes ?? Math.Min(20, episodes / 4);
         if (warmup < 0) Fail("budget.warmupEpisodes", $"must not be negative, got {warmup}");
         else if (spec.Agent == "ddpg" && episodes > 0 && warmup >= episodes) Fail("budget.warmupEpisodes", $"must be below budget.episodes ({episodes}), got {warmup}");
+        if (spec.Budget?.Batch is < 1 or > MaxBatch) Fail("budget.batch", $"must be between 1 and {MaxBatch}, got {spec.Budget.Batch}");
         if (spec.Ddpg?.InitialNoise is < 0 or > 1) Fail("ddpg.initialNoise", $"must be in [0, 1], got {spec.Ddpg.InitialNoise}");
         if (spec.Ddpg?.NoiseDecay is <= 0 or > 1) Fail("ddpg.noiseDecay", $"must be in (0, 1], got {spec.Ddpg.NoiseDecay}");
         if (spec.Training?.Epochs is < 1 or > 1000) Fail("training.epochs", $"must be between 1 and 1000, got {spec.Training.Epochs}");

@@ -3,14 +3,12 @@ using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
-using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
 using AutoDesign.Search.Agents;
 using AutoDesign.Search.Agents.Ddpg;
 using AutoDesign.Search.Pareto;
 using AutoDesign.Search.Pruning;
 using Microsoft.Extensions.Logging;
-using static TorchSharp.torch;
 
 namespace AutoDesign.Search.Jobs;
 
@@ -22,21 +20,12 @@ namespace AutoDesign.Search.Jobs;
 public sealed class PruningJob(DataFolder folder, ILogger logger)
 {
     public SearchResult Run(JobSpec spec, string bestModelDirectory, Action<SearchProgress>? progress = null, CancellationToken cancellation = default,
-        IJobJournal? journal = null)
+        IJobJournal? journal = null, IEvaluationPool? evaluations = null)
     {
-        var job = JobSpecValidator.Check(spec, folder);
         var clock = Stopwatch.StartNew();
-        var models = new BaseModels(folder, logger);
-        var baseModel = models.GetOrTrain(spec.Model!, spec.Dataset!, job.BaseTraining, cancellation: cancellation).Model;
-        var data = DatasetCatalog.Load(spec.Dataset!, folder);
-        var validation = data.Validation.Sample(job.Pruning.ValidationImages); // the same images for every run, whatever its seed
-
-        using var network = baseModel.CreateNetwork();
-        using var refit = job.Pruning.Refit ? CreateRefit(network, data, spec.Seed) : null;
-        var recalibration = job.Pruning.BatchNormImages > 0 ? data.Train.Sample(job.Pruning.BatchNormImages, (ulong)spec.Seed + 1) : null;
-        using var evaluator = new PruningEvaluator(network, validation, baseModel.Card.Mean, baseModel.Card.Std, job.Pruning.Importance, refit, recalibration);
+        using var scorer = PruningScorer.Create(spec, folder, logger, cancellation);
+        var (job, network, evaluator, space) = (scorer.Job, scorer.Network, scorer.Evaluator, scorer.Space);
         double baseAccuracy = evaluator.Accuracy(network);
-        var space = new PruningSpace(job.Model, job.Pruning.LowerBound, job.Pruning.ChannelMultiple, job.Metric, job.BudgetLimit);
         logger.LogInformation("Pruning {Model} ({Macs:N0} MACs, validation accuracy {Accuracy:P2} on {Images:N0} images) with {Agent}; budget {Budget}",
             spec.Model, network.Analysis.Macs, baseAccuracy, evaluator.Count, spec.Agent,
             job.BudgetLimit is { } b ? $"{b:N} {job.Metric.Unit}" : "none (accuracy-guaranteed reward)");
@@ -45,22 +34,17 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
         try
         {
             int episodes = agent is UniformAgent ? 1 : job.Episodes; // uniform has a single policy to offer
-            var loop = SearchLoop.Run(agent, episodes, c => space.PolicyFor(c.Actions), p => Describe(space, p),
-                (index, policy, entries) =>
-                {
-                    var score = evaluator.Score(policy);
-                    return new CandidateResult(index, score.Accuracy, score.Macs, score.Params, space.Cost(space.CountsOf(policy)), Reward(score, job), entries);
-                },
+            var loop = SearchLoop.Run(agent, episodes, job.BatchSize, scorer, evaluations ?? new LocalEvaluations(scorer),
                 journal ?? NoJournal.Instance, job.BudgetLimit, progress, cancellation);
             var candidates = loop.Candidates;
 
             var bestCandidate = candidates.MaxBy(c => c.Reward)!;
-            var best = Finish(job, bestCandidate, evaluator, data, baseModel, bestModelDirectory, cancellation);
+            var best = Finish(job, bestCandidate, evaluator, scorer.Data, scorer.BaseModel, bestModelDirectory, cancellation);
             var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, (double)c.Flops))])
                 .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue)).ToList();
             return new SearchResult(
                 spec,
-                new BaseMetrics(spec.Model!, spec.Dataset!, baseModel.Directory, baseAccuracy, baseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),
+                new BaseMetrics(spec.Model!, spec.Dataset!, scorer.BaseModel.Directory, baseAccuracy, scorer.BaseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),
                 new ConstraintResult(job.Metric.Name, job.Metric.Unit, (job.Metric as CostMetric.OnTarget)?.Target.Name,
                     (job.Metric as CostMetric.OnTarget)?.Target.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
                 job.BudgetLimit,
@@ -77,11 +61,6 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
         }
     }
 
-    /// <summary>AMC's rewards: -error under a budget; -error x log(FLOPs) in accuracy-guaranteed mode.</summary>
-    public static double Reward(PrunedScore score, ValidJob job) =>
-        job.BudgetLimit is null ? -(1 - score.Accuracy) * Math.Log(score.Macs) : -(1 - score.Accuracy);
-
-
     private static ISearchAgent CreateAgent(ValidJob job, PruningSpace space) => job.Spec.Agent switch
     {
         "uniform" => new UniformAgent(space),
@@ -95,22 +74,6 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
             NoiseDecay = job.Spec.Ddpg?.NoiseDecay ?? 0.95,
         }),
     };
-
-    private static LeastSquaresRefit CreateRefit(SpecNetwork network, Dataset data, int seed)
-    {
-        // Calibration images come from the training split, never from the images candidates are scored on.
-        using var source = new BatchSource(data.Train.Sample(512, (ulong)seed), data.Mean, data.Std);
-        using var scope = NewDisposeScope();
-        var (images, _) = source.Range(0, source.Count);
-        return new LeastSquaresRefit(network, images, pointsPerImage: 16, convImages: 128, seed: (ulong)seed);
-    }
-
-    private static IReadOnlyList<PolicyEntry> Describe(PruningSpace space, PruningPolicy policy) =>
-        space.Groups.Select(g =>
-        {
-            int kept = policy.Keep[PruningPolicy.KeyOf(g)];
-            return new PolicyEntry(PruningPolicy.KeyOf(g), (double)kept / g.Channels, kept, g.Channels, [.. g.Producers.Skip(1).Concat(g.Followers)]);
-        }).ToList();
 
     private BestResult Finish(ValidJob job, CandidateResult candidate, PruningEvaluator evaluator, Dataset data,
         SavedModel baseModel, string directory, CancellationToken cancellation)

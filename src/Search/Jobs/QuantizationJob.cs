@@ -18,43 +18,27 @@ namespace AutoDesign.Search.Jobs;
 /// <summary>
 /// Runs a mixed-precision job (HAQ) in-process: the agent proposes per-layer weight and activation bits under a
 /// budget on a hardware target (or on model size), each policy is calibrated, briefly fine-tuned with quantization in
-/// the loop and scored, and the reward is 0.1 x (quantized accuracy - float accuracy). The best policy's network is
+/// the loop and scored (see <see cref="QuantizationScorer"/>). The best policy's network is
 /// tested and saved; where ONNX Runtime can run it (int8), its measured latency is reported beside the simulated one.
 /// </summary>
 public sealed class QuantizationJob(DataFolder folder, ILogger logger)
 {
-    public const double RewardScale = 0.1;
-
     public SearchResult Run(JobSpec spec, string bestModelDirectory, Action<SearchProgress>? progress = null, CancellationToken cancellation = default,
-        IJobJournal? journal = null)
+        IJobJournal? journal = null, IEvaluationPool? evaluations = null)
     {
-        var job = JobSpecValidator.Check(spec, folder);
         var clock = Stopwatch.StartNew();
-        var baseModel = new BaseModels(folder, logger).GetOrTrain(spec.Model!, spec.Dataset!, job.BaseTraining, cancellation: cancellation).Model;
-        var data = DatasetCatalog.Load(spec.Dataset!, folder);
-        var q = job.Quantization;
-
-        using var network = baseModel.CreateNetwork();
-        using var evaluator = new QuantizationEvaluator(network, data, baseModel.Card.Mean, baseModel.Card.Std,
-            new QuantizationSetup(q.CalibrationImages, q.Calibration, q.FineTuneImages, q.FineTuneLearningRate, q.ValidationImages, (ulong)spec.Seed));
-        var model = job.Model;
-        var space = new QuantizationSpace(model, p => job.Metric.Of(model, p), job.BudgetLimit, q.MinBits, q.MaxBits, q.KeepFirstAndLast);
+        using var scorer = QuantizationScorer.Create(spec, folder, logger, cancellation);
+        var (job, evaluator, space, model) = (scorer.Job, scorer.Evaluator, scorer.Space, scorer.Job.Model);
         logger.LogInformation("Quantizing {Model} (float validation accuracy {Accuracy:P2} on {Images:N0} images, {Calibration} calibration) with {Agent}; " +
                               "budget {Budget:G4} {Unit} ({Ratio:P0} of W8A8)",
-            spec.Model, evaluator.FloatAccuracy, evaluator.ValidationImages, q.Calibration, spec.Agent, job.BudgetLimit, job.Metric.Unit, job.BudgetLimit / space.ReferenceCost);
+            spec.Model, evaluator.FloatAccuracy, evaluator.ValidationImages, job.Quantization.Calibration, spec.Agent, job.BudgetLimit, job.Metric.Unit,
+            job.BudgetLimit / space.ReferenceCost);
 
         var agent = CreateAgent(job, space);
         try
         {
             int episodes = agent is UniformAgent ? 1 : job.Episodes; // the fixed bit-width is a single policy
-            var analysis = model.Analyze();
-            var loop = SearchLoop.Run(agent, episodes, c => space.PolicyFor(c.Actions), p => Describe(space, p),
-                (index, policy, entries) =>
-                {
-                    double accuracy = evaluator.Accuracy(policy);
-                    return new CandidateResult(index, accuracy, analysis.Macs, analysis.Params, space.Cost(policy),
-                        RewardScale * (accuracy - evaluator.FloatAccuracy), entries, Metrics(job, model, policy));
-                },
+            var loop = SearchLoop.Run(agent, episodes, job.BatchSize, scorer, evaluations ?? new LocalEvaluations(scorer),
                 journal ?? NoJournal.Instance, job.BudgetLimit, progress, cancellation);
             var candidates = loop.Candidates;
 
@@ -64,10 +48,10 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
             var target = (job.Metric as CostMetric.OnTarget)?.Target;
             return new SearchResult(
                 spec,
-                new BaseMetrics(spec.Model!, spec.Dataset!, baseModel.Directory, evaluator.FloatAccuracy, baseModel.Card.TestAccuracy, model.Analyze().Macs, model.Analyze().Params),
+                new BaseMetrics(spec.Model!, spec.Dataset!, scorer.BaseModel.Directory, evaluator.FloatAccuracy, scorer.BaseModel.Card.TestAccuracy, model.Analyze().Macs, model.Analyze().Params),
                 new ConstraintResult(job.Metric.Name, job.Metric.Unit, target?.Name, target?.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
                 job.BudgetLimit,
-                Finish(job, best, space, evaluator, data, baseModel, bestModelDirectory),
+                Finish(job, best, space, evaluator, scorer.Data, scorer.BaseModel, bestModelDirectory),
                 front,
                 candidates,
                 loop.Evaluations,
@@ -92,26 +76,6 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
             NoiseDecay = job.Spec.Ddpg?.NoiseDecay ?? 0.99, // HAQ's
         }),
     };
-
-    private static IReadOnlyList<PolicyEntry> Describe(QuantizationSpace space, PrecisionPolicy policy) =>
-        space.Spec.Layers.Where(l => l.HasWeights)
-            .Select(l => new PolicyEntry(l.Name, WBits: policy.For(l.Name).WeightBits, ABits: policy.For(l.Name).ActivationBits)).ToList();
-
-    /// <summary>Latency and energy (simulated where the target is) on the constrained target and the report targets, and model size.</summary>
-    private static Dictionary<string, double> Metrics(ValidJob job, ModelSpec model, PrecisionPolicy policy)
-    {
-        var metrics = new Dictionary<string, double> { ["sizeBits"] = CostMetric.Size.Of(model, policy) };
-        var targets = new List<IHardwareTarget>(job.ReportTargets);
-        if (job.Metric is CostMetric.OnTarget { Target: var constrained } && targets.All(t => t.Name != constrained.Name)) targets.Insert(0, constrained);
-        foreach (var target in targets)
-        {
-            var report = target.Measure(model, policy);
-            string how = report.Kind == TargetKind.Measured ? "measured" : "simulated";
-            metrics[$"latencyMs@{target.Name} ({how})"] = report.Latency.Value;
-            if (report.Energy is { } energy) metrics[$"energyMj@{target.Name} ({how})"] = energy.Value;
-        }
-        return metrics;
-    }
 
     private BestResult Finish(ValidJob job, CandidateResult candidate, QuantizationSpace space, QuantizationEvaluator evaluator, Dataset data,
         SavedModel baseModel, string directory)

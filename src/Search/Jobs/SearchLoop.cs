@@ -9,18 +9,20 @@ namespace AutoDesign.Search.Jobs;
 public sealed record SearchLoopResult(IReadOnlyList<CandidateResult> Candidates, int Evaluations, double EvaluationsPerSecond);
 
 /// <summary>
-/// The ask/tell loop every job kind shares: one candidate per episode, each distinct policy evaluated once (a repeat
-/// gets the earlier figures under its own index), every candidate journaled with the agent's state after it, and a
-/// resumed job continuing from its journal.
+/// The ask/tell loop every job kind shares. The agent is asked for a batch of candidates (one by default, as AMC
+/// and HAQ run episodes), the batch's distinct new policies are scored together by the evaluation pool (in parallel
+/// where the pool can), the agent is told every reward, and the batch is journaled with the agent's state after it. A
+/// policy seen before gets the earlier figures under its own index, so each distinct policy is evaluated once; a
+/// resumed job continues from its journal.
 /// </summary>
 public static class SearchLoop
 {
-    public static SearchLoopResult Run<TPolicy>(
+    public static SearchLoopResult Run(
         ISearchAgent agent,
         int episodes,
-        Func<Candidate, TPolicy> policyOf,
-        Func<TPolicy, IReadOnlyList<PolicyEntry>> describe,
-        Func<int, TPolicy, IReadOnlyList<PolicyEntry>, CandidateResult> evaluate,
+        int batchSize,
+        ICandidateScorer scorer,
+        IEvaluationPool evaluations,
         IJobJournal journal,
         double? budgetLimit,
         Action<SearchProgress>? progress,
@@ -40,26 +42,32 @@ public static class SearchLoop
 
         int evaluatedNow = 0;
         var evaluationTime = new Stopwatch();
-        for (int episode = candidates.Count; episode < episodes; episode++)
+        while (candidates.Count < episodes)
         {
             cancellation.ThrowIfCancellationRequested();
-            var candidate = agent.Ask(1)[0];
-            var policy = policyOf(candidate);
-            var entries = describe(policy);
-            string key = KeyOf(entries);
-            if (evaluated.TryGetValue(key, out var earlier))
-                earlier = earlier with { Index = episode };
-            else
+            int first = candidates.Count;
+            var asked = agent.Ask(Math.Min(batchSize, episodes - first));
+            var keys = asked.Select(c => KeyOf(scorer.Describe(c.Actions))).ToList();
+
+            var requests = new List<EvaluationRequest>();
+            var requested = new HashSet<string>();
+            for (int i = 0; i < asked.Count; i++)
+                if (!evaluated.ContainsKey(keys[i]) && requested.Add(keys[i])) requests.Add(new EvaluationRequest(first + i, asked[i].Actions));
+            if (requests.Count > 0)
             {
                 evaluationTime.Start();
-                evaluated[key] = earlier = evaluate(episode, policy, entries);
+                foreach (var result in evaluations.Evaluate(requests, cancellation)) evaluated[KeyOf(result.Policy)] = result;
                 evaluationTime.Stop();
-                evaluatedNow++;
+                evaluatedNow += requests.Count;
             }
-            agent.Tell([new Scored(candidate, earlier.Reward)]);
-            candidates.Add(earlier);
-            journal.Record(earlier, agent);
-            progress?.Invoke(new SearchProgress(episode + 1, episodes, candidates.Max(c => c.Accuracy), earlier.Accuracy, earlier.ConstrainedValue, budgetLimit, earlier));
+
+            var batch = Enumerable.Range(0, asked.Count).Select(i => evaluated[keys[i]] with { Index = first + i }).ToList();
+            agent.Tell([.. asked.Zip(batch, (candidate, result) => new Scored(candidate, result.Reward))]);
+            candidates.AddRange(batch);
+            journal.Record(batch, agent);
+            double best = candidates.Max(c => c.Accuracy);
+            foreach (var result in batch)
+                progress?.Invoke(new SearchProgress(result.Index + 1, episodes, best, result.Accuracy, result.ConstrainedValue, budgetLimit, result));
         }
         double seconds = evaluationTime.Elapsed.TotalSeconds;
         return new SearchLoopResult(candidates, evaluated.Count, seconds > 0 ? evaluatedNow / seconds : 0);

@@ -16,6 +16,7 @@ public sealed record PolicyEntry(
 /// <summary>An evaluated candidate; every figure is measured on the pruned network rebuilt from its spec.</summary>
 /// <param name="Accuracy">Top-1 accuracy on the job's validation images (what the reward is computed from).</param>
 /// <param name="ConstrainedValue">The constrained metric of this network, in the unit of <c>budgetLimit</c>.</param>
+/// <param name="EvaluatedOn">The silo whose worker scored it, when the service spread the job's evaluations.</param>
 public sealed record CandidateResult(
     int Index,
     double Accuracy,
@@ -24,7 +25,8 @@ public sealed record CandidateResult(
     double ConstrainedValue,
     double Reward,
     IReadOnlyList<PolicyEntry> Policy,
-    IReadOnlyDictionary<string, double>? Metrics = null);
+    IReadOnlyDictionary<string, double>? Metrics = null,
+    string? EvaluatedOn = null);
 
 public sealed record BaseMetrics(string Model, string Dataset, string SavedModel, double Accuracy, double? TestAccuracy, long Flops, long Params);
 

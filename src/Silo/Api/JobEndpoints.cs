@@ -1,7 +1,9 @@
+using AutoDesign.Contracts;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Hosting;
 using AutoDesign.Silo.Jobs;
+using AutoDesign.Silo.Profiling;
 using AutoDesign.Silo.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -21,6 +23,8 @@ internal static class JobEndpoints
         jobs.MapGet("/", List).WithSummary("Jobs, newest first, optionally of one status.");
         jobs.MapGet("/{id:guid}", Get).WithName("GetJob").WithSummary("A job: status, progress, best so far, and its result once completed.");
         jobs.MapGet("/{id:guid}/candidates", Candidates).WithSummary("The job's evaluated candidates in order, a page at a time.");
+        jobs.MapGet("/{id:guid}/candidates/{index:int}/layers", Layers)
+            .WithSummary("A candidate's network layer by layer: shapes, its policy (channels or bits) and latency on ?target= (default: the job's).");
         jobs.MapGet("/{id:guid}/pareto", Pareto).WithSummary("The current Pareto front of accuracy against the constrained cost.");
         jobs.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithSummary("Cancel a queued or running job.");
         jobs.MapGet("/{id:guid}/export", Export)
@@ -74,6 +78,21 @@ internal static class JobEndpoints
     {
         if (PageProblem(offset, limit) is { } problem) return problem;
         return await service.Candidates(id, offset ?? 0, limit ?? 100, cancellation) is { } page ? TypedResults.Ok(page) : NotFound(id);
+    }
+
+    private static async Task<Results<Ok<CandidateLayers>, ValidationProblem, ProblemHttpResult>> Layers(
+        Guid id, int index, string? target, JobService service, CandidateProfiles profiles, CancellationToken cancellation)
+    {
+        var job = await service.Get(id, cancellation);
+        if (job is null) return NotFound(id);
+        target ??= job.Spec.Constraint?.Target ?? "torchsharp-cpu";
+        try
+        {
+            return await profiles.Layers(id, index, target, cancellation) is { } layers
+                ? TypedResults.Ok(layers)
+                : TypedResults.Problem($"job {id} has no candidate {index}", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+        catch (ArgumentException e) { return Invalid("target", e.Message); }
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ParetoPoint>>, ProblemHttpResult>> Pareto(Guid id, JobService service, CancellationToken cancellation) =>

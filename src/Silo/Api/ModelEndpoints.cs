@@ -1,3 +1,4 @@
+using AutoDesign.Contracts;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
@@ -14,10 +15,6 @@ namespace AutoDesign.Silo.Api;
 /// <summary><c>/api/models</c>: the zoo, the trained models, and uploads (a spec, with or without weights).</summary>
 internal static class ModelEndpoints
 {
-    public sealed record ModelsView(IReadOnlyList<string> ZooFamilies, string ZooNames, IReadOnlyList<TrainedModelView> Trained, IReadOnlyList<UploadedModels.Uploaded> Uploaded);
-
-    public sealed record TrainedModelView(string Model, string Dataset, long Macs, long Params, double? TestAccuracy, DateTimeOffset CreatedAt, string Directory);
-
     public static void MapModels(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/models", (DataFolder folder) => TypedResults.Ok(new ModelsView(
@@ -25,7 +22,8 @@ internal static class ModelEndpoints
                 "a family, then optionally -w<width multiplier> and -d<depth multiplier>, e.g. resnet20-w0.5 or mobilenet-v2-w0.75",
                 new ModelStore(folder).All().Select(m => new TrainedModelView(m.Card.Model, m.Card.Dataset, m.Card.Macs, m.Card.Params,
                     m.Card.TestAccuracy, m.Card.CreatedAt, m.Directory)).ToList(),
-                new UploadedModels(folder).All())))
+                new UploadedModels(folder).All(),
+                DatasetCatalog.BuiltIn)))
             .WithTags("Models").WithSummary("The model zoo, the models trained so far, and uploads (named upload:NAME in job specs).");
         app.MapPost("/api/models", Upload).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithTags("Models")
             .WithSummary("Upload a model as multipart/form-data: name, dataset, spec (ModelSpec JSON file) and optionally weights (TorchSharp state dict).");

@@ -1,3 +1,4 @@
+using AutoDesign.Contracts;
 using System.Text.Json;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
@@ -22,15 +23,17 @@ internal static class ProfileEndpoints
             {
                 await using var db = await databases.CreateDbContextAsync(cancellation);
                 return TypedResults.Ok(await db.Devices.AsNoTracking().OrderBy(d => d.Id)
-                    .Select(d => new { d.Id, d.Silo, d.Name, d.Kind, d.Description, d.Threads, d.RegisteredAt }).ToListAsync(cancellation));
+                    .Select(d => new DeviceView(d.Id, d.Silo, d.Name, d.Kind, d.Description, d.Threads, d.RegisteredAt)).ToListAsync(cancellation));
             })
             .WithTags("Targets").WithSummary("The compute devices the silos registered.");
         app.MapGet("/api/targets/{name}/profile", Profile).WithTags("Targets")
-            .WithSummary("Per-layer and total latency (and energy) of a model on a target, from its profiler grain (cached).");
+            .WithSummary("Per-layer and total latency (and energy) of a model on a target, from its profiler grain (cached for an hour); " +
+                         "a measured target runs on this silo's device, or on the device of the silo named by ?silo=.");
     }
 
     private static async Task<Results<ContentHttpResult, ValidationProblem>> Profile(
-        string name, string? model, string? dataset, string? precision, DataFolder folder, IGrainFactory grains, ILocalSiloDetails silo)
+        string name, string? model, string? dataset, string? precision, string? silo, DataFolder folder, IGrainFactory grains,
+        ILocalSiloDetails local, IDbContextFactory<AutoDesignDb> databases)
     {
         var errors = new Dictionary<string, string[]>();
         IHardwareTarget? target = null;
@@ -50,9 +53,19 @@ internal static class ProfileEndpoints
             try { bits = PrecisionArgument.Parse(precision, "precision"); }
             catch (ArgumentException e) { errors["precision"] = [e.Message]; }
         }
+        var owner = local.SiloAddress;
+        if (silo is not null)
+        {
+            await using var db = await databases.CreateDbContextAsync();
+            var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
+            var named = hosts.Keys.FirstOrDefault(h => h.ToParsableString() == silo);
+            if (named is null || !await db.Devices.AnyAsync(d => d.Silo == silo))
+                errors["silo"] = [$"'{silo}' is not an active silo with registered devices; see /api/devices and /api/silos"];
+            else owner = named;
+        }
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var profiler = grains.GetGrain<IProfilerGrain>(ProfilerGrain.KeyFor(target!, JobRunner.SiloName(silo)));
+        var profiler = grains.GetGrain<IProfilerGrain>(ProfilerGrain.KeyFor(target!, owner));
         string report = await profiler.Measure(ModelSpecJson.Serialize(spec!, indented: false), bits is null ? null : JsonSerializer.Serialize(bits, StoredJson.Options));
         return TypedResults.Content(report, "application/json");
     }

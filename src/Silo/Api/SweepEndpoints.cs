@@ -1,3 +1,4 @@
+using AutoDesign.Contracts;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Silo.Hosting;
 using AutoDesign.Silo.Security;
@@ -18,6 +19,8 @@ internal static class SweepEndpoints
         sweeps.MapGet("/", async (SweepService service, CancellationToken cancellation) => TypedResults.Ok(await service.List(cancellation)))
             .WithSummary("The sweeps with their next time and last run.");
         sweeps.MapGet("/{id:guid}", Get).WithSummary("A sweep.");
+        sweeps.MapPut("/{id:guid}", Update).Accepts<SweepSpec>("application/json").RequireAuthorization(ApiKeyAuthentication.MutatePolicy)
+            .WithSummary("Change a sweep (the whole spec, validated as on create); it is rescheduled and keeps its runs.");
         sweeps.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithSummary("Stop and delete a sweep with its runs.");
         sweeps.MapGet("/{id:guid}/runs", Runs).WithSummary("The sweep's runs, newest first: latency per model, change since the run before, drift.");
     }
@@ -31,6 +34,25 @@ internal static class SweepEndpoints
             var spec = Parse(body);
             var sweep = await service.Create(spec, cancellation);
             return TypedResults.Created($"/api/sweeps/{sweep.Id}", sweep);
+        }
+        catch (BoundedBody.TooLargeException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+        }
+        catch (InvalidFieldsException e)
+        {
+            return TypedResults.ValidationProblem(e.Errors.GroupBy(f => f.Field).ToDictionary(g => g.Key, g => g.Select(f => f.Reason).ToArray()),
+                title: "The sweep is not valid");
+        }
+    }
+
+    private static async Task<Results<Ok<SweepView>, ValidationProblem, ProblemHttpResult>> Update(
+        Guid id, HttpRequest request, SweepService service, IOptions<ServiceOptions> options, CancellationToken cancellation)
+    {
+        try
+        {
+            var spec = Parse(await BoundedBody.ReadText(request, options.Value.MaxSpecBytes, cancellation));
+            return await service.Update(id, spec, cancellation) is { } sweep ? TypedResults.Ok(sweep) : NotFound(id);
         }
         catch (BoundedBody.TooLargeException e)
         {

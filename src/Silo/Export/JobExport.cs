@@ -4,6 +4,7 @@ using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Silo.Jobs;
+using AutoDesign.Silo.Sharing;
 using AutoDesign.Silo.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -24,7 +25,7 @@ public abstract record ExportOutcome
 /// format (ONNX in int8 where its policy allows 8 bits or fewer). Any other candidate comes as JSON: its policy and the
 /// spec it describes, from which <c>autodesign</c> or a user rebuilds it.
 /// </summary>
-public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFolder folder)
+public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFolder folder, SharedFiles shared)
 {
     public async Task<ExportOutcome> Export(Guid id, int? candidate, string format, CancellationToken cancellation = default)
     {
@@ -38,9 +39,12 @@ public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFol
         {
             if (best is null || job.BestModel is null)
                 return new ExportOutcome.Conflict($"job {id} is {job.Status.ToString().ToLowerInvariant()}: its best network is saved when it completes; export a candidate's policy as json meanwhile");
-            if (!SavedModel.IsSavedModel(job.BestModel))
-                return new ExportOutcome.Conflict($"job {id}'s best network was saved by silo {job.Silo} in {job.BestModel}, which this silo cannot read; export it through that silo's API");
-            var saved = SavedModel.Load(job.BestModel);
+            string directory = JobRunner.RelativeBestModelDirectory(id);
+            await shared.EnsureLocal(directory, cancellation); // saved by the silo that ran the job, perhaps on another machine
+            string local = Path.Combine(folder.Root, directory);
+            if (!SavedModel.IsSavedModel(local))
+                return new ExportOutcome.Conflict($"job {id}'s best network was saved by silo {job.Silo} and has not reached the shared store; export it through that silo's API");
+            var saved = SavedModel.Load(local);
             using var network = saved.CreateNetwork();
             var int8 = format == "onnx" ? ModelExport.Int8Layers(saved.Spec, saved.Card.Precision) : new HashSet<string>();
             return new ExportOutcome.File(ModelExport.Write(network, format, int8, saved, folder), $"{name}-best{ModelExport.Extension(format)}", ModelExport.ContentType(format));
@@ -51,11 +55,7 @@ public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFol
         if (format != "json")
             return new ExportOutcome.Conflict($"only the best candidate's network ({best?.Index}) is saved; candidate {candidate} exports as json (its policy and spec)");
         var result = record.ToResult();
-        var spec = StoredJson.Read<JobSpec>(job.Spec);
-        var baseSpec = BaseModels.ResolveSpec(spec.Model!, DatasetCatalog.Resolve(spec.Dataset!).Info, folder);
-        var candidateSpec = job.Kind == "prune"
-            ? new PruningPolicy(result.Policy.ToDictionary(p => p.Layer, p => p.Channels!.Value)).ApplyTo(baseSpec)
-            : baseSpec;
+        var candidateSpec = CandidateNetwork.Of(StoredJson.Read<JobSpec>(job.Spec), result, folder).Spec;
         var document = new { job = id, candidate = result, spec = candidateSpec };
         return new ExportOutcome.File(System.Text.Encoding.UTF8.GetBytes(StoredJson.Write(document)), $"{name}-candidate-{candidate}.json", "application/json");
     }

@@ -1,12 +1,16 @@
+using AutoDesign.Dashboard;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Silo.Api;
+using AutoDesign.Silo.Evaluators;
 using AutoDesign.Silo.Export;
 using AutoDesign.Silo.Jobs;
 using AutoDesign.Silo.Profiling;
 using AutoDesign.Silo.Security;
+using AutoDesign.Silo.Sharing;
 using AutoDesign.Silo.Storage;
 using AutoDesign.Silo.Sweeps;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDesign.Silo.Hosting;
@@ -21,7 +25,9 @@ public static class ServiceHost
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         TorchRuntime.EnsureInitialized();
-        var builder = WebApplication.CreateBuilder(args);
+        // Named after this assembly (not the process's entry point, which is the test host under tests), so that the
+        // static web assets manifests (the dashboard's files) are found.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ServiceHost).Assembly.GetName().Name });
         configure?.Invoke(builder);
         var settings = builder.Configuration.GetSection(ServiceOptions.Section).Get<ServiceOptions>() ?? new ServiceOptions();
         builder.Services.Configure<ServiceOptions>(builder.Configuration.GetSection(ServiceOptions.Section));
@@ -34,15 +40,20 @@ public static class ServiceHost
 
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings));
 
+        builder.Services.AddSingleton<SharedFiles>();
+        builder.Services.AddSingleton<ScorerCache>();
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddHostedService<JobRecovery>();
         builder.Services.AddHostedService<DeviceRegistration>();
         builder.Services.AddSingleton<JobService>();
         builder.Services.AddSingleton<JobExport>();
+        builder.Services.AddSingleton<CandidateProfiles>();
         builder.Services.AddSingleton<SweepRunner>();
         builder.Services.AddSingleton<SweepService>();
 
+        builder.WebHost.UseStaticWebAssets(); // the dashboard's and its libraries' files, in any environment
+        builder.Services.AddAutoDesignDashboard(services => ApiAddress.Of(services.GetRequiredService<IServer>()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -68,6 +79,7 @@ public static class ServiceHost
         app.MapModels();
         app.MapProfiling();
         app.MapCluster();
+        app.MapAutoDesignDashboard();
         return app;
     }
 

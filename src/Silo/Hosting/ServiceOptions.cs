@@ -20,6 +20,9 @@ public sealed class ServiceOptions
     /// <summary>How often reminders tick: a running job checks that some silo runs it, a sweep whether its cron time has come.</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long a silo waits for another silo's answer: at least one candidate's evaluation.</summary>
+    public TimeSpan EvaluationTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>The largest job spec accepted, in bytes.</summary>
     public int MaxSpecBytes { get; set; } = 64 * 1024;
 

@@ -1,13 +1,20 @@
 using System.Net;
 using System.Net.Sockets;
 using AutoDesign.Silo.Clustering;
+using AutoDesign.Silo.GrainState;
+using AutoDesign.Silo.Placement;
 using AutoDesign.Silo.Reminders;
 using AutoDesign.Silo.Storage;
 using Orleans.Configuration;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
 
 namespace AutoDesign.Silo.Hosting;
 
-/// <summary>How the co-hosted Orleans silo is set up: its cluster, and reminders kept in the service's database.</summary>
+/// <summary>
+/// How the co-hosted Orleans silo is set up: its cluster, with membership, reminders and grain state kept in the
+/// service's database, and grains placed on the silo that owns what they stand for.
+/// </summary>
 internal static class SiloConfiguration
 {
     public static void Configure(ISiloBuilder silo, ServiceOptions settings)
@@ -36,5 +43,11 @@ internal static class SiloConfiguration
         silo.Configure<ReminderOptions>(reminders =>
             reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, settings.ReminderPeriod.Ticks)));
         silo.Services.AddSingleton<IReminderTable, DatabaseReminderTable>();
+
+        silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (services, _) => ActivatorUtilities.CreateInstance<DatabaseGrainStorage>(services));
+        silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
+        // A call to another silo's evaluators lasts as long as a candidate's evaluation; a silo that dies fails its
+        // calls as soon as the cluster notices, so a long timeout costs nothing there.
+        silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = settings.EvaluationTimeout);
     }
 }

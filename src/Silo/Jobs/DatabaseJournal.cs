@@ -6,9 +6,9 @@ using Microsoft.EntityFrameworkCore;
 namespace AutoDesign.Silo.Jobs;
 
 /// <summary>
-/// A job's journal in the database: each candidate, the agent's state after it and the job's progress are saved in
-/// one transaction, so a silo killed at any moment leaves a journal the job resumes from. A cancel requested through
-/// any silo is noticed here, once the candidate in flight is recorded.
+/// A job's journal in the database: each batch of candidates, the agent's state after it and the job's progress are
+/// saved in one transaction, so a silo killed at any moment leaves a journal the job resumes from. A cancel requested
+/// through any silo is noticed here, once the batch in flight is recorded.
 /// </summary>
 internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases, Guid jobId) : IJobJournal
 {
@@ -26,19 +26,21 @@ internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases,
         return new JobCheckpoint(candidates, checkpoint.State);
     }
 
-    public void Record(CandidateResult candidate, ISearchAgent agent)
+    public void Record(IReadOnlyList<CandidateResult> batch, ISearchAgent agent)
     {
         byte[] state = agent.Snapshot();
+        int count = batch[^1].Index + 1;
         using var db = databases.CreateDbContext();
         var job = db.Jobs.Single(j => j.Id == jobId);
-        db.Candidates.Add(CandidateRecord.From(jobId, candidate));
+        db.Candidates.AddRange(batch.Select(c => CandidateRecord.From(jobId, c)));
         var checkpoint = db.AgentCheckpoints.SingleOrDefault(c => c.JobId == jobId);
         if (checkpoint is null) db.AgentCheckpoints.Add(checkpoint = new AgentCheckpointRecord { JobId = jobId, State = state });
         checkpoint.State = state;
-        checkpoint.Candidates = candidate.Index + 1;
+        checkpoint.Candidates = count;
         checkpoint.SavedAt = DateTime.UtcNow;
-        job.CandidateCount = candidate.Index + 1;
-        job.BestAccuracy = Math.Max(job.BestAccuracy ?? double.MinValue, candidate.Accuracy);
+        job.CandidateCount = count;
+        var best = batch.MaxBy(c => c.Accuracy)!;
+        if (job.BestAccuracy is null || best.Accuracy > job.BestAccuracy) (job.BestAccuracy, job.BestCost) = (best.Accuracy, best.ConstrainedValue);
         db.SaveChanges();
         if (job.CancelRequested) throw new OperationCanceledException("the job was cancelled"); // what was evaluated is kept
     }

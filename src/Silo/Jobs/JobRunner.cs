@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using AutoDesign.Modeling;
+using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Silo.Evaluators;
 using AutoDesign.Silo.Hosting;
+using AutoDesign.Silo.Sharing;
 using AutoDesign.Silo.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -11,12 +14,14 @@ namespace AutoDesign.Silo.Jobs;
 
 /// <summary>
 /// The silo's worker pool for jobs: at most <see cref="ServiceOptions.MaxRunningJobs"/> run at once, each on a thread
-/// of its own, off every grain's turn. A job runs from its journal, so one that was running when a silo died
+/// of its own, off every grain's turn, its candidates scored by the evaluator workers of every silo. A job runs from its journal, so one that was running when a silo died
 /// continues where it stopped; its status, timestamps, error and result are written here.
 /// </summary>
 internal sealed class JobRunner(
     IDbContextFactory<AutoDesignDb> databases,
     DataFolder folder,
+    SharedFiles shared,
+    IGrainFactory grains,
     IOptions<ServiceOptions> options,
     ILocalSiloDetails silo,
     ILogger<JobRunner> logger) : BackgroundService
@@ -87,8 +92,11 @@ internal sealed class JobRunner(
         try
         {
             var spec = JobSpecJson.Parse(job.Spec);
-            string best = Path.Combine(folder.Root, "jobs", id.ToString("N"), "best");
-            var result = DesignJob.Run(spec, folder, logger, best, cancellation: cancellation, journal: new DatabaseJournal(databases, id));
+            var inputs = ShareInputs(spec, cancellation);
+            string best = BestModelDirectory(id);
+            var evaluations = new ClusterEvaluations(grains, id, job.Spec, inputs, logger);
+            var result = DesignJob.Run(spec, folder, logger, best, cancellation: cancellation, journal: new DatabaseJournal(databases, id), evaluations: evaluations);
+            shared.Publish(RelativeBestModelDirectory(id), cancellation).GetAwaiter().GetResult();
             Update(id, j =>
             {
                 Finish(j, JobStatus.Completed);
@@ -113,6 +121,27 @@ internal sealed class JobRunner(
             Update(id, j => { Finish(j, JobStatus.Failed); j.Error = e.Message; return true; });
             logger.LogError(e, "Job {Id} failed", id);
         }
+    }
+
+    /// <summary>Where the job's best network is saved, relative to the data folder (the same on every silo).</summary>
+    public static string RelativeBestModelDirectory(Guid id) => $"jobs/{id:N}/best";
+
+    public string BestModelDirectory(Guid id) => Path.Combine(folder.Root, RelativeBestModelDirectory(id));
+
+    /// <summary>
+    /// Makes sure the base model exists (training it if needed) and shares it, with the upload it may come from and
+    /// the look-up tables and predictors a target may name, so that other silos' workers can score the job's candidates.
+    /// </summary>
+    private IReadOnlyList<string> ShareInputs(JobSpec spec, CancellationToken cancellation)
+    {
+        var job = JobSpecValidator.Check(spec, folder);
+        var baseModel = new BaseModels(folder, logger).GetOrTrain(spec.Model!, spec.Dataset!, job.BaseTraining, cancellation: cancellation).Model;
+        var directories = new List<string> { "luts", "predictors" };
+        if (spec.Model!.StartsWith(UploadedModels.Prefix, StringComparison.Ordinal) && shared.RelativePath(new UploadedModels(folder).Locate(spec.Model)) is { } upload)
+            directories.Add(upload);
+        if (shared.RelativePath(baseModel.Directory) is { } model) directories.Add(model);
+        foreach (string directory in directories) shared.Publish(directory, cancellation).GetAwaiter().GetResult();
+        return directories;
     }
 
     private static void Finish(JobRecord job, JobStatus status)

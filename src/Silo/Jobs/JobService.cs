@@ -1,3 +1,4 @@
+using AutoDesign.Contracts;
 using AutoDesign.Modeling;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Pareto;
@@ -102,6 +103,6 @@ public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, IGrain
         }
         return new JobView(job.Id, job.Kind, job.Model, job.Dataset, job.Agent, job.Status.ToString().ToLowerInvariant(),
             job.CreatedAt, job.StartedAt, job.FinishedAt, new JobProgress(job.CandidateCount, job.Episodes),
-            job.BestAccuracy, job.BudgetLimit, job.Error, job.Silo, StoredJson.Read<JobSpec>(job.Spec), outcome);
+            job.BestAccuracy, job.BestCost, job.BudgetLimit, job.Error, job.Silo, StoredJson.Read<JobSpec>(job.Spec), outcome);
     }
 }

@@ -14,7 +14,7 @@ internal sealed class DeviceRegistration(IDbContextFactory<AutoDesignDb> databas
         string endpoint = silo.SiloAddress.Endpoint.ToString();
         var devices = ComputeDevices.Detect();
         await using var db = await databases.CreateDbContextAsync(cancellation);
-        var stale = await db.Devices.Where(d => d.Silo.StartsWith("S" + endpoint + ":")).ToListAsync(cancellation); // same endpoint, earlier generation
+        var stale = await db.Devices.Where(d => d.Silo.StartsWith(endpoint + "@")).ToListAsync(cancellation); // same endpoint, earlier generation
         db.Devices.RemoveRange(stale);
         db.Devices.AddRange(devices.Select(d => new DeviceRecord
         {

@@ -5,7 +5,7 @@ namespace AutoDesign.Silo.Storage;
 
 /// <summary>
 /// Everything the service keeps: jobs, their candidates and agent checkpoints, devices, hardware sweeps and their
-/// runs, Orleans reminders and cluster membership, and API keys. One model, two providers, each with its own migrations:
+/// runs, Orleans reminders, cluster membership and grain state, files the silos share, and API keys. One model, two providers, each with its own migrations:
 /// <see cref="SqliteDb"/> (the embedded default) and <see cref="PostgresDb"/> (a cluster).
 /// </summary>
 public abstract class AutoDesignDb(DbContextOptions options) : DbContext(options)
@@ -29,6 +29,10 @@ public abstract class AutoDesignDb(DbContextOptions options) : DbContext(options
     public DbSet<SweepRecord> Sweeps => Set<SweepRecord>();
 
     public DbSet<SweepRunRecord> SweepRuns => Set<SweepRunRecord>();
+
+    public DbSet<SharedFileRecord> SharedFiles => Set<SharedFileRecord>();
+
+    public DbSet<GrainStateRecord> GrainStates => Set<GrainStateRecord>();
 
     protected override void OnModelCreating(ModelBuilder model)
     {
@@ -64,6 +68,12 @@ public abstract class AutoDesignDb(DbContextOptions options) : DbContext(options
         {
             reminder.HasKey(r => new { r.ServiceId, r.GrainId, r.Name });
             reminder.HasIndex(r => new { r.ServiceId, r.GrainHash });
+        });
+        model.Entity<SharedFileRecord>(file => file.HasKey(f => f.Path));
+        model.Entity<GrainStateRecord>(state =>
+        {
+            state.HasKey(s => new { s.StateName, s.GrainId });
+            state.Property(s => s.ETag).IsConcurrencyToken();
         });
     }
 }

@@ -25,6 +25,9 @@ public sealed class CandidateRecord
 
     public DateTime EvaluatedAt { get; set; }
 
+    /// <summary>The silo whose worker scored the candidate (null for a job scored in its own process).</summary>
+    public string? EvaluatedOn { get; set; }
+
     public static CandidateRecord From(Guid jobId, CandidateResult candidate) => new()
     {
         JobId = jobId,
@@ -37,8 +40,9 @@ public sealed class CandidateRecord
         Policy = StoredJson.Write(candidate.Policy),
         Metrics = candidate.Metrics is null ? null : StoredJson.Write(candidate.Metrics),
         EvaluatedAt = DateTime.UtcNow,
+        EvaluatedOn = candidate.EvaluatedOn,
     };
 
     public CandidateResult ToResult() => new(Index, Accuracy, Flops, Params, ConstrainedValue, Reward,
-        StoredJson.Read<List<PolicyEntry>>(Policy), Metrics is null ? null : StoredJson.Read<Dictionary<string, double>>(Metrics));
+        StoredJson.Read<List<PolicyEntry>>(Policy), Metrics is null ? null : StoredJson.Read<Dictionary<string, double>>(Metrics), EvaluatedOn);
 }

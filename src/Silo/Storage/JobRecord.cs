@@ -33,6 +33,9 @@ public sealed class JobRecord
 
     public double? BestAccuracy { get; set; }
 
+    /// <summary>The constrained cost of the candidate with <see cref="BestAccuracy"/>.</summary>
+    public double? BestCost { get; set; }
+
     public double? BudgetLimit { get; set; }
 
     public bool CancelRequested { get; set; }

@@ -2,13 +2,14 @@ using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
+using AutoDesign.Contracts;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Silo.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace AutoDesign.Silo.Sweeps;
 
-/// <summary>Scheduled hardware sweeps: create (validated, then put on its schedule), list, read, delete, and their runs.</summary>
+/// <summary>Scheduled hardware sweeps: create (validated, then put on its schedule), list, read, edit, delete, and their runs.</summary>
 public sealed class SweepService(IDbContextFactory<AutoDesignDb> databases, IGrainFactory grains, DataFolder folder)
 {
     public async Task<SweepView> Create(SweepSpec spec, CancellationToken cancellation = default)
@@ -35,6 +36,29 @@ public sealed class SweepService(IDbContextFactory<AutoDesignDb> databases, IGra
         await db.SaveChangesAsync(cancellation);
         await grains.GetGrain<ISweepGrain>(sweep.Id).Schedule();
         return View(sweep, null);
+    }
+
+    /// <summary>Replaces a sweep's spec (validated as on create) and reschedules it; null for an unknown sweep. Its runs are kept.</summary>
+    public async Task<SweepView?> Update(Guid id, SweepSpec spec, CancellationToken cancellation = default)
+    {
+        await using var db = await databases.CreateDbContextAsync(cancellation);
+        var sweep = await db.Sweeps.SingleOrDefaultAsync(s => s.Id == id, cancellation);
+        if (sweep is null) return null;
+        var errors = Check(spec);
+        if (spec.Name is { } name && await db.Sweeps.AnyAsync(s => s.Name == name && s.Id != id, cancellation)) errors.Add(new FieldError("name", $"a sweep named '{name}' exists"));
+        if (errors.Count > 0) throw new InvalidFieldsException(errors);
+
+        sweep.Name = spec.Name!;
+        sweep.Cron = spec.Cron!;
+        sweep.Target = spec.Target!;
+        sweep.Models = StoredJson.Write(spec.Models!);
+        sweep.Dataset = spec.Dataset;
+        sweep.Variants = spec.Variants;
+        sweep.DriftThreshold = spec.DriftThreshold;
+        sweep.NextRunAt = CronSchedule.Next(spec.Cron!, DateTime.UtcNow);
+        await db.SaveChangesAsync(cancellation);
+        await grains.GetGrain<ISweepGrain>(sweep.Id).Schedule();
+        return View(sweep, await LastRun(db, id, cancellation));
     }
 
     public async Task<IReadOnlyList<SweepView>> List(CancellationToken cancellation = default)

@@ -1,3 +1,4 @@
+using AutoDesign.Modeling;
 using AutoDesign.Search.Agents;
 using AutoDesign.Search.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,18 +22,19 @@ public sealed class ResumedJobTests : IDisposable
 
         public JobCheckpoint? Load() => AgentState is null ? null : new JobCheckpoint([.. Candidates], AgentState);
 
-        public void Record(CandidateResult candidate, ISearchAgent agent)
+        public void Record(IReadOnlyList<CandidateResult> batch, ISearchAgent agent)
         {
-            Candidates.Add(candidate);
+            Candidates.AddRange(batch);
             AgentState = agent.Snapshot();
-            if (Candidates.Count == StopAfter) throw new OperationCanceledException("stopped as a killed silo would be");
+            if (Candidates.Count >= StopAfter) throw new OperationCanceledException("stopped as a killed silo would be");
         }
     }
 
     [Theory]
-    [InlineData("prune", "lenet5")]
-    [InlineData("quantize", "lenet5")]
-    public void A_job_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds(string kind, string model)
+    [InlineData("prune", "lenet5", 1)]
+    [InlineData("quantize", "lenet5", 1)]
+    [InlineData("prune", "lenet5", 3)]
+    public void A_job_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds(string kind, string model, int batch)
     {
         var spec = new JobSpec
         {
@@ -41,7 +43,7 @@ public sealed class ResumedJobTests : IDisposable
             Dataset = "mnist",
             Agent = "ddpg",
             Constraint = kind == "prune" ? new ConstraintSpec { Metric = "flops", Ratio = 0.5 } : new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 },
-            Budget = new BudgetSpec { Episodes = 7, WarmupEpisodes = 2 },
+            Budget = new BudgetSpec { Episodes = 7, WarmupEpisodes = 2, Batch = batch },
             Seed = 5,
             Training = new BaseTraining { Epochs = 1, TrainLimit = 3_000 },
             Pruning = kind == "prune" ? new PruningSettings { ValidationImages = 300 } : null,
@@ -55,7 +57,7 @@ public sealed class ResumedJobTests : IDisposable
         journal.StopAfter = null;
         var resumed = DesignJob.Run(spec, _data.Folder, logger, Path.Combine(_data.Root, "resumed"), journal: journal);
 
-        Assert.Equal(7, journal.Candidates.Count); // the first four were not evaluated again
+        Assert.Equal(7, journal.Candidates.Count); // what was recorded before the stop was not evaluated again
         Assert.Equal(Enumerable.Range(0, 7), journal.Candidates.Select(c => c.Index));
         Assert.Equal(Describe(unbroken.Candidates), Describe(resumed.Candidates));
         Assert.Equal(unbroken.Best.Index, resumed.Best.Index);
@@ -63,4 +65,40 @@ public sealed class ResumedJobTests : IDisposable
 
     private static List<string> Describe(IEnumerable<CandidateResult> candidates) =>
         candidates.Select(c => $"{c.Index} {c.Accuracy:R} {c.ConstrainedValue:R} " + string.Join(",", c.Policy.Select(p => $"{p.Channels}/{p.WBits}/{p.ABits}"))).ToList();
+
+    /// <summary>What a worker on another silo does: builds the job's scorer from the spec alone.</summary>
+    private sealed class SeparateScorers(JobSpec spec, DataFolder folder) : IEvaluationPool
+    {
+        public IReadOnlyList<CandidateResult> Evaluate(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation) =>
+            requests.Select(r =>
+            {
+                using var scorer = DesignJob.CreateScorer(spec, folder, NullLogger.Instance, cancellation);
+                return scorer.Score(r.Index, r.Actions) with { EvaluatedOn = "elsewhere" };
+            }).ToList();
+    }
+
+    [Theory]
+    [InlineData("prune")]
+    [InlineData("quantize")]
+    public void Candidates_scored_by_scorers_built_elsewhere_from_the_spec_equal_those_scored_in_the_job(string kind)
+    {
+        var spec = new JobSpec
+        {
+            Kind = kind,
+            Model = "lenet5",
+            Dataset = "mnist",
+            Agent = "random",
+            Constraint = kind == "prune" ? new ConstraintSpec { Metric = "flops", Ratio = 0.5 } : new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 },
+            Budget = new BudgetSpec { Episodes = 4, Batch = 2 },
+            Seed = 3,
+            Training = new BaseTraining { Epochs = 1, TrainLimit = 3_000 },
+            Pruning = kind == "prune" ? new PruningSettings { ValidationImages = 300 } : null,
+            Quantization = kind == "quantize" ? new QuantizationSettings { ValidationImages = 300, FineTuneImages = 128, CalibrationImages = 64 } : null,
+        };
+        var local = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, Path.Combine(_data.Root, "local"));
+        var spread = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, Path.Combine(_data.Root, "spread"), evaluations: new SeparateScorers(spec, _data.Folder));
+
+        Assert.All(spread.Candidates.Where(c => c.EvaluatedOn is null), c => Assert.Fail($"candidate {c.Index} was not scored by the pool"));
+        Assert.Equal(Describe(local.Candidates), Describe(spread.Candidates));
+    }
 }

@@ -35,7 +35,7 @@ public sealed class QuantizationJobTests : IDisposable
         Assert.All(result.Candidates, c =>
         {
             Assert.True(c.ConstrainedValue <= result.BudgetLimit!.Value + 1e-12);
-            Assert.Equal(QuantizationJob.RewardScale * (c.Accuracy - result.Base.Accuracy), c.Reward, 9);
+            Assert.Equal(QuantizationScorer.RewardScale * (c.Accuracy - result.Base.Accuracy), c.Reward, 9);
             Assert.Contains("latencyMs@bitfusion (simulated)", c.Metrics!.Keys);
             Assert.Contains("latencyMs@gpu-a100 (simulated)", c.Metrics!.Keys);
             Assert.Contains("sizeBits", c.Metrics!.Keys);

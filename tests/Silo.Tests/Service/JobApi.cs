@@ -7,9 +7,9 @@ namespace AutoDesign.Silo.Tests.Service;
 internal static class JobApi
 {
     /// <summary>A pruning job small enough for a test: a quickly trained lenet5 and few validation images.</summary>
-    public static string PruneSpec(int episodes, string agent = "ddpg") => $$$"""
+    public static string PruneSpec(int episodes, string agent = "ddpg", int batch = 1) => $$$"""
         {"kind":"prune","model":"lenet5","dataset":"mnist","agent":"{{{agent}}}","constraint":{"metric":"flops","ratio":0.5},
-         "budget":{"episodes":{{{episodes}}},"warmupEpisodes":3},"seed":2,
+         "budget":{"episodes":{{{episodes}}},"warmupEpisodes":3,"batch":{{{batch}}}},"seed":2,
          "training":{"epochs":1,"trainLimit":3000},"pruning":{"validationImages":300}}
         """;
 

@@ -91,6 +91,9 @@ namespace AutoDesign.Silo.Storage.Migrations.Postgres
                     b.Property<DateTime>("EvaluatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("EvaluatedOn")
+                        .HasColumnType("text");
+
                     b.Property<long>("Flops")
                         .HasColumnType("bigint");
 
@@ -144,6 +147,31 @@ namespace AutoDesign.Silo.Storage.Migrations.Postgres
                     b.ToTable("Devices");
                 });
 
+            modelBuilder.Entity("AutoDesign.Silo.Storage.GrainStateRecord", b =>
+                {
+                    b.Property<string>("StateName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("GrainId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ETag")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("StateName", "GrainId");
+
+                    b.ToTable("GrainStates");
+                });
+
             modelBuilder.Entity("AutoDesign.Silo.Storage.JobRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -155,6 +183,9 @@ namespace AutoDesign.Silo.Storage.Migrations.Postgres
                         .HasColumnType("text");
 
                     b.Property<double?>("BestAccuracy")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("BestCost")
                         .HasColumnType("double precision");
 
                     b.Property<string>("BestModel")
@@ -315,6 +346,27 @@ namespace AutoDesign.Silo.Storage.Migrations.Postgres
                     b.HasIndex("ServiceId", "GrainHash");
 
                     b.ToTable("Reminders");
+                });
+
+            modelBuilder.Entity("AutoDesign.Silo.Storage.SharedFileRecord", b =>
+                {
+                    b.Property<string>("Path")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<DateTime>("SavedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Path");
+
+                    b.ToTable("SharedFiles");
                 });
 
             modelBuilder.Entity("AutoDesign.Silo.Storage.SweepRecord", b =>

@@ -86,6 +86,9 @@ namespace AutoDesign.Silo.Storage.Migrations.Sqlite
                     b.Property<DateTime>("EvaluatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvaluatedOn")
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Flops")
                         .HasColumnType("INTEGER");
 
@@ -139,6 +142,31 @@ namespace AutoDesign.Silo.Storage.Migrations.Sqlite
                     b.ToTable("Devices");
                 });
 
+            modelBuilder.Entity("AutoDesign.Silo.Storage.GrainStateRecord", b =>
+                {
+                    b.Property<string>("StateName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("GrainId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ETag")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("StateName", "GrainId");
+
+                    b.ToTable("GrainStates");
+                });
+
             modelBuilder.Entity("AutoDesign.Silo.Storage.JobRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -150,6 +178,9 @@ namespace AutoDesign.Silo.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<double?>("BestAccuracy")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("BestCost")
                         .HasColumnType("REAL");
 
                     b.Property<string>("BestModel")
@@ -310,6 +341,27 @@ namespace AutoDesign.Silo.Storage.Migrations.Sqlite
                     b.HasIndex("ServiceId", "GrainHash");
 
                     b.ToTable("Reminders");
+                });
+
+            modelBuilder.Entity("AutoDesign.Silo.Storage.SharedFileRecord", b =>
+                {
+                    b.Property<string>("Path")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<DateTime>("SavedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Path");
+
+                    b.ToTable("SharedFiles");
                 });
 
             modelBuilder.Entity("AutoDesign.Silo.Storage.SweepRecord", b =>

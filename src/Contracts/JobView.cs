@@ -1,8 +1,11 @@
 using AutoDesign.Search.Jobs;
 
-namespace AutoDesign.Silo.Jobs;
+namespace AutoDesign.Contracts;
 
-/// <summary>A job as the API and the dashboard show it; <c>Silo</c> is the one running it, or that ran it last.</summary>
+/// <summary>
+/// A job as the API and the dashboard show it; <c>Silo</c> is the one running it, or that ran it last.
+/// <c>BestAccuracy</c> is the most accurate candidate so far and <c>BestCost</c> its constrained cost.
+/// </summary>
 public sealed record JobView(
     Guid Id,
     string Kind,
@@ -15,11 +18,15 @@ public sealed record JobView(
     DateTime? FinishedAt,
     JobProgress Progress,
     double? BestAccuracy,
+    double? BestCost,
     double? BudgetLimit,
     string? Error,
     string? Silo,
     JobSpec Spec,
-    JobOutcome? Result);
+    JobOutcome? Result)
+{
+    public bool IsFinished => Status is "completed" or "failed" or "cancelled";
+}
 
 public sealed record JobProgress(int Candidates, int Episodes);
 
@@ -32,6 +39,3 @@ public sealed record JobOutcome(
     int Evaluations,
     double EvaluationsPerSecond,
     double Seconds);
-
-/// <summary>One page of a longer list.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, int Offset, int Limit, int Total);

@@ -1,4 +1,4 @@
-namespace AutoDesign.Silo.Sweeps;
+namespace AutoDesign.Contracts;
 
 /// <summary>
 /// A sweep as <c>POST /api/sweeps</c> takes it, e.g. <c>{"name":"cpu-nightly","cron":"0 3 * * *","target":"onnxruntime-cpu",

@@ -1,0 +1,69 @@
+using AutoDesign.Search.Jobs;
+
+namespace AutoDesign.Dashboard.Components.Jobs;
+
+/// <summary>What the new-job form edits; <see cref="ToSpec"/> makes the job spec the API takes.</summary>
+public sealed class JobFormModel
+{
+    public string Kind { get; set; } = "prune";
+
+    public string Model { get; set; } = "lenet5";
+
+    public string Dataset { get; set; } = "mnist";
+
+    public string Agent { get; set; } = "ddpg";
+
+    public string Metric { get; set; } = "flops";
+
+    public string Target { get; set; } = "";
+
+    public bool Relative { get; set; } = true;
+
+    public double? Limit { get; set; } = 0.5;
+
+    public int? Episodes { get; set; } = 40;
+
+    public int? WarmupEpisodes { get; set; } = 10;
+
+    public int? Batch { get; set; } = 1;
+
+    public int Seed { get; set; } = 1;
+
+    public int? TrainingEpochs { get; set; }
+
+    public int? TrainLimit { get; set; }
+
+    /// <summary>A new kind has its own agents and metrics; pick ones that exist for it.</summary>
+    public void ApplyKindDefaults()
+    {
+        if (Kind == "quantize")
+        {
+            if (!JobSpecValidator.QuantizationAgents.Contains(Agent)) Agent = "ddpg";
+            if (!JobSpecValidator.QuantizationMetrics.Contains(Metric)) Metric = "latency";
+            if (Target == "") Target = "bitfusion";
+        }
+        else
+        {
+            if (!JobSpecValidator.PruningAgents.Contains(Agent)) Agent = "ddpg";
+            if (!JobSpecValidator.PruningMetrics.Contains(Metric)) Metric = "flops";
+        }
+    }
+
+    public JobSpec ToSpec() => new()
+    {
+        Kind = Kind,
+        Model = string.IsNullOrWhiteSpace(Model) ? null : Model.Trim(),
+        Dataset = Dataset,
+        Agent = Agent,
+        Constraint = new ConstraintSpec
+        {
+            Metric = Metric,
+            Target = Metric is "latency" or "energy" && Target != "" ? Target : null,
+            Ratio = Relative ? Limit : null,
+            Max = Relative ? null : Limit,
+        },
+        Budget = new BudgetSpec { Episodes = Episodes, WarmupEpisodes = Agent == "ddpg" ? WarmupEpisodes : null, Batch = Batch },
+        Seed = Seed,
+        Training = TrainingEpochs is null && TrainLimit is null ? null : new BaseTraining { Epochs = TrainingEpochs, TrainLimit = TrainLimit },
+    };
+}

@@ -1,0 +1,71 @@
+using AutoDesign.Contracts;
+using AutoDesign.Dashboard.Api;
+using AutoDesign.Dashboard.Components.Pages;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoDesign.Dashboard.Tests;
+
+public class NewJobFormTests : DashboardTest
+{
+    [Fact]
+    public void The_APIs_messages_appear_beside_the_fields_they_name_and_nothing_navigates()
+    {
+        Api.SubmitAnswer = _ => new ApiOutcome<JobView>.Invalid(new Dictionary<string, string[]>
+        {
+            ["constraint.ratio"] = ["must be in (0, 1], got 1.5"],
+            ["budget.episodes"] = ["must be between 1 and 100,000, got 0"],
+            ["pruning.lowerBound"] = ["must be in (0, 1]"],
+        });
+        var page = Render<NewJobPage>();
+        var navigation = Services.GetRequiredService<NavigationManager>();
+        string before = navigation.Uri;
+
+        page.Find("#limit").Change("1.5");
+        page.Find("#episodes").Change("0");
+        page.Find("form").Submit();
+
+        Assert.Contains("must be in (0, 1], got 1.5", page.Find("[data-field='constraint.ratio'] .field-error").TextContent);
+        Assert.Contains("got 0", page.Find("[data-field='budget.episodes'] .field-error").TextContent);
+        Assert.Contains("pruning.lowerBound: must be in (0, 1]", page.Markup); // a field the form has no input for is still named
+        Assert.Equal(before, navigation.Uri);
+        Assert.Equal(1.5, Api.Submitted.Single().Constraint!.Ratio);
+    }
+
+    [Fact]
+    public void A_valid_job_is_submitted_as_filled_in_and_opens_its_page()
+    {
+        var created = FakeApi.Job("quantize", "resnet20", "random", "queued", null, 0, 30, DateTime.UtcNow);
+        Api.SubmitAnswer = _ => new ApiOutcome<JobView>.Done(created);
+        var page = Render<NewJobPage>();
+
+        page.Find("#kind").Change("quantize");
+        page.Find("#model").Change("resnet20");
+        page.Find("#dataset").Change("fashion-mnist");
+        page.Find("#agent").Change("random");
+        page.Find("#target").Change("bitfusion");
+        page.Find("#limit").Change("0.4");
+        page.Find("#episodes").Change("30");
+        page.Find("#seed").Change("7");
+        page.Find("form").Submit();
+
+        var spec = Api.Submitted.Single();
+        Assert.Equal(("quantize", "resnet20", "fashion-mnist", "random", 7), (spec.Kind, spec.Model, spec.Dataset, spec.Agent, spec.Seed));
+        Assert.Equal(("latency", "bitfusion", 0.4, null), (spec.Constraint!.Metric, spec.Constraint.Target, spec.Constraint.Ratio, spec.Constraint.Max));
+        Assert.Equal(30, spec.Budget!.Episodes);
+        Assert.Null(spec.Budget.WarmupEpisodes); // warm-up is ddpg's
+        Assert.EndsWith($"jobs/{created.Id}", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public void The_choices_come_from_the_service()
+    {
+        var page = Render<NewJobPage>();
+
+        Assert.Equal(["lenet5", "resnet20"], page.FindAll("#models option").Select(o => o.GetAttribute("value")));
+        Assert.Equal(["mnist", "fashion-mnist"], page.FindAll("#dataset option").Select(o => o.GetAttribute("value")));
+        page.Find("#metric").Change("latency");
+        Assert.Contains("torchsharp-cpu", page.FindAll("#target option").Select(o => o.GetAttribute("value")));
+    }
+}

@@ -1,0 +1,48 @@
+using AutoDesign.Contracts;
+using AutoDesign.Dashboard.Components.Jobs;
+using AutoDesign.Search.Jobs;
+using Bunit;
+
+namespace AutoDesign.Dashboard.Tests;
+
+public class PolicyViewTests : DashboardTest
+{
+    [Fact]
+    public void A_pruning_policy_shows_kept_channels_per_group_and_each_layers_shape_and_latency()
+    {
+        var candidate = new CandidateResult(3, 0.97, 200_000, 30_000, 200_000, -0.03,
+        [
+            new PolicyEntry("conv1", 0.5, 3, 6),
+            new PolicyEntry("conv2", 0.75, 12, 16, ["conv2b"]),
+        ]);
+        var layers = new CandidateLayers(Guid.NewGuid(), 3, "bitfusion", "analytic", 0.42,
+        [
+            new LayerView("conv1", "conv", "3x28x28", 3, 6, null, null, 58_800, 0.12),
+            new LayerView("pool1", "max-pool", "3x14x14", null, null, null, null, 0, null),
+        ]);
+
+        var view = Render<PolicyView>(p => p.Add(v => v.Candidate, candidate).Add(v => v.Kind, "prune").Add(v => v.Unit, "MACs").Add(v => v.Layers, layers));
+
+        var policy = view.FindAll(".policy-table tbody tr");
+        Assert.Equal(2, policy.Count);
+        Assert.Contains("3 of 6 (50 %)", policy[0].TextContent);
+        Assert.Contains("conv2 (+conv2b)", policy[1].TextContent);
+        var rows = view.FindAll(".layer-table tbody tr");
+        Assert.Contains("3x28x28", rows[0].TextContent);
+        Assert.Contains("0.12", rows[0].TextContent);
+        Assert.Contains("bitfusion", view.Find("h4").TextContent);
+        Assert.NotNull(view.Find("[data-chart='policy-3']")); // the per-layer bars
+    }
+
+    [Fact]
+    public void A_precision_policy_shows_weight_and_activation_bits_per_layer()
+    {
+        var candidate = new CandidateResult(0, 0.9, 1, 1, 10, -0.01, [new PolicyEntry("fc1", WBits: 4, ABits: 6), new PolicyEntry("fc2", WBits: 8, ABits: 8)]);
+
+        var view = Render<PolicyView>(p => p.Add(v => v.Candidate, candidate).Add(v => v.Kind, "quantize"));
+
+        Assert.Equal(["W4A6", "W8A8"], view.FindAll(".policy-table tbody tr td.number").Select(c => c.TextContent.Trim()));
+        Assert.Contains("bits (W/A)", view.Find(".policy-table thead").TextContent);
+        Assert.Empty(view.FindAll(".layer-table")); // no target chosen yet
+    }
+}
