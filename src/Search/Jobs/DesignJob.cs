@@ -9,6 +9,7 @@ public static class DesignJob
     public static SearchResult Run(JobSpec spec, DataFolder folder, ILogger logger, string bestModelDirectory,
         Action<SearchProgress>? progress = null, CancellationToken cancellation = default, IJobJournal? journal = null) => spec.Kind switch
     {
+        "nas" => new NasJob(folder, logger).Run(spec, progress, cancellation, journal),
         "quantize" => new QuantizationJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation, journal),
         _ => new PruningJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation, journal),
     };

@@ -36,10 +36,11 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
         var recalibration = job.Pruning.BatchNormImages > 0 ? data.Train.Sample(job.Pruning.BatchNormImages, (ulong)spec.Seed + 1) : null;
         using var evaluator = new PruningEvaluator(network, validation, baseModel.Card.Mean, baseModel.Card.Std, job.Pruning.Importance, refit, recalibration);
         double baseAccuracy = evaluator.Accuracy(network);
-        var space = new PruningSpace(job.Model, job.Pruning.LowerBound, job.Pruning.ChannelMultiple, job.Metric, job.BudgetLimit);
+        var metric = job.Metric!;
+        var space = new PruningSpace(job.Model!, job.Pruning.LowerBound, job.Pruning.ChannelMultiple, metric, job.BudgetLimit);
         logger.LogInformation("Pruning {Model} ({Macs:N0} MACs, validation accuracy {Accuracy:P2} on {Images:N0} images) with {Agent}; budget {Budget}",
             spec.Model, network.Analysis.Macs, baseAccuracy, evaluator.Count, spec.Agent,
-            job.BudgetLimit is { } b ? $"{b:N} {job.Metric.Unit}" : "none (accuracy-guaranteed reward)");
+            job.BudgetLimit is { } b ? $"{b:N} {metric.Unit}" : "none (accuracy-guaranteed reward)");
 
         var agent = CreateAgent(job, space);
         try
@@ -61,8 +62,8 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
             return new SearchResult(
                 spec,
                 new BaseMetrics(spec.Model!, spec.Dataset!, baseModel.Directory, baseAccuracy, baseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),
-                new ConstraintResult(job.Metric.Name, job.Metric.Unit, (job.Metric as CostMetric.OnTarget)?.Target.Name,
-                    (job.Metric as CostMetric.OnTarget)?.Target.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
+                new ConstraintResult(metric.Name, metric.Unit, (metric as CostMetric.OnTarget)?.Target.Name,
+                    (metric as CostMetric.OnTarget)?.Target.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
                 job.BudgetLimit,
                 best,
                 front,

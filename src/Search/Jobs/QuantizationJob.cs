@@ -37,11 +37,12 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
         using var network = baseModel.CreateNetwork();
         using var evaluator = new QuantizationEvaluator(network, data, baseModel.Card.Mean, baseModel.Card.Std,
             new QuantizationSetup(q.CalibrationImages, q.Calibration, q.FineTuneImages, q.FineTuneLearningRate, q.ValidationImages, (ulong)spec.Seed));
-        var model = job.Model;
-        var space = new QuantizationSpace(model, p => job.Metric.Of(model, p), job.BudgetLimit, q.MinBits, q.MaxBits, q.KeepFirstAndLast);
+        var model = job.Model!;
+        var metric = job.Metric!;
+        var space = new QuantizationSpace(model, p => metric.Of(model, p), job.BudgetLimit, q.MinBits, q.MaxBits, q.KeepFirstAndLast);
         logger.LogInformation("Quantizing {Model} (float validation accuracy {Accuracy:P2} on {Images:N0} images, {Calibration} calibration) with {Agent}; " +
                               "budget {Budget:G4} {Unit} ({Ratio:P0} of W8A8)",
-            spec.Model, evaluator.FloatAccuracy, evaluator.ValidationImages, q.Calibration, spec.Agent, job.BudgetLimit, job.Metric.Unit, job.BudgetLimit / space.ReferenceCost);
+            spec.Model, evaluator.FloatAccuracy, evaluator.ValidationImages, q.Calibration, spec.Agent, job.BudgetLimit, metric.Unit, job.BudgetLimit / space.ReferenceCost);
 
         var agent = CreateAgent(job, space);
         try
@@ -61,11 +62,11 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
             var best = candidates.MaxBy(c => c.Reward)!;
             var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, c.ConstrainedValue))])
                 .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue)).ToList();
-            var target = (job.Metric as CostMetric.OnTarget)?.Target;
+            var target = (metric as CostMetric.OnTarget)?.Target;
             return new SearchResult(
                 spec,
                 new BaseMetrics(spec.Model!, spec.Dataset!, baseModel.Directory, evaluator.FloatAccuracy, baseModel.Card.TestAccuracy, model.Analyze().Macs, model.Analyze().Params),
-                new ConstraintResult(job.Metric.Name, job.Metric.Unit, target?.Name, target?.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
+                new ConstraintResult(metric.Name, metric.Unit, target?.Name, target?.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
                 job.BudgetLimit,
                 Finish(job, best, space, evaluator, data, baseModel, bestModelDirectory),
                 front,
@@ -131,7 +132,7 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
             ["latencyMs@onnxruntime-cpu int8 where <= 8 bits (measured)"] = runtime.Measure(space.Spec, policy).Latency.Value,
         };
         logger.LogInformation("Best candidate {Index}: validation accuracy {Accuracy:P2} (float {Float:P2}), test accuracy {Test:P2}, {Cost:G4} {Unit}; saved to {Directory}",
-            candidate.Index, candidate.Accuracy, evaluator.FloatAccuracy, testAccuracy, candidate.ConstrainedValue, job.Metric.Unit, saved.Directory);
+            candidate.Index, candidate.Accuracy, evaluator.FloatAccuracy, testAccuracy, candidate.ConstrainedValue, job.Metric!.Unit, saved.Directory);
         return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
             testAccuracy, 0, null, saved.Directory, candidate.Metrics, measured);
     }

@@ -15,6 +15,15 @@ public sealed record SearchLoopResult(IReadOnlyList<CandidateResult> Candidates,
 /// </summary>
 public static class SearchLoop
 {
+    /// <summary>In a search that counts distinct candidates, the repeats in a row after which the agent is taken to have converged.</summary>
+    public const int MaxRepeatsInARow = 10_000;
+
+    /// <param name="distinct">
+    /// Count distinct policies only (architecture search: <c>budget.evaluations</c>): a repeat is told to the agent with
+    /// the earlier figures but neither recorded nor counted, and the search ends early if the agent proposes nothing new
+    /// for <see cref="MaxRepeatsInARow"/> asks.
+    /// </param>
+    /// <param name="costsOf">The costs a multi-objective agent minimises, read from a candidate's result.</param>
     public static SearchLoopResult Run<TPolicy>(
         ISearchAgent agent,
         int episodes,
@@ -24,7 +33,9 @@ public static class SearchLoop
         IJobJournal journal,
         double? budgetLimit,
         Action<SearchProgress>? progress,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        bool distinct = false,
+        Func<CandidateResult, IReadOnlyList<double>>? costsOf = null)
     {
         var candidates = new List<CandidateResult>();
         var evaluated = new Dictionary<string, CandidateResult>();
@@ -38,17 +49,19 @@ public static class SearchLoop
             }
         }
 
-        int evaluatedNow = 0;
+        int evaluatedNow = 0, repeats = 0;
         var evaluationTime = new Stopwatch();
-        for (int episode = candidates.Count; episode < episodes; episode++)
+        while (candidates.Count < episodes && repeats < MaxRepeatsInARow)
         {
             cancellation.ThrowIfCancellationRequested();
-            var candidate = agent.Ask(1)[0];
+            int episode = candidates.Count;
+            var candidate = agent.Ask(1) is [var first, ..] ? first : throw new InvalidOperationException($"agent {agent.Name} proposed nothing");
             var policy = policyOf(candidate);
             var entries = describe(policy);
             string key = KeyOf(entries);
-            if (evaluated.TryGetValue(key, out var earlier))
-                earlier = earlier with { Index = episode };
+            bool repeat = evaluated.TryGetValue(key, out var earlier);
+            if (repeat)
+                earlier = earlier! with { Index = episode };
             else
             {
                 evaluationTime.Start();
@@ -56,7 +69,13 @@ public static class SearchLoop
                 evaluationTime.Stop();
                 evaluatedNow++;
             }
-            agent.Tell([new Scored(candidate, earlier.Reward)]);
+            agent.Tell([new Scored(candidate, earlier.Reward, costsOf?.Invoke(earlier))]);
+            if (repeat && distinct)
+            {
+                repeats++;
+                continue;
+            }
+            repeats = 0;
             candidates.Add(earlier);
             journal.Record(earlier, agent);
             progress?.Invoke(new SearchProgress(episode + 1, episodes, candidates.Max(c => c.Accuracy), earlier.Accuracy, earlier.ConstrainedValue, budgetLimit, earlier));
@@ -66,5 +85,5 @@ public static class SearchLoop
     }
 
     private static string KeyOf(IReadOnlyList<PolicyEntry> policy) =>
-        string.Join(";", policy.Select(p => $"{p.Layer}:{p.Channels}:{p.WBits}:{p.ABits}"));
+        string.Join(";", policy.Select(p => $"{p.Layer}:{p.Channels}:{p.WBits}:{p.ABits}:{p.Choice}"));
 }

@@ -19,6 +19,20 @@ public static class Hypervolume
         return inside.Count == 0 ? 0 : Volume(inside, reference.ToArray(), reference.Count);
     }
 
+    /// <summary>
+    /// A reference point for a set of points: each objective's worst value moved out by a tenth of its range (by 1
+    /// where all values are equal), so that the extreme points still add volume.
+    /// </summary>
+    public static double[] ReferenceFor(IReadOnlyList<IReadOnlyList<double>> points)
+    {
+        if (points.Count == 0) throw new ArgumentException("no points", nameof(points));
+        return Enumerable.Range(0, points[0].Count).Select(m =>
+        {
+            double worst = points.Max(p => p[m]), best = points.Min(p => p[m]);
+            return worst + (worst > best ? 0.1 * (worst - best) : 1.0);
+        }).ToArray();
+    }
+
     private static double Volume(List<double[]> points, double[] reference, int dimensions)
     {
         if (dimensions == 1) return reference[0] - points.Min(p => p[0]);

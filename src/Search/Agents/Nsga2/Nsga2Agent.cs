@@ -57,7 +57,7 @@ public sealed class Nsga2Agent : PopulationAgent
             return Enumerable.Range(0, _options.Population).Select(_ => Child(() => Space.Sample(Random))).ToList();
 
         _population = Select(Distinct(_population.Concat(told)), _options.Population);
-        _reference ??= DefaultReference(_population);
+        _reference ??= Hypervolume.ReferenceFor(_population.Select(Objectives).ToList());
         _hypervolumes.Add(_archive.Hypervolume(_reference));
 
         var points = _population.Select(Objectives).ToList();
@@ -105,16 +105,6 @@ public sealed class Nsga2Agent : PopulationAgent
     }
 
     private static IReadOnlyList<double> Objectives(Member member) => Dominance.Minimised(member.Reward, member.Costs);
-
-    private static double[] DefaultReference(IReadOnlyList<Member> members)
-    {
-        var points = members.Select(Objectives).ToList();
-        return Enumerable.Range(0, points[0].Count).Select(m =>
-        {
-            double worst = points.Max(p => p[m]), best = points.Min(p => p[m]);
-            return worst + (worst > best ? 0.1 * (worst - best) : 1.0);
-        }).ToArray();
-    }
 
     protected override void WriteState(BinaryWriter writer)
     {
