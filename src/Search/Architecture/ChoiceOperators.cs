@@ -22,15 +22,16 @@ public static class ChoiceOperators
     /// <summary>
     /// A child the space allows: each one <paramref name="make"/> returns is repaired if it must be, and one that cannot
     /// be repaired is made again. A child already in <paramref name="proposed"/> is made again too (a repeat costs the
-    /// search an ask but teaches it nothing), up to <see cref="MaxAttempts"/> children; then the last allowed one is
-    /// taken, or a fresh sample if none was allowed. So no disallowed vector ever leaves this method.
+    /// search an ask but teaches it nothing), up to <see cref="MaxAttempts"/> children; then as many fresh samples are
+    /// tried, so that a converged population still explores; only then is a repeat taken. No disallowed vector ever
+    /// leaves this method.
     /// </summary>
     public static int[] Child(ChoiceSpace space, Func<int[]> make, SplitMix64 random, IReadOnlySet<string> proposed)
     {
         int[]? allowed = null;
-        for (int attempt = 0; attempt < MaxAttempts; attempt++)
+        for (int attempt = 0; attempt < 2 * MaxAttempts; attempt++)
         {
-            var child = make();
+            var child = attempt < MaxAttempts ? make() : space.Sample(random);
             var legal = space.Allows(child) ? child : space.Repair(child, random);
             if (legal is null || !space.Allows(legal)) continue;
             allowed = legal;

@@ -16,7 +16,7 @@ public sealed record SearchLoopResult(IReadOnlyList<CandidateResult> Candidates,
 public static class SearchLoop
 {
     /// <summary>In a search that counts distinct candidates, the repeats in a row after which the agent is taken to have converged.</summary>
-    public const int MaxRepeatsInARow = 10_000;
+    public const int MaxRepeatsInARow = 2_000;
 
     /// <param name="distinct">
     /// Count distinct policies only (architecture search: <c>budget.evaluations</c>): a repeat is told to the agent with

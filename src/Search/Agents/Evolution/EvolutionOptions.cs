@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace AutoDesign.Search.Agents.Evolution;
 
 /// <summary>
@@ -15,8 +17,10 @@ public sealed record EvolutionOptions
 
     public double MutationProbability { get; init; } = 0.1;
 
+    [JsonIgnore]
     public int Parents => (int)Math.Round(ParentRatio * Population, MidpointRounding.AwayFromZero);
 
+    [JsonIgnore]
     public int Mutations => (int)Math.Round(MutationRatio * Population, MidpointRounding.AwayFromZero);
 
     /// <summary>Each bad setting as (field in camelCase, reason); empty when the options can run.</summary>
