@@ -1,3 +1,4 @@
+using AutoDesign.Search.Agents.Evolution;
 using AutoDesign.Search.Pruning;
 
 namespace AutoDesign.Search.Jobs;
@@ -5,7 +6,9 @@ namespace AutoDesign.Search.Jobs;
 /// <summary>
 /// One design-automation job, as the CLI's <c>run</c> and the REST API accept it (camelCase JSON), e.g.
 /// <c>{"kind":"prune","model":"lenet5","dataset":"mnist","agent":"ddpg","constraint":{"metric":"flops","ratio":0.5},
-/// "budget":{"episodes":120,"warmupEpisodes":20},"seed":1}</c>.
+/// "budget":{"episodes":120,"warmupEpisodes":20},"seed":1}</c>, or an architecture search over a benchmark table:
+/// <c>{"kind":"nas","space":{"type":"table","path":"bench.csv","decisions":["e0","e1"],"objective":"acc"},
+/// "agent":"evolution","constraint":{"metric":"lat_dev","max":4.5},"budget":{"evaluations":500},"seed":1}</c>.
 /// </summary>
 public sealed record JobSpec
 {
@@ -33,6 +36,51 @@ public sealed record JobSpec
 
     /// <summary>How to train the base model if the cache does not hold it (default: the model family's recipe).</summary>
     public BaseTraining? Training { get; init; }
+
+    /// <summary>What an architecture search (nas) searches: a benchmark table.</summary>
+    public SpaceSpec? Space { get; init; }
+
+    /// <summary>
+    /// The once-for-all super-network an architecture search (nas) samples sub-networks from, with <see cref="Dataset"/>;
+    /// reserved: this version searches tables only.
+    /// </summary>
+    public string? Supernet { get; init; }
+
+    /// <summary>Evolution's settings (evolution only; defaults are OFA's).</summary>
+    public EvolutionOptions? Evolution { get; init; }
+
+    /// <summary>NSGA-II's settings (nsga2 only).</summary>
+    public Nsga2Settings? Nsga2 { get; init; }
+}
+
+/// <summary>
+/// A search space given as data. <c>table</c>: a CSV or JSON benchmark table at <see cref="Path"/> (absolute, relative to
+/// the working directory, or under the data folder's <c>tables/</c>), whose <see cref="Decisions"/> columns are the
+/// architecture and whose <see cref="Objective"/> column is the accuracy to maximise.
+/// </summary>
+public sealed record SpaceSpec
+{
+    public string? Type { get; init; }
+
+    public string? Path { get; init; }
+
+    public IReadOnlyList<string>? Decisions { get; init; }
+
+    public string? Objective { get; init; }
+}
+
+/// <summary>NSGA-II's settings and the costs it trades accuracy against.</summary>
+public sealed record Nsga2Settings
+{
+    public int Population { get; init; } = 100;
+
+    public double CrossoverProbability { get; init; } = 0.9;
+
+    /// <summary>Per decision; default one over the number of decisions.</summary>
+    public double? MutationProbability { get; init; }
+
+    /// <summary>Numeric columns to minimise beside maximising accuracy (default: the constraint's metric).</summary>
+    public IReadOnlyList<string>? Objectives { get; init; }
 }
 
 /// <summary>Changes to the base model's training recipe.</summary>
@@ -74,6 +122,9 @@ public sealed record BudgetSpec
     /// AMC and HAQ). Part of what a seeded run's result depends on: the agent learns after each batch.
     /// </summary>
     public int? Batch { get; init; }
+
+    /// <summary>Distinct architectures to evaluate (nas only): a proposal seen before costs nothing.</summary>
+    public int? Evaluations { get; init; }
 }
 
 /// <summary>Pruning settings; every field has AMC's default.</summary>

@@ -8,18 +8,23 @@ using AutoDesign.Search.Quantization;
 
 namespace AutoDesign.Search.Jobs;
 
-/// <summary>A job spec checked field by field, with what it names resolved (nothing is fetched or trained).</summary>
+/// <summary>
+/// A job spec checked field by field, with what it names resolved (nothing is fetched or trained). Dataset, Model and
+/// Metric are those of prune and quantize jobs; a nas job has <see cref="Nas"/> instead, and its
+/// <see cref="Episodes"/> are its distinct evaluations.
+/// </summary>
 public sealed record ValidJob(
     JobSpec Spec,
-    DatasetInfo Dataset,
-    ModelSpec Model,
-    CostMetric Metric,
+    DatasetInfo? Dataset,
+    ModelSpec? Model,
+    CostMetric? Metric,
     double? BudgetLimit,
     int Episodes,
     int WarmupEpisodes,
     PruningSettings Pruning,
     QuantizationSettings Quantization,
-    IReadOnlyList<IHardwareTarget> ReportTargets)
+    IReadOnlyList<IHardwareTarget> ReportTargets,
+    ValidNas? Nas = null)
 {
     public bool IsQuantization => Spec.Kind == "quantize";
 
@@ -43,7 +48,7 @@ public sealed record ValidJob(
 /// <summary>Checks a job spec and names every bad field and why; nothing runs on an invalid spec.</summary>
 public static class JobSpecValidator
 {
-    public static readonly IReadOnlyList<string> Kinds = ["prune", "quantize"];
+    public static readonly IReadOnlyList<string> Kinds = ["prune", "quantize", "nas"];
     public static readonly IReadOnlyList<string> PruningAgents = ["ddpg", "uniform", "random"];
     public static readonly IReadOnlyList<string> QuantizationAgents = ["ddpg", "fixed", "random"];
     public static readonly IReadOnlyList<string> PruningMetrics = ["flops", "params", "latency", "energy"];
@@ -60,6 +65,9 @@ public static class JobSpecValidator
 
         if (string.IsNullOrWhiteSpace(spec.Kind)) Fail("kind", $"is required: one of {string.Join(", ", Kinds)}");
         else if (!Kinds.Contains(spec.Kind)) Fail("kind", $"'{spec.Kind}' is not supported: this version runs {string.Join(", ", Kinds)}");
+        else if (spec.Kind == "nas") return CheckNas(spec, folder);
+        foreach (var (given, field) in new (object?, string)[] { (spec.Space, "space"), (spec.Supernet, "supernet"), (spec.Evolution, "evolution"), (spec.Nsga2, "nsga2"), (spec.Budget?.Evaluations, "budget.evaluations") })
+            if (given is not null) Fail(field, "applies to nas jobs");
         bool quantize = spec.Kind == "quantize";
         var agents = quantize ? QuantizationAgents : PruningAgents;
         var metrics = quantize ? QuantizationMetrics : PruningMetrics;
@@ -136,6 +144,14 @@ public static class JobSpecValidator
 
         if (errors.Count > 0) throw new JobSpecException(errors);
         return new ValidJob(spec, dataset!, model!, metric, limit, episodes, warmup, pruning, quantization, reportTargets);
+    }
+
+    private static ValidJob CheckNas(JobSpec spec, DataFolder folder)
+    {
+        var errors = new List<FieldError>();
+        var nas = NasJobValidator.Check(spec, folder, (field, reason) => errors.Add(new FieldError(field, reason)));
+        if (errors.Count > 0 || nas is null) throw new JobSpecException(errors);
+        return new ValidJob(spec, null, null, null, nas.Limit, nas.Evaluations, 0, new PruningSettings(), new QuantizationSettings(), [], nas);
     }
 
     private static (CostMetric Metric, double? Limit) CheckConstraint(JobSpec spec, ModelSpec? model, IReadOnlyList<string> metrics,

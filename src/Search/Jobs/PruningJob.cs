@@ -26,9 +26,10 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
         using var scorer = PruningScorer.Create(spec, folder, logger, cancellation);
         var (job, network, evaluator, space) = (scorer.Job, scorer.Network, scorer.Evaluator, scorer.Space);
         double baseAccuracy = evaluator.Accuracy(network);
+        var metric = job.Metric!;
         logger.LogInformation("Pruning {Model} ({Macs:N0} MACs, validation accuracy {Accuracy:P2} on {Images:N0} images) with {Agent}; budget {Budget}",
             spec.Model, network.Analysis.Macs, baseAccuracy, evaluator.Count, spec.Agent,
-            job.BudgetLimit is { } b ? $"{b:N} {job.Metric.Unit}" : "none (accuracy-guaranteed reward)");
+            job.BudgetLimit is { } b ? $"{b:N} {metric.Unit}" : "none (accuracy-guaranteed reward)");
 
         var agent = CreateAgent(job, space);
         try
@@ -45,8 +46,8 @@ public sealed class PruningJob(DataFolder folder, ILogger logger)
             return new SearchResult(
                 spec,
                 new BaseMetrics(spec.Model!, spec.Dataset!, scorer.BaseModel.Directory, baseAccuracy, scorer.BaseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),
-                new ConstraintResult(job.Metric.Name, job.Metric.Unit, (job.Metric as CostMetric.OnTarget)?.Target.Name,
-                    (job.Metric as CostMetric.OnTarget)?.Target.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
+                new ConstraintResult(metric.Name, metric.Unit, (metric as CostMetric.OnTarget)?.Target.Name,
+                    (metric as CostMetric.OnTarget)?.Target.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
                 job.BudgetLimit,
                 best,
                 front,

@@ -25,7 +25,7 @@ public sealed class PruningScorer : ICandidateScorer
         Network = network;
         _refit = refit;
         Evaluator = evaluator;
-        Space = new PruningSpace(job.Model, job.Pruning.LowerBound, job.Pruning.ChannelMultiple, job.Metric, job.BudgetLimit);
+        Space = new PruningSpace(job.Model!, job.Pruning.LowerBound, job.Pruning.ChannelMultiple, job.Metric, job.BudgetLimit);
     }
 
     public ValidJob Job { get; }

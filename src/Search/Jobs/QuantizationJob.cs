@@ -28,10 +28,11 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
     {
         var clock = Stopwatch.StartNew();
         using var scorer = QuantizationScorer.Create(spec, folder, logger, cancellation);
-        var (job, evaluator, space, model) = (scorer.Job, scorer.Evaluator, scorer.Space, scorer.Job.Model);
+        var (job, evaluator, space, model) = (scorer.Job, scorer.Evaluator, scorer.Space, scorer.Job.Model!);
+        var metric = job.Metric!;
         logger.LogInformation("Quantizing {Model} (float validation accuracy {Accuracy:P2} on {Images:N0} images, {Calibration} calibration) with {Agent}; " +
                               "budget {Budget:G4} {Unit} ({Ratio:P0} of W8A8)",
-            spec.Model, evaluator.FloatAccuracy, evaluator.ValidationImages, job.Quantization.Calibration, spec.Agent, job.BudgetLimit, job.Metric.Unit,
+            spec.Model, evaluator.FloatAccuracy, evaluator.ValidationImages, job.Quantization.Calibration, spec.Agent, job.BudgetLimit, metric.Unit,
             job.BudgetLimit / space.ReferenceCost);
 
         var agent = CreateAgent(job, space);
@@ -45,11 +46,11 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
             var best = candidates.MaxBy(c => c.Reward)!;
             var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, c.ConstrainedValue))])
                 .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue)).ToList();
-            var target = (job.Metric as CostMetric.OnTarget)?.Target;
+            var target = (metric as CostMetric.OnTarget)?.Target;
             return new SearchResult(
                 spec,
                 new BaseMetrics(spec.Model!, spec.Dataset!, scorer.BaseModel.Directory, evaluator.FloatAccuracy, scorer.BaseModel.Card.TestAccuracy, model.Analyze().Macs, model.Analyze().Params),
-                new ConstraintResult(job.Metric.Name, job.Metric.Unit, target?.Name, target?.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
+                new ConstraintResult(metric.Name, metric.Unit, target?.Name, target?.Kind.ToString().ToLowerInvariant(), spec.Constraint?.Ratio),
                 job.BudgetLimit,
                 Finish(job, best, space, evaluator, scorer.Data, scorer.BaseModel, bestModelDirectory),
                 front,
@@ -95,7 +96,7 @@ public sealed class QuantizationJob(DataFolder folder, ILogger logger)
             ["latencyMs@onnxruntime-cpu int8 where <= 8 bits (measured)"] = runtime.Measure(space.Spec, policy).Latency.Value,
         };
         logger.LogInformation("Best candidate {Index}: validation accuracy {Accuracy:P2} (float {Float:P2}), test accuracy {Test:P2}, {Cost:G4} {Unit}; saved to {Directory}",
-            candidate.Index, candidate.Accuracy, evaluator.FloatAccuracy, testAccuracy, candidate.ConstrainedValue, job.Metric.Unit, saved.Directory);
+            candidate.Index, candidate.Accuracy, evaluator.FloatAccuracy, testAccuracy, candidate.ConstrainedValue, job.Metric!.Unit, saved.Directory);
         return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
             testAccuracy, 0, null, saved.Directory, candidate.Metrics, measured);
     }

@@ -25,7 +25,8 @@ public sealed class QuantizationScorer : ICandidateScorer
         Network = network;
         Evaluator = evaluator;
         var q = job.Quantization;
-        Space = new QuantizationSpace(job.Model, p => job.Metric.Of(job.Model, p), job.BudgetLimit, q.MinBits, q.MaxBits, q.KeepFirstAndLast);
+        var (model, metric) = (job.Model!, job.Metric!);
+        Space = new QuantizationSpace(model, p => metric.Of(model, p), job.BudgetLimit, q.MinBits, q.MaxBits, q.KeepFirstAndLast);
     }
 
     public ValidJob Job { get; }
@@ -59,7 +60,7 @@ public sealed class QuantizationScorer : ICandidateScorer
     {
         var policy = Space.PolicyFor(actions);
         double accuracy = Evaluator.Accuracy(policy);
-        var analysis = Job.Model.Analyze();
+        var analysis = Space.Spec.Analyze();
         return new CandidateResult(index, accuracy, analysis.Macs, analysis.Params, Space.Cost(policy),
             RewardScale * (accuracy - Evaluator.FloatAccuracy), Describe(policy), Metrics(policy));
     }
@@ -77,12 +78,12 @@ public sealed class QuantizationScorer : ICandidateScorer
     /// <summary>Latency and energy (simulated where the target is) on the constrained target and the report targets, and model size.</summary>
     private Dictionary<string, double> Metrics(PrecisionPolicy policy)
     {
-        var metrics = new Dictionary<string, double> { ["sizeBits"] = CostMetric.Size.Of(Job.Model, policy) };
+        var metrics = new Dictionary<string, double> { ["sizeBits"] = CostMetric.Size.Of(Space.Spec, policy) };
         var targets = new List<IHardwareTarget>(Job.ReportTargets);
         if (Job.Metric is CostMetric.OnTarget { Target: var constrained } && targets.All(t => t.Name != constrained.Name)) targets.Insert(0, constrained);
         foreach (var target in targets)
         {
-            var report = target.Measure(Job.Model, policy);
+            var report = target.Measure(Space.Spec, policy);
             string how = report.Kind == TargetKind.Measured ? "measured" : "simulated";
             metrics[$"latencyMs@{target.Name} ({how})"] = report.Latency.Value;
             if (report.Energy is { } energy) metrics[$"energyMj@{target.Name} ({how})"] = energy.Value;

@@ -12,11 +12,20 @@ public sealed record SearchLoopResult(IReadOnlyList<CandidateResult> Candidates,
 /// The ask/tell loop every job kind shares. The agent is asked for a batch of candidates (one by default, as AMC
 /// and HAQ run episodes), the batch's distinct new policies are scored together by the evaluation pool (in parallel
 /// where the pool can), the agent is told every reward, and the batch is journaled with the agent's state after it. A
-/// policy seen before gets the earlier figures under its own index, so each distinct policy is evaluated once; a
-/// resumed job continues from its journal.
+/// policy seen before gets the earlier figures, so each distinct policy is evaluated once; a resumed job continues
+/// from its journal.
 /// </summary>
 public static class SearchLoop
 {
+    /// <summary>In a search that counts distinct candidates, the repeats in a row after which the agent is taken to have converged.</summary>
+    public const int MaxRepeatsInARow = 2_000;
+
+    /// <param name="distinct">
+    /// Count distinct policies only (architecture search: <c>budget.evaluations</c>): a repeat is told to the agent with
+    /// the earlier figures but neither recorded nor counted, and the search ends early if the agent proposes nothing new
+    /// for <see cref="MaxRepeatsInARow"/> asks. Otherwise a repeat is recorded under its own index.
+    /// </param>
+    /// <param name="costsOf">The costs a multi-objective agent minimises, read from a candidate's result.</param>
     public static SearchLoopResult Run(
         ISearchAgent agent,
         int episodes,
@@ -26,7 +35,9 @@ public static class SearchLoop
         IJobJournal journal,
         double? budgetLimit,
         Action<SearchProgress>? progress,
-        CancellationToken cancellation)
+        CancellationToken cancellation,
+        bool distinct = false,
+        Func<CandidateResult, IReadOnlyList<double>>? costsOf = null)
     {
         var candidates = new List<CandidateResult>();
         var evaluated = new Dictionary<string, CandidateResult>();
@@ -40,29 +51,39 @@ public static class SearchLoop
             }
         }
 
-        int evaluatedNow = 0;
+        int evaluatedNow = 0, repeats = 0;
         var evaluationTime = new Stopwatch();
-        while (candidates.Count < episodes)
+        while (candidates.Count < episodes && repeats < MaxRepeatsInARow)
         {
             cancellation.ThrowIfCancellationRequested();
             int first = candidates.Count;
             var asked = agent.Ask(Math.Min(batchSize, episodes - first));
+            if (asked.Count == 0) throw new InvalidOperationException($"agent {agent.Name} proposed nothing");
             var keys = asked.Select(c => KeyOf(scorer.Describe(c.Actions))).ToList();
 
+            // Indices: every candidate gets the next one, or, counting distinct policies only, every new one.
             var requests = new List<EvaluationRequest>();
-            var requested = new HashSet<string>();
+            var indexOf = new Dictionary<string, int>();
             for (int i = 0; i < asked.Count; i++)
-                if (!evaluated.ContainsKey(keys[i]) && requested.Add(keys[i])) requests.Add(new EvaluationRequest(first + i, asked[i].Actions));
+            {
+                if (evaluated.ContainsKey(keys[i]) || indexOf.ContainsKey(keys[i])) continue;
+                indexOf[keys[i]] = distinct ? first + indexOf.Count : first + i;
+                requests.Add(new EvaluationRequest(indexOf[keys[i]], asked[i].Actions));
+            }
+            IReadOnlyList<CandidateResult> fresh = [];
             if (requests.Count > 0)
             {
                 evaluationTime.Start();
-                foreach (var result in evaluations.Evaluate(requests, cancellation)) evaluated[KeyOf(result.Policy)] = result;
+                fresh = evaluations.Evaluate(requests, cancellation);
                 evaluationTime.Stop();
+                foreach (var result in fresh) evaluated[KeyOf(result.Policy)] = result;
                 evaluatedNow += requests.Count;
             }
 
-            var batch = Enumerable.Range(0, asked.Count).Select(i => evaluated[keys[i]] with { Index = first + i }).ToList();
-            agent.Tell([.. asked.Zip(batch, (candidate, result) => new Scored(candidate, result.Reward))]);
+            agent.Tell([.. asked.Select((c, i) => new Scored(c, evaluated[keys[i]].Reward, costsOf?.Invoke(evaluated[keys[i]])))]);
+            var batch = distinct ? fresh : Enumerable.Range(0, asked.Count).Select(i => evaluated[keys[i]] with { Index = first + i }).ToList();
+            repeats = requests.Count == 0 ? repeats + asked.Count : 0;
+            if (batch.Count == 0) continue;
             candidates.AddRange(batch);
             journal.Record(batch, agent);
             double best = candidates.Max(c => c.Accuracy);
@@ -74,5 +95,5 @@ public static class SearchLoop
     }
 
     private static string KeyOf(IReadOnlyList<PolicyEntry> policy) =>
-        string.Join(";", policy.Select(p => $"{p.Layer}:{p.Channels}:{p.WBits}:{p.ABits}"));
+        string.Join(";", policy.Select(p => $"{p.Layer}:{p.Channels}:{p.WBits}:{p.ABits}:{p.Choice}"));
 }

@@ -2,7 +2,8 @@ namespace AutoDesign.Search.Jobs;
 
 /// <summary>
 /// One decision of a policy. Pruning: a prunable channel group (its first layer, what it keeps of how many, the layers
-/// tied to it). Quantization: a layer's weight and activation bits. Fields that do not apply are left out.
+/// tied to it). Quantization: a layer's weight and activation bits. Architecture search: a decision (in
+/// <see cref="Layer"/>), the label of its choice and, for a numeric decision, its value. Fields that do not apply are left out.
 /// </summary>
 public sealed record PolicyEntry(
     string Layer,
@@ -11,7 +12,9 @@ public sealed record PolicyEntry(
     int? Of = null,
     IReadOnlyList<string>? TiedLayers = null,
     int? WBits = null,
-    int? ABits = null);
+    int? ABits = null,
+    string? Choice = null,
+    double? Value = null);
 
 /// <summary>An evaluated candidate; every figure is measured on the pruned network rebuilt from its spec.</summary>
 /// <param name="Accuracy">Top-1 accuracy on the job's validation images (what the reward is computed from).</param>

@@ -135,6 +135,7 @@ internal sealed class JobRunner(
     private IReadOnlyList<string> ShareInputs(JobSpec spec, CancellationToken cancellation)
     {
         var job = JobSpecValidator.Check(spec, folder);
+        if (job.Nas is not null) return []; // a table search reads its table in the job's own process
         var baseModel = new BaseModels(folder, logger).GetOrTrain(spec.Model!, spec.Dataset!, job.BaseTraining, cancellation: cancellation).Model;
         var directories = new List<string> { "luts", "predictors" };
         if (spec.Model!.StartsWith(UploadedModels.Prefix, StringComparison.Ordinal) && shared.RelativePath(new UploadedModels(folder).Locate(spec.Model)) is { } upload)

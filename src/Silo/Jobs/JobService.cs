@@ -33,8 +33,8 @@ public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, IGrain
         {
             Id = Guid.NewGuid(),
             Kind = spec.Kind!,
-            Model = spec.Model!,
-            Dataset = spec.Dataset!,
+            Model = spec.Model ?? valid.Nas?.SpaceName ?? "",  // an architecture search names its space instead
+            Dataset = spec.Dataset ?? (valid.Nas is null ? "" : "table"),
             Agent = spec.Agent!,
             Spec = StoredJson.Write(spec),
             Status = JobStatus.Queued,

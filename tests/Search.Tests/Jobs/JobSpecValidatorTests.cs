@@ -50,10 +50,10 @@ public class JobSpecValidatorTests
     {
         var job = JobSpecValidator.Check(JobSpecJson.Parse(Valid.Replace("\"metric\":\"flops\"", "\"metric\":\"latency\",\"target\":\"bitfusion\"")));
 
-        var lenet = job.Model;
+        var lenet = job.Model!;
         double full = AutoDesign.HardwareProfiler.Targets.HardwareTargets.Resolve("bitfusion").Measure(lenet).Latency.Value;
         Assert.Equal(0.5 * full, job.BudgetLimit!.Value, 12);
-        Assert.Equal("ms", job.Metric.Unit);
+        Assert.Equal("ms", job.Metric!.Unit);
     }
 
     [Fact]

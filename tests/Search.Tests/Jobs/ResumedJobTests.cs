@@ -63,6 +63,40 @@ public sealed class ResumedJobTests : IDisposable
         Assert.Equal(unbroken.Best.Index, resumed.Best.Index);
     }
 
+    [Theory]
+    [InlineData("evolution")]
+    [InlineData("nsga2")]
+    [InlineData("random")]
+    public void A_table_search_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds(string agent)
+    {
+        var spec = new JobSpec
+        {
+            Kind = "nas",
+            Space = new SpaceSpec { Type = "table", Path = Tables.TestTables.Write(_data.Root), Decisions = Tables.TestTables.Decisions, Objective = "acc" },
+            Agent = agent,
+            Constraint = new ConstraintSpec { Metric = "lat_cpu", Max = 6.0 },
+            Budget = new BudgetSpec { Evaluations = 90 },
+            Seed = 4,
+            Evolution = agent == "evolution" ? new() { Population = 20 } : null,
+            Nsga2 = agent == "nsga2" ? new() { Population = 20 } : null,
+        };
+        var logger = NullLogger.Instance;
+
+        var unbroken = DesignJob.Run(spec, _data.Folder, logger, "");
+        var journal = new MemoryJournal { StopAfter = 37 }; // inside the second generation
+        Assert.Throws<OperationCanceledException>(() => DesignJob.Run(spec, _data.Folder, logger, "", journal: journal));
+        journal.StopAfter = null;
+        var resumed = DesignJob.Run(spec, _data.Folder, logger, "", journal: journal);
+
+        Assert.Equal(90, journal.Candidates.Count);
+        Assert.Equal(Enumerable.Range(0, 90), journal.Candidates.Select(c => c.Index));
+        Assert.Equal(Choices(unbroken.Candidates), Choices(resumed.Candidates));
+        Assert.Equal(unbroken.Best.Index, resumed.Best.Index);
+    }
+
+    private static List<string> Choices(IEnumerable<CandidateResult> candidates) =>
+        candidates.Select(c => $"{c.Index} {c.Accuracy:R} " + string.Join(",", c.Policy.Select(p => p.Choice))).ToList();
+
     private static List<string> Describe(IEnumerable<CandidateResult> candidates) =>
         candidates.Select(c => $"{c.Index} {c.Accuracy:R} {c.ConstrainedValue:R} " + string.Join(",", c.Policy.Select(p => $"{p.Channels}/{p.WBits}/{p.ABits}"))).ToList();
 

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using AutoDesign.Search.Agents;
+using AutoDesign.Search.Agents.Evolution;
+using AutoDesign.Search.Agents.Nsga2;
+using AutoDesign.Search.Architecture;
+using AutoDesign.Search.Pareto;
+using AutoDesign.Search.Tables;
+using Microsoft.Extensions.Logging;
+
+namespace AutoDesign.Search.Jobs;
+
+/// <summary>
+/// Runs an architecture search (nas) in-process: the agent proposes choice vectors the space allows (so every
+/// candidate meets the constraint), each distinct one is evaluated once until <c>budget.evaluations</c> have been,
+/// and the result has the shape of the other kinds: the reward and accuracy are the objective, the constrained value
+/// the constraint's column (or the first cost), every other measured figure a metric, and the policy one entry per
+/// decision. Nothing is trained or saved. For a table, <c>base.accuracy</c> is the best objective value among the
+/// rows that meet the constraint: what an exhaustive search of the table would find.
+/// </summary>
+public sealed class NasJob(DataFolder folder, ILogger logger)
+{
+    public SearchResult Run(JobSpec spec, Action<SearchProgress>? progress = null, CancellationToken cancellation = default, IJobJournal? journal = null)
+    {
+        var job = JobSpecValidator.Check(spec, folder);
+        var nas = job.Nas ?? throw new ArgumentException($"a {spec.Kind} job is not an architecture search", nameof(spec));
+        var clock = Stopwatch.StartNew();
+        var space = nas.Space;
+        string? constrained = nas.ConstraintMetric ?? nas.Costs.FirstOrDefault();
+        logger.LogInformation("Searching {Space} ({Decisions} decisions) with {Agent} for {Evaluations} evaluations; constraint {Constraint}",
+            nas.SpaceName, space.Decisions.Count, spec.Agent, nas.Evaluations, nas.Limit is { } max ? $"{nas.ConstraintMetric} <= {max:G6}" : "none");
+
+        var agent = CreateAgent(spec, nas);
+        var scorer = new DelegateScorer(
+            actions => Describe(space, ChoiceVector.Of(actions)),
+            (index, actions) =>
+            {
+                var choices = ChoiceVector.Of(actions);
+                var score = space.Evaluate(choices);
+                double cost = constrained is null ? 0 : score.Metrics[constrained];
+                return new CandidateResult(index, score.Accuracy, 0, 0, cost, score.Accuracy, Describe(space, choices), score.Metrics);
+            });
+        var loop = SearchLoop.Run(agent, nas.Evaluations, spec.Budget?.Batch ?? 1, scorer, new LocalEvaluations(scorer),
+            journal ?? NoJournal.Instance, nas.Limit, progress, cancellation, distinct: true,
+            costsOf: c => nas.Costs.Select(k => c.Metrics![k]).ToList());
+        var candidates = loop.Candidates;
+
+        var best = candidates.MaxBy(c => c.Reward)!;
+        var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, c.ConstrainedValue))])
+            .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, 0, 0, candidates[i].ConstrainedValue)).ToList();
+        logger.LogInformation("Best candidate {Index}: {Objective} {Accuracy:G6} at {Metric} {Cost:G6} ({Policy})", best.Index, (space as TableSpace)?.Objective,
+            best.Accuracy, constrained, best.ConstrainedValue, string.Join(", ", best.Policy.Select(p => $"{p.Layer}={p.Choice}")));
+        return new SearchResult(
+            spec,
+            new BaseMetrics("table", nas.SpaceName, "", (space as TableSpace)?.BestObjective ?? 0, null, 0, 0),
+            new ConstraintResult(constrained ?? "none", "", null, null, null),
+            nas.Limit,
+            new BestResult(best.Index, best.Accuracy, 0, 0, best.ConstrainedValue, best.Policy, best.Accuracy, 0, null, "", best.Metrics),
+            front,
+            candidates,
+            loop.Evaluations,
+            loop.EvaluationsPerSecond,
+            clock.Elapsed.TotalSeconds);
+    }
+
+    private static ISearchAgent CreateAgent(JobSpec spec, ValidNas nas) => spec.Agent switch
+    {
+        "evolution" => new EvolutionAgent(nas.Space, nas.Evolution, spec.Seed),
+        "nsga2" => new Nsga2Agent(nas.Space, nas.Costs.Count,
+            nas.Space is TableSpace table ? nas.Nsga2 with { Reference = Hypervolume.ReferenceFor(table.Objectives(nas.Costs)) } : nas.Nsga2, spec.Seed),
+        _ => new RandomChoiceAgent(nas.Space, spec.Seed),
+    };
+
+    public static IReadOnlyList<PolicyEntry> Describe(ChoiceSpace space, IReadOnlyList<int> choices) =>
+        space.Decisions.Select((d, i) => new PolicyEntry(d.Name, Choice: d.Choices[choices[i]].Label, Value: d.Choices[choices[i]].Value)).ToList();
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using AutoDesign.Search.Agents.Evolution;
+using AutoDesign.Search.Agents.Nsga2;
+using AutoDesign.Search.Architecture;
+using AutoDesign.Search.Tables;
+
+namespace AutoDesign.Search.Jobs;
+
+/// <summary>
+/// A checked architecture-search job: the space with the constraint applied (only allowed vectors are ever proposed),
+/// the constraint column and limit, the costs a multi-objective agent minimises and the agents' settings.
+/// </summary>
+public sealed record ValidNas(
+    ChoiceSpace Space,
+    string SpaceName,
+    string? ConstraintMetric,
+    double? Limit,
+    IReadOnlyList<string> Costs,
+    int Evaluations,
+    EvolutionOptions Evolution,
+    Nsga2Options Nsga2);
+
+/// <summary>The checks of a <c>nas</c> job spec; each problem is reported with its field, as for the other kinds.</summary>
+public static class NasJobValidator
+{
+    public static readonly IReadOnlyList<string> Agents = ["evolution", "nsga2", "random"];
+    public static readonly IReadOnlyList<string> SpaceTypes = ["table"];
+
+    /// <returns>The checked job, or null when a problem was reported.</returns>
+    public static ValidNas? Check(JobSpec spec, DataFolder folder, Action<string, string> fail)
+    {
+        int errors = 0;
+        void Fail(string field, string reason)
+        {
+            errors++;
+            fail(field, reason);
+        }
+
+        if (string.IsNullOrWhiteSpace(spec.Agent)) Fail("agent", $"is required: one of {string.Join(", ", Agents)}");
+        else if (!Agents.Contains(spec.Agent)) Fail("agent", $"'{spec.Agent}' is unknown for nas: use {string.Join(", ", Agents)}");
+        if (spec.Model is not null) Fail("model", "does not apply to nas jobs: the space says what is searched");
+        if (spec.Pruning is not null) Fail("pruning", "applies to prune jobs");
+        if (spec.Quantization is not null) Fail("quantization", "applies to quantize jobs");
+        if (spec.Ddpg is not null) Fail("ddpg", "applies to the ddpg agent of prune and quantize jobs");
+        if (spec.Training is not null) Fail("training", "applies to prune and quantize jobs");
+        if (spec.Budget?.Episodes is not null) Fail("budget.episodes", "nas jobs count distinct architectures: use budget.evaluations");
+        if (spec.Budget?.WarmupEpisodes is not null) Fail("budget.warmupEpisodes", "applies to the ddpg agent of prune and quantize jobs");
+
+        // The seam for the once-for-all super-network space: it will be resolved here, from Supernet and Dataset, into
+        // a ChoiceSpace whose Allows applies the constraint with the latency table and whose Evaluate scores a sub-network.
+        if (spec.Supernet is not null)
+            Fail("supernet", "super-network spaces are not available in this version: search a table ('space': {'type': 'table', ...})");
+        if (spec.Dataset is not null && spec.Supernet is null)
+            Fail("dataset", "applies to super-network spaces; a table's results are already measured");
+
+        TableSpace? space = null;
+        BenchmarkTable? table = null;
+        var decisions = spec.Space?.Decisions ?? [];
+        string? objective = spec.Space?.Objective;
+        if (spec.Space is null)
+        {
+            if (spec.Supernet is null) Fail("space", "is required: {\"type\":\"table\",\"path\":...,\"decisions\":[...],\"objective\":...}");
+        }
+        else
+        {
+            table = CheckTable(spec.Space, folder, Fail);
+            if (table is not null)
+            {
+                bool columnsOk = CheckColumns(table, decisions, objective, Fail);
+                if (columnsOk && CheckConstraint(spec, table, objective!, Fail) is var (column, max) && errors == 0)
+                {
+                    try { space = new TableSpace(table, decisions, objective!, column, max); }
+                    catch (ArgumentException e) { Fail("space", e.Message); }
+                }
+            }
+        }
+
+        int evaluations = spec.Budget?.Evaluations ?? 0;
+        if (spec.Budget?.Evaluations is null) Fail("budget.evaluations", "is required: how many distinct architectures to evaluate");
+        else if (evaluations is < 1 or > JobSpecValidator.MaxEpisodes) Fail("budget.evaluations", $"must be between 1 and {JobSpecValidator.MaxEpisodes:N0}, got {evaluations}");
+        else if (space is not null && evaluations > space.AllowedRows)
+            Fail("budget.evaluations", $"{evaluations} is more than the {space.AllowedRows} rows that {(spec.Constraint is null ? "the table has" : "meet the constraint")}");
+
+        var evolution = spec.Evolution ?? new EvolutionOptions();
+        if (spec.Evolution is not null && spec.Agent != "evolution") Fail("evolution", "applies to agent 'evolution'");
+        foreach (var (field, reason) in evolution.Problems()) Fail($"evolution.{field}", reason);
+
+        var settings = spec.Nsga2 ?? new Nsga2Settings();
+        if (spec.Nsga2 is not null && spec.Agent != "nsga2") Fail("nsga2", "applies to agent 'nsga2'");
+        var nsga2 = new Nsga2Options { Population = settings.Population, CrossoverProbability = settings.CrossoverProbability, MutationProbability = settings.MutationProbability };
+        foreach (var (field, reason) in nsga2.Problems()) Fail($"nsga2.{field}", reason);
+        var costs = settings.Objectives ?? (spec.Constraint?.Metric is { } metric ? [metric] : []);
+        if (table is not null)
+            for (int i = 0; i < (settings.Objectives?.Count ?? 0); i++)
+            {
+                string cost = settings.Objectives![i];
+                if (!table.Has(cost)) Fail($"nsga2.objectives[{i}]", $"'{cost}' is not a column of {table.Source}: its numeric columns are {NumericColumns(table)}");
+                else if (!table.IsNumeric(cost)) Fail($"nsga2.objectives[{i}]", $"'{cost}' is not numeric");
+                else if (cost == objective || decisions.Contains(cost)) Fail($"nsga2.objectives[{i}]", $"'{cost}' is the objective or a decision, not a cost");
+                else if (settings.Objectives.Take(i).Contains(cost)) Fail($"nsga2.objectives[{i}]", $"'{cost}' is listed twice");
+            }
+        if (spec.Agent == "nsga2" && costs.Count == 0)
+            Fail("nsga2.objectives", "NSGA-II needs a cost to trade accuracy against: name one or more numeric columns, or set a constraint");
+
+        return errors == 0 && space is not null
+            ? new ValidNas(space, table!.Source, spec.Constraint?.Metric, spec.Constraint?.Max, costs, evaluations, evolution, nsga2)
+            : null;
+    }
+
+    /// <summary>An absolute path, one relative to the working directory, or one under the data folder's <c>tables/</c>.</summary>
+    public static string? Locate(string path, DataFolder folder)
+    {
+        if (File.Exists(path)) return Path.GetFullPath(path);
+        string underData = Path.Combine(folder.Root, "tables", path);
+        return !Path.IsPathRooted(path) && File.Exists(underData) ? underData : null;
+    }
+
+    private static BenchmarkTable? CheckTable(SpaceSpec space, DataFolder folder, Action<string, string> fail)
+    {
+        if (string.IsNullOrWhiteSpace(space.Type)) fail("space.type", $"is required: one of {string.Join(", ", SpaceTypes)}");
+        else if (!SpaceTypes.Contains(space.Type)) fail("space.type", $"'{space.Type}' is unknown: use {string.Join(", ", SpaceTypes)}");
+        if (string.IsNullOrWhiteSpace(space.Path)) { fail("space.path", "is required: a CSV or JSON benchmark table"); return null; }
+        if (Locate(space.Path, folder) is not { } path)
+        {
+            fail("space.path", $"no such file '{space.Path}' (looked in the working directory and in {Path.Combine(folder.Root, "tables")})");
+            return null;
+        }
+        try { return BenchmarkTable.Load(path); }
+        catch (Exception e) when (e is TableFormatException or IOException or UnauthorizedAccessException)
+        {
+            fail("space.path", e.Message);
+            return null;
+        }
+    }
+
+    private static bool CheckColumns(BenchmarkTable table, IReadOnlyList<string> decisions, string? objective, Action<string, string> fail)
+    {
+        bool ok = true;
+        void Fail(string field, string reason)
+        {
+            ok = false;
+            fail(field, reason);
+        }
+        if (decisions.Count == 0) Fail("space.decisions", "is required: the columns that make up an architecture");
+        for (int i = 0; i < decisions.Count; i++)
+        {
+            if (!table.Has(decisions[i])) Fail($"space.decisions[{i}]", $"'{decisions[i]}' is not a column of {table.Source}: its columns are {string.Join(", ", table.Columns)}");
+            else if (decisions.Take(i).Contains(decisions[i])) Fail($"space.decisions[{i}]", $"'{decisions[i]}' is listed twice");
+        }
+        if (string.IsNullOrWhiteSpace(objective)) Fail("space.objective", $"is required: the numeric column to maximise, one of {NumericColumns(table)}");
+        else if (!table.Has(objective)) Fail("space.objective", $"'{objective}' is not a column of {table.Source}: its numeric columns are {NumericColumns(table)}");
+        else if (!table.IsNumeric(objective)) Fail("space.objective", $"'{objective}' is not numeric (its first value is '{table.Text(objective, 0)}')");
+        else if (decisions.Contains(objective)) Fail("space.objective", $"'{objective}' is also a decision");
+        return ok;
+    }
+
+    /// <returns>The constraint's column and maximum (both null without a constraint), or null when it is wrong.</returns>
+    private static (string? Column, double? Max)? CheckConstraint(JobSpec spec, BenchmarkTable table, string objective, Action<string, string> fail)
+    {
+        if (spec.Constraint is not { } constraint) return (null, null);
+        bool ok = true;
+        if (constraint.Ratio is not null) { fail("constraint.ratio", "a table constraint is an absolute 'max' in the column's own unit"); ok = false; }
+        if (constraint.Target is not null) { fail("constraint.target", "applies to prune and quantize jobs: a table has a column per device"); ok = false; }
+        string? metric = constraint.Metric;
+        if (string.IsNullOrWhiteSpace(metric)) { fail("constraint.metric", $"is required: a numeric column, one of {NumericColumns(table)}"); return null; }
+        if (!table.Has(metric)) { fail("constraint.metric", $"'{metric}' is not a column of {table.Source}: its numeric columns are {NumericColumns(table)}"); return null; }
+        if (!table.IsNumeric(metric)) { fail("constraint.metric", $"'{metric}' is not numeric (its first value is '{table.Text(metric, 0)}')"); return null; }
+        if (metric == objective) { fail("constraint.metric", $"'{metric}' is the objective"); return null; }
+        if (constraint.Max is not { } max) { fail("constraint.max", $"is required: the largest {metric} allowed"); return null; }
+        if (!double.IsFinite(max)) { fail("constraint.max", $"must be a finite number, got {max}"); return null; }
+        double smallest = table.Numbers(metric).Min();
+        if (max < smallest)
+        {
+            fail("constraint.max", $"{max.ToString(CultureInfo.InvariantCulture)} is below every row's {metric} (the smallest is {smallest.ToString(CultureInfo.InvariantCulture)})");
+            return null;
+        }
+        return ok ? (metric, max) : null;
+    }
+
+    private static string NumericColumns(BenchmarkTable table) => string.Join(", ", table.Columns.Where(table.IsNumeric));
+}
