@@ -33,10 +33,27 @@ public sealed class JobFormModel
 
     public int? TrainLimit { get; set; }
 
+    /// <summary>nas over a table: the CSV or JSON file, its decision columns (comma-separated) and the objective column.</summary>
+    public string TablePath { get; set; } = "";
+
+    public string Decisions { get; set; } = "";
+
+    public string Objective { get; set; } = "acc";
+
+    public int? Evaluations { get; set; } = 100;
+
+    private bool IsNas => Kind == "nas";
+
     /// <summary>A new kind has its own agents and metrics; pick ones that exist for it.</summary>
     public void ApplyKindDefaults()
     {
-        if (Kind == "quantize")
+        if (IsNas)
+        {
+            if (!NasJobValidator.Agents.Contains(Agent)) Agent = "evolution";
+            Relative = false;
+            if (Metric is "flops" or "latency") Metric = "";
+        }
+        else if (Kind == "quantize")
         {
             if (!JobSpecValidator.QuantizationAgents.Contains(Agent)) Agent = "ddpg";
             if (!JobSpecValidator.QuantizationMetrics.Contains(Metric)) Metric = "latency";
@@ -46,10 +63,11 @@ public sealed class JobFormModel
         {
             if (!JobSpecValidator.PruningAgents.Contains(Agent)) Agent = "ddpg";
             if (!JobSpecValidator.PruningMetrics.Contains(Metric)) Metric = "flops";
+            Relative = true;
         }
     }
 
-    public JobSpec ToSpec() => new()
+    public JobSpec ToSpec() => IsNas ? ToNasSpec() : new()
     {
         Kind = Kind,
         Model = string.IsNullOrWhiteSpace(Model) ? null : Model.Trim(),
@@ -65,5 +83,21 @@ public sealed class JobFormModel
         Budget = new BudgetSpec { Episodes = Episodes, WarmupEpisodes = Agent == "ddpg" ? WarmupEpisodes : null, Batch = Batch },
         Seed = Seed,
         Training = TrainingEpochs is null && TrainLimit is null ? null : new BaseTraining { Epochs = TrainingEpochs, TrainLimit = TrainLimit },
+    };
+
+    private JobSpec ToNasSpec() => new()
+    {
+        Kind = Kind,
+        Agent = Agent,
+        Space = new SpaceSpec
+        {
+            Type = "table",
+            Path = string.IsNullOrWhiteSpace(TablePath) ? null : TablePath.Trim(),
+            Decisions = Decisions.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Objective = Objective.Trim(),
+        },
+        Constraint = string.IsNullOrWhiteSpace(Metric) ? null : new ConstraintSpec { Metric = Metric.Trim(), Max = Limit },
+        Budget = new BudgetSpec { Evaluations = Evaluations, Batch = Batch },
+        Seed = Seed,
     };
 }
