@@ -15,7 +15,7 @@ public sealed class DashboardEndToEndTests : IDisposable
         Environment.GetEnvironmentVariable("AUTODESIGN_ARTIFACTS") is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "artifacts");
 
     [BrowserFact]
-    public async Task A_job_made_in_the_form_completes_and_its_front_shows_a_candidates_policy_when_clicked()
+    public async Task A_job_made_in_the_form_completes_its_front_shows_a_candidates_policy_when_clicked_and_the_other_pages_work()
     {
         await using var service = await TestService.Start(_data.Root);
         using var playwright = await Playwright.CreateAsync();
@@ -59,6 +59,41 @@ public sealed class DashboardEndToEndTests : IDisposable
 
         Directory.CreateDirectory(Artifacts);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "job-page.png"), FullPage = true });
+
+        // A narrow window scrolls tables inside the page, not the page sideways.
+        await page.SetViewportSizeAsync(400, 800);
+        try { await page.WaitForFunctionAsync("document.documentElement.scrollWidth <= window.innerWidth + 1", null, new PageWaitForFunctionOptions { Timeout = 5_000 }); }
+        catch (TimeoutException)
+        {
+            Assert.Fail("wider than a 400 px window: " + await page.EvaluateAsync<string>(
+                "[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 6)" +
+                ".map(e => e.tagName + '.' + (e.getAttribute('class') ?? '')).join(', ')"));
+        }
+        await page.SetViewportSizeAsync(1366, 900);
+
+        // Compare shows the job's front; Hardware creates (after the API refuses a bad cron), edits and deletes a sweep.
+        string id = page.Url.Split('/')[^1];
+        await page.GotoAsync(service.Client.BaseAddress + $"compare?jobs={id}");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.Locator("[data-chart=compare] .scatterlayer path.point").First.WaitForAsync();
+
+        await page.GotoAsync(service.Client.BaseAddress + "hardware");
+        await page.WaitForSelectorAsync("[data-interactive=true]");
+        await page.FillAsync("#sweep-name", "nightly");
+        await page.FillAsync("#sweep-cron", "not a cron");
+        await page.SelectOptionAsync("#sweep-target", "bitfusion");
+        await page.ClickAsync("form button[type=submit]");
+        await page.WaitForSelectorAsync("[data-field=cron] .field-error");
+        await page.FillAsync("#sweep-cron", "0 3 * * *");
+        await page.ClickAsync("form button[type=submit]");
+        await page.WaitForSelectorAsync("table.sweeps tbody tr:has-text('nightly')");
+        await page.ClickAsync("table.sweeps tbody tr:has-text('nightly') >> text=edit");
+        await page.FillAsync("#sweep-cron", "30 4 * * *");
+        await page.ClickAsync("form button[type=submit]");
+        await page.WaitForSelectorAsync("table.sweeps tbody tr:has-text('30 4 * * *')");
+        await page.ClickAsync("table.sweeps tbody tr:has-text('nightly') >> text=delete");
+        await page.WaitForSelectorAsync("table.sweeps tbody tr", new PageWaitForSelectorOptions { State = WaitForSelectorState.Detached });
+
         Assert.True(consoleErrors.Count == 0, string.Join("\n", consoleErrors));
     }
 }
