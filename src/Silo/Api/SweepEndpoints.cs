@@ -25,34 +25,27 @@ internal static class SweepEndpoints
         sweeps.MapGet("/{id:guid}/runs", Runs).WithSummary("The sweep's runs, newest first: latency per model, change since the run before, drift.");
     }
 
-    private static async Task<Results<Created<SweepView>, ValidationProblem, ProblemHttpResult>> Create(
-        HttpRequest request, SweepService service, IOptions<ServiceOptions> options, CancellationToken cancellation)
-    {
-        try
+    private static Task<Results<Created<SweepView>, ValidationProblem, ProblemHttpResult>> Create(
+        HttpRequest request, SweepService service, IOptions<ServiceOptions> options, CancellationToken cancellation) =>
+        WithSpec<Created<SweepView>>(request, options, cancellation, async spec =>
         {
-            string body = await BoundedBody.ReadText(request, options.Value.MaxSpecBytes, cancellation);
-            var spec = Parse(body);
             var sweep = await service.Create(spec, cancellation);
             return TypedResults.Created($"/api/sweeps/{sweep.Id}", sweep);
-        }
-        catch (BoundedBody.TooLargeException e)
-        {
-            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
-        }
-        catch (InvalidFieldsException e)
-        {
-            return TypedResults.ValidationProblem(e.Errors.GroupBy(f => f.Field).ToDictionary(g => g.Key, g => g.Select(f => f.Reason).ToArray()),
-                title: "The sweep is not valid");
-        }
-    }
+        });
 
-    private static async Task<Results<Ok<SweepView>, ValidationProblem, ProblemHttpResult>> Update(
-        Guid id, HttpRequest request, SweepService service, IOptions<ServiceOptions> options, CancellationToken cancellation)
+    private static Task<Results<Ok<SweepView>, ValidationProblem, ProblemHttpResult>> Update(
+        Guid id, HttpRequest request, SweepService service, IOptions<ServiceOptions> options, CancellationToken cancellation) =>
+        WithSpec<Ok<SweepView>>(request, options, cancellation, async spec =>
+            await service.Update(id, spec, cancellation) is { } sweep ? TypedResults.Ok(sweep) : NotFound(id));
+
+    /// <summary>Reads the body as a sweep spec and runs the change; a too-large body or invalid fields become problem details.</summary>
+    private static async Task<Results<TDone, ValidationProblem, ProblemHttpResult>> WithSpec<TDone>(
+        HttpRequest request, IOptions<ServiceOptions> options, CancellationToken cancellation, Func<SweepSpec, Task<Results<TDone, ValidationProblem, ProblemHttpResult>>> change)
+        where TDone : IResult
     {
         try
         {
-            var spec = Parse(await BoundedBody.ReadText(request, options.Value.MaxSpecBytes, cancellation));
-            return await service.Update(id, spec, cancellation) is { } sweep ? TypedResults.Ok(sweep) : NotFound(id);
+            return await change(Parse(await BoundedBody.ReadText(request, options.Value.MaxSpecBytes, cancellation)));
         }
         catch (BoundedBody.TooLargeException e)
         {
