@@ -74,4 +74,25 @@ public sealed class SweepTests() : ServiceTest("--AutoDesign:ReminderPeriod=00:0
         Assert.True((await response.Json()).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
         Assert.Empty((await Service.Client.GetFromJsonAsync<JsonElement>("/api/sweeps")).EnumerateArray());
     }
+
+    [Fact]
+    public async Task An_edited_sweep_keeps_its_id_and_is_rescheduled_and_a_bad_edit_changes_nothing()
+    {
+        static StringContent Body(string cron) => new($"{{\"name\":\"edit-me\",\"cron\":\"{cron}\",\"target\":\"bitfusion\",\"models\":[\"lenet5\"]}}",
+            System.Text.Encoding.UTF8, "application/json");
+        var created = await (await Service.Client.PostAsync("/api/sweeps", Body("0 3 * * *"))).Json();
+        string id = created.GetProperty("id").GetString()!;
+
+        var bad = await Service.Client.PutAsync($"/api/sweeps/{id}", Body("every day"));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.True((await bad.Json()).GetProperty("errors").TryGetProperty("cron", out _));
+        Assert.Equal("0 3 * * *", (await Service.Client.GetFromJsonAsync<JsonElement>($"/api/sweeps/{id}")).GetProperty("cron").GetString());
+
+        var edited = await Service.Client.PutAsync($"/api/sweeps/{id}", Body("30 4 * * *"));
+        Assert.Equal(HttpStatusCode.OK, edited.StatusCode);
+        var sweep = await Service.Client.GetFromJsonAsync<JsonElement>($"/api/sweeps/{id}");
+        Assert.Equal("30 4 * * *", sweep.GetProperty("cron").GetString());
+        Assert.Equal(30, sweep.GetProperty("nextRunAt").GetDateTime().Minute);
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Client.PutAsync($"/api/sweeps/{Guid.NewGuid()}", Body("0 3 * * *"))).StatusCode);
+    }
 }
