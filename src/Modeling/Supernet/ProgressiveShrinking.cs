@@ -130,10 +130,10 @@ public sealed class ProgressiveShrinking(ILogger logger)
             {
                 network.Select(phase == ShrinkingPhase.Full ? network.Space.Largest : network.Space.Sample(random, range));
                 var logits = network.forward(images);
-                var loss = F.cross_entropy(logits, labels);
-                if (soft is not null) loss = loss + distillation * -(soft * F.log_softmax(logits, 1)).sum(1).mean();
+                var hard = F.cross_entropy(logits, labels);
+                var loss = soft is null ? hard : hard + distillation * -(soft * F.log_softmax(logits, 1)).sum(1).mean();
                 (loss / settings.SubnetsPerStep).backward();
-                float value = loss.item<float>();
+                float value = hard.item<float>();
                 if (!float.IsFinite(value))
                     throw new TrainingDivergedException($"progressive shrinking diverged in the {phase} phase, epoch {epoch} (loss {value}); lower its learning rate");
                 lossSum += value * count / settings.SubnetsPerStep;
