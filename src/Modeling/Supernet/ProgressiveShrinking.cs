@@ -155,8 +155,12 @@ public sealed class ProgressiveShrinking(ILogger logger)
         else
         {
             logger.LogInformation("No teacher saved by a full phase; distilling from the network as it is now");
-            using var noGrad = no_grad();
-            teacher.load_state_dict(network.state_dict());
+            using (no_grad()) teacher.load_state_dict(network.state_dict());
+            if (saved is not null) // a resumed run must distil from the same teacher
+            {
+                Directory.CreateDirectory(checkpointDirectory!);
+                teacher.save(saved);
+            }
         }
         teacher.Select(teacher.Space.Largest);
         teacher.eval();
