@@ -14,7 +14,8 @@ using static TorchSharp.torch;
 // MLP and FastTree accuracy predictors fitted on them. Every figure is measured in this run; checkpoints make a
 // killed run continue where it stopped.
 //
-//   dotnet run -c Release --project bench/SupernetBench [-- --quick] [--train-limit N] [--samples N] [--out DIR]
+//   dotnet run -c Release --project bench/SupernetBench [-- --quick] [--train-limit N] [--full-epochs N] [--elastic-epochs N]
+//       [--samples N] [--out DIR]
 TorchRuntime.EnsureInitialized();
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int IntArg(string name, int fallback) => Arg(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
