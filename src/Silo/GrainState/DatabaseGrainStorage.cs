@@ -46,6 +46,6 @@ internal sealed class DatabaseGrainStorage(IDbContextFactory<AutoDesignDb> datab
         await db.GrainStates.Where(s => s.StateName == stateName && s.GrainId == id).ExecuteDeleteAsync();
         grainState.ETag = null;
         grainState.RecordExists = false;
-        grainState.State = Activator.CreateInstance<T>();
+        grainState.State = typeof(T).GetConstructor(Type.EmptyTypes) is null ? default! : Activator.CreateInstance<T>(); // a fresh state, as before the first write
     }
 }
