@@ -68,4 +68,20 @@ public class NewJobFormTests : DashboardTest
         page.Find("#metric").Change("latency");
         Assert.Contains("torchsharp-cpu", page.FindAll("#target option").Select(o => o.GetAttribute("value")));
     }
+
+    [Fact]
+    public void When_the_server_wants_a_key_the_form_asks_for_one_and_the_session_keeps_it()
+    {
+        Api.SubmitAnswer = _ => new ApiOutcome<JobView>.NeedsKey("this change needs an API key (header X-Api-Key)");
+        var page = Render<NewJobPage>();
+        Assert.Empty(page.FindAll(".key-prompt"));
+
+        page.Find("form").Submit();
+        page.Find(".key-prompt input").Change("secret-key");
+        page.Find(".key-prompt button").Click();
+
+        Assert.Equal("secret-key", Services.GetRequiredService<ApiKeySession>().Key);
+        Assert.Empty(page.FindAll(".key-prompt"));
+        Assert.Contains("needs an API key", page.Markup);
+    }
 }
