@@ -84,4 +84,27 @@ public class NewJobFormTests : DashboardTest
         Assert.Empty(page.FindAll(".key-prompt"));
         Assert.Contains("needs an API key", page.Markup);
     }
+
+    [Fact]
+    public void An_architecture_search_over_a_super_network_is_submitted_with_its_evaluations_and_absolute_limit()
+    {
+        Api.SubmitAnswer = spec => new ApiOutcome<JobView>.Done(FakeApi.Job("nas", "fashion", "evolution", "queued", null, 0, 50, DateTime.UtcNow));
+        var page = Render<NewJobPage>();
+
+        page.Find("#kind").Change("nas");
+        page.Find("#supernet").Change("fashion");
+        page.Find("#nas-dataset").Change("fashion-mnist");
+        page.Find("#nas-metric").Change("latency");
+        page.Find("#target").Change("torchsharp-cpu");
+        page.Find("#limit").Change("2.5");
+        page.Find("#evaluations").Change("50");
+        page.Find("form").Submit();
+
+        var spec = Api.Submitted.Single();
+        Assert.Equal(("nas", "fashion", "fashion-mnist", "evolution"), (spec.Kind, spec.Supernet, spec.Dataset, spec.Agent));
+        Assert.Null(spec.Space);
+        Assert.Equal(("latency", "torchsharp-cpu", null, 2.5), (spec.Constraint!.Metric, spec.Constraint.Target, spec.Constraint.Ratio, spec.Constraint.Max));
+        Assert.Equal(50, spec.Budget!.Evaluations);
+        Assert.Null(spec.Budget.Episodes);
+    }
 }

@@ -33,6 +33,12 @@ public sealed class JobFormModel
 
     public int? TrainLimit { get; set; }
 
+    /// <summary>What a nas job searches: "table" (a benchmark file) or "supernet" (a trained once-for-all super-network).</summary>
+    public string SpaceKind { get; set; } = "supernet";
+
+    /// <summary>nas over a super-network: its name (the data folder's supernets/NAME) or folder.</summary>
+    public string Supernet { get; set; } = "";
+
     /// <summary>nas over a table: the CSV or JSON file, its decision columns (comma-separated) and the objective column.</summary>
     public string TablePath { get; set; } = "";
 
@@ -85,7 +91,7 @@ public sealed class JobFormModel
         Training = TrainingEpochs is null && TrainLimit is null ? null : new BaseTraining { Epochs = TrainingEpochs, TrainLimit = TrainLimit },
     };
 
-    private JobSpec ToNasSpec() => new()
+    private JobSpec ToNasSpec() => SpaceKind == "supernet" ? ToSupernetSpec() : new()
     {
         Kind = Kind,
         Agent = Agent,
@@ -97,6 +103,22 @@ public sealed class JobFormModel
             Objective = Objective.Trim(),
         },
         Constraint = string.IsNullOrWhiteSpace(Metric) ? null : new ConstraintSpec { Metric = Metric.Trim(), Max = Limit },
+        Budget = new BudgetSpec { Evaluations = Evaluations, Batch = Batch },
+        Seed = Seed,
+    };
+
+    private JobSpec ToSupernetSpec() => new()
+    {
+        Kind = Kind,
+        Supernet = string.IsNullOrWhiteSpace(Supernet) ? null : Supernet.Trim(),
+        Dataset = Dataset,
+        Agent = Agent,
+        Constraint = string.IsNullOrWhiteSpace(Metric) ? null : new ConstraintSpec
+        {
+            Metric = Metric.Trim(),
+            Target = Metric is "latency" or "energy" && Target != "" ? Target : null,
+            Max = Limit,
+        },
         Budget = new BudgetSpec { Evaluations = Evaluations, Batch = Batch },
         Seed = Seed,
     };
