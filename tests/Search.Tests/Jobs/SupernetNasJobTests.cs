@@ -72,6 +72,18 @@ public sealed class SupernetNasJobTests : IDisposable
         Assert.Equal("", result.Best.SavedModel);
     }
 
+    [Fact]
+    public void Nsga2_trades_accuracy_against_the_measured_costs_within_the_budget()
+    {
+        var spec = Spec("nsga2", evaluations: 6) with { Nsga2 = new() { Population = 4, Objectives = ["flops", "params"] } };
+
+        var result = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "");
+
+        Assert.Equal(6, result.Candidates.Count);
+        Assert.All(result.Candidates, c => Assert.True(c.Metrics!["flops"] <= Middle));
+        Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec with { Nsga2 = new() { Objectives = ["latency"] } }, _data.Folder));
+    }
+
     public static TheoryData<string, string> BadSpecs => new()
     {
         { "unknown-supernet", "supernet" },
