@@ -54,6 +54,23 @@ public sealed record SupernetLayout
         HeadChannels = 128,
     };
 
+    /// <summary>
+    /// A toy space for tests and smoke runs (two stages of up to two blocks, 8 and 12 channels; kernels {3, 5},
+    /// expansions {1, 2}, depths {1, 2}): a training step takes milliseconds.
+    /// </summary>
+    public static SupernetLayout Tiny(InputSpec input, int classes) => new()
+    {
+        Input = input,
+        Classes = classes,
+        StemChannels = 4,
+        StemStride = 2,
+        Stages = [new(8, 2, 2), new(12, 2, 2)],
+        HeadChannels = 16,
+        Kernels = [3, 5],
+        Expansions = [1, 2],
+        Depths = [1, 2],
+    };
+
     /// <summary>Names the first setting that cannot work, or returns null.</summary>
     public string? Problem()
     {

@@ -11,7 +11,7 @@ public static class DesignJob
         Action<SearchProgress>? progress = null, CancellationToken cancellation = default, IJobJournal? journal = null,
         IEvaluationPool? evaluations = null) => spec.Kind switch
     {
-        "nas" => new NasJob(folder, logger).Run(spec, progress, cancellation, journal),
+        "nas" => new NasJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation, journal),
         "quantize" => new QuantizationJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation, journal, evaluations),
         _ => new PruningJob(folder, logger).Run(spec, bestModelDirectory, progress, cancellation, journal, evaluations),
     };

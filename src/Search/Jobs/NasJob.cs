@@ -19,10 +19,23 @@ namespace AutoDesign.Search.Jobs;
 /// </summary>
 public sealed class NasJob(DataFolder folder, ILogger logger)
 {
-    public SearchResult Run(JobSpec spec, Action<SearchProgress>? progress = null, CancellationToken cancellation = default, IJobJournal? journal = null)
+    /// <param name="bestModelDirectory">Where a super-network search saves its best sub-network (nothing is saved when empty).</param>
+    public SearchResult Run(JobSpec spec, string bestModelDirectory = "", Action<SearchProgress>? progress = null, CancellationToken cancellation = default,
+        IJobJournal? journal = null)
     {
         var job = JobSpecValidator.Check(spec, folder);
         var nas = job.Nas ?? throw new ArgumentException($"a {spec.Kind} job is not an architecture search", nameof(spec));
+        if (nas.Supernet is { } source)
+        {
+            using var supernet = new SupernetSearch(source, folder, nas);
+            return Run(spec, nas with { Space = supernet.Space }, progress, cancellation, journal, (best, result) => supernet.Finish(best, result, bestModelDirectory));
+        }
+        return Run(spec, nas, progress, cancellation, journal, null);
+    }
+
+    private SearchResult Run(JobSpec spec, ValidNas nas, Action<SearchProgress>? progress, CancellationToken cancellation, IJobJournal? journal,
+        Func<CandidateResult, SearchResult, SearchResult>? finish)
+    {
         var clock = Stopwatch.StartNew();
         var space = nas.Space;
         string? constrained = nas.ConstraintMetric ?? nas.Costs.FirstOrDefault();
@@ -49,7 +62,7 @@ public sealed class NasJob(DataFolder folder, ILogger logger)
             .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, 0, 0, candidates[i].ConstrainedValue)).ToList();
         logger.LogInformation("Best candidate {Index}: {Objective} {Accuracy:G6} at {Metric} {Cost:G6} ({Policy})", best.Index, (space as TableSpace)?.Objective,
             best.Accuracy, constrained, best.ConstrainedValue, string.Join(", ", best.Policy.Select(p => $"{p.Layer}={p.Choice}")));
-        return new SearchResult(
+        var result = new SearchResult(
             spec,
             new BaseMetrics("table", nas.SpaceName, "", (space as TableSpace)?.BestObjective ?? 0, null, 0, 0),
             new ConstraintResult(constrained ?? "none", "", null, null, null),
@@ -60,6 +73,7 @@ public sealed class NasJob(DataFolder folder, ILogger logger)
             loop.Evaluations,
             loop.EvaluationsPerSecond,
             clock.Elapsed.TotalSeconds);
+        return finish is null ? result : finish(best, result) with { Seconds = clock.Elapsed.TotalSeconds };
     }
 
     private static ISearchAgent CreateAgent(JobSpec spec, ValidNas nas) => spec.Agent switch

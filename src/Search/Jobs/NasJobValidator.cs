@@ -2,6 +2,9 @@ using System.Globalization;
 using AutoDesign.Search.Agents.Evolution;
 using AutoDesign.Search.Agents.Nsga2;
 using AutoDesign.Search.Architecture;
+using AutoDesign.HardwareProfiler.Targets;
+using AutoDesign.Modeling.Supernet;
+using AutoDesign.Search.Pruning;
 using AutoDesign.Search.Tables;
 
 namespace AutoDesign.Search.Jobs;
@@ -18,7 +21,8 @@ public sealed record ValidNas(
     IReadOnlyList<string> Costs,
     int Evaluations,
     EvolutionOptions Evolution,
-    Nsga2Options Nsga2);
+    Nsga2Options Nsga2,
+    SupernetSource? Supernet = null);
 
 /// <summary>The checks of a <c>nas</c> job spec; each problem is reported with its field, as for the other kinds.</summary>
 public static class NasJobValidator
@@ -46,21 +50,24 @@ public static class NasJobValidator
         if (spec.Budget?.Episodes is not null) Fail("budget.episodes", "nas jobs count distinct architectures: use budget.evaluations");
         if (spec.Budget?.WarmupEpisodes is not null) Fail("budget.warmupEpisodes", "applies to the ddpg agent of prune and quantize jobs");
 
-        // The seam for the once-for-all super-network space: it will be resolved here, from Supernet and Dataset, into
-        // a ChoiceSpace whose Allows applies the constraint with the latency table and whose Evaluate scores a sub-network.
-        if (spec.Supernet is not null)
-            Fail("supernet", "super-network spaces are not available in this version: search a table ('space': {'type': 'table', ...})");
         if (spec.Dataset is not null && spec.Supernet is null)
             Fail("dataset", "applies to super-network spaces; a table's results are already measured");
 
-        TableSpace? space = null;
+        ChoiceSpace? space = null;
+        SupernetSource? supernet = null;
         BenchmarkTable? table = null;
         var decisions = spec.Space?.Decisions ?? [];
         string? objective = spec.Space?.Objective;
-        if (spec.Space is null)
+        if (spec.Supernet is not null)
         {
-            if (spec.Supernet is null) Fail("space", "is required: {\"type\":\"table\",\"path\":...,\"decisions\":[...],\"objective\":...}");
+            if (spec.Space is not null) Fail("space", "give a table 'space' or a 'supernet', not both");
+            else if (CheckSupernet(spec, folder, Fail) is var (source, supernetSpace))
+            {
+                supernet = source;
+                space = supernetSpace;
+            }
         }
+        else if (spec.Space is null) Fail("space", "is required: {\"type\":\"table\",\"path\":...,\"decisions\":[...],\"objective\":...}, or name a 'supernet'");
         else
         {
             table = CheckTable(spec.Space, folder, Fail);
@@ -78,8 +85,8 @@ public static class NasJobValidator
         int evaluations = spec.Budget?.Evaluations ?? 0;
         if (spec.Budget?.Evaluations is null) Fail("budget.evaluations", "is required: how many distinct architectures to evaluate");
         else if (evaluations is < 1 or > JobSpecValidator.MaxEpisodes) Fail("budget.evaluations", $"must be between 1 and {JobSpecValidator.MaxEpisodes:N0}, got {evaluations}");
-        else if (space is not null && evaluations > space.AllowedRows)
-            Fail("budget.evaluations", $"{evaluations} is more than the {space.AllowedRows} rows that {(spec.Constraint is null ? "the table has" : "meet the constraint")}");
+        else if (space is TableSpace rows && evaluations > rows.AllowedRows)
+            Fail("budget.evaluations", $"{evaluations} is more than the {rows.AllowedRows} rows that {(spec.Constraint is null ? "the table has" : "meet the constraint")}");
 
         var evolution = spec.Evolution ?? new EvolutionOptions();
         if (spec.Evolution is not null && spec.Agent != "evolution") Fail("evolution", "applies to agent 'evolution'");
@@ -99,11 +106,15 @@ public static class NasJobValidator
                 else if (cost == objective || decisions.Contains(cost)) Fail($"nsga2.objectives[{i}]", $"'{cost}' is the objective or a decision, not a cost");
                 else if (settings.Objectives.Take(i).Contains(cost)) Fail($"nsga2.objectives[{i}]", $"'{cost}' is listed twice");
             }
+        if (space is SupernetSpace subnets)
+            for (int i = 0; i < (settings.Objectives?.Count ?? 0); i++)
+                if (!subnets.MetricNames.Contains(settings.Objectives![i]))
+                    Fail($"nsga2.objectives[{i}]", $"'{settings.Objectives[i]}' is not measured: a sub-network reports {string.Join(", ", subnets.MetricNames)}");
         if (spec.Agent == "nsga2" && costs.Count == 0)
             Fail("nsga2.objectives", "NSGA-II needs a cost to trade accuracy against: name one or more numeric columns, or set a constraint");
 
         return errors == 0 && space is not null
-            ? new ValidNas(space, table!.Source, spec.Constraint?.Metric, spec.Constraint?.Max, costs, evaluations, evolution, nsga2)
+            ? new ValidNas(space, supernet?.Saved.Name ?? table!.Source, spec.Constraint?.Metric, spec.Constraint?.Max, costs, evaluations, evolution, nsga2, supernet)
             : null;
     }
 
@@ -113,6 +124,80 @@ public static class NasJobValidator
         if (File.Exists(path)) return Path.GetFullPath(path);
         string underData = Path.Combine(folder.Root, "tables", path);
         return !Path.IsPathRooted(path) && File.Exists(underData) ? underData : null;
+    }
+
+    public static readonly IReadOnlyList<string> SupernetMetrics = ["latency", "energy", "flops", "params"];
+
+    /// <returns>The super-network and its space with the constraint applied (a space that checks, not scores), or null.</returns>
+    private static (SupernetSource, SupernetSpace)? CheckSupernet(JobSpec spec, DataFolder folder, Action<string, string> fail)
+    {
+        bool ok = true;
+        void Fail(string field, string reason)
+        {
+            ok = false;
+            fail(field, reason);
+        }
+
+        SavedSupernet? saved = null;
+        string? directory = string.IsNullOrWhiteSpace(spec.Supernet) ? null : SupernetSource.Locate(spec.Supernet, folder);
+        if (directory is null)
+            Fail("supernet", $"no saved super-network '{spec.Supernet}' (a folder with {SavedSupernet.CardFile} and {SavedSupernet.WeightsFile}, or a name under {SupernetSource.Root(folder)}; 'autodesign supernet train' makes one)");
+        else
+        {
+            try { saved = SavedSupernet.Load(directory); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException)
+            {
+                Fail("supernet", $"{directory}: {e.Message}");
+            }
+        }
+        if (saved is not null && spec.Dataset is not null && spec.Dataset != saved.Dataset)
+            Fail("dataset", $"'{spec.Dataset}' is not the data set super-network '{spec.Supernet}' was trained on ({saved.Dataset})");
+
+        var metrics = new List<CostMetric> { CostMetric.Flops, CostMetric.Params };
+        IHardwareTarget? target = null;
+        string? constrained = null;
+        double? max = null;
+        if (spec.Constraint is { } constraint)
+        {
+            constrained = constraint.Metric;
+            max = constraint.Max;
+            if (constraint.Ratio is not null) Fail("constraint.ratio", "a super-network constraint is an absolute 'max' in the metric's unit (MACs, parameters, ms, mJ)");
+            if (string.IsNullOrWhiteSpace(constrained)) Fail("constraint.metric", $"is required: one of {string.Join(", ", SupernetMetrics)}");
+            else if (!SupernetMetrics.Contains(constrained)) Fail("constraint.metric", $"'{constrained}' is unknown for a super-network: use {string.Join(", ", SupernetMetrics)}");
+            else if (constrained is "latency" or "energy")
+            {
+                if (string.IsNullOrWhiteSpace(constraint.Target)) Fail("constraint.target", $"is required for {constrained}: one of {string.Join(", ", HardwareTargets.NamesIn(folder))}");
+                else
+                {
+                    try
+                    {
+                        target = HardwareTargets.Resolve(constraint.Target, folder);
+                        metrics.Add(constrained == "latency" ? CostMetric.Latency(target) : CostMetric.Energy(target));
+                    }
+                    catch (ArgumentException e) { Fail("constraint.target", e.Message); }
+                }
+            }
+            else if (constraint.Target is not null) Fail("constraint.target", $"applies to latency and energy, not to {constrained}");
+            if (max is null) Fail("constraint.max", $"is required: the largest {constrained} a sub-network may have");
+            else if (!(max > 0 && double.IsFinite(max.Value))) Fail("constraint.max", $"must be a positive number, got {max}");
+        }
+        if (!ok || saved is null) return null;
+
+        try
+        {
+            var space = new SupernetSpace(saved.Layout, metrics, constrained, max);
+            if (space.SmallestCost is { } smallest && smallest > max)
+            {
+                fail("constraint.max", $"{max.Value.ToString(CultureInfo.InvariantCulture)} is below the smallest sub-network's {constrained} ({smallest.ToString("G6", CultureInfo.InvariantCulture)}): no sub-network meets it");
+                return null;
+            }
+            return (new SupernetSource(directory!, saved, metrics, target), space);
+        }
+        catch (ArgumentException e)
+        {
+            fail(target is null ? "supernet" : "constraint.target", e.Message);
+            return null;
+        }
     }
 
     private static BenchmarkTable? CheckTable(SpaceSpec space, DataFolder folder, Action<string, string> fail)

@@ -86,7 +86,10 @@ internal static class JobEndpoints
         var job = await service.Get(id, cancellation);
         if (job is null) return NotFound(id);
         if (job.Kind == "nas")
-            return TypedResults.Problem("the candidates of a search over a table are rows, not networks", statusCode: StatusCodes.Status409Conflict, title: "No network to profile");
+            return TypedResults.Problem(job.Spec.Supernet is null
+                    ? "the candidates of a search over a table are rows, not networks"
+                    : "the candidates of a super-network search are not rebuilt per layer here: profile the saved best sub-network (best.savedModel)",
+                statusCode: StatusCodes.Status409Conflict, title: "No network to profile");
         target ??= job.Spec.Constraint?.Target ?? "torchsharp-cpu";
         try
         {

@@ -12,6 +12,7 @@ public static class AutoDesignCli
             DoctorCommand.Create(),
             InspectCommand.Create(),
             TrainCommand.Create(),
+            SupernetCommand.Create(),
             EvaluateCommand.Create(),
             RunCommand.Create(),
             ProfileCommand.Create(),

@@ -13,7 +13,7 @@ internal static class RunCommand
         var output = new Option<FileInfo>("--out", "-o") { Description = "Where to write the result (default: result.json).", DefaultValueFactory = _ => new FileInfo("result.json") };
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
-        var command = new Command("run", "Run a design job (prune or quantize) in-process and write the result file; the best model is saved beside it.")
+        var command = new Command("run", "Run a design job (prune, quantize or nas) in-process and write the result file; the best model is saved beside it.")
         {
             jobFile, output, json, dataDir,
         };
@@ -65,7 +65,7 @@ internal static class RunCommand
                 }, o =>
                 {
                     string budget = result.BudgetLimit is { } limit ? $" (budget {limit:G6})" : "";
-                    o.WriteLine($"{spec.Kind} {spec.Model} on {spec.Dataset}, {spec.Agent}: best candidate {best.Index} at {best.ConstrainedValue:G6} {result.Constraint.Unit}{budget}; " +
+                    o.WriteLine($"{spec.Kind} {spec.Model ?? spec.Supernet} on {spec.Dataset ?? result.Base.Dataset}, {spec.Agent}: best candidate {best.Index} at {best.ConstrainedValue:G6} {result.Constraint.Unit}{budget}; " +
                                 $"{best.Flops:N0} MACs, {best.Params:N0} parameters (base {result.Base.Flops:N0}, {result.Base.Params:N0})");
                     o.WriteLine($"  validation accuracy {best.Accuracy:P2} (base {result.Base.Accuracy:P2}), test accuracy {best.TestAccuracy:P2}" +
                                 (best.FineTunedTestAccuracy is { } f ? $", {f:P2} after {best.FineTuneEpochs} epochs of fine-tuning" : "") +

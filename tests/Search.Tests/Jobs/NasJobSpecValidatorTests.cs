@@ -80,7 +80,7 @@ public sealed class NasJobSpecValidatorTests : IDisposable
     [InlineData("\"seed\":1", "\"seed\":1,\"evolution\":{\"population\":1}", "evolution.population", "between 2")]
     [InlineData("\"seed\":1", "\"seed\":1,\"nsga2\":{}", "nsga2", "applies to agent 'nsga2'")]
     [InlineData("\"seed\":1", "\"seed\":1,\"model\":\"lenet5\"", "model", "does not apply to nas")]
-    [InlineData("\"seed\":1", "\"seed\":1,\"supernet\":\"ofa-mbv3\",\"dataset\":\"fashion-mnist\"", "supernet", "not available in this version")]
+    [InlineData("\"seed\":1", "\"seed\":1,\"supernet\":\"ofa-mbv3\",\"dataset\":\"fashion-mnist\"", "space", "not both")]
     [InlineData("\"seed\":1", "\"seed\":1,\"dataset\":\"mnist\"", "dataset", "applies to super-network spaces")]
     public void Each_bad_field_is_named_with_its_reason(string from, string to, string field, string reason)
     {

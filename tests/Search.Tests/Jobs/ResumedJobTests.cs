@@ -94,6 +94,33 @@ public sealed class ResumedJobTests : IDisposable
         Assert.Equal(unbroken.Best.Index, resumed.Best.Index);
     }
 
+    [Fact]
+    public void A_supernet_search_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds()
+    {
+        TinySupernet.Save(_data.Folder);
+        var spec = new JobSpec
+        {
+            Kind = "nas",
+            Supernet = TinySupernet.Name,
+            Agent = "evolution",
+            Budget = new BudgetSpec { Evaluations = 9 },
+            Seed = 6,
+            Evolution = new() { Population = 4 },
+        };
+        var logger = NullLogger.Instance;
+
+        var unbroken = DesignJob.Run(spec, _data.Folder, logger, "");
+        var journal = new MemoryJournal { StopAfter = 6 }; // inside the second generation
+        Assert.Throws<OperationCanceledException>(() => DesignJob.Run(spec, _data.Folder, logger, "", journal: journal));
+        journal.StopAfter = null;
+        var resumed = DesignJob.Run(spec, _data.Folder, logger, "", journal: journal);
+
+        Assert.Equal(9, journal.Candidates.Count);
+        Assert.Equal(Enumerable.Range(0, 9), journal.Candidates.Select(c => c.Index));
+        Assert.Equal(Choices(unbroken.Candidates), Choices(resumed.Candidates));
+        Assert.Equal(unbroken.Best.Index, resumed.Best.Index);
+    }
+
     private static List<string> Choices(IEnumerable<CandidateResult> candidates) =>
         candidates.Select(c => $"{c.Index} {c.Accuracy:R} " + string.Join(",", c.Policy.Select(p => p.Choice))).ToList();
 

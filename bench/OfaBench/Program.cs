@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using AutoDesign.HardwareProfiler.Targets;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Supernet;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Modeling.Training;
+using AutoDesign.Modeling.Zoo;
+using AutoDesign.Search.Jobs;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
+
+// Once-for-All specialisation: for each hardware target and latency budget (between the smallest and the largest
+// sub-network's latency on it), a nas job over a trained super-network (evolution, every candidate really evaluated:
+// inherited weights, batch norm re-estimated, validation accuracy; the best saved and tested), the same architecture
+// trained from scratch for as many epochs as the super-network had (same images), and the best trained zoo model
+// under the budget. The search's wall time is the cost of specialising for a new target once the super-network exists.
+//
+//   dotnet run -c Release --project bench/OfaBench [-- --supernet bench/supernet-kd] [--targets torchsharp-cpu,bitfusion]
+//       [--budgets 3] [--evaluations 40] [--population 10] [--scratch middle|all|none]
+TorchRuntime.EnsureInitialized();
+string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+int IntArg(string name, int fallback) => Arg(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+string supernetName = Arg("--supernet") ?? "bench/supernet-kd";
+var targets = (Arg("--targets") ?? "torchsharp-cpu,bitfusion").Split(',');
+int budgetCount = IntArg("--budgets", 3), evaluations = IntArg("--evaluations", 40), population = IntArg("--population", 10);
+string scratch = Arg("--scratch") ?? "middle";
+string[] zoo = ["lenet5", "vgg-small-w0.5", "resnet20-w0.5", "resnet20", "mobilenetv2-small"];
+
+var folder = DataFolder.Default();
+using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
+var logger = logging.CreateLogger("ofa-bench");
+string directory = SupernetSource.Locate(supernetName, folder) ?? throw new ArgumentException($"no saved super-network '{supernetName}': run bench/SupernetBench first");
+var saved = SavedSupernet.Load(directory);
+var data = DatasetCatalog.Load(saved.Dataset, folder);
+var space = new SubnetSpace(saved.Layout);
+int supernetEpochs = saved.History.Count;
+var store = new ModelStore(folder);
+string work = Path.Combine(folder.Root, "supernets", "ofa-bench");
+Directory.CreateDirectory(work);
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Super-network '{saved.Name}' ({saved.Dataset}, {saved.Training.TrainLimit:N0} training images, {supernetEpochs} epochs of progressive shrinking, " +
+    $"{saved.History.Sum(h => h.Seconds) / 60:F1} min); search: evolution, population {population}, {evaluations} evaluations per budget"));
+Console.WriteLine();
+Console.WriteLine("| target | budget | OFA sub-network (val / test) | its latency | MACs | search wall time | same net from scratch (test) | best zoo model under budget (test) |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|");
+foreach (string targetName in targets)
+{
+    var target = HardwareTargets.Resolve(targetName, folder);
+    double Latency(AutoDesign.Modeling.Specs.ModelSpec spec) => target.Measure(spec).Latency.Value;
+    double smallest = Latency(SubnetExtraction.Spec(saved.Layout, space.Smallest, "smallest"));
+    double largest = Latency(SubnetExtraction.Spec(saved.Layout, space.Largest, "largest"));
+    var zooModels = zoo.Select(name =>
+    {
+        var spec = ModelZoo.Create(name, data.Info.Shape, data.Info.Classes);
+        var trained = store.Find(name, saved.Dataset).Where(m => m.Card.TestAccuracy is not null).MaxBy(m => m.Card.TestAccuracy);
+        return (Name: name, Latency: Latency(spec), Test: trained?.Card.TestAccuracy);
+    }).ToList();
+    Console.Error.WriteLine($"{targetName}: sub-networks {smallest:G4} .. {largest:G4} ms; zoo " +
+                            string.Join(", ", zooModels.Select(z => $"{z.Name} {z.Latency:G4} ms{(z.Test is { } t ? $" ({t:P2})" : " (not trained)")}")));
+    for (int i = 0; i < budgetCount; i++)
+    {
+        double fraction = (i + 1.0) / (budgetCount + 1);
+        double budget = smallest + fraction * (largest - smallest);
+        var spec = new JobSpec
+        {
+            Kind = "nas",
+            Supernet = directory,
+            Dataset = saved.Dataset,
+            Agent = "evolution",
+            Constraint = new ConstraintSpec { Metric = "latency", Target = targetName, Max = budget },
+            Budget = new BudgetSpec { Evaluations = evaluations },
+            Seed = 1,
+            Evolution = new() { Population = population },
+        };
+        var clock = Stopwatch.StartNew();
+        var result = DesignJob.Run(spec, folder, logger, Path.Combine(work, $"{targetName}-{i}"));
+        double searchSeconds = clock.Elapsed.TotalSeconds;
+        var best = result.Best;
+
+        string fromScratch = "—";
+        if (scratch == "all" || (scratch == "middle" && i == budgetCount / 2))
+        {
+            var choice = space.Decode([.. best.Policy.Select((p, d) => space.Decisions[d].Values.ToList().IndexOf((int)p.Value!.Value))]);
+            manual_seed(1);
+            using var network = new SpecNetwork(SubnetExtraction.Spec(saved.Layout, choice, "scratch"));
+            var options = new TrainingOptions { Epochs = supernetEpochs, BatchSize = saved.Training.BatchSize, LearningRate = 0.1, TrainLimit = saved.Training.TrainLimit };
+            var trainClock = Stopwatch.StartNew();
+            new Trainer(logger).Train(network, data, options);
+            network.eval();
+            double test = Evaluation.Of(network, data.Test, data.Mean, data.Std).Accuracy;
+            fromScratch = string.Create(CultureInfo.InvariantCulture, $"{test:P2} ({supernetEpochs} epochs, {trainClock.Elapsed.TotalSeconds:F0} s)");
+        }
+        var trainedFits = zooModels.Where(z => z.Latency <= budget && z.Test is not null).ToList();
+        string zooText = trainedFits.Count > 0 && trainedFits.MaxBy(z => z.Test) is var z
+            ? string.Create(CultureInfo.InvariantCulture, $"{z.Name}: {z.Test:P2} at {z.Latency:G4} ms")
+            : zooModels.Any(z => z.Latency <= budget) ? $"untrained only ({string.Join(", ", zooModels.Where(z => z.Latency <= budget).Select(z => z.Name))})" : "none fits";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {targetName} | {budget:G4} ms | {best.Accuracy:P2} / {best.TestAccuracy:P2} | {best.ConstrainedValue:G4} ms | {best.Flops:N0} | {searchSeconds:F0} s | {fromScratch} | {zooText} |"));
+    }
+}

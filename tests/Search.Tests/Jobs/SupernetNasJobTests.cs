@@ -1,0 +1,126 @@
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Supernet;
+using AutoDesign.Search.Jobs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AutoDesign.Search.Tests.Jobs;
+
+public sealed class SupernetNasJobTests : IDisposable
+{
+    private readonly TestDataFolder _data = new();
+    private readonly double _smallest, _largest;
+
+    public SupernetNasJobTests()
+    {
+        TinySupernet.Save(_data.Folder);
+        var space = new SubnetSpace(TinySupernet.Layout());
+        _smallest = TinySupernet.Macs(space.Layout, space.Smallest);
+        _largest = TinySupernet.Macs(space.Layout, space.Largest);
+    }
+
+    public void Dispose() => _data.Dispose();
+
+    private double Middle => (_smallest + _largest) / 2;
+
+    private JobSpec Spec(string agent = "evolution", int evaluations = 10) => new()
+    {
+        Kind = "nas",
+        Supernet = TinySupernet.Name,
+        Dataset = "mnist",
+        Agent = agent,
+        Constraint = new ConstraintSpec { Metric = "flops", Max = Middle },
+        Budget = new BudgetSpec { Evaluations = evaluations },
+        Seed = 1,
+        Evolution = agent == "evolution" ? new() { Population = 4 } : null,
+    };
+
+    [Fact]
+    public void Every_candidate_meets_the_flops_budget_and_the_best_is_saved_as_an_ordinary_model()
+    {
+        string best = Path.Combine(_data.Root, "best");
+
+        var result = DesignJob.Run(Spec(), _data.Folder, NullLogger.Instance, best);
+
+        Assert.Equal(10, result.Candidates.Count);
+        Assert.Equal(10, result.Candidates.Select(c => string.Join(",", c.Policy.Select(p => p.Choice))).Distinct().Count());
+        foreach (var candidate in result.Candidates)
+        {
+            Assert.True(candidate.ConstrainedValue <= Middle, $"{candidate.ConstrainedValue} > {Middle}");
+            Assert.Equal(candidate.Flops, candidate.Metrics!["flops"]);
+            Assert.InRange(candidate.Accuracy, 0, 1);
+        }
+        Assert.Equal(result.Candidates.Max(c => c.Accuracy), result.Best.Accuracy);
+        Assert.Equal(new SubnetSpace(TinySupernet.Layout()).Decisions.Select(d => d.Name), result.Best.Policy.Select(p => p.Layer));
+        Assert.Equal(new ConstraintResult("flops", "MACs", null, null, null), result.Constraint);
+        var saved = SavedModel.Load(best);
+        Assert.Equal(result.Best.Flops, saved.Card.Macs);
+        Assert.True(result.Best.Flops <= Middle);
+        Assert.Equal(saved.Card.TestAccuracy, result.Best.TestAccuracy);
+        Assert.Equal(best, result.Best.SavedModel);
+    }
+
+    [Fact]
+    public void A_latency_budget_on_an_analytic_target_holds_for_every_candidate()
+    {
+        var spec = Spec("random", evaluations: 5) with { Constraint = new ConstraintSpec { Metric = "latency", Target = "bitfusion", Max = 1e9 } };
+
+        var result = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "");
+
+        Assert.Equal(5, result.Candidates.Count);
+        Assert.All(result.Candidates, c => Assert.Equal(c.Metrics!["latency"], c.ConstrainedValue));
+        Assert.Equal("bitfusion", result.Constraint.Target);
+        Assert.Equal("", result.Best.SavedModel);
+    }
+
+    [Fact]
+    public void Nsga2_trades_accuracy_against_the_measured_costs_within_the_budget()
+    {
+        var spec = Spec("nsga2", evaluations: 6) with { Nsga2 = new() { Population = 4, Objectives = ["flops", "params"] } };
+
+        var result = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "");
+
+        Assert.Equal(6, result.Candidates.Count);
+        Assert.All(result.Candidates, c => Assert.True(c.Metrics!["flops"] <= Middle));
+        Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec with { Nsga2 = new() { Objectives = ["latency"] } }, _data.Folder));
+    }
+
+    public static TheoryData<string, string> BadSpecs => new()
+    {
+        { "unknown-supernet", "supernet" },
+        { "dataset", "dataset" },
+        { "target", "constraint.target" },
+        { "infeasible", "constraint.max" },
+        { "budget", "budget.evaluations" },
+        { "ratio", "constraint.ratio" },
+        { "both", "space" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSpecs))]
+    public void A_bad_supernet_spec_names_the_field(string problem, string field)
+    {
+        var spec = Spec();
+        spec = problem switch
+        {
+            "unknown-supernet" => spec with { Supernet = "no-such-supernet" },
+            "dataset" => spec with { Dataset = "fashion-mnist" },
+            "target" => spec with { Constraint = new ConstraintSpec { Metric = "latency", Target = "no-such-device", Max = 2 } },
+            "infeasible" => spec with { Constraint = new ConstraintSpec { Metric = "flops", Max = _smallest - 1 } },
+            "budget" => spec with { Budget = new BudgetSpec() },
+            "ratio" => spec with { Constraint = new ConstraintSpec { Metric = "flops", Ratio = 0.5 } },
+            _ => spec with { Space = new SpaceSpec { Type = "table", Path = "x.csv" } },
+        };
+
+        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec, _data.Folder));
+
+        Assert.Contains(error.Errors, e => e.Field == field);
+    }
+
+    [Fact]
+    public void A_supernet_found_by_path_needs_no_name()
+    {
+        var job = JobSpecValidator.Check(Spec() with { Supernet = Path.Combine(_data.Root, "supernets", TinySupernet.Name), Dataset = null }, _data.Folder);
+
+        Assert.NotNull(job.Nas!.Supernet);
+    }
+}

@@ -1,0 +1,44 @@
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Supernet;
+using AutoDesign.Modeling.Specs;
+
+namespace AutoDesign.Search.Tests.Jobs;
+
+/// <summary>An untrained super-network small enough to score a sub-network in a blink, saved where a nas spec finds it by name.</summary>
+internal static class TinySupernet
+{
+    public const string Name = "tiny";
+
+    public static SupernetLayout Layout(string dataset = "mnist")
+    {
+        var info = DatasetCatalog.Resolve(dataset).Info;
+        return new SupernetLayout
+        {
+            Input = info.Shape,
+            Classes = info.Classes,
+            StemChannels = 4,
+            StemStride = 2,
+            Stages = [new(8, 2, 2), new(12, 2, 2)],
+            HeadChannels = 16,
+            Kernels = [3, 5],
+            Expansions = [1, 2],
+            Depths = [1, 2],
+        };
+    }
+
+    public static string Save(DataFolder folder, string dataset = "mnist", string name = Name)
+    {
+        var layout = Layout(dataset);
+        TorchSharp.torch.manual_seed(3);
+        using var network = new SuperNetwork(layout);
+        var data = DatasetCatalog.Load(dataset, folder);
+        var saved = new SavedSupernet(name, layout, dataset, data.Mean, data.Std, new ShrinkingOptions(), []);
+        string directory = Path.Combine(folder.Root, "supernets", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
+        saved.Save(directory, network);
+        return directory;
+    }
+
+    public static double Macs(SupernetLayout layout, SubnetChoice choice) => SubnetExtraction.Spec(layout, choice, "probe").Analyze().Macs;
+}

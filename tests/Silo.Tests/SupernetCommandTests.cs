@@ -1,0 +1,60 @@
+using System.Text.Json;
+
+namespace AutoDesign.Silo.Tests;
+
+public sealed class SupernetCommandTests : IDisposable
+{
+    private readonly TestDataFolder _data = new();
+
+    public void Dispose() => _data.Dispose();
+
+    private Task<CliRunner.Outcome> Train(string layout = "tiny") => CliRunner.InProcess(
+        "supernet", "train", "--dataset", "mnist", "--name", "toy", "--layout", layout, "--train-limit", "128", "--full-epochs", "1",
+        "--epochs-per-phase", "1", "--json", "--data-dir", _data.Root);
+
+    [Fact]
+    public async Task Train_saves_a_supernet_a_nas_spec_finds_by_name_and_a_rerun_continues_from_the_checkpoints()
+    {
+        var first = await Train();
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        string directory = Path.Combine(_data.Root, "supernets", "toy", "supernet");
+        Assert.Equal(directory, first.Json().GetProperty("directory").GetString());
+        Assert.Equal(4, first.Json().GetProperty("epochs").GetInt32()); // full, kernel, depth, expansion
+        Assert.Contains("ElasticExpansion epoch 1/1", first.Stderr);
+
+        var again = await Train();
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(4, again.Json().GetProperty("epochs").GetInt32());
+        Assert.DoesNotContain("epoch 1/1", again.Stderr); // nothing left to train
+
+        string job = Path.Combine(_data.Root, "job.json");
+        File.WriteAllText(job, """
+            {"kind":"nas","supernet":"toy","dataset":"mnist","agent":"random","constraint":{"metric":"params","max":100000},"budget":{"evaluations":3},"seed":1}
+            """);
+        string result = Path.Combine(_data.Root, "out", "result.json");
+        var run = await CliRunner.InProcess("run", job, "--out", result, "--json", "--data-dir", _data.Root);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var file = JsonDocument.Parse(await File.ReadAllTextAsync(result)).RootElement;
+        Assert.Equal(3, file.GetProperty("candidates").GetArrayLength());
+        Assert.Equal("s1b1.kernel", file.GetProperty("best").GetProperty("policy")[0].GetProperty("layer").GetString());
+        Assert.True(Directory.Exists(Path.Combine(_data.Root, "out", "result.best")));
+
+        var extract = await CliRunner.InProcess("supernet", "extract", "--supernet", "toy", "--choice", "smallest", "--json", "--data-dir", _data.Root);
+        Assert.True(extract.ExitCode == 0, extract.Stderr);
+        Assert.True(Directory.Exists(extract.Json().GetProperty("directory").GetString()));
+        Assert.Equal("0000000000", extract.Json().GetProperty("choice").GetString());
+    }
+
+    [Theory]
+    [InlineData("extract", "no saved super-network 'missing'")]
+    [InlineData("layout", "--layout 'huge' is unknown")]
+    public async Task Bad_input_gives_one_error_line_and_a_non_zero_exit(string problem, string message)
+    {
+        var outcome = problem == "extract"
+            ? await CliRunner.InProcess("supernet", "extract", "--supernet", "missing", "--choice", "largest", "--json", "--data-dir", _data.Root)
+            : await Train("huge");
+
+        Assert.Equal(1, outcome.ExitCode);
+        Assert.Contains(message, outcome.Stderr);
+    }
+}
