@@ -1,3 +1,4 @@
+using AutoDesign.Modeling.Torch;
 using System.Text.Json;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -56,7 +57,7 @@ public sealed class MlpAccuracyPredictor : IAccuracyPredictor, IDisposable
         if (samples.Count < 2) throw new ArgumentException($"a predictor needs at least 2 samples, got {samples.Count}");
         var predictor = new MlpAccuracyPredictor(layout, settings.Hidden, samples.Average(s => s.Accuracy));
         var random = new SplitMix64(settings.Seed);
-        Initialize(predictor._network, random);
+        SeededInitialization.UniformFanIn(predictor._network, random);
 
         using var scope = NewDisposeScope();
         var x = predictor.Features(samples.Select(s => s.Choice));
@@ -113,20 +114,5 @@ public sealed class MlpAccuracyPredictor : IAccuracyPredictor, IDisposable
     {
         var rows = choices.Select(c => ChoiceFeatures.OneHot(_layout, c)).ToArray();
         return tensor(rows.SelectMany(r => r).ToArray()).reshape(rows.Length, ChoiceFeatures.Count(_layout));
-    }
-
-    /// <summary>torch's default for linear layers, U(-1/sqrt(fan-in), 1/sqrt(fan-in)), drawn from <paramref name="random"/>.</summary>
-    private static void Initialize(nn.Module network, SplitMix64 random)
-    {
-        using var noGrad = no_grad();
-        double bound = 1;
-        foreach (var (name, parameter) in network.named_parameters())
-        {
-            if (name.EndsWith("weight", StringComparison.Ordinal)) bound = 1 / Math.Sqrt(parameter.shape[1]);
-            var values = new float[parameter.numel()];
-            for (int i = 0; i < values.Length; i++) values[i] = (float)((random.NextDouble() * 2 - 1) * bound);
-            using var drawn = tensor(values).reshape(parameter.shape);
-            parameter.copy_(drawn);
-        }
     }
 }

@@ -13,18 +13,7 @@ internal static class TinySupernet
     public static SupernetLayout Layout(string dataset = "mnist")
     {
         var info = DatasetCatalog.Resolve(dataset).Info;
-        return new SupernetLayout
-        {
-            Input = info.Shape,
-            Classes = info.Classes,
-            StemChannels = 4,
-            StemStride = 2,
-            Stages = [new(8, 2, 2), new(12, 2, 2)],
-            HeadChannels = 16,
-            Kernels = [3, 5],
-            Expansions = [1, 2],
-            Depths = [1, 2],
-        };
+        return SupernetLayout.Tiny(info.Shape, info.Classes);
     }
 
     public static string Save(DataFolder folder, string dataset = "mnist", string name = Name)

@@ -1,3 +1,4 @@
+using AutoDesign.Modeling.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -41,8 +42,8 @@ public sealed class DdpgAgent : ISearchAgent, IDisposable
             _criticTarget = new Critic(space.FeatureCount, options.Hidden);
         }
         var initial = new SplitMix64((ulong)options.Seed ^ 0x5EED);
-        Initialize(_actor, initial);
-        Initialize(_critic, initial);
+        SeededInitialization.UniformFanIn(_actor, initial);
+        SeededInitialization.UniformFanIn(_critic, initial);
         CopyInto(_actor, _actorTarget);
         CopyInto(_critic, _criticTarget);
         _actorOptimizer = optim.Adam(_actor.parameters(), options.ActorLearningRate);
@@ -145,25 +146,6 @@ public sealed class DdpgAgent : ISearchAgent, IDisposable
         var from = source.parameters().ToArray();
         var to = target.parameters().ToArray();
         for (int i = 0; i < from.Length; i++) to[i].mul_(1 - _options.Tau).add_(from[i], alpha: _options.Tau);
-    }
-
-    /// <summary>
-    /// Draws every weight and bias from U(-1/sqrt(fan-in), 1/sqrt(fan-in)), torch's default for linear layers, but from
-    /// the agent's own generator: torch's global one is shared with whatever else runs in the process, so seeding it
-    /// would not make two agents with one seed start alike.
-    /// </summary>
-    private static void Initialize(nn.Module network, SplitMix64 random)
-    {
-        using var noGrad = no_grad();
-        double bound = 1;
-        foreach (var (name, parameter) in network.named_parameters())
-        {
-            if (name.EndsWith("weight", StringComparison.Ordinal)) bound = 1 / Math.Sqrt(parameter.shape[1]);
-            var values = new float[parameter.numel()];
-            for (int i = 0; i < values.Length; i++) values[i] = (float)((random.NextDouble() * 2 - 1) * bound);
-            using var drawn = tensor(values).reshape(parameter.shape);
-            parameter.copy_(drawn);
-        }
     }
 
     private static void CopyInto(nn.Module source, nn.Module target)
