@@ -45,6 +45,33 @@ public sealed class SupernetCommandTests : IDisposable
         Assert.Equal("0000000000", extract.Json().GetProperty("choice").GetString());
     }
 
+    [Fact]
+    public async Task Sample_measures_sub_networks_a_predictor_guided_nas_job_then_searches_with()
+    {
+        Assert.Equal(0, (await Train()).ExitCode);
+
+        var sample = await CliRunner.InProcess("supernet", "sample", "--supernet", "toy", "--count", "20", "--json", "--data-dir", _data.Root);
+        Assert.True(sample.ExitCode == 0, sample.Stderr);
+        Assert.Equal(20, sample.Json().GetProperty("samples").GetInt32());
+        Assert.Equal(["mlp", "fasttree"], sample.Json().GetProperty("predictors").EnumerateArray().Select(p => p.GetProperty("predictor").GetString()));
+        var more = await CliRunner.InProcess("supernet", "sample", "--supernet", "toy", "--count", "22", "--json", "--data-dir", _data.Root);
+        Assert.Equal(22, more.Json().GetProperty("samples").GetInt32());
+        Assert.Equal(2, more.Stderr.Split('\n').Count(line => line.Contains(" MACs"))); // only the new ones were measured
+
+        string job = Path.Combine(_data.Root, "job.json");
+        File.WriteAllText(job, """
+            {"kind":"nas","supernet":"toy","agent":"evolution","evolution":{"population":4},"constraint":{"metric":"params","max":100000},
+             "budget":{"evaluations":12},"predictor":{"model":"fasttree","confirm":2},"seed":1}
+            """);
+        string result = Path.Combine(_data.Root, "out", "result.json");
+        var run = await CliRunner.InProcess("run", job, "--out", result, "--json", "--data-dir", _data.Root);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var file = JsonDocument.Parse(await File.ReadAllTextAsync(result)).RootElement;
+        Assert.Equal(12, file.GetProperty("predicted").GetInt32());
+        Assert.Equal(2, file.GetProperty("candidates").GetArrayLength());
+        Assert.All(file.GetProperty("candidates").EnumerateArray(), c => Assert.True(c.GetProperty("metrics").TryGetProperty("predictedAccuracy", out _)));
+    }
+
     [Theory]
     [InlineData("extract", "no saved super-network 'missing'")]
     [InlineData("layout", "--layout 'huge' is unknown")]

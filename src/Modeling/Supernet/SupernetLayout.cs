@@ -38,6 +38,9 @@ public sealed record SupernetLayout
 
     public int BlockCount => Stages.Sum(s => s.MaxDepth);
 
+    /// <summary>The same skeleton and choices (the record's own equality compares the lists by reference).</summary>
+    public bool SameAs(SupernetLayout other) => System.Text.Json.JsonSerializer.Serialize(this) == System.Text.Json.JsonSerializer.Serialize(other);
+
     /// <summary>
     /// The default for 28x28 and 32x32 images: a stride-2 stem to 16 channels, three stages of up to four blocks
     /// (24, 32 and 48 channels; the first two halve the map, 28x28 becomes 7x7 then 4x4) and a 1x1 head to 128

@@ -14,7 +14,7 @@ namespace AutoDesign.Search.Architecture;
 /// </summary>
 public sealed class SupernetSpace : ChoiceSpace
 {
-    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, double>> _costs = new();
+    private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, double>> _costs;
     private readonly IReadOnlyList<CostMetric> _metrics;
     private readonly Func<SubnetChoice, double>? _accuracy;
 
@@ -25,6 +25,7 @@ public sealed class SupernetSpace : ChoiceSpace
         Func<SubnetChoice, double>? accuracy = null)
     {
         Subnets = new SubnetSpace(layout);
+        _costs = new();
         _metrics = metrics;
         if (constraint is not null && metrics.All(m => m.Name != constraint))
             throw new ArgumentException($"the constrained metric '{constraint}' is not among the reported ones", nameof(constraint));
@@ -33,6 +34,20 @@ public sealed class SupernetSpace : ChoiceSpace
         _accuracy = accuracy;
         Decisions = Subnets.Decisions.Select(d => Decision.Numeric(d.Name, [.. d.Values.Select(v => (double)v)])).ToList();
     }
+
+    private SupernetSpace(SupernetSpace other, Func<SubnetChoice, double> accuracy)
+    {
+        Subnets = other.Subnets;
+        _costs = other._costs;
+        _metrics = other._metrics;
+        Constraint = other.Constraint;
+        Max = other.Max;
+        Decisions = other.Decisions;
+        _accuracy = accuracy;
+    }
+
+    /// <summary>The same space and constraint with another scorer (a predictor's), sharing the costs measured so far.</summary>
+    public SupernetSpace WithAccuracy(Func<SubnetChoice, double> accuracy) => new(this, accuracy);
 
     public SubnetSpace Subnets { get; }
 

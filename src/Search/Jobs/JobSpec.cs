@@ -40,10 +40,7 @@ public sealed record JobSpec
     /// <summary>What an architecture search (nas) searches: a benchmark table.</summary>
     public SpaceSpec? Space { get; init; }
 
-    /// <summary>
-    /// The once-for-all super-network an architecture search (nas) samples sub-networks from, with <see cref="Dataset"/>;
-    /// reserved: this version searches tables only.
-    /// </summary>
+    /// <summary>The once-for-all super-network an architecture search (nas) samples sub-networks from (by name or path).</summary>
     public string? Supernet { get; init; }
 
     /// <summary>Evolution's settings (evolution only; defaults are OFA's).</summary>
@@ -51,6 +48,23 @@ public sealed record JobSpec
 
     /// <summary>NSGA-II's settings (nsga2 only).</summary>
     public Nsga2Settings? Nsga2 { get; init; }
+
+    /// <summary>Score a super-network search's candidates with an accuracy predictor, confirming only the best by real evaluation.</summary>
+    public PredictorSpec? Predictor { get; init; }
+}
+
+/// <summary>
+/// Predictor-guided search over a super-network, as Once-for-All searches: the agent's <c>budget.evaluations</c>
+/// distinct sub-networks are scored by an accuracy predictor fitted on the super-network's measured sub-networks
+/// (<c>autodesign supernet sample</c>), and only the <see cref="Confirm"/> best predicted are evaluated for real.
+/// </summary>
+public sealed record PredictorSpec
+{
+    /// <summary><c>mlp</c> (Once-for-All's, the default) or <c>fasttree</c>.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>How many of the best predicted sub-networks to evaluate for real (default 10).</summary>
+    public int? Confirm { get; init; }
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using AutoDesign.Search.Agents;
 using AutoDesign.Search.Agents.Evolution;
 using AutoDesign.Search.Agents.Nsga2;
 using AutoDesign.Search.Architecture;
+using AutoDesign.Search.Architecture.Predictor;
 using AutoDesign.Search.Pareto;
 using AutoDesign.Search.Tables;
 using Microsoft.Extensions.Logging;
@@ -43,6 +44,17 @@ public sealed class NasJob(DataFolder folder, ILogger logger)
             nas.SpaceName, space.Decisions.Count, spec.Agent, nas.Evaluations, nas.Limit is { } max ? $"{nas.ConstraintMetric} <= {max:G6}" : "none");
 
         var agent = CreateAgent(spec, nas);
+        int evaluations = nas.Evaluations;
+        int? predicted = null;
+        IReadOnlyDictionary<string, double>? predictions = null;
+        if (nas.Predictor is { } predictor && space is SupernetSpace subnets)
+        {
+            var (shortlist, count) = Shortlist(spec, nas, predictor, subnets, cancellation);
+            agent = new ListAgent([.. shortlist.Select(s => ChoiceVector.ToCandidate(0, s.Choices).Actions)]);
+            evaluations = shortlist.Count;
+            predicted = count;
+            predictions = shortlist.ToDictionary(s => ChoiceVector.Key(s.Choices), s => s.PredictedAccuracy);
+        }
         var scorer = new DelegateScorer(
             actions => Describe(space, ChoiceVector.Of(actions)),
             (index, actions) =>
@@ -50,9 +62,12 @@ public sealed class NasJob(DataFolder folder, ILogger logger)
                 var choices = ChoiceVector.Of(actions);
                 var score = space.Evaluate(choices);
                 double cost = constrained is null ? 0 : score.Metrics[constrained];
-                return new CandidateResult(index, score.Accuracy, 0, 0, cost, score.Accuracy, Describe(space, choices), score.Metrics);
+                var metrics = predictions is null
+                    ? score.Metrics
+                    : new Dictionary<string, double>(score.Metrics) { [PredictedAccuracy] = predictions[ChoiceVector.Key(choices)] };
+                return new CandidateResult(index, score.Accuracy, 0, 0, cost, score.Accuracy, Describe(space, choices), metrics);
             });
-        var loop = SearchLoop.Run(agent, nas.Evaluations, spec.Budget?.Batch ?? 1, scorer, new LocalEvaluations(scorer),
+        var loop = SearchLoop.Run(agent, evaluations, spec.Budget?.Batch ?? 1, scorer, new LocalEvaluations(scorer),
             journal ?? NoJournal.Instance, nas.Limit, progress, cancellation, distinct: true,
             costsOf: c => nas.Costs.Select(k => c.Metrics![k]).ToList());
         var candidates = loop.Candidates;
@@ -72,8 +87,35 @@ public sealed class NasJob(DataFolder folder, ILogger logger)
             candidates,
             loop.Evaluations,
             loop.EvaluationsPerSecond,
-            clock.Elapsed.TotalSeconds);
+            clock.Elapsed.TotalSeconds,
+            predicted);
         return finish is null ? result : finish(best, result) with { Seconds = clock.Elapsed.TotalSeconds };
+    }
+
+    /// <summary>The metric under which a confirmed candidate keeps what the predictor said of it.</summary>
+    public const string PredictedAccuracy = "predictedAccuracy";
+
+    /// <summary>The predictor's round: fits the predictor on the super-network's measured sub-networks and searches with it.</summary>
+    private (IReadOnlyList<Shortlisted> Shortlist, int Predicted) Shortlist(JobSpec spec, ValidNas nas, ValidPredictor settings, SupernetSpace space,
+        CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        var predictor = AccuracyPredictors.Fit(settings.Model, space.Subnets.Layout, settings.Samples.Samples, spec.Seed);
+        try
+        {
+            double fitted = clock.Elapsed.TotalSeconds;
+            var guessing = space.WithAccuracy(predictor.Predict);
+            var result = PredictedSearch.Run(CreateAgent(spec, nas with { Space = guessing }), guessing, nas.Evaluations, spec.Budget?.Batch ?? 1,
+                settings.Confirm, spec.Agent == "nsga2", nas.Costs, cancellation);
+            logger.LogInformation("Predictor {Model} fitted on {Samples} sub-networks in {Fit:F1} s scored {Predicted} distinct sub-networks in {Search:F1} s; " +
+                                  "confirming {Confirm} (predicted {Best:P2} at best)", predictor.Name, settings.Samples.Samples.Count, fitted, result.Predicted,
+                clock.Elapsed.TotalSeconds - fitted, result.Shortlist.Count, result.Shortlist.Count > 0 ? result.Shortlist[0].PredictedAccuracy : 0);
+            return result;
+        }
+        finally
+        {
+            (predictor as IDisposable)?.Dispose();
+        }
     }
 
     private static ISearchAgent CreateAgent(JobSpec spec, ValidNas nas) => spec.Agent switch

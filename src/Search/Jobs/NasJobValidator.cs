@@ -22,7 +22,11 @@ public sealed record ValidNas(
     int Evaluations,
     EvolutionOptions Evolution,
     Nsga2Options Nsga2,
-    SupernetSource? Supernet = null);
+    SupernetSource? Supernet = null,
+    ValidPredictor? Predictor = null);
+
+/// <summary>A checked <c>predictor</c> section: which model to fit on which measured sub-networks, and how many of the best predicted to confirm.</summary>
+public sealed record ValidPredictor(string Model, int Confirm, AccuracySampleFile Samples);
 
 /// <summary>The checks of a <c>nas</c> job spec; each problem is reported with its field, as for the other kinds.</summary>
 public static class NasJobValidator
@@ -113,9 +117,49 @@ public static class NasJobValidator
         if (spec.Agent == "nsga2" && costs.Count == 0)
             Fail("nsga2.objectives", "NSGA-II needs a cost to trade accuracy against: name one or more numeric columns, or set a constraint");
 
+        var predictor = spec.Predictor is null ? null : CheckPredictor(spec, supernet, evaluations, Fail);
+
         return errors == 0 && space is not null
-            ? new ValidNas(space, supernet?.Saved.Name ?? table!.Source, spec.Constraint?.Metric, spec.Constraint?.Max, costs, evaluations, evolution, nsga2, supernet)
+            ? new ValidNas(space, supernet?.Saved.Name ?? table!.Source, spec.Constraint?.Metric, spec.Constraint?.Max, costs, evaluations, evolution, nsga2, supernet, predictor)
             : null;
+    }
+
+    public static readonly IReadOnlyList<string> PredictorModels = ["mlp", "fasttree"];
+
+    /// <summary>The fewest measured sub-networks a predictor is fitted on.</summary>
+    public const int MinimumSamples = 20;
+
+    private static ValidPredictor? CheckPredictor(JobSpec spec, SupernetSource? supernet, int evaluations, Action<string, string> fail)
+    {
+        var settings = spec.Predictor!;
+        bool ok = true;
+        void Fail(string field, string reason)
+        {
+            ok = false;
+            fail(field, reason);
+        }
+        string model = settings.Model ?? "mlp";
+        if (!PredictorModels.Contains(model)) Fail("predictor.model", $"'{model}' is unknown: use {string.Join(", ", PredictorModels)}");
+        int confirm = settings.Confirm ?? 10;
+        if (confirm < 1) Fail("predictor.confirm", $"must be at least 1, got {confirm}");
+        else if (evaluations > 0 && confirm > evaluations) Fail("predictor.confirm", $"{confirm} is more than the {evaluations} sub-networks budget.evaluations lets the predictor score");
+        if (spec.Supernet is null) { Fail("predictor", "applies to super-network spaces: a table's rows are already measured"); return null; }
+        if (supernet is null) return null;
+
+        AccuracySampleFile? samples = null;
+        string command = $"run 'autodesign supernet sample --supernet {spec.Supernet}'";
+        try { samples = AccuracySampleFile.TryLoad(supernet.Directory); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+        {
+            Fail("predictor", $"{Path.Combine(supernet.Directory, AccuracySampleFile.JsonName)}: {e.Message}");
+        }
+        if (samples is null && ok)
+            Fail("predictor", $"super-network '{spec.Supernet}' has no measured sub-networks to fit a predictor on: {command}");
+        else if (samples is not null && !samples.Layout.SameAs(supernet.Saved.Layout))
+            Fail("predictor", $"the measured sub-networks in {supernet.Directory} are of another super-network layout: {command} again");
+        else if (samples is not null && samples.Samples.Count < MinimumSamples)
+            Fail("predictor", $"super-network '{spec.Supernet}' has {samples.Samples.Count} measured sub-networks; a predictor needs at least {MinimumSamples}: {command} --count 200");
+        return ok ? new ValidPredictor(model, confirm, samples!) : null;
     }
 
     /// <summary>An absolute path, one relative to the working directory, or one under the data folder's <c>tables/</c>.</summary>

@@ -54,6 +54,8 @@ public sealed record ParetoPoint(int Index, double Accuracy, long Flops, long Pa
 public sealed record ConstraintResult(string Metric, string Unit, string? Target, string? TargetKind, double? Ratio);
 
 /// <summary>What <c>autodesign run</c> writes: the spec, the base model, the budget, the best, the Pareto front and every candidate.</summary>
+/// <param name="Evaluations">Distinct candidates evaluated for real.</param>
+/// <param name="Predicted">In a predictor-guided search, the distinct sub-networks the predictor scored (the candidates are the confirmed ones).</param>
 public sealed record SearchResult(
     JobSpec Spec,
     BaseMetrics Base,
@@ -64,7 +66,8 @@ public sealed record SearchResult(
     IReadOnlyList<CandidateResult> Candidates,
     int Evaluations,
     double EvaluationsPerSecond,
-    double Seconds);
+    double Seconds,
+    int? Predicted = null);
 
 /// <summary>Progress after each candidate, with that candidate.</summary>
 public sealed record SearchProgress(int Episode, int Episodes, double BestAccuracy, double LastAccuracy, double LastCost, double? BudgetLimit, CandidateResult Candidate);

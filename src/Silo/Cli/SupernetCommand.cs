@@ -1,6 +1,7 @@
 using System.CommandLine;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Supernet;
+using AutoDesign.Search.Architecture.Predictor;
 using AutoDesign.Search.Jobs;
 using static TorchSharp.torch;
 
@@ -9,14 +10,19 @@ namespace AutoDesign.Silo.Cli;
 /// <summary>
 /// <c>autodesign supernet train</c>: progressive shrinking of a once-for-all super-network into the data folder's
 /// supernets/NAME (checkpoints in training/, the result in supernet/, where a nas spec's <c>supernet</c> finds it by
-/// name); a rerun continues from the checkpoints. <c>autodesign supernet extract</c>: one sub-network saved as an
-/// ordinary model.
+/// name); a rerun continues from the checkpoints. <c>autodesign supernet sample</c>: sub-networks measured into the
+/// super-network's folder, the data its accuracy predictors are fitted on. <c>autodesign supernet extract</c>: one
+/// sub-network saved as an ordinary model.
 /// </summary>
 internal static class SupernetCommand
 {
     public static readonly IReadOnlyList<string> Layouts = ["small", "tiny"];
 
-    public static Command Create() => new("supernet", "Train a once-for-all super-network, or extract a sub-network of one.") { Train(), Extract() };
+    public static Command Create() =>
+        new("supernet", "Train a once-for-all super-network, measure sub-networks for its accuracy predictor, or extract a sub-network of one.")
+        {
+            Train(), Sample(), Extract(),
+        };
 
     private static Command Train()
     {
@@ -93,6 +99,59 @@ internal static class SupernetCommand
                     output.WriteLine($"super-network '{supernetName}' on {datasetName}: {history.Count} epochs, " +
                                      $"largest sub-network {last?.LargestAccuracy:P2}, smallest {last?.SmallestAccuracy:P2} (validation)");
                     output.WriteLine($"saved in {directory}; search it with a nas spec {{\"kind\":\"nas\",\"supernet\":\"{supernetName}\",...}}");
+                });
+                return 0;
+            }));
+        });
+        return command;
+    }
+
+    private static Command Sample()
+    {
+        var supernet = new Option<string>("--supernet", "-s") { Description = "Name under the data folder's supernets/ or path of a saved super-network.", Required = true };
+        var count = new Option<int?>("--count", "-n") { Description = "Distinct sub-networks to have measured in all (default 200; a rerun adds to the earlier ones)." };
+        var json = CommonOptions.Json();
+        var dataDir = CommonOptions.DataDir();
+        var command = new Command("sample",
+            "Measure sub-networks (inherited weights, batch norm re-estimated) for the accuracy predictor of predictor-guided nas jobs, and compare the MLP and FastTree predictors on them.")
+        {
+            supernet, count, json, dataDir,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            using var context = new CommandContext(parse, parse.GetValue(json));
+            return Task.FromResult(context.Run(() =>
+            {
+                var folder = CommonOptions.Folder(parse.GetValue(dataDir));
+                string nameOrPath = parse.GetRequiredValue(supernet);
+                string directory = SupernetSource.Locate(nameOrPath, folder)
+                                   ?? throw new ArgumentException($"no saved super-network '{nameOrPath}' (looked at the path and in {SupernetSource.Root(folder)})");
+                int wanted = parse.GetValue(count) ?? 200;
+                if (wanted < NasJobValidator.MinimumSamples) throw new ArgumentException($"--count must be at least {NasJobValidator.MinimumSamples}, got {wanted}");
+                var saved = SavedSupernet.Load(directory);
+                var data = DatasetCatalog.Load(saved.Dataset, folder);
+                using var network = saved.CreateNetwork(directory);
+                using var evaluator = new SubnetEvaluator(data, SupernetSource.ValidationImages, SupernetSource.RecalibrationImages);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var file = new AccuracySampling(context.Logger).Collect(network, evaluator, saved.Dataset, SupernetSource.RecalibrationImages, wanted, directory,
+                    onSample: s => context.Error.WriteLine($"{s.Choice}: {s.Accuracy:P2}, {s.Macs:N0} MACs"), cancellation: cancellation);
+                var quality = PredictorComparison.Run(file);
+                var accuracies = file.Samples.Select(s => s.Accuracy).ToList();
+                context.Result(new
+                {
+                    supernet = directory,
+                    samples = file.Samples.Count,
+                    file = Path.Combine(directory, AccuracySampleFile.JsonName),
+                    seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+                    accuracy = new { min = accuracies.Min(), max = accuracies.Max(), mean = accuracies.Average() },
+                    predictors = quality,
+                }, o =>
+                {
+                    o.WriteLine($"{file.Samples.Count} sub-networks measured ({accuracies.Min():P2} to {accuracies.Max():P2}) in {Path.Combine(directory, AccuracySampleFile.CsvName)}");
+                    foreach (var q in quality)
+                        o.WriteLine($"{q.Predictor}: held-out mean absolute error {q.MeanAbsoluteError * 100:F2} points, Spearman {q.Spearman:F3} " +
+                                    $"(fitted on {q.TrainSamples}, scored on {q.HeldOutSamples})");
+                    o.WriteLine($"use it in a nas spec: \"predictor\":{{\"model\":\"{quality.MinBy(q => q.MeanAbsoluteError)!.Predictor}\",\"confirm\":10}}");
                 });
                 return 0;
             }));

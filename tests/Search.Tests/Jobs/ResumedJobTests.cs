@@ -11,25 +11,6 @@ public sealed class ResumedJobTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    /// <summary>Keeps what a database would; can stop the job right after a record, as a killed silo would.</summary>
-    private sealed class MemoryJournal : IJobJournal
-    {
-        public List<CandidateResult> Candidates { get; } = [];
-
-        public byte[]? AgentState { get; private set; }
-
-        public int? StopAfter { get; set; }
-
-        public JobCheckpoint? Load() => AgentState is null ? null : new JobCheckpoint([.. Candidates], AgentState);
-
-        public void Record(IReadOnlyList<CandidateResult> batch, ISearchAgent agent)
-        {
-            Candidates.AddRange(batch);
-            AgentState = agent.Snapshot();
-            if (Candidates.Count >= StopAfter) throw new OperationCanceledException("stopped as a killed silo would be");
-        }
-    }
-
     [Theory]
     [InlineData("prune", "lenet5", 1)]
     [InlineData("quantize", "lenet5", 1)]

@@ -29,5 +29,20 @@ internal static class TinySupernet
         return directory;
     }
 
+    /// <summary>
+    /// Measures <paramref name="count"/> sub-networks of the saved tiny super-network into its folder, as
+    /// <c>autodesign supernet sample</c> does (on fewer images, for speed): what a predictor-guided search fits on.
+    /// </summary>
+    public static AccuracySampleFile Sample(DataFolder folder, int count, string name = Name)
+    {
+        string directory = Path.Combine(folder.Root, "supernets", name);
+        var saved = SavedSupernet.Load(directory);
+        var data = DatasetCatalog.Load(saved.Dataset, folder);
+        using var network = saved.CreateNetwork(directory);
+        using var evaluator = new SubnetEvaluator(data, 200, 200);
+        return new AccuracySampling(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+            .Collect(network, evaluator, saved.Dataset, 200, count, directory);
+    }
+
     public static double Macs(SupernetLayout layout, SubnetChoice choice) => SubnetExtraction.Spec(layout, choice, "probe").Analyze().Macs;
 }

@@ -1,0 +1,124 @@
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Supernet;
+using AutoDesign.Search.Architecture.Predictor;
+using AutoDesign.Search.Jobs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AutoDesign.Search.Tests.Jobs;
+
+public sealed class PredictorGuidedNasJobTests : IDisposable
+{
+    private readonly TestDataFolder _data = new();
+    private readonly AccuracySampleFile _samples;
+    private readonly double _middle;
+
+    public PredictorGuidedNasJobTests()
+    {
+        TinySupernet.Save(_data.Folder);
+        _samples = TinySupernet.Sample(_data.Folder, 24);
+        var space = new SubnetSpace(TinySupernet.Layout());
+        _middle = (TinySupernet.Macs(space.Layout, space.Smallest) + TinySupernet.Macs(space.Layout, space.Largest)) / 2;
+    }
+
+    public void Dispose() => _data.Dispose();
+
+    private JobSpec Spec(string model = "mlp", int confirm = 3) => new()
+    {
+        Kind = "nas",
+        Supernet = TinySupernet.Name,
+        Agent = "evolution",
+        Constraint = new ConstraintSpec { Metric = "flops", Max = _middle },
+        Budget = new BudgetSpec { Evaluations = 30 },
+        Seed = 2,
+        Evolution = new() { Population = 6 },
+        Predictor = new PredictorSpec { Model = model, Confirm = confirm },
+    };
+
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("fasttree")]
+    public void Only_the_best_predicted_sub_networks_are_evaluated_for_real_and_the_best_of_those_is_saved(string model)
+    {
+        string best = Path.Combine(_data.Root, "best");
+
+        var result = DesignJob.Run(Spec(model), _data.Folder, NullLogger.Instance, best);
+
+        Assert.Equal(30, result.Predicted);
+        Assert.Equal(3, result.Evaluations);
+        Assert.Equal(3, result.Candidates.Count);
+        var layout = TinySupernet.Layout();
+        var predictor = AccuracyPredictors.Fit(model, layout, _samples.Samples, seed: 2);
+        var saved = SavedSupernet.Load(Path.Combine(_data.Root, "supernets", TinySupernet.Name));
+        var data = DatasetCatalog.Load("mnist", _data.Folder);
+        using var network = saved.CreateNetwork(Path.Combine(_data.Root, "supernets", TinySupernet.Name));
+        using var evaluator = new SubnetEvaluator(data, SupernetSource.ValidationImages, SupernetSource.RecalibrationImages);
+        try
+        {
+            foreach (var candidate in result.Candidates)
+            {
+                var choice = Choice(layout, candidate);
+                Assert.True(candidate.Metrics!["flops"] <= _middle);
+                Assert.Equal(predictor.Predict(choice), candidate.Metrics[NasJob.PredictedAccuracy], 6);
+                Assert.Equal(evaluator.Evaluate(network, choice).Accuracy, candidate.Accuracy, 9); // measured, not predicted
+            }
+        }
+        finally
+        {
+            (predictor as IDisposable)?.Dispose();
+        }
+        var predictions = result.Candidates.Select(c => c.Metrics![NasJob.PredictedAccuracy]).ToList();
+        Assert.Equal(predictions.OrderDescending(), predictions);
+        Assert.Equal(result.Candidates.Max(c => c.Accuracy), result.Best.Accuracy);
+        Assert.Equal(best, result.Best.SavedModel);
+    }
+
+    [Fact]
+    public void A_predictor_guided_search_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds()
+    {
+        var spec = Spec(confirm: 4);
+        var unbroken = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "");
+        var journal = new MemoryJournal { StopAfter = 2 };
+        Assert.Throws<OperationCanceledException>(() => DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "", journal: journal));
+        journal.StopAfter = null;
+
+        var resumed = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "", journal: journal);
+
+        Assert.Equal(4, journal.Candidates.Count);
+        Assert.Equal(Describe(unbroken.Candidates), Describe(resumed.Candidates));
+    }
+
+    public static TheoryData<string, string> BadSpecs => new()
+    {
+        { "no-samples", "predictor" },
+        { "model", "predictor.model" },
+        { "confirm", "predictor.confirm" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadSpecs))]
+    public void A_bad_predictor_spec_names_the_field(string problem, string field)
+    {
+        var spec = Spec();
+        if (problem == "no-samples") File.Delete(Path.Combine(_data.Root, "supernets", TinySupernet.Name, AccuracySampleFile.JsonName));
+        spec = problem switch
+        {
+            "model" => spec with { Predictor = new PredictorSpec { Model = "oracle" } },
+            "confirm" => spec with { Predictor = new PredictorSpec { Confirm = 31 } },
+            _ => spec,
+        };
+
+        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec, _data.Folder));
+
+        var named = Assert.Single(error.Errors, e => e.Field == field);
+        if (problem == "no-samples") Assert.Contains("autodesign supernet sample --supernet tiny", named.Reason);
+    }
+
+    private static SubnetChoice Choice(SupernetLayout layout, CandidateResult candidate)
+    {
+        var space = new SubnetSpace(layout);
+        return space.Decode([.. candidate.Policy.Select((p, i) => space.Decisions[i].Values.ToList().IndexOf((int)p.Value!.Value))]);
+    }
+
+    private static List<string> Describe(IEnumerable<CandidateResult> candidates) =>
+        candidates.Select(c => $"{c.Index} {c.Accuracy:R} {c.Metrics![NasJob.PredictedAccuracy]:R} " + string.Join(",", c.Policy.Select(p => p.Choice))).ToList();
+}
