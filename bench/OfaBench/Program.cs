@@ -11,15 +11,22 @@ using AutoDesign.Modeling.Zoo;
 using AutoDesign.Search.Jobs;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
-
 // Once-for-All specialisation: for each hardware target and latency budget (between the smallest and the largest
-// sub-network's latency on it), a nas job over a trained super-network (evolution, every candidate really evaluated:
-// inherited weights, batch norm re-estimated, validation accuracy; the best saved and tested), the same architecture
+// sub-network's latency on it), nas jobs over a trained super-network, the best sub-network saved and tested:
+//   direct     evolution with every candidate really evaluated (inherited weights, batch norm re-estimated,
+//              validation accuracy);
+//   predictor  (with --predicted N) Once-for-All's way: evolution scores N distinct sub-networks with the accuracy
+//              predictor fitted on the super-network's measured sub-networks (autodesign supernet sample), its
+//              latency constraint on a look-up table when one is named (--lut torchsharp-cpu=lut:ofa-cpu, built by
+//              autodesign sweep --supernet), and only the --confirm best predicted are evaluated for real.
+// The latency reported is always the target's own figure for the saved network. Each found architecture is also
 // trained from scratch for as many epochs as the super-network had (same images), and the best trained zoo model
-// under the budget. The search's wall time is the cost of specialising for a new target once the super-network exists.
+// under the budget is listed. The search's wall time is the cost of specialising for a new target once the
+// super-network exists.
 //
 //   dotnet run -c Release --project bench/OfaBench [-- --supernet bench/supernet-kd] [--targets torchsharp-cpu,bitfusion]
-//       [--budgets 3] [--evaluations 40] [--population 10] [--scratch middle|all|none]
+//       [--budgets 3] [--evaluations 40] [--population 10] [--scratch middle|all|predictor|none]
+//       [--predicted 2000 --confirm 10 --predictor mlp|fasttree --lut torchsharp-cpu=lut:ofa-cpu]
 TorchRuntime.EnsureInitialized();
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int IntArg(string name, int fallback) => Arg(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -27,6 +34,9 @@ string supernetName = Arg("--supernet") ?? "bench/supernet-kd";
 var targets = (Arg("--targets") ?? "torchsharp-cpu,bitfusion").Split(',');
 int budgetCount = IntArg("--budgets", 3), evaluations = IntArg("--evaluations", 40), population = IntArg("--population", 10);
 string scratch = Arg("--scratch") ?? "middle";
+int predicted = IntArg("--predicted", 0), confirm = IntArg("--confirm", 10);
+string predictorModel = Arg("--predictor") ?? "mlp";
+var tables = (Arg("--lut") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
 string[] zoo = ["lenet5", "vgg-small-w0.5", "resnet20-w0.5", "resnet20", "mobilenetv2-small"];
 
 var folder = DataFolder.Default();
@@ -43,10 +53,14 @@ Directory.CreateDirectory(work);
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Super-network '{saved.Name}' ({saved.Dataset}, {saved.Training.TrainLimit:N0} training images, {supernetEpochs} epochs of progressive shrinking, " +
-    $"{saved.History.Sum(h => h.Seconds) / 60:F1} min); search: evolution, population {population}, {evaluations} evaluations per budget"));
+    $"{saved.History.Sum(h => h.Seconds) / 60:F1} min); direct search: evolution, population {population}, {evaluations} evaluations per budget"));
+if (predicted > 0)
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Predictor search: {predictorModel} predictor, evolution (population 100), {predicted:N0} predicted, {confirm} confirmed"));
 Console.WriteLine();
-Console.WriteLine("| target | budget | OFA sub-network (val / test) | its latency | MACs | search wall time | same net from scratch (test) | best zoo model under budget (test) |");
-Console.WriteLine("|---|---|---|---|---|---|---|---|");
+Console.WriteLine("| target | budget | search | OFA sub-network (val / test) | its latency | MACs | search wall time | same net from scratch (test) | best zoo model under budget (test) |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
+var scratchResults = new Dictionary<string, string>();
 foreach (string targetName in targets)
 {
     var target = HardwareTargets.Resolve(targetName, folder);
@@ -65,7 +79,7 @@ foreach (string targetName in targets)
     {
         double fraction = (i + 1.0) / (budgetCount + 1);
         double budget = smallest + fraction * (largest - smallest);
-        var spec = new JobSpec
+        var direct = new JobSpec
         {
             Kind = "nas",
             Supernet = directory,
@@ -76,29 +90,48 @@ foreach (string targetName in targets)
             Seed = 1,
             Evolution = new() { Population = population },
         };
-        var clock = Stopwatch.StartNew();
-        var result = DesignJob.Run(spec, folder, logger, Path.Combine(work, $"{targetName}-{i}"));
-        double searchSeconds = clock.Elapsed.TotalSeconds;
-        var best = result.Best;
-
-        string fromScratch = "—";
-        if (scratch == "all" || (scratch == "middle" && i == budgetCount / 2))
+        var searches = new List<(string Name, JobSpec Spec)> { ("direct", direct) };
+        if (predicted > 0)
+            searches.Add(("predictor", direct with
+            {
+                Constraint = direct.Constraint with { Target = tables.GetValueOrDefault(targetName, targetName) },
+                Budget = new BudgetSpec { Evaluations = predicted },
+                Evolution = new(),
+                Predictor = new PredictorSpec { Model = predictorModel, Confirm = confirm },
+            }));
+        foreach (var (searchName, spec) in searches)
         {
+            var clock = Stopwatch.StartNew();
+            var result = DesignJob.Run(spec, folder, logger, Path.Combine(work, $"{targetName}-{i}-{searchName}"));
+            double searchSeconds = clock.Elapsed.TotalSeconds;
+            var best = result.Best;
             var choice = space.Decode([.. best.Policy.Select((p, d) => space.Decisions[d].Values.ToList().IndexOf((int)p.Value!.Value))]);
-            manual_seed(1);
-            using var network = new SpecNetwork(SubnetExtraction.Spec(saved.Layout, choice, "scratch"));
-            var options = new TrainingOptions { Epochs = supernetEpochs, BatchSize = saved.Training.BatchSize, LearningRate = 0.1, TrainLimit = saved.Training.TrainLimit };
-            var trainClock = Stopwatch.StartNew();
-            new Trainer(logger).Train(network, data, options);
-            network.eval();
-            double test = Evaluation.Of(network, data.Test, data.Mean, data.Std).Accuracy;
-            fromScratch = string.Create(CultureInfo.InvariantCulture, $"{test:P2} ({supernetEpochs} epochs, {trainClock.Elapsed.TotalSeconds:F0} s)");
+            var bestSpec = SubnetExtraction.Spec(saved.Layout, choice, "best");
+            double latency = Latency(bestSpec);
+
+            string fromScratch = "—";
+            string key = string.Concat(space.Encode(space.Canonical(choice)));
+            if (scratchResults.TryGetValue(key, out var earlier)) fromScratch = earlier;
+            else if (scratch == "all" || (scratch == "middle" && i == budgetCount / 2) || (scratch == "predictor" && searchName == "predictor"))
+            {
+                manual_seed(1);
+                using var network = new SpecNetwork(SubnetExtraction.Spec(saved.Layout, choice, "scratch"));
+                var options = new TrainingOptions { Epochs = supernetEpochs, BatchSize = saved.Training.BatchSize, LearningRate = 0.1, TrainLimit = saved.Training.TrainLimit };
+                var trainClock = Stopwatch.StartNew();
+                new Trainer(logger).Train(network, data, options);
+                network.eval();
+                double test = Evaluation.Of(network, data.Test, data.Mean, data.Std).Accuracy;
+                fromScratch = scratchResults[key] = string.Create(CultureInfo.InvariantCulture, $"{test:P2} ({supernetEpochs} epochs, {trainClock.Elapsed.TotalSeconds:F0} s)");
+            }
+            var trainedFits = zooModels.Where(z => z.Latency <= budget && z.Test is not null).ToList();
+            string zooText = trainedFits.Count > 0 && trainedFits.MaxBy(z => z.Test) is var z
+                ? string.Create(CultureInfo.InvariantCulture, $"{z.Name}: {z.Test:P2} at {z.Latency:G4} ms")
+                : zooModels.Any(z => z.Latency <= budget) ? $"untrained only ({string.Join(", ", zooModels.Where(z => z.Latency <= budget).Select(z => z.Name))})" : "none fits";
+            string how = searchName == "direct"
+                ? $"direct, {result.Evaluations} evaluated"
+                : $"{predictorModel} predictor on {spec.Constraint!.Target}, {result.Predicted:N0} predicted, {result.Evaluations} evaluated";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {targetName} | {budget:G4} ms | {how} | {best.Accuracy:P2} / {best.TestAccuracy:P2} | {latency:G4} ms{(latency > budget ? " (over)" : "")} | {best.Flops:N0} | {searchSeconds:F0} s | {fromScratch} | {zooText} |"));
         }
-        var trainedFits = zooModels.Where(z => z.Latency <= budget && z.Test is not null).ToList();
-        string zooText = trainedFits.Count > 0 && trainedFits.MaxBy(z => z.Test) is var z
-            ? string.Create(CultureInfo.InvariantCulture, $"{z.Name}: {z.Test:P2} at {z.Latency:G4} ms")
-            : zooModels.Any(z => z.Latency <= budget) ? $"untrained only ({string.Join(", ", zooModels.Where(z => z.Latency <= budget).Select(z => z.Name))})" : "none fits";
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {targetName} | {budget:G4} ms | {best.Accuracy:P2} / {best.TestAccuracy:P2} | {best.ConstrainedValue:G4} ms | {best.Flops:N0} | {searchSeconds:F0} s | {fromScratch} | {zooText} |"));
     }
 }

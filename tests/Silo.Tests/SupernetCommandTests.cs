@@ -1,4 +1,7 @@
 using System.Text.Json;
+using AutoDesign.HardwareProfiler.Targets;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Supernet;
 
 namespace AutoDesign.Silo.Tests;
 
@@ -70,6 +73,26 @@ public sealed class SupernetCommandTests : IDisposable
         Assert.Equal(12, file.GetProperty("predicted").GetInt32());
         Assert.Equal(2, file.GetProperty("candidates").GetArrayLength());
         Assert.All(file.GetProperty("candidates").EnumerateArray(), c => Assert.True(c.GetProperty("metrics").TryGetProperty("predictedAccuracy", out _)));
+    }
+
+    [Fact]
+    public async Task A_sweep_of_a_supernet_tables_every_layer_any_of_its_sub_networks_has()
+    {
+        Assert.Equal(0, (await Train()).ExitCode);
+
+        var sweep = await CliRunner.InProcess("sweep", "--target", "bismo", "--supernet", "toy", "--variants", "0", "--name", "toy-lut", "--json", "--data-dir", _data.Root);
+
+        Assert.True(sweep.ExitCode == 0, sweep.Stderr);
+        var layout = SavedSupernet.Load(Path.Combine(_data.Root, "supernets", "toy", "supernet")).Layout;
+        var space = new SubnetSpace(layout);
+        var measured = HardwareTargets.Resolve("bismo", _data.Folder);
+        var table = HardwareTargets.Resolve("lut:toy-lut", _data.Folder);
+        var random = new SplitMix64(5);
+        for (int i = 0; i < 10; i++)
+        {
+            var spec = SubnetExtraction.Spec(layout, space.Sample(random), "probe");
+            Assert.Equal(measured.Measure(spec).Latency.Value, table.Measure(spec).Latency.Value, 9); // looked up, never interpolated
+        }
     }
 
     [Theory]

@@ -7,9 +7,12 @@ using AutoDesign.Modeling.Specs;
 
 namespace AutoDesign.HardwareProfiler.Tables;
 
-/// <summary>What to sweep: a measured or analytic target, models (zoo names or spec files) for a data set's input shape.</summary>
+/// <summary>
+/// What to sweep: a measured or analytic target, models (zoo names or spec files) for a data set's input shape, and
+/// networks given as specs (a super-network's sub-networks).
+/// </summary>
 public sealed record TableBuildRequest(string Target, IReadOnlyList<string> Models, string Dataset = "mnist", string? Name = null, int Variants = 8,
-    IReadOnlyList<PrecisionPolicy>? Precisions = null);
+    IReadOnlyList<PrecisionPolicy>? Precisions = null, IReadOnlyList<ModelSpec>? Networks = null);
 
 /// <summary>The table and predictor written, and each model's whole-network latency measured on the target in the same run.</summary>
 public sealed record TableBuildResult(string Table, string Path, int Entries, string Source, LatencyPredictor.Card? Predictor,
@@ -29,9 +32,11 @@ public static class TableBuild
         if (target.Kind is TargetKind.Table or TargetKind.Predictor)
             throw new ArgumentException($"sweep a measured or analytic target, not {target.Kind.ToString().ToLowerInvariant()} '{target.Name}'");
         if (request.Variants is < 0 or > 1000) throw new ArgumentException("variants must be between 0 and 1000");
-        if (request.Models.Count == 0) throw new ArgumentException("a sweep needs at least one model");
+        var networks = request.Networks ?? [];
+        if (request.Models.Count == 0 && networks.Count == 0) throw new ArgumentException("a sweep needs at least one model");
         var info = DatasetCatalog.Resolve(request.Dataset).Info;
-        var specs = request.Models.Select(m => BaseModels.ResolveSpec(m, info, folder)).ToList();
+        var specs = request.Models.Select(m => BaseModels.ResolveSpec(m, info, folder)).Concat(networks).ToList();
+        var names = request.Models.Concat(networks.Select(n => n.Name)).ToList();
         string name = request.Name ?? target.Name.Replace(':', '-');
         if (name.Length == 0 || name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/'))
             throw new ArgumentException($"the table name '{name}' must be a plain file name");
@@ -50,7 +55,7 @@ public static class TableBuild
         HardwareTargets.Forget($"predictor:{name}", folder);
 
         var latency = new Dictionary<string, double>();
-        for (int i = 0; i < specs.Count; i++) latency[request.Models[i]] = target.Measure(specs[i]).Latency.Value;
+        for (int i = 0; i < specs.Count; i++) latency[names[i]] = target.Measure(specs[i]).Latency.Value;
         return new TableBuildResult($"lut:{name}", path, table.Entries.Count, table.Source, predictor, latency);
     }
 }

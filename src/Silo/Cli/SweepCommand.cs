@@ -1,5 +1,8 @@
 using System.CommandLine;
 using AutoDesign.HardwareProfiler.Tables;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Supernet;
+using AutoDesign.Search.Jobs;
 using Microsoft.Extensions.Logging;
 
 namespace AutoDesign.Silo.Cli;
@@ -13,7 +16,11 @@ internal static class SweepCommand
     public static Command Create()
     {
         var target = new Option<string>("--target", "-t") { Description = "A target with per-layer figures (torchsharp-cpu, onnxruntime-cpu, or an analytic one).", Required = true };
-        var models = new Option<string>("--models") { Description = "Models to sweep, comma-separated (zoo names or spec files).", Required = true };
+        var models = new Option<string?>("--models") { Description = "Models to sweep, comma-separated (zoo names or spec files)." };
+        var supernet = new Option<string?>("--supernet")
+        {
+            Description = "Also sweep a saved super-network's uniform sub-networks (every kernel and expansion at full depth): every layer any of its sub-networks has.",
+        };
         var dataset = new Option<string>("--dataset", "-d") { Description = "Data set whose input shape the models are built for.", DefaultValueFactory = _ => "mnist" };
         var name = new Option<string>("--name") { Description = "Table and predictor name (default: the target's name)." };
         var variants = new Option<int>("--variants") { Description = "Randomly pruned variants per model, besides 100/75/50/25% widths.", DefaultValueFactory = _ => 8 };
@@ -22,7 +29,7 @@ internal static class SweepCommand
         var dataDir = CommonOptions.DataDir();
         var command = new Command("sweep", "Build a per-layer latency look-up table (and a predictor) for a target by measuring models and pruned variants.")
         {
-            target, models, dataset, name, variants, precisions, json, dataDir,
+            target, models, supernet, dataset, name, variants, precisions, json, dataDir,
         };
         command.SetAction(parse =>
         {
@@ -30,14 +37,17 @@ internal static class SweepCommand
             return context.Run(() =>
             {
                 var folder = CommonOptions.Folder(parse.GetValue(dataDir));
+                string? modelList = parse.GetValue(models), supernetName = parse.GetValue(supernet);
+                if (modelList is null && supernetName is null) throw new ArgumentException("name --models, --supernet or both");
                 var progress = new ProgressLine(context.Error);
                 var request = new TableBuildRequest(
                     parse.GetRequiredValue(target),
-                    parse.GetRequiredValue(models).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    modelList?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
                     parse.GetRequiredValue(dataset),
                     parse.GetValue(name),
                     parse.GetValue(variants),
-                    parse.GetValue(precisions)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => PrecisionArgument.Parse(p, "--precisions")).ToList());
+                    parse.GetValue(precisions)?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => PrecisionArgument.Parse(p, "--precisions")).ToList(),
+                    supernetName is null ? null : UniformSubnets(supernetName, folder));
                 var built = TableBuild.Run(request, folder, progress.Show);
                 progress.Clear();
                 context.Logger.LogInformation("Saved {Entries} entries to {Path}", built.Entries, built.Path);
@@ -54,5 +64,21 @@ internal static class SweepCommand
             });
         });
         return command;
+    }
+
+    /// <summary>
+    /// One sub-network per kernel and expansion, every block alike, every stage at full depth: together they hold every
+    /// layer shape a sub-network can have (a shallower stage keeps its first blocks), so a table built from them costs
+    /// any sub-network without interpolation, as Once-for-All's latency tables do.
+    /// </summary>
+    private static IReadOnlyList<ModelSpec> UniformSubnets(string nameOrPath, Modeling.DataFolder folder)
+    {
+        string directory = SupernetSource.Locate(nameOrPath, folder)
+                           ?? throw new ArgumentException($"no saved super-network '{nameOrPath}' (looked at the path and in {SupernetSource.Root(folder)})");
+        var layout = SavedSupernet.Load(directory).Layout;
+        var space = new SubnetSpace(layout);
+        return [.. from kernel in layout.Kernels
+                   from expansion in layout.Expansions
+                   select SubnetExtraction.Spec(layout, space.Uniform(kernel, expansion, layout.Depths[^1]), $"ofa-k{kernel}-e{expansion}")];
     }
 }
