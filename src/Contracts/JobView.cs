@@ -31,6 +31,7 @@ public sealed record JobView(
 public sealed record JobProgress(int Candidates, int Episodes);
 
 /// <summary>What a completed job found: the base model, the constraint, the best candidate (tested and saved) and the front.</summary>
+/// <param name="Predicted">In a predictor-guided architecture search, the sub-networks the predictor scored.</param>
 public sealed record JobOutcome(
     BaseMetrics Base,
     ConstraintResult Constraint,
@@ -38,4 +39,5 @@ public sealed record JobOutcome(
     IReadOnlyList<ParetoPoint> Pareto,
     int Evaluations,
     double EvaluationsPerSecond,
-    double Seconds);
+    double Seconds,
+    int? Predicted = null);

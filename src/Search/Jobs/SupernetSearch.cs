@@ -33,7 +33,7 @@ internal sealed class SupernetSearch : IDisposable
 
     public SearchResult Finish(CandidateResult best, SearchResult result, string bestModelDirectory)
     {
-        var choices = Space.Subnets.Encode(Space.Subnets.Decode([.. best.Policy.Select(p => Index(p))]));
+        var choices = Space.Subnets.Encode(SupernetPolicy.Decode(Space.Subnets, best.Policy));
         var costs = Space.Costs(choices);
         var largest = _evaluator.Evaluate(_network, Space.Subnets.Largest);
         double test = 0;
@@ -55,12 +55,6 @@ internal sealed class SupernetSearch : IDisposable
             Candidates = [.. result.Candidates.Select(c => c with { Flops = (long)c.Metrics!["flops"], Params = (long)c.Metrics["params"] })],
             Pareto = [.. result.Pareto.Select(p => p with { Flops = (long)result.Candidates[p.Index].Metrics!["flops"], Params = (long)result.Candidates[p.Index].Metrics!["params"] })],
         };
-
-        int Index(PolicyEntry entry)
-        {
-            var decision = Space.Decisions.First(d => d.Name == entry.Layer);
-            return decision.Choices.ToList().FindIndex(c => c.Label == entry.Choice);
-        }
     }
 
     private static string Unit(string? metric) => metric switch

@@ -85,10 +85,8 @@ internal static class JobEndpoints
     {
         var job = await service.Get(id, cancellation);
         if (job is null) return NotFound(id);
-        if (job.Kind == "nas")
-            return TypedResults.Problem(job.Spec.Supernet is null
-                    ? "the candidates of a search over a table are rows, not networks"
-                    : "the candidates of a super-network search are not rebuilt per layer here: profile the saved best sub-network (best.savedModel)",
+        if (job.Kind == "nas" && job.Spec.Supernet is null)
+            return TypedResults.Problem("the candidates of a search over a table are rows, not networks",
                 statusCode: StatusCodes.Status409Conflict, title: "No network to profile");
         target ??= job.Spec.Constraint?.Target ?? "torchsharp-cpu";
         try
@@ -98,6 +96,7 @@ internal static class JobEndpoints
                 : TypedResults.Problem($"job {id} has no candidate {index}", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
         catch (ArgumentException e) { return Invalid("target", e.Message); }
+        catch (InvalidOperationException e) { return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "No network to profile"); }
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ParetoPoint>>, ProblemHttpResult>> Pareto(Guid id, JobService service, CancellationToken cancellation) =>

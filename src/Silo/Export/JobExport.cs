@@ -55,7 +55,9 @@ public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFol
         if (format != "json")
             return new ExportOutcome.Conflict($"only the best candidate's network ({best?.Index}) is saved; candidate {candidate} exports as json (its policy and spec)");
         var result = record.ToResult();
-        var candidateSpec = CandidateNetwork.Of(StoredJson.Read<JobSpec>(job.Spec), result, folder).Spec;
+        ModelSpec candidateSpec;
+        try { candidateSpec = CandidateNetwork.Of(StoredJson.Read<JobSpec>(job.Spec), result, folder).Spec; }
+        catch (InvalidOperationException e) { return new ExportOutcome.Conflict(e.Message); }
         var document = new { job = id, candidate = result, spec = candidateSpec };
         return new ExportOutcome.File(System.Text.Encoding.UTF8.GetBytes(StoredJson.Write(document)), $"{name}-candidate-{candidate}.json", "application/json");
     }

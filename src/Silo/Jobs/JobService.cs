@@ -99,7 +99,7 @@ public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, IGrain
         if (job.Result is not null)
         {
             var result = StoredJson.Read<SearchResult>(job.Result);
-            outcome = new JobOutcome(result.Base, result.Constraint, result.Best, result.Pareto, result.Evaluations, result.EvaluationsPerSecond, result.Seconds);
+            outcome = new JobOutcome(result.Base, result.Constraint, result.Best, result.Pareto, result.Evaluations, result.EvaluationsPerSecond, result.Seconds, result.Predicted);
         }
         return new JobView(job.Id, job.Kind, job.Model, job.Dataset, job.Agent, job.Status.ToString().ToLowerInvariant(),
             job.CreatedAt, job.StartedAt, job.FinishedAt, new JobProgress(job.CandidateCount, job.Episodes),

@@ -1,3 +1,4 @@
+using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Supernet;
 using AutoDesign.Search.Jobs;
@@ -59,16 +60,31 @@ public sealed class SupernetNasJobTests : IDisposable
         Assert.Equal(best, result.Best.SavedModel);
     }
 
-    [Fact]
-    public void A_latency_budget_on_an_analytic_target_holds_for_every_candidate()
+    [Theory]
+    [InlineData("latency")]
+    [InlineData("energy")]
+    public void A_latency_or_energy_budget_on_an_analytic_target_holds_for_every_candidate(string metric)
     {
-        var spec = Spec("random", evaluations: 5) with { Constraint = new ConstraintSpec { Metric = "latency", Target = "bitfusion", Max = 1e9 } };
+        var target = HardwareTargets.Resolve("bitfusion", _data.Folder);
+        var subnets = new SubnetSpace(TinySupernet.Layout());
+        double Cost(SubnetChoice choice)
+        {
+            var report = target.Measure(SubnetExtraction.Spec(subnets.Layout, choice, "probe"));
+            return metric == "energy" ? report.Energy!.Value : report.Latency.Value;
+        }
+        double middle = (Cost(subnets.Smallest) + Cost(subnets.Largest)) / 2;
+        var spec = Spec("random", evaluations: 5) with { Constraint = new ConstraintSpec { Metric = metric, Target = "bitfusion", Max = middle } };
 
         var result = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "");
 
         Assert.Equal(5, result.Candidates.Count);
-        Assert.All(result.Candidates, c => Assert.Equal(c.Metrics!["latency"], c.ConstrainedValue));
-        Assert.Equal("bitfusion", result.Constraint.Target);
+        foreach (var candidate in result.Candidates)
+        {
+            Assert.Equal(candidate.Metrics![metric], candidate.ConstrainedValue);
+            Assert.Equal(Cost(SupernetPolicy.Decode(subnets, candidate.Policy)), candidate.ConstrainedValue, 9);
+            Assert.True(candidate.ConstrainedValue <= middle, $"{candidate.ConstrainedValue} > {middle}");
+        }
+        Assert.Equal(new ConstraintResult(metric, metric == "energy" ? "mJ" : "ms", "bitfusion", "analytic", null), result.Constraint);
         Assert.Equal("", result.Best.SavedModel);
     }
 
