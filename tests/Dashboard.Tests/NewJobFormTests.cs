@@ -106,5 +106,24 @@ public class NewJobFormTests : DashboardTest
         Assert.Equal(("latency", "torchsharp-cpu", null, 2.5), (spec.Constraint!.Metric, spec.Constraint.Target, spec.Constraint.Ratio, spec.Constraint.Max));
         Assert.Equal(50, spec.Budget!.Evaluations);
         Assert.Null(spec.Budget.Episodes);
+        Assert.Null(spec.Predictor);
+    }
+
+    [Fact]
+    public void A_predictor_guided_search_is_submitted_with_its_predictor_and_how_many_to_confirm()
+    {
+        Api.SubmitAnswer = spec => new ApiOutcome<JobView>.Done(FakeApi.Job("nas", "fashion", "nsga2", "queued", null, 0, 2000, DateTime.UtcNow));
+        var page = Render<NewJobPage>();
+
+        page.Find("#kind").Change("nas");
+        page.Find("#supernet").Change("fashion");
+        page.Find("#predictor").Change("fasttree");
+        page.Find("#evaluations").Change("2000");
+        page.Find("#confirm").Change("5");
+        page.Find("form").Submit();
+
+        var spec = Api.Submitted.Single();
+        Assert.Equal(2000, spec.Budget!.Evaluations);
+        Assert.Equal(("fasttree", 5), (spec.Predictor!.Model, spec.Predictor.Confirm));
     }
 }

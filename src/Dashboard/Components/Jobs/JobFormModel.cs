@@ -48,6 +48,12 @@ public sealed class JobFormModel
 
     public int? Evaluations { get; set; } = 100;
 
+    /// <summary>nas over a super-network: the accuracy predictor ("mlp" or "fasttree"), or "" to measure every candidate.</summary>
+    public string Predictor { get; set; } = "";
+
+    /// <summary>With a predictor: how many of the best predicted sub-networks are evaluated for real.</summary>
+    public int? Confirm { get; set; } = 10;
+
     private bool IsNas => Kind == "nas";
 
     /// <summary>A new kind has its own agents and metrics; pick ones that exist for it.</summary>
@@ -121,5 +127,6 @@ public sealed class JobFormModel
         },
         Budget = new BudgetSpec { Evaluations = Evaluations, Batch = Batch },
         Seed = Seed,
+        Predictor = Predictor == "" ? null : new PredictorSpec { Model = Predictor, Confirm = Confirm },
     };
 }
