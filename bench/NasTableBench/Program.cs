@@ -12,7 +12,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // of the budget). Every run goes through the nas job, as the service would run it.
 //
 //   dotnet run -c Release --project bench/NasTableBench -- TABLE.csv --decisions d0,d1,... --objective acc --constraint lat_cpu [--max X]
-//       [--evaluations 500] [--seeds 20]
+//       [--evaluations 500] [--seeds 20] [--population 100]
 //   dotnet run -c Release --project bench/NasTableBench -- --synthetic [OUT.csv] [--rows 20000]   (writes a SYNTHETIC table first)
 //
 // Without --max the constraint is the median of the column, so that it binds.
@@ -33,6 +33,7 @@ string objective = Value("--objective") ?? "acc";
 string constraint = Value("--constraint") ?? (synthetic ? "lat_cpu" : throw new ArgumentException("--constraint is required"));
 int evaluations = Option("--evaluations", 500);
 int seeds = Option("--seeds", 20);
+int population = Option("--population", 100); // evolution's and NSGA-II's; a smaller table or budget wants a smaller one
 
 var loaded = BenchmarkTable.Load(table);
 double max = Value("--max") is { } m ? double.Parse(m, CultureInfo.InvariantCulture) : Median(loaded.Numbers(constraint));
@@ -42,7 +43,7 @@ var reference = Hypervolume.ReferenceFor(space.Objectives(costs));
 double tableVolume = Hypervolume.Of(space.Objectives(costs), reference);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{Path.GetFileName(table)}: {loaded.RowCount:N0} rows, {decisions.Length} decisions; {constraint} <= {max:G6} leaves {space.AllowedRows:N0} rows, " +
-    $"the best of which has {objective} {space.BestObjective:F5}; {evaluations} distinct rows per run, {seeds} seeds"));
+    $"the best of which has {objective} {space.BestObjective:F5}; {evaluations} distinct rows per run, {seeds} seeds, population {population}"));
 
 var folder = new DataFolder(Path.Combine(Path.GetTempPath(), $"autodesign-nasbench-{Environment.ProcessId}"));
 var rows = new List<(string Agent, List<SearchResult> Runs)>();
@@ -57,6 +58,8 @@ foreach (var agent in new[] { "evolution", "nsga2", "random" })
             Space = new SpaceSpec { Type = "table", Path = Path.GetFullPath(table), Decisions = decisions, Objective = objective },
             Constraint = new ConstraintSpec { Metric = constraint, Max = max },
             Budget = new BudgetSpec { Evaluations = Math.Min(evaluations, space.AllowedRows) },
+            Evolution = agent == "evolution" ? new() { Population = population } : null,
+            Nsga2 = agent == "nsga2" ? new() { Population = population } : null,
         };
         runs.Add(DesignJob.Run(spec, folder, NullLogger.Instance, ""));
     }
