@@ -105,7 +105,7 @@ foreach (string targetName in targets)
             var result = DesignJob.Run(spec, folder, logger, Path.Combine(work, $"{targetName}-{i}-{searchName}"));
             double searchSeconds = clock.Elapsed.TotalSeconds;
             var best = result.Best;
-            var choice = space.Decode([.. best.Policy.Select((p, d) => space.Decisions[d].Values.ToList().IndexOf((int)p.Value!.Value))]);
+            var choice = SupernetPolicy.Decode(space, best.Policy);
             var bestSpec = SubnetExtraction.Spec(saved.Layout, choice, "best");
             double latency = Latency(bestSpec);
 

@@ -10,9 +10,8 @@ public static class SupernetPolicy
         var values = policy.ToDictionary(p => p.Layer, p => p.Value);
         return space.Decode([.. space.Decisions.Select(d =>
         {
-            if (values.GetValueOrDefault(d.Name) is not { } value || d.Values.ToList().IndexOf((int)value) is var index && index < 0)
-                throw new ArgumentException($"the policy has no valid value for decision '{d.Name}' of this super-network");
-            return index;
+            int index = values.GetValueOrDefault(d.Name) is { } value ? d.Values.ToList().IndexOf((int)value) : -1;
+            return index >= 0 ? index : throw new ArgumentException($"the policy has no valid value for decision '{d.Name}' of this super-network");
         })]);
     }
 }

@@ -17,6 +17,10 @@ public sealed record SupernetSource(string Directory, SavedSupernet Saved, IRead
     /// <summary>The folder under the data folder where super-networks are found by name.</summary>
     public static string Root(DataFolder folder) => Path.Combine(folder.Root, "supernets");
 
+    /// <summary>As <see cref="Locate"/>, for commands: a super-network that is not found is an <see cref="ArgumentException"/> saying where it was looked for.</summary>
+    public static string Require(string nameOrPath, DataFolder folder) =>
+        Locate(nameOrPath, folder) ?? throw new ArgumentException($"no saved super-network '{nameOrPath}' (looked at the path and in {Root(folder)})");
+
     /// <summary>
     /// A saved super-network named by path (a folder with supernet.json and weights.dat), or by name under the data
     /// folder's supernets/: supernets/NAME itself or supernets/NAME/supernet (where <c>autodesign supernet train</c> saves).

@@ -124,8 +124,7 @@ internal static class SupernetCommand
             {
                 var folder = CommonOptions.Folder(parse.GetValue(dataDir));
                 string nameOrPath = parse.GetRequiredValue(supernet);
-                string directory = SupernetSource.Locate(nameOrPath, folder)
-                                   ?? throw new ArgumentException($"no saved super-network '{nameOrPath}' (looked at the path and in {SupernetSource.Root(folder)})");
+                string directory = SupernetSource.Require(nameOrPath, folder);
                 int wanted = parse.GetValue(count) ?? 200;
                 if (wanted < NasJobValidator.MinimumSamples) throw new ArgumentException($"--count must be at least {NasJobValidator.MinimumSamples}, got {wanted}");
                 var saved = SavedSupernet.Load(directory);
@@ -181,8 +180,7 @@ internal static class SupernetCommand
             {
                 var folder = CommonOptions.Folder(parse.GetValue(dataDir));
                 string nameOrPath = parse.GetRequiredValue(supernet);
-                string directory = SupernetSource.Locate(nameOrPath, folder)
-                                   ?? throw new ArgumentException($"no saved super-network '{nameOrPath}' (looked at the path and in {SupernetSource.Root(folder)})");
+                string directory = SupernetSource.Require(nameOrPath, folder);
                 var saved = SavedSupernet.Load(directory);
                 var space = new SubnetSpace(saved.Layout);
                 string text = parse.GetRequiredValue(choice).Trim();

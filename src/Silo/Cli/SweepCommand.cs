@@ -73,8 +73,7 @@ internal static class SweepCommand
     /// </summary>
     private static IReadOnlyList<ModelSpec> UniformSubnets(string nameOrPath, Modeling.DataFolder folder)
     {
-        string directory = SupernetSource.Locate(nameOrPath, folder)
-                           ?? throw new ArgumentException($"no saved super-network '{nameOrPath}' (looked at the path and in {SupernetSource.Root(folder)})");
+        string directory = SupernetSource.Require(nameOrPath, folder);
         var layout = SavedSupernet.Load(directory).Layout;
         var space = new SubnetSpace(layout);
         return [.. from kernel in layout.Kernels
