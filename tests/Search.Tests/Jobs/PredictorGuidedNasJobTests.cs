@@ -92,6 +92,7 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
         { "no-samples", "predictor" },
         { "model", "predictor.model" },
         { "confirm", "predictor.confirm" },
+        { "table", "predictor" },
     };
 
     [Theory]
@@ -104,6 +105,7 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
         {
             "model" => spec with { Predictor = new PredictorSpec { Model = "oracle" } },
             "confirm" => spec with { Predictor = new PredictorSpec { Confirm = 31 } },
+            "table" => spec with { Supernet = null, Space = new SpaceSpec { Type = "table", Path = "rows.csv", Decisions = ["a"], Objective = "acc" } },
             _ => spec,
         };
 
