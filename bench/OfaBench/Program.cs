@@ -55,7 +55,7 @@ string work = Path.Combine(folder.Root, "supernets", "ofa-bench");
 Directory.CreateDirectory(work);
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"Super-network '{saved.Name}' ({saved.Dataset}, {saved.Training.TrainLimit:N0} training images, {supernetEpochs} epochs of progressive shrinking, " +
+    $"Super-network '{saved.Name}' ({saved.Dataset}, {(saved.Training.TrainLimit > 0 ? $"{saved.Training.TrainLimit:N0}" : "all")} training images, {supernetEpochs} epochs of progressive shrinking, " +
     $"{saved.History.Sum(h => h.Seconds) / 60:F1} min); direct search: evolution, population {population}, {evaluations} evaluations per budget"));
 if (predicted > 0)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
