@@ -56,7 +56,7 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
         {
             foreach (var candidate in result.Candidates)
             {
-                var choice = Choice(layout, candidate);
+                var choice = SupernetPolicy.Decode(new SubnetSpace(layout), candidate.Policy);
                 Assert.True(candidate.Metrics!["flops"] <= _middle);
                 Assert.Equal(predictor.Predict(choice), candidate.Metrics[NasJob.PredictedAccuracy], 6);
                 Assert.Equal(evaluator.Evaluate(network, choice).Accuracy, candidate.Accuracy, 9); // measured, not predicted
@@ -113,12 +113,6 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
 
         var named = Assert.Single(error.Errors, e => e.Field == field);
         if (problem == "no-samples") Assert.Contains("autodesign supernet sample --supernet tiny", named.Reason);
-    }
-
-    private static SubnetChoice Choice(SupernetLayout layout, CandidateResult candidate)
-    {
-        var space = new SubnetSpace(layout);
-        return space.Decode([.. candidate.Policy.Select((p, i) => space.Decisions[i].Values.ToList().IndexOf((int)p.Value!.Value))]);
     }
 
     private static List<string> Describe(IEnumerable<CandidateResult> candidates) =>
