@@ -15,8 +15,8 @@ fi
 as_postgres pg_ctl -D "$work/pg/data" -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1" -w -l "$work/pg/log" start >/dev/null
 database="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=autodesign"
 
-dotnet build "$root/src/Silo" -c Release -v quiet >/dev/null
-silo="$root/src/Silo/bin/Release/net10.0/autodesign.dll"
+dotnet build "$root/src/Cli" -c Release -v quiet >/dev/null
+silo="$root/src/Cli/bin/Release/net10.0/autodesign.dll"
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; as_postgres pg_ctl -D "$work/pg/data" -w stop >/dev/null || true; }
 trap stop EXIT INT TERM

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Training;
+using Microsoft.Extensions.Logging;
+
+namespace AutoDesign.Cli;
+
+/// <summary>
+/// What a running command writes to: with --json, one JSON object on stdout and nothing else there; without it,
+/// human-readable text on stdout. Logs and progress always go to stderr.
+/// </summary>
+internal sealed class CommandContext : IDisposable
+{
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    private readonly ILoggerFactory _loggers;
+
+    public CommandContext(ParseResult parse, bool json)
+    {
+        Json = json;
+        Out = parse.InvocationConfiguration.Output;
+        Error = parse.InvocationConfiguration.Error;
+        var error = Error;
+        _loggers = LoggerFactory.Create(b => b
+            .SetMinimumLevel(LogLevel.Information)
+            .AddProvider(new StderrLoggerProvider(error)));
+        Logger = _loggers.CreateLogger("autodesign");
+    }
+
+    public bool Json { get; }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
+
+    public ILogger Logger { get; }
+
+    /// <summary>Writes the command's result: <paramref name="result"/> as JSON, or <paramref name="human"/>'s text.</summary>
+    public void Result(object result, Action<TextWriter> human)
+    {
+        if (Json) Out.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
+        else human(Out);
+    }
+
+    /// <summary>Runs a command body, turning the errors a user can fix into one line (and a JSON error object) and exit code 1.</summary>
+    public int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (IsUserError(e))
+        {
+            Fail(e.Message, (e as ModelSpecException)?.Field);
+            return 1;
+        }
+        catch (OperationCanceledException)
+        {
+            Fail("cancelled", null);
+            return 130;
+        }
+    }
+
+    public void Fail(string message, string? field)
+    {
+        Error.WriteLine($"error: {message}");
+        if (Json) Out.WriteLine(JsonSerializer.Serialize(new { error = new { message, field } }, JsonOptions));
+    }
+
+    private static bool IsUserError(Exception e) =>
+        e is ArgumentException or ModelSpecException or DatasetException or DataFormatException or FileNotFoundException
+            or DirectoryNotFoundException or UnauthorizedAccessException or TrainingDivergedException;
+
+    public void Dispose() => _loggers.Dispose();
+}

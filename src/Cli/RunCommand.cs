@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Text.Json;
+using AutoDesign.Search.Jobs;
+
+namespace AutoDesign.Cli;
+
+/// <summary><c>autodesign run JOB.json --out RESULT.json</c>: runs a design job in-process and writes its result.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var jobFile = new Argument<FileInfo>("job") { Description = "The job spec (JSON), e.g. {\"kind\":\"prune\",\"model\":\"lenet5\",...}." };
+        var output = new Option<FileInfo>("--out", "-o") { Description = "Where to write the result (default: result.json).", DefaultValueFactory = _ => new FileInfo("result.json") };
+        var json = CommonOptions.Json();
+        var dataDir = CommonOptions.DataDir();
+        var command = new Command("run", "Run a design job (prune, quantize or nas) in-process and write the result file; the best model is saved beside it.")
+        {
+            jobFile, output, json, dataDir,
+        };
+        command.SetAction((parse, cancellation) =>
+        {
+            using var context = new CommandContext(parse, parse.GetValue(json));
+            return Task.FromResult(context.Run(() =>
+            {
+                var file = parse.GetRequiredValue(jobFile);
+                if (!file.Exists) throw new FileNotFoundException($"{file.FullName}: no such job file");
+                JobSpec spec;
+                try
+                {
+                    spec = JobSpecJson.Parse(File.ReadAllText(file.FullName));
+                    JobSpecValidator.Check(spec, CommonOptions.Folder(parse.GetValue(dataDir)));
+                }
+                catch (JobSpecException e)
+                {
+                    foreach (var error in e.Errors) context.Error.WriteLine($"error: {error.Field}: {error.Reason}");
+                    if (context.Json) context.Out.WriteLine(JsonSerializer.Serialize(new { errors = e.Errors }, CommandContext.JsonOptions));
+                    return 1;
+                }
+
+                var outFile = parse.GetRequiredValue(output);
+                string bestDirectory = Path.ChangeExtension(outFile.FullName, null) + ".best";
+                var progress = new ProgressLine(context.Error);
+                var result = DesignJob.Run(spec, CommonOptions.Folder(parse.GetValue(dataDir)), context.Logger, bestDirectory,
+                    p => progress.Show($"episode {p.Episode}/{p.Episodes}  best accuracy {p.BestAccuracy:P2}  last {p.LastAccuracy:P2} at {p.LastCost:G4}" +
+                                       (p.BudgetLimit is { } limit ? $" (budget {limit:G4})" : "")),
+                    cancellation: cancellation);
+                progress.Clear();
+
+                Directory.CreateDirectory(outFile.DirectoryName!);
+                string temporary = outFile.FullName + ".tmp";
+                File.WriteAllText(temporary, JsonSerializer.Serialize(result, CommandContext.JsonOptions));
+                File.Move(temporary, outFile.FullName, overwrite: true);
+
+                var best = result.Best;
+                context.Result(new
+                {
+                    result = outFile.FullName,
+                    bestModel = best.SavedModel,
+                    budgetLimit = result.BudgetLimit,
+                    @base = result.Base,
+                    best = new { best.Index, best.Accuracy, best.TestAccuracy, best.FineTunedTestAccuracy, best.Flops, best.Params, best.ConstrainedValue },
+                    result.Evaluations,
+                    evaluationsPerSecond = Math.Round(result.EvaluationsPerSecond, 3),
+                    seconds = Math.Round(result.Seconds, 1),
+                }, o =>
+                {
+                    string budget = result.BudgetLimit is { } limit ? $" (budget {limit:G6})" : "";
+                    o.WriteLine($"{spec.Kind} {spec.Model ?? spec.Supernet} on {spec.Dataset ?? result.Base.Dataset}, {spec.Agent}: best candidate {best.Index} at {best.ConstrainedValue:G6} {result.Constraint.Unit}{budget}; " +
+                                $"{best.Flops:N0} MACs, {best.Params:N0} parameters (base {result.Base.Flops:N0}, {result.Base.Params:N0})");
+                    o.WriteLine($"  validation accuracy {best.Accuracy:P2} (base {result.Base.Accuracy:P2}), test accuracy {best.TestAccuracy:P2}" +
+                                (best.FineTunedTestAccuracy is { } f ? $", {f:P2} after {best.FineTuneEpochs} epochs of fine-tuning" : "") +
+                                $" (base {result.Base.TestAccuracy:P2})");
+                    if (best.Policy.Any(p => p.WBits is not null))
+                        o.WriteLine($"  bits (weights/activations): {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.WBits}/{p.ABits}"))}");
+                    foreach (var (name, value) in best.Measured ?? new Dictionary<string, double>()) o.WriteLine($"  {name}: {value:G4}");
+                    o.WriteLine($"  {result.Evaluations} evaluations, {result.EvaluationsPerSecond:F2} per second, {result.Seconds:F0} s in all");
+                    o.WriteLine($"  result: {outFile.FullName}; pruned model: {best.SavedModel}");
+                });
+                return 0;
+            }));
+        });
+        return command;
+    }
+}

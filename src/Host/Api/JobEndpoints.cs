@@ -1,0 +1,143 @@
+using AutoDesign.Storage;
+using AutoDesign.Contracts;
+using AutoDesign.Search.Jobs;
+using AutoDesign.Host.Export;
+using AutoDesign.Host.Hosting;
+using AutoDesign.Host.Jobs;
+using AutoDesign.Host.Profiling;
+using AutoDesign.Host.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AutoDesign.Host.Api;
+
+/// <summary><c>/api/jobs</c>: submit a job spec, list and read jobs, page through candidates, read the Pareto front, cancel.</summary>
+internal static class JobEndpoints
+{
+    public static void MapJobs(this IEndpointRouteBuilder app)
+    {
+        var jobs = app.MapGroup("/api/jobs").WithTags("Jobs");
+        jobs.MapPost("/", Submit)
+            .Accepts<JobSpec>("application/json")
+            .RequireAuthorization(ApiKeyAuthentication.MutatePolicy)
+            .WithSummary("Submit a job spec (as autodesign run reads it); 202 with the job, its id and Location.");
+        jobs.MapGet("/", List).WithSummary("Jobs, newest first, optionally of one status.");
+        jobs.MapGet("/{id:guid}", Get).WithName("GetJob").WithSummary("A job: status, progress, best so far, and its result once completed.");
+        jobs.MapGet("/{id:guid}/candidates", Candidates).WithSummary("The job's evaluated candidates in order, a page at a time.");
+        jobs.MapGet("/{id:guid}/candidates/{index:int}/layers", Layers)
+            .WithSummary("A candidate's network layer by layer: shapes, its policy (channels or bits) and latency on ?target= (default: the job's).");
+        jobs.MapGet("/{id:guid}/pareto", Pareto).WithSummary("The current Pareto front of accuracy against the constrained cost.");
+        jobs.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithSummary("Cancel a queued or running job.");
+        jobs.MapGet("/{id:guid}/export", Export)
+            .WithSummary("Download a candidate (default: the best) as onnx, json or weights; candidates other than the best come as json.");
+    }
+
+    private static async Task<Results<Accepted<JobView>, ValidationProblem, ProblemHttpResult>> Submit(
+        HttpRequest request, JobService service, IOptions<ServiceOptions> options, LinkGenerator links, CancellationToken cancellation)
+    {
+        try
+        {
+            string body = await BoundedBody.ReadText(request, options.Value.MaxSpecBytes, cancellation);
+            var job = await service.Submit(body, cancellation);
+            return TypedResults.Accepted(links.GetPathByName("GetJob", new { id = job.Id }), job);
+        }
+        catch (BoundedBody.TooLargeException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+        }
+        catch (JobSpecException e)
+        {
+            return TypedResults.ValidationProblem(
+                e.Errors.GroupBy(error => error.Field).ToDictionary(g => g.Key, g => g.Select(error => error.Reason).ToArray()),
+                title: "The job spec is not valid");
+        }
+        catch (QueueFullException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Job queue full");
+        }
+    }
+
+    private static async Task<Results<Ok<Page<JobView>>, ValidationProblem>> List(
+        JobService service, string? status, int? offset, int? limit, CancellationToken cancellation)
+    {
+        JobStatus? filter = null;
+        if (status is not null)
+        {
+            if (!Enum.TryParse<JobStatus>(status, ignoreCase: true, out var parsed) || int.TryParse(status, out _))
+                return Invalid("status", $"'{status}' is not one of {string.Join(", ", Enum.GetNames<JobStatus>().Select(n => n.ToLowerInvariant()))}");
+            filter = parsed;
+        }
+        if (PageProblem(offset, limit) is { } problem) return problem;
+        return TypedResults.Ok(await service.List(filter, offset ?? 0, limit ?? 50, cancellation));
+    }
+
+    private static async Task<Results<Ok<JobView>, ProblemHttpResult>> Get(Guid id, JobService service, CancellationToken cancellation) =>
+        await service.Get(id, cancellation) is { } job ? TypedResults.Ok(job) : NotFound(id);
+
+    private static async Task<Results<Ok<Page<CandidateResult>>, ValidationProblem, ProblemHttpResult>> Candidates(
+        Guid id, JobService service, int? offset, int? limit, CancellationToken cancellation)
+    {
+        if (PageProblem(offset, limit) is { } problem) return problem;
+        return await service.Candidates(id, offset ?? 0, limit ?? 100, cancellation) is { } page ? TypedResults.Ok(page) : NotFound(id);
+    }
+
+    private static async Task<Results<Ok<CandidateLayers>, ValidationProblem, ProblemHttpResult>> Layers(
+        Guid id, int index, string? target, JobService service, CandidateProfiles profiles, CancellationToken cancellation)
+    {
+        var job = await service.Get(id, cancellation);
+        if (job is null) return NotFound(id);
+        if (job.Kind == "nas" && job.Spec.Supernet is null)
+            return TypedResults.Problem("the candidates of a search over a table are rows, not networks",
+                statusCode: StatusCodes.Status409Conflict, title: "No network to profile");
+        target ??= job.Spec.Constraint?.Target ?? "torchsharp-cpu";
+        try
+        {
+            return await profiles.Layers(id, index, target, cancellation) is { } layers
+                ? TypedResults.Ok(layers)
+                : TypedResults.Problem($"job {id} has no candidate {index}", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+        catch (ArgumentException e) { return Invalid("target", e.Message); }
+        catch (InvalidOperationException e) { return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "No network to profile"); }
+    }
+
+    private static async Task<Results<Ok<IReadOnlyList<ParetoPoint>>, ProblemHttpResult>> Pareto(Guid id, JobService service, CancellationToken cancellation) =>
+        await service.Pareto(id, cancellation) is { } front ? TypedResults.Ok(front) : NotFound(id);
+
+    private static async Task<Results<Accepted<JobView>, ProblemHttpResult>> Cancel(Guid id, JobService service, CancellationToken cancellation)
+    {
+        bool? cancelled = await service.Cancel(id, cancellation);
+        if (cancelled is null) return NotFound(id);
+        var job = (await service.Get(id, cancellation))!;
+        return cancelled.Value
+            ? TypedResults.Accepted((string?)null, job)
+            : TypedResults.Problem($"job {id} has already {job.Status}", statusCode: StatusCodes.Status409Conflict, title: "Job already finished");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Export(
+        Guid id, int? candidate, string? format, JobExport export, CancellationToken cancellation)
+    {
+        format ??= "onnx";
+        if (!ModelExport.Formats.Contains(format)) return Invalid("format", $"'{format}' is not one of {string.Join(", ", ModelExport.Formats)}");
+        if (candidate < 0) return Invalid("candidate", "must be 0 or more");
+        return await export.Export(id, candidate, format, cancellation) switch
+        {
+            ExportOutcome.File file => TypedResults.File(file.Bytes, file.ContentType, file.FileName),
+            ExportOutcome.NotFound missing => TypedResults.Problem(missing.Reason, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+            ExportOutcome.Conflict conflict => TypedResults.Problem(conflict.Reason, statusCode: StatusCodes.Status409Conflict, title: "Cannot export that yet"),
+            _ => throw new InvalidOperationException("unknown export outcome"),
+        };
+    }
+
+    private static ValidationProblem? PageProblem(int? offset, int? limit)
+    {
+        if (offset < 0) return Invalid("offset", "must be 0 or more");
+        if (limit is < 1 or > JobService.MaxPageSize) return Invalid("limit", $"must be between 1 and {JobService.MaxPageSize}");
+        return null;
+    }
+
+    private static ValidationProblem Invalid(string field, string reason) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] });
+
+    private static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem($"there is no job {id}", statusCode: StatusCodes.Status404NotFound, title: "Job not found");
+}

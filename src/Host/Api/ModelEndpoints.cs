@@ -1,0 +1,88 @@
+using AutoDesign.Contracts;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Zoo;
+using AutoDesign.Host.Hosting;
+using AutoDesign.Host.Security;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace AutoDesign.Host.Api;
+
+/// <summary><c>/api/models</c>: the zoo, the trained models, and uploads (a spec, with or without weights).</summary>
+internal static class ModelEndpoints
+{
+    public static void MapModels(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/models", (DataFolder folder) => TypedResults.Ok(new ModelsView(
+                ModelZoo.Families,
+                "a family, then optionally -w<width multiplier> and -d<depth multiplier>, e.g. resnet20-w0.5 or mobilenet-v2-w0.75",
+                new ModelStore(folder).All().Select(m => new TrainedModelView(m.Card.Model, m.Card.Dataset, m.Card.Macs, m.Card.Params,
+                    m.Card.TestAccuracy, m.Card.CreatedAt, m.Directory)).ToList(),
+                new UploadedModels(folder).All(),
+                DatasetCatalog.BuiltIn)))
+            .WithTags("Models").WithSummary("The model zoo, the models trained so far, and uploads (named upload:NAME in job specs).");
+        app.MapPost("/api/models", Upload).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithTags("Models")
+            .WithSummary("Upload a model as multipart/form-data: name, dataset, spec (ModelSpec JSON file) and optionally weights (TorchSharp state dict).");
+    }
+
+    private static async Task<Results<Created<UploadedModels.Uploaded>, ValidationProblem, ProblemHttpResult>> Upload(
+        HttpRequest request, DataFolder folder, IOptions<ServiceOptions> options, CancellationToken cancellation)
+    {
+        long limit = options.Value.MaxUploadBytes;
+        if (request.ContentLength > limit)
+            return TypedResults.Problem($"the upload is larger than {limit:N0} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Upload too large");
+        if (!request.HasFormContentType) return Invalid("spec", "send multipart/form-data with fields name and dataset and files spec and (optionally) weights");
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
+        var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, cancellation);
+
+        var errors = new Dictionary<string, string[]>();
+        string name = form["name"].ToString(), dataset = form["dataset"].ToString();
+        var uploads = new UploadedModels(folder);
+        if (name.Length is 0 or > 64 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/') || name.StartsWith('.'))
+            errors["name"] = ["must be a plain name of 1 to 64 characters"];
+        else if (uploads.Exists(name)) errors["name"] = [$"there is already an upload named '{name}'"];
+        try { DatasetCatalog.Resolve(dataset); }
+        catch (DatasetException e) { errors["dataset"] = [e.Message]; }
+        ModelSpec? spec = null;
+        if (form.Files["spec"] is not { } specFile) errors["spec"] = ["is required: the model's spec as a JSON file"];
+        else
+        {
+            try
+            {
+                using var reader = new StreamReader(specFile.OpenReadStream());
+                spec = ModelSpecJson.Deserialize(await reader.ReadToEndAsync(cancellation));
+                spec.Analyze();
+            }
+            catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException or InvalidOperationException or FormatException)
+            {
+                errors["spec"] = [e.Message];
+            }
+        }
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The upload is not valid");
+
+        byte[]? weights = null;
+        if (form.Files["weights"] is { } weightsFile)
+        {
+            using var buffer = new MemoryStream();
+            await weightsFile.CopyToAsync(buffer, cancellation);
+            weights = buffer.ToArray();
+        }
+        try
+        {
+            var saved = await Task.Run(() => uploads.Save(name, dataset, spec!, weights), cancellation);
+            return TypedResults.Created("/api/models", saved);
+        }
+        catch (ArgumentException e)
+        {
+            string field = e.Message.StartsWith("weights:", StringComparison.Ordinal) ? "weights" : "spec";
+            return Invalid(field, e.Message[(e.Message.IndexOf(':') + 1)..].Trim());
+        }
+    }
+
+    private static ValidationProblem Invalid(string field, string reason) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [reason] }, title: "The upload is not valid");
+}

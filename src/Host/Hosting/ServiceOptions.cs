@@ -1,0 +1,41 @@
+namespace AutoDesign.Host.Hosting;
+
+/// <summary>The service's settings (configuration section <c>AutoDesign</c>; Orleans reads its own <c>Orleans</c> section).</summary>
+public sealed class ServiceOptions
+{
+    public const string Section = "AutoDesign";
+
+    /// <summary>Data sets, trained models, the database and job outputs (default: ~/.autodesign or AUTODESIGN_DATA_DIR).</summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>A PostgreSQL connection string (Host=...;Database=...;Username=...) to keep records in instead of the data folder's SQLite file.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>Jobs one silo runs at once; each takes the CPU cores TorchSharp gives it.</summary>
+    public int MaxRunningJobs { get; set; } = 1;
+
+    /// <summary>Jobs waiting to run across the service; a submission beyond it gets 503 and may retry.</summary>
+    public int MaxQueuedJobs { get; set; } = 1_000;
+
+    /// <summary>How often reminders tick: a running job checks that some silo runs it, a sweep whether its cron time has come.</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a silo waits for another silo's answer: at least one candidate's evaluation.</summary>
+    public TimeSpan EvaluationTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The largest job spec accepted, in bytes.</summary>
+    public int MaxSpecBytes { get; set; } = 64 * 1024;
+
+    /// <summary>The largest model upload accepted (spec and weights), in bytes.</summary>
+    public long MaxUploadBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Ask for an API key on every change even on loopback (beyond loopback one is always required).</summary>
+    public bool RequireApiKey { get; set; }
+
+    /// <summary>The address (or host name) other silos reach this one at, with a shared database.</summary>
+    public string AdvertisedAddress { get; set; } = "127.0.0.1";
+
+    public int SiloPort { get; set; } = 11_111;
+
+    public int GatewayPort { get; set; } = 30_000;
+}

@@ -1,9 +1,0 @@
-namespace AutoDesign.Silo.Sweeps;
-
-/// <summary>Keeps one sweep on its schedule: a reminder ticks, and when the cron time has come the sweep runs.</summary>
-public interface ISweepGrain : IGrainWithGuidKey
-{
-    Task Schedule();
-
-    Task Unschedule();
-}

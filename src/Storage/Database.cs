@@ -1,0 +1,73 @@
+using AutoDesign.Modeling;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AutoDesign.Storage;
+
+/// <summary>
+/// Which database the service keeps its records in: SQLite in the data folder (autodesign.db) by default, or
+/// PostgreSQL when given a connection string (<c>Host=...;Database=...</c>), which several silos can share.
+/// </summary>
+public static class Database
+{
+    public static string SqlitePathIn(DataFolder folder) => Path.Combine(folder.Root, "autodesign.db");
+
+    /// <summary>Each provider's migrations live in an assembly of their own (AutoDesign.Storage.Sqlite, AutoDesign.Storage.Postgres).</summary>
+    public static void Sqlite(SqliteDbContextOptionsBuilder sqlite) => sqlite.MigrationsAssembly("AutoDesign.Storage.Sqlite");
+
+    public static void Postgres(Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.NpgsqlDbContextOptionsBuilder postgres) => postgres.MigrationsAssembly("AutoDesign.Storage.Postgres");
+
+    public static bool IsPostgres(string? connection) => !string.IsNullOrWhiteSpace(connection);
+
+    public static void Register(IServiceCollection services, DataFolder folder, string? connection)
+    {
+        if (IsPostgres(connection))
+        {
+            services.AddDbContextFactory<PostgresDb>(db => db.UseNpgsql(connection, Postgres));
+            services.AddSingleton<IDbContextFactory<AutoDesignDb>>(s => new Narrowed<PostgresDb>(s.GetRequiredService<IDbContextFactory<PostgresDb>>()));
+        }
+        else
+        {
+            services.AddDbContextFactory<SqliteDb>(db => db.UseSqlite($"Data Source={SqlitePathIn(folder)}", Sqlite));
+            services.AddSingleton<IDbContextFactory<AutoDesignDb>>(s => new Narrowed<SqliteDb>(s.GetRequiredService<IDbContextFactory<SqliteDb>>()));
+        }
+        services.AddScoped<AutoDesignDb>(s => s.GetRequiredService<IDbContextFactory<AutoDesignDb>>().CreateDbContext());
+    }
+
+    /// <summary>A context factory for commands that run without the service (e.g. <c>autodesign apikey</c>), migrated.</summary>
+    public static IDbContextFactory<AutoDesignDb> Open(DataFolder folder, string? connection = null)
+    {
+        Directory.CreateDirectory(folder.Root);
+        IDbContextFactory<AutoDesignDb> factory = IsPostgres(connection)
+            ? new Narrowed<PostgresDb>(new PooledDbContextFactory<PostgresDb>(new DbContextOptionsBuilder<PostgresDb>().UseNpgsql(connection, Postgres).Options))
+            : new Narrowed<SqliteDb>(new PooledDbContextFactory<SqliteDb>(new DbContextOptionsBuilder<SqliteDb>().UseSqlite($"Data Source={SqlitePathIn(folder)}", Sqlite).Options));
+        Migrate(factory);
+        return factory;
+    }
+
+    /// <summary>Applies the provider's migrations (creating the database if need be); SQLite also switches to write-ahead logging so that readers and the job writers work at once.</summary>
+    public static void Migrate(IDbContextFactory<AutoDesignDb> databases)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            using var db = databases.CreateDbContext();
+            try
+            {
+                db.Database.Migrate();
+                if (db.Database.IsSqlite()) db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+                return;
+            }
+            catch (System.Data.Common.DbException) when (attempt < 5)
+            {
+                // Silos started together race to create the schema; the loser finds it made on its next try.
+                Thread.Sleep(TimeSpan.FromSeconds(attempt));
+            }
+        }
+    }
+
+    private sealed class Narrowed<T>(IDbContextFactory<T> inner) : IDbContextFactory<AutoDesignDb> where T : AutoDesignDb
+    {
+        public AutoDesignDb CreateDbContext() => inner.CreateDbContext();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace AutoDesign.Host.Tests.Service;
+
+public sealed class BadRequestTests : ServiceTest
+{
+    [Theory]
+    [InlineData("{\"kind\":\"prune\",", "spec")]
+    [InlineData("{\"kind\":\"prune\",\"model\":\"lenet7\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10}}", "model")]
+    [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.01},\"budget\":{\"episodes\":10}}", "constraint.ratio")]
+    [InlineData("{\"kind\":\"quantize\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"latency\",\"target\":\"tpu-v9\",\"ratio\":0.5},\"budget\":{\"episodes\":10}}", "constraint.target")]
+    [InlineData("{\"kind\":\"quantize\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"size\",\"ratio\":0.5},\"budget\":{\"episodes\":10},\"quantization\":{\"maxBits\":17}}", "quantization.maxBits")]
+    [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"colour\":\"red\"}", "colour")]
+    public async Task A_bad_job_spec_gets_a_400_problem_naming_the_field_and_nothing_is_stored(string spec, string field)
+    {
+        var (response, problem) = await Service.Client.Submit(spec);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(400, problem.GetProperty("status").GetInt32());
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var reasons), $"no error for {field}: {problem}");
+        Assert.Contains(reasons.EnumerateArray(), r => !string.IsNullOrWhiteSpace(r.GetString()));
+        Assert.Equal(0, (await Service.Client.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_huge_body_is_refused_with_413_before_it_is_read()
+    {
+        string huge = JobApi.PruneSpec(10).Replace("\"seed\":2", "\"seed\":2" + new string(' ', 200_000));
+
+        var (response, problem) = await Service.Client.Submit(huge);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("65,536 bytes", problem.GetProperty("detail").GetString());
+        Assert.Equal(0, (await Service.Client.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("total").GetInt32());
+    }
+
+    [Fact]
+    public async Task Unknown_jobs_are_404_problems_and_bad_paging_is_a_400()
+    {
+        var missing = await Service.Client.GetAsync($"/api/jobs/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("Job not found", (await missing.Json()).GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Client.PostAsync($"/api/jobs/{Guid.NewGuid()}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Client.GetAsync($"/api/jobs/{Guid.NewGuid()}/candidates")).StatusCode);
+
+        var tooMany = await Service.Client.GetAsync($"/api/jobs?limit=5000");
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        Assert.True((await tooMany.Json()).GetProperty("errors").TryGetProperty("limit", out _));
+        var badStatus = await Service.Client.GetAsync($"/api/jobs?status=sleeping");
+        Assert.True((await badStatus.Json()).GetProperty("errors").TryGetProperty("status", out _));
+    }
+
+    [Fact]
+    public async Task Health_the_openapi_document_and_the_catalog_are_served()
+    {
+        Assert.Equal("Healthy", await Service.Client.GetStringAsync("/health"));
+
+        var openApi = await Service.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        var paths = openApi.GetProperty("paths");
+        foreach (var path in new[] { "/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/candidates", "/api/jobs/{id}/pareto", "/api/jobs/{id}/cancel", "/api/models", "/api/targets" })
+            Assert.True(paths.TryGetProperty(path, out _), $"{path} is not in the OpenAPI document");
+
+        var targets = await Service.Client.GetFromJsonAsync<JsonElement>("/api/targets");
+        Assert.Contains(targets.EnumerateArray(), t => t.GetProperty("name").GetString() == "bitfusion" && t.GetProperty("kind").GetString() == "analytic");
+        var models = await Service.Client.GetFromJsonAsync<JsonElement>("/api/models");
+        Assert.Contains(models.GetProperty("zooFamilies").EnumerateArray(), f => f.GetString() == "resnet20");
+    }
+
+    [Fact]
+    public async Task A_model_is_profiled_on_a_target_through_its_profiler_grain_and_devices_are_registered()
+    {
+        var report = await Service.Client.GetFromJsonAsync<JsonElement>("/api/targets/bitfusion/profile?model=lenet5&precision=W4A4");
+        double at4 = report.GetProperty("latency").GetProperty("value").GetDouble();
+        var at8 = await Service.Client.GetFromJsonAsync<JsonElement>("/api/targets/bitfusion/profile?model=lenet5&precision=W8A8");
+
+        Assert.Equal("analytic", report.GetProperty("kind").GetString());
+        var lenet = AutoDesign.Modeling.Zoo.ModelZoo.Create("lenet5", new AutoDesign.Modeling.Specs.InputSpec(1, 28, 28), 10);
+        Assert.Equal(lenet.Layers.Select(l => l.Name), report.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("layer").GetString()));
+        Assert.True(at4 < at8.GetProperty("latency").GetProperty("value").GetDouble());
+        var measured = await Service.Client.GetFromJsonAsync<JsonElement>("/api/targets/torchsharp-cpu/profile?model=lenet5");
+        Assert.Equal("measured", measured.GetProperty("kind").GetString());
+
+        var bad = await Service.Client.GetAsync("/api/targets/tpu-v9/profile?model=lenet7&precision=W9");
+        var errors = (await bad.Json()).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("name", out _) && errors.TryGetProperty("model", out _) && errors.TryGetProperty("precision", out _), errors.ToString());
+
+        var devices = await Service.Client.GetFromJsonAsync<JsonElement>("/api/devices");
+        Assert.Contains(devices.EnumerateArray(), d => d.GetProperty("name").GetString() == "cpu");
+    }
+}
