@@ -109,7 +109,7 @@ foreach (string targetName in targets)
             var clock = Stopwatch.StartNew();
             SearchResult result;
             try { result = DesignJob.Run(spec, folder, logger, Path.Combine(work, $"{targetName}-{i}-{searchName}")); }
-            catch (JobSpecException e)
+            catch (InvalidSpecException e)
             {
                 Console.WriteLine($"| {targetName} | {budget:G4} ms | {searchName} | refused: {e.Message} | | | | | |");
                 continue;

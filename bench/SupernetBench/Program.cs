@@ -114,7 +114,7 @@ double samplingMinutes = clock.Elapsed.TotalMinutes;
 var accuracies = samples.Samples.Select(s => s.Accuracy).ToArray();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{samples.Samples.Count} sub-networks measured in {samplingMinutes:F1} min: accuracy {accuracies.Min():P2} .. {accuracies.Max():P2} (mean {accuracies.Average():P2}), " +
-    $"MACs {samples.Samples.Min(s => s.Macs):N0} .. {samples.Samples.Max(s => s.Macs):N0}; Spearman(accuracy, MACs) {RankCorrelation.Spearman(accuracies, samples.Samples.Select(s => (double)s.Macs).ToArray()):F3}"));
+    $"MACs {samples.Samples.Min(s => s.Macs):N0} .. {samples.Samples.Max(s => s.Macs):N0}; Spearman(accuracy, MACs) {MathNet.Numerics.Statistics.Correlation.Spearman(accuracies, samples.Samples.Select(s => (double)s.Macs).ToArray()):F3}"));
 Console.WriteLine();
 Console.WriteLine("| predictor | train | held out | MAE (accuracy points) | Spearman | fit time |");
 Console.WriteLine("|---|---|---|---|---|---|");

@@ -41,7 +41,7 @@ internal static class ApiKeyCommand
             using var context = new CommandContext(parse, parse.GetValue(json));
             return context.Run(() =>
             {
-                var keys = new ApiKeys(Database.Open(CommonOptions.Folder(parse.GetValue(dataDir)), parse.GetValue(database)));
+                var keys = new ApiKeys(Database.Open(CommonOptions.Folder(parse.GetValue(dataDir)).Root, parse.GetValue(database)));
                 action(keys, needsName ? parse.GetValue(name) : null, context).GetAwaiter().GetResult();
                 return 0;
             });

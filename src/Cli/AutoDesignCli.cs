@@ -38,7 +38,7 @@ public static class AutoDesignCli
             // Scripts asked for JSON: a usage error is one JSON object too, not System.CommandLine's help text.
             foreach (var error in parse.Errors) configuration.Error.WriteLine($"error: {error.Message}");
             configuration.Output.WriteLine(System.Text.Json.JsonSerializer.Serialize(
-                new { error = new { message = string.Join("; ", parse.Errors.Select(e => e.Message)) } }, CommandContext.JsonOptions));
+                new { error = new { message = string.Join("; ", parse.Errors.Select(e => e.Message)) } }, AutoDesignJson.Indented));
             return Task.FromResult(1);
         }
         return parse.InvokeAsync(configuration);

@@ -14,14 +14,6 @@ namespace AutoDesign.Cli;
 /// </summary>
 internal sealed class CommandContext : IDisposable
 {
-    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
     private readonly ILoggerFactory _loggers;
 
     public CommandContext(ParseResult parse, bool json)
@@ -47,16 +39,19 @@ internal sealed class CommandContext : IDisposable
     /// <summary>Writes the command's result: <paramref name="result"/> as JSON, or <paramref name="human"/>'s text.</summary>
     public void Result(object result, Action<TextWriter> human)
     {
-        if (Json) Out.WriteLine(JsonSerializer.Serialize(result, JsonOptions));
+        if (Json) Out.WriteLine(JsonSerializer.Serialize(result, AutoDesignJson.Indented));
         else human(Out);
     }
 
     /// <summary>Runs a command body, turning the errors a user can fix into one line (and a JSON error object) and exit code 1.</summary>
-    public int Run(Func<int> body)
+    public int Run(Func<int> body) => RunAsync(() => Task.FromResult(body())).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Run"/>
+    public async Task<int> RunAsync(Func<Task<int>> body)
     {
         try
         {
-            return body();
+            return await body();
         }
         catch (Exception e) when (IsUserError(e))
         {
@@ -73,7 +68,7 @@ internal sealed class CommandContext : IDisposable
     public void Fail(string message, string? field)
     {
         Error.WriteLine($"error: {message}");
-        if (Json) Out.WriteLine(JsonSerializer.Serialize(new { error = new { message, field } }, JsonOptions));
+        if (Json) Out.WriteLine(JsonSerializer.Serialize(new { error = new { message, field } }, AutoDesignJson.Indented));
     }
 
     private static bool IsUserError(Exception e) =>

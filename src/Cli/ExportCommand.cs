@@ -2,7 +2,7 @@ using System.CommandLine;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Torch;
-using AutoDesign.Host.Export;
+using AutoDesign.HardwareProfiler.Onnx;
 using static TorchSharp.torch;
 
 namespace AutoDesign.Cli;

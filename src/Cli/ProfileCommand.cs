@@ -65,7 +65,7 @@ internal static class ProfileCommand
             if (!file.Exists) throw new FileNotFoundException($"{file.FullName}: no such policy file");
             try
             {
-                return JsonSerializer.Deserialize<PrecisionPolicy>(File.ReadAllText(file.FullName), CommandContext.JsonOptions)
+                return JsonSerializer.Deserialize<PrecisionPolicy>(File.ReadAllText(file.FullName), AutoDesignJson.Indented)
                     ?? throw new ArgumentException($"{file.FullName}: empty policy");
             }
             catch (JsonException e)

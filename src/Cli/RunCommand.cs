@@ -17,38 +17,44 @@ internal static class RunCommand
         {
             jobFile, output, json, dataDir,
         };
-        command.SetAction((parse, cancellation) =>
+        command.SetAction(async (parse, cancellation) =>
         {
             using var context = new CommandContext(parse, parse.GetValue(json));
-            return Task.FromResult(context.Run(() =>
+            return await context.RunAsync(async () =>
             {
                 var file = parse.GetRequiredValue(jobFile);
                 if (!file.Exists) throw new FileNotFoundException($"{file.FullName}: no such job file");
+                var folder = CommonOptions.Folder(parse.GetValue(dataDir));
                 JobSpec spec;
+                JobPlan plan;
                 try
                 {
-                    spec = JobSpecJson.Parse(File.ReadAllText(file.FullName));
-                    JobSpecValidator.Check(spec, CommonOptions.Folder(parse.GetValue(dataDir)));
+                    spec = RequestJson.Parse<JobSpec>(File.ReadAllText(file.FullName), "job spec", "spec");
+                    plan = JobKinds.Of(spec).Plan(spec, folder);
                 }
-                catch (JobSpecException e)
+                catch (InvalidSpecException e)
                 {
                     foreach (var error in e.Errors) context.Error.WriteLine($"error: {error.Field}: {error.Reason}");
-                    if (context.Json) context.Out.WriteLine(JsonSerializer.Serialize(new { errors = e.Errors }, CommandContext.JsonOptions));
+                    if (context.Json) context.Out.WriteLine(JsonSerializer.Serialize(new { errors = e.Errors }, AutoDesignJson.Indented));
                     return 1;
                 }
 
                 var outFile = parse.GetRequiredValue(output);
-                string bestDirectory = Path.ChangeExtension(outFile.FullName, null) + ".best";
                 var progress = new ProgressLine(context.Error);
-                var result = DesignJob.Run(spec, CommonOptions.Folder(parse.GetValue(dataDir)), context.Logger, bestDirectory,
-                    p => progress.Show($"episode {p.Episode}/{p.Episodes}  best accuracy {p.BestAccuracy:P2}  last {p.LastAccuracy:P2} at {p.LastCost:G4}" +
-                                       (p.BudgetLimit is { } limit ? $" (budget {limit:G4})" : "")),
-                    cancellation: cancellation);
+                var kind = JobKinds.Of(plan);
+                var result = await kind.RunAsync(plan, new JobContext(folder, context.Logger)
+                {
+                    BestModelDirectory = Path.ChangeExtension(outFile.FullName, null) + ".best",
+                    Progress = p => progress.Show($"episode {p.Episode}/{p.Episodes}  best accuracy {p.BestAccuracy:P2}  last {p.LastAccuracy:P2} at {p.LastCost:G4}" +
+                                                  (p.BudgetLimit is { } limit ? $" (budget {limit:G4})" : "")),
+                    Cancellation = cancellation,
+                });
+                result = result with { Spec = spec };
                 progress.Clear();
 
                 Directory.CreateDirectory(outFile.DirectoryName!);
                 string temporary = outFile.FullName + ".tmp";
-                File.WriteAllText(temporary, JsonSerializer.Serialize(result, CommandContext.JsonOptions));
+                File.WriteAllText(temporary, JsonSerializer.Serialize(result, AutoDesignJson.Indented));
                 File.Move(temporary, outFile.FullName, overwrite: true);
 
                 var best = result.Best;
@@ -65,7 +71,8 @@ internal static class RunCommand
                 }, o =>
                 {
                     string budget = result.BudgetLimit is { } limit ? $" (budget {limit:G6})" : "";
-                    o.WriteLine($"{spec.Kind} {spec.Model ?? spec.Supernet} on {spec.Dataset ?? result.Base.Dataset}, {spec.Agent}: best candidate {best.Index} at {best.ConstrainedValue:G6} {result.Constraint.Unit}{budget}; " +
+                    var summary = kind.Summarize(plan);
+                    o.WriteLine($"{spec.Kind} {summary.Subject} on {summary.Dataset}, {plan.Agent}: best candidate {best.Index} at {best.ConstrainedValue:G6} {result.Constraint.Unit}{budget}; " +
                                 $"{best.Flops:N0} MACs, {best.Params:N0} parameters (base {result.Base.Flops:N0}, {result.Base.Params:N0})");
                     o.WriteLine($"  validation accuracy {best.Accuracy:P2} (base {result.Base.Accuracy:P2}), test accuracy {best.TestAccuracy:P2}" +
                                 (best.FineTunedTestAccuracy is { } f ? $", {f:P2} after {best.FineTuneEpochs} epochs of fine-tuning" : "") +
@@ -77,7 +84,7 @@ internal static class RunCommand
                     o.WriteLine($"  result: {outFile.FullName}; pruned model: {best.SavedModel}");
                 });
                 return 0;
-            }));
+            });
         });
         return command;
     }

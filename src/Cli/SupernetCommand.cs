@@ -1,9 +1,6 @@
 using System.CommandLine;
-using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Supernet;
 using AutoDesign.Search.Architecture.Predictor;
-using AutoDesign.Search.Jobs;
-using static TorchSharp.torch;
 
 namespace AutoDesign.Cli;
 
@@ -16,8 +13,6 @@ namespace AutoDesign.Cli;
 /// </summary>
 internal static class SupernetCommand
 {
-    public static readonly IReadOnlyList<string> Layouts = ["small", "tiny"];
-
     public static Command Create() =>
         new("supernet", "Train a once-for-all super-network, measure sub-networks for its accuracy predictor, or extract a sub-network of one.")
         {
@@ -45,42 +40,21 @@ internal static class SupernetCommand
             using var context = new CommandContext(parse, parse.GetValue(json));
             return Task.FromResult(context.Run(() =>
             {
-                var folder = CommonOptions.Folder(parse.GetValue(dataDir));
-                string datasetName = parse.GetRequiredValue(dataset);
-                string supernetName = parse.GetValue(name) ?? datasetName.Replace(':', '-').Replace('/', '-');
-                if (supernetName.Length == 0 || supernetName.IndexOfAny([.. Path.GetInvalidFileNameChars(), '.']) >= 0)
-                    throw new ArgumentException($"--name '{supernetName}' must be a plain folder name");
-                string layoutName = parse.GetValue(layout) ?? "small";
-                if (!Layouts.Contains(layoutName)) throw new ArgumentException($"--layout '{layoutName}' is unknown: use {string.Join(", ", Layouts)}");
-                int elasticEpochs = parse.GetValue(epochsPerPhase) ?? 1;
-                double distillation = parse.GetValue(distill) ?? 1;
-                if (distillation < 0) throw new ArgumentException($"--distill must not be negative, got {distillation}");
-                var elastic = new PhaseOptions { Epochs = elasticEpochs, LearningRate = 0.03, Distillation = distillation };
-                var options = new ShrinkingOptions
+                var request = new SupernetTrainingRequest(parse.GetRequiredValue(dataset))
                 {
-                    Full = new PhaseOptions { Epochs = parse.GetValue(fullEpochs) ?? 3, LearningRate = 0.1 },
-                    ElasticKernel = elastic,
-                    ElasticDepth = elastic with { SubnetsPerStep = 2 },
-                    ElasticExpansion = elastic with { SubnetsPerStep = 2 },
-                    TrainLimit = parse.GetValue(trainLimit) ?? 0,
-                    Seed = parse.GetValue(seed) ?? 1,
+                    Name = parse.GetValue(name),
+                    Layout = parse.GetValue(layout) ?? "small",
+                    TrainLimit = parse.GetValue(trainLimit),
+                    FullEpochs = parse.GetValue(fullEpochs),
+                    EpochsPerPhase = parse.GetValue(epochsPerPhase),
+                    Distillation = parse.GetValue(distill),
+                    Seed = parse.GetValue(seed),
                 };
-                if (options.Problem() is { } problem) throw new ArgumentException(problem);
-
-                var data = DatasetCatalog.Load(datasetName, folder);
-                if (!data.Info.HasImages) throw new ArgumentException($"'{datasetName}' has no images to train on");
-                var shape = layoutName == "tiny" ? SupernetLayout.Tiny(data.Info.Shape, data.Info.Classes) : SupernetLayout.Small(data.Info.Shape, data.Info.Classes);
-                string root = Path.Combine(SupernetSource.Root(folder), supernetName);
-                Directory.CreateDirectory(root);
-                manual_seed(options.Seed);
-                using var network = new SuperNetwork(shape);
-                var history = new ProgressiveShrinking(context.Logger).Train(network, data, options, Path.Combine(root, "training"),
+                var trained = SupernetTraining.Run(request, CommonOptions.Folder(parse.GetValue(dataDir)), context.Logger,
                     onEpoch: e => context.Error.WriteLine(
                         $"{e.Phase} epoch {e.Epoch}/{e.Epochs}: loss {e.TrainLoss:F4}, largest {e.LargestAccuracy:P2}, smallest {e.SmallestAccuracy:P2} ({e.Seconds:F0} s)"),
                     cancellation: cancellation);
-                var saved = new SavedSupernet(supernetName, shape, datasetName, data.Mean, data.Std, options, history);
-                string directory = Path.Combine(root, "supernet");
-                saved.Save(directory, network);
+                var (supernetName, datasetName, directory, layoutName, history) = (trained.Name, trained.Dataset, trained.Directory, trained.Layout, trained.History);
 
                 var last = history.Count > 0 ? history[^1] : null;
                 context.Result(new
@@ -122,26 +96,16 @@ internal static class SupernetCommand
             using var context = new CommandContext(parse, parse.GetValue(json));
             return Task.FromResult(context.Run(() =>
             {
-                var folder = CommonOptions.Folder(parse.GetValue(dataDir));
-                string nameOrPath = parse.GetRequiredValue(supernet);
-                string directory = SupernetSource.Require(nameOrPath, folder);
-                int wanted = parse.GetValue(count) ?? 200;
-                if (wanted < NasJobValidator.MinimumSamples) throw new ArgumentException($"--count must be at least {NasJobValidator.MinimumSamples}, got {wanted}");
-                var saved = SavedSupernet.Load(directory);
-                var data = DatasetCatalog.Load(saved.Dataset, folder);
-                using var network = saved.CreateNetwork(directory);
-                using var evaluator = new SubnetEvaluator(data, SupernetSource.ValidationImages, SupernetSource.RecalibrationImages);
-                var clock = System.Diagnostics.Stopwatch.StartNew();
-                var file = new AccuracySampling(context.Logger).Collect(network, evaluator, saved.Dataset, SupernetSource.RecalibrationImages, wanted, directory,
+                var sampled = SubnetSampling.Run(parse.GetRequiredValue(supernet), parse.GetValue(count) ?? 200, CommonOptions.Folder(parse.GetValue(dataDir)), context.Logger,
                     onSample: s => context.Error.WriteLine($"{s.Choice}: {s.Accuracy:P2}, {s.Macs:N0} MACs"), cancellation: cancellation);
-                var quality = PredictorComparison.Run(file);
+                var (directory, file, quality) = (sampled.Supernet, sampled.File, sampled.Predictors);
                 var accuracies = file.Samples.Select(s => s.Accuracy).ToList();
                 context.Result(new
                 {
                     supernet = directory,
                     samples = file.Samples.Count,
                     file = Path.Combine(directory, AccuracySampleFile.JsonName),
-                    seconds = Math.Round(clock.Elapsed.TotalSeconds, 1),
+                    seconds = Math.Round(sampled.Seconds, 1),
                     accuracy = new { min = accuracies.Min(), max = accuracies.Max(), mean = accuracies.Average() },
                     predictors = quality,
                 }, o =>
@@ -178,23 +142,8 @@ internal static class SupernetCommand
             using var context = new CommandContext(parse, parse.GetValue(json));
             return Task.FromResult(context.Run(() =>
             {
-                var folder = CommonOptions.Folder(parse.GetValue(dataDir));
-                string nameOrPath = parse.GetRequiredValue(supernet);
-                string directory = SupernetSource.Require(nameOrPath, folder);
-                var saved = SavedSupernet.Load(directory);
-                var space = new SubnetSpace(saved.Layout);
-                string text = parse.GetRequiredValue(choice).Trim();
-                var subnet = text switch
-                {
-                    "largest" => space.Largest,
-                    "smallest" => space.Smallest,
-                    _ => space.Decode(Indices(text)),
-                };
-                string encoded = string.Concat(space.Encode(space.Canonical(subnet)));
-                string target = parse.GetValue(output) ?? Path.Combine(Path.GetDirectoryName(directory)!, $"subnet-{encoded}");
-                var data = DatasetCatalog.Load(saved.Dataset, folder);
-                using var network = saved.CreateNetwork(directory);
-                var model = saved.SaveSubnet(network, subnet, data, target);
+                var extracted = SubnetExport.Extract(parse.GetRequiredValue(supernet), parse.GetRequiredValue(choice), parse.GetValue(output), CommonOptions.Folder(parse.GetValue(dataDir)));
+                var (directory, encoded, subnet, model) = (extracted.Supernet, extracted.Choice, extracted.Architecture, extracted.Model);
                 var card = model.Card;
                 context.Result(new
                 {
@@ -216,11 +165,5 @@ internal static class SupernetCommand
             }));
         });
         return command;
-    }
-
-    private static int[] Indices(string text)
-    {
-        var parts = text.Contains(',') ? text.Split(',', StringSplitOptions.TrimEntries) : [.. text.Select(c => c.ToString())];
-        return [.. parts.Select(p => int.TryParse(p, out int i) ? i : throw new ArgumentException($"--choice: '{p}' is not a value index"))];
     }
 }

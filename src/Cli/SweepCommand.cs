@@ -73,7 +73,7 @@ internal static class SweepCommand
     /// </summary>
     private static IReadOnlyList<ModelSpec> UniformSubnets(string nameOrPath, Modeling.DataFolder folder)
     {
-        string directory = SupernetSource.Require(nameOrPath, folder);
+        string directory = SupernetFolders.Require(nameOrPath, folder);
         var layout = SavedSupernet.Load(directory).Layout;
         var space = new SubnetSpace(layout);
         return [.. from kernel in layout.Kernels

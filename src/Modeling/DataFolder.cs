@@ -19,4 +19,17 @@ public sealed record DataFolder(string Root)
     public string Datasets => Path.Combine(Root, "datasets");
 
     public string Models => Path.Combine(Root, "models");
+
+    /// <summary>
+    /// A path as a stored plan keeps it: relative to this folder when it lies in it (so a silo with a data folder of its
+    /// own resolves it there), absolute otherwise.
+    /// </summary>
+    public string Portable(string path)
+    {
+        string full = Path.GetFullPath(path), relative = Path.GetRelativePath(Root, full);
+        return relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? full : relative;
+    }
+
+    /// <summary>The absolute path of a <see cref="Portable"/> one.</summary>
+    public string Resolve(string portable) => Path.GetFullPath(Path.Combine(Root, portable));
 }

@@ -1,4 +1,3 @@
-using AutoDesign.Search.Jobs;
 
 namespace AutoDesign.Storage;
 

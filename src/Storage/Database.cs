@@ -1,4 +1,3 @@
-using AutoDesign.Modeling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,7 +10,7 @@ namespace AutoDesign.Storage;
 /// </summary>
 public static class Database
 {
-    public static string SqlitePathIn(DataFolder folder) => Path.Combine(folder.Root, "autodesign.db");
+    public static string SqlitePathIn(string dataDirectory) => Path.Combine(dataDirectory, "autodesign.db");
 
     /// <summary>Each provider's migrations live in an assembly of their own (AutoDesign.Storage.Sqlite, AutoDesign.Storage.Postgres).</summary>
     public static void Sqlite(SqliteDbContextOptionsBuilder sqlite) => sqlite.MigrationsAssembly("AutoDesign.Storage.Sqlite");
@@ -20,7 +19,7 @@ public static class Database
 
     public static bool IsPostgres(string? connection) => !string.IsNullOrWhiteSpace(connection);
 
-    public static void Register(IServiceCollection services, DataFolder folder, string? connection)
+    public static void Register(IServiceCollection services, string dataDirectory, string? connection)
     {
         if (IsPostgres(connection))
         {
@@ -29,19 +28,19 @@ public static class Database
         }
         else
         {
-            services.AddDbContextFactory<SqliteDb>(db => db.UseSqlite($"Data Source={SqlitePathIn(folder)}", Sqlite));
+            services.AddDbContextFactory<SqliteDb>(db => db.UseSqlite($"Data Source={SqlitePathIn(dataDirectory)}", Sqlite));
             services.AddSingleton<IDbContextFactory<AutoDesignDb>>(s => new Narrowed<SqliteDb>(s.GetRequiredService<IDbContextFactory<SqliteDb>>()));
         }
         services.AddScoped<AutoDesignDb>(s => s.GetRequiredService<IDbContextFactory<AutoDesignDb>>().CreateDbContext());
     }
 
     /// <summary>A context factory for commands that run without the service (e.g. <c>autodesign apikey</c>), migrated.</summary>
-    public static IDbContextFactory<AutoDesignDb> Open(DataFolder folder, string? connection = null)
+    public static IDbContextFactory<AutoDesignDb> Open(string dataDirectory, string? connection = null)
     {
-        Directory.CreateDirectory(folder.Root);
+        Directory.CreateDirectory(dataDirectory);
         IDbContextFactory<AutoDesignDb> factory = IsPostgres(connection)
             ? new Narrowed<PostgresDb>(new PooledDbContextFactory<PostgresDb>(new DbContextOptionsBuilder<PostgresDb>().UseNpgsql(connection, Postgres).Options))
-            : new Narrowed<SqliteDb>(new PooledDbContextFactory<SqliteDb>(new DbContextOptionsBuilder<SqliteDb>().UseSqlite($"Data Source={SqlitePathIn(folder)}", Sqlite).Options));
+            : new Narrowed<SqliteDb>(new PooledDbContextFactory<SqliteDb>(new DbContextOptionsBuilder<SqliteDb>().UseSqlite($"Data Source={SqlitePathIn(dataDirectory)}", Sqlite).Options));
         Migrate(factory);
         return factory;
     }

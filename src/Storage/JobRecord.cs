@@ -14,8 +14,14 @@ public sealed class JobRecord
 
     public required string Agent { get; set; }
 
-    /// <summary>The spec as JSON (camelCase, as <c>autodesign run</c> reads it).</summary>
+    /// <summary>The spec as it was submitted, as JSON (camelCase, as <c>autodesign run</c> reads it).</summary>
     public required string Spec { get; set; }
+
+    /// <summary>
+    /// The spec checked and resolved (the job's plan) as JSON: what the job runs from. Null for a job stored before
+    /// plans were kept, whose spec is resolved when it next runs.
+    /// </summary>
+    public string? Plan { get; set; }
 
     public JobStatus Status { get; set; }
 

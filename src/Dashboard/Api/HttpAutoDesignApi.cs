@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AutoDesign.Contracts;
-using AutoDesign.Search.Jobs;
+using System.Text.Json.Nodes;
 
 namespace AutoDesign.Dashboard.Api;
 
@@ -11,11 +10,6 @@ namespace AutoDesign.Dashboard.Api;
 public sealed class HttpAutoDesignApi(HttpClient http, ApiKeySession key) : IAutoDesignApi
 {
     public const string KeyHeader = "X-Api-Key";
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
-    };
 
     public async Task<Page<JobView>> Jobs(string? status, int offset, int limit, CancellationToken cancellation = default) =>
         (await Get<Page<JobView>>($"api/jobs?offset={offset}&limit={limit}{(status is null ? "" : "&status=" + Uri.EscapeDataString(status))}", cancellation))!;
@@ -31,8 +25,10 @@ public sealed class HttpAutoDesignApi(HttpClient http, ApiKeySession key) : IAut
     public Task<CandidateLayers?> Layers(Guid id, int candidate, string? target, CancellationToken cancellation = default) =>
         Get<CandidateLayers>($"api/jobs/{id}/candidates/{candidate}/layers{(target is null ? "" : "?target=" + Uri.EscapeDataString(target))}", cancellation);
 
-    public Task<ApiOutcome<JobView>> Submit(JobSpec spec, CancellationToken cancellation = default) =>
-        Send<JobView>(HttpMethod.Post, "api/jobs", JsonSerializer.Serialize(spec, JobSpecJson.Options), cancellation);
+    public Task<ApiOutcome<JobView>> Submit(JsonObject spec, CancellationToken cancellation = default) =>
+        Send<JobView>(HttpMethod.Post, "api/jobs", spec.ToJsonString(AutoDesignJson.Options), cancellation);
+
+    public async Task<CatalogView> Catalog(CancellationToken cancellation = default) => (await Get<CatalogView>("api/catalog", cancellation))!;
 
     public Task<ApiOutcome<JobView>> Cancel(Guid id, CancellationToken cancellation = default) =>
         Send<JobView>(HttpMethod.Post, $"api/jobs/{id}/cancel", null, cancellation);
@@ -54,10 +50,10 @@ public sealed class HttpAutoDesignApi(HttpClient http, ApiKeySession key) : IAut
         Get<IReadOnlyList<SweepRunView>>($"api/sweeps/{id}/runs", cancellation);
 
     public Task<ApiOutcome<SweepView>> CreateSweep(SweepSpec spec, CancellationToken cancellation = default) =>
-        Send<SweepView>(HttpMethod.Post, "api/sweeps", JsonSerializer.Serialize(spec, JobSpecJson.Options), cancellation);
+        Send<SweepView>(HttpMethod.Post, "api/sweeps", JsonSerializer.Serialize(spec, AutoDesignJson.Options), cancellation);
 
     public Task<ApiOutcome<SweepView>> UpdateSweep(Guid id, SweepSpec spec, CancellationToken cancellation = default) =>
-        Send<SweepView>(HttpMethod.Put, $"api/sweeps/{id}", JsonSerializer.Serialize(spec, JobSpecJson.Options), cancellation);
+        Send<SweepView>(HttpMethod.Put, $"api/sweeps/{id}", JsonSerializer.Serialize(spec, AutoDesignJson.Options), cancellation);
 
     public async Task<ApiOutcome<bool>> DeleteSweep(Guid id, CancellationToken cancellation = default) =>
         await Send<JsonElement>(HttpMethod.Delete, $"api/sweeps/{id}", null, cancellation) switch
@@ -74,7 +70,7 @@ public sealed class HttpAutoDesignApi(HttpClient http, ApiKeySession key) : IAut
         using var response = await http.GetAsync(url, cancellation);
         if (response.StatusCode == HttpStatusCode.NotFound) return default;
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<T>(Json, cancellation);
+        return await response.Content.ReadFromJsonAsync<T>(AutoDesignJson.Options, cancellation);
     }
 
     private async Task<ApiOutcome<T>> Send<T>(HttpMethod method, string url, string? json, CancellationToken cancellation)
@@ -84,7 +80,7 @@ public sealed class HttpAutoDesignApi(HttpClient http, ApiKeySession key) : IAut
         if (await key.Load() is { } apiKey) request.Headers.Add(KeyHeader, apiKey);
         using var response = await http.SendAsync(request, cancellation);
         if (response.IsSuccessStatusCode)
-            return new ApiOutcome<T>.Done(response.StatusCode == HttpStatusCode.NoContent ? default! : (await response.Content.ReadFromJsonAsync<T>(Json, cancellation))!);
+            return new ApiOutcome<T>.Done(response.StatusCode == HttpStatusCode.NoContent ? default! : (await response.Content.ReadFromJsonAsync<T>(AutoDesignJson.Options, cancellation))!);
         var problem = await ReadProblem(response, cancellation);
         return response.StatusCode switch
         {
@@ -98,7 +94,7 @@ public sealed class HttpAutoDesignApi(HttpClient http, ApiKeySession key) : IAut
 
     private static async Task<Problem?> ReadProblem(HttpResponseMessage response, CancellationToken cancellation)
     {
-        try { return await response.Content.ReadFromJsonAsync<Problem>(Json, cancellation); }
+        try { return await response.Content.ReadFromJsonAsync<Problem>(AutoDesignJson.Options, cancellation); }
         catch (Exception e) when (e is JsonException or NotSupportedException) { return null; }
     }
 }

@@ -1,5 +1,5 @@
 using AutoDesign.Contracts;
-using AutoDesign.Search.Jobs;
+using System.Text.Json.Nodes;
 
 namespace AutoDesign.Dashboard.Api;
 
@@ -19,7 +19,11 @@ public interface IAutoDesignApi
 
     Task<CandidateLayers?> Layers(Guid id, int candidate, string? target, CancellationToken cancellation = default);
 
-    Task<ApiOutcome<JobView>> Submit(JobSpec spec, CancellationToken cancellation = default);
+    /// <summary>Submits a job spec (a JSON object with its <c>kind</c>, as the catalog's fields build it).</summary>
+    Task<ApiOutcome<JobView>> Submit(JsonObject spec, CancellationToken cancellation = default);
+
+    /// <summary>The kinds of job with their fields, the agents, and the names a spec may use.</summary>
+    Task<CatalogView> Catalog(CancellationToken cancellation = default);
 
     Task<ApiOutcome<JobView>> Cancel(Guid id, CancellationToken cancellation = default);
 

@@ -27,18 +27,13 @@ public sealed record AnalyticHardwareFile
 
     public GpuParameters? Gpu { get; init; }
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
     public static AnalyticHardwareFile Load(string path)
     {
         if (!File.Exists(path)) throw new ArgumentException($"{path}: no such hardware description file");
         AnalyticHardwareFile? file;
         try
         {
-            file = JsonSerializer.Deserialize<AnalyticHardwareFile>(File.ReadAllText(path), Json);
+            file = JsonSerializer.Deserialize<AnalyticHardwareFile>(File.ReadAllText(path), AutoDesignJson.Strict);
         }
         catch (JsonException e)
         {

@@ -118,7 +118,7 @@ public sealed class TorchSharpTarget(string device, MeasurementOptions? options 
         return total;
     }
 
-    private static (double Median, double Iqr) Summarise(List<double> values) => Statistics.MedianAndIqr(values);
+    private static (double Median, double Iqr) Summarise(List<double> values) => Timings.MedianAndIqr(values);
 
     private static SemaphoreSlim Lock(string device)
     {

@@ -101,7 +101,7 @@ public sealed class OnnxRuntimeTarget(MeasurementOptions? options = null) : IHar
             session.Run(input).Dispose();
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
-        return (Statistics.MedianAndIqr(times), times.Count);
+        return (Timings.MedianAndIqr(times), times.Count);
     }
 
     /// <summary>

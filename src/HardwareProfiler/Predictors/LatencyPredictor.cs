@@ -77,7 +77,7 @@ public sealed class LatencyPredictor
     {
         System.IO.Directory.CreateDirectory(directory);
         _ml.Model.Save(Model, null, Path.Combine(directory, Info.Name + ".zip"));
-        File.WriteAllText(Path.Combine(directory, Info.Name + ".json"), JsonSerializer.Serialize(Info, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(directory, Info.Name + ".json"), JsonSerializer.Serialize(Info, AutoDesignJson.Indented));
     }
 
     public static LatencyPredictor Load(string directory, string name)
@@ -87,7 +87,7 @@ public sealed class LatencyPredictor
             throw new ArgumentException($"predictor:{name}: not found in {directory}; train one with `autodesign sweep --target <measured target> --name {name}`");
         var ml = new MLContext(seed: 1);
         var loaded = ml.Model.Load(model, out _);
-        var info = JsonSerializer.Deserialize<Card>(File.ReadAllText(card), new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+        var info = JsonSerializer.Deserialize<Card>(File.ReadAllText(card), AutoDesignJson.Options)!;
         return new LatencyPredictor(loaded, info);
     }
 }

@@ -23,7 +23,6 @@ public sealed record TableEntry(long Count, double Mean, double Variance)
 /// </summary>
 public sealed class LatencyTable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     public required string Name { get; init; }
 
@@ -45,7 +44,7 @@ public sealed class LatencyTable
     public void Save(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, Json));
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, AutoDesignJson.Indented));
         File.Move(path + ".tmp", path, overwrite: true);
     }
 
@@ -54,7 +53,7 @@ public sealed class LatencyTable
         if (!File.Exists(path)) throw new ArgumentException($"{path}: no such look-up table");
         try
         {
-            var table = JsonSerializer.Deserialize<LatencyTable>(File.ReadAllText(path), Json) ?? throw new ArgumentException($"{path}: empty look-up table");
+            var table = JsonSerializer.Deserialize<LatencyTable>(File.ReadAllText(path), AutoDesignJson.Strict) ?? throw new ArgumentException($"{path}: empty look-up table");
             foreach (var (key, entry) in table.Entries)
                 if (entry.Count < 1 || !double.IsFinite(entry.Mean) || entry.Mean < 0 || entry.Variance < 0)
                     throw new ArgumentException($"{path}: entry '{key}' needs count >= 1, a non-negative mean and variance");

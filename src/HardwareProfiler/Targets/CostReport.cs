@@ -11,4 +11,8 @@ public sealed record CostReport(
     Figure Latency,
     Figure? Energy,
     IReadOnlyList<LayerCost> Layers,
-    IReadOnlyDictionary<string, string> Conditions);
+    IReadOnlyDictionary<string, string> Conditions)
+{
+    /// <summary>The silo whose device (or model) gave the report, when the service measured it.</summary>
+    public string? MeasuredOn { get; init; }
+}

@@ -1,5 +1,6 @@
 using AutoDesign.Storage;
 using AutoDesign.Contracts;
+using AutoDesign.HardwareProfiler.Onnx;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Host.Export;
 using AutoDesign.Host.Hosting;
@@ -45,11 +46,9 @@ internal static class JobEndpoints
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
         }
-        catch (JobSpecException e)
+        catch (InvalidSpecException e)
         {
-            return TypedResults.ValidationProblem(
-                e.Errors.GroupBy(error => error.Field).ToDictionary(g => g.Key, g => g.Select(error => error.Reason).ToArray()),
-                title: "The job spec is not valid");
+            return TypedResults.ValidationProblem(e.ByField(), title: "The job spec is not valid");
         }
         catch (QueueFullException e)
         {
@@ -86,10 +85,10 @@ internal static class JobEndpoints
     {
         var job = await service.Get(id, cancellation);
         if (job is null) return NotFound(id);
-        if (job.Kind == "nas" && job.Spec.Supernet is null)
-            return TypedResults.Problem("the candidates of a search over a table are rows, not networks",
+        if (!job.HasNetworks)
+            return TypedResults.Problem("the candidates of this job are rows of a table, not networks",
                 statusCode: StatusCodes.Status409Conflict, title: "No network to profile");
-        target ??= job.Spec.Constraint?.Target ?? "torchsharp-cpu";
+        target ??= job.Spec["constraint"]?["target"]?.GetValue<string>() ?? "torchsharp-cpu";
         try
         {
             return await profiles.Layers(id, index, target, cancellation) is { } layers
@@ -97,7 +96,10 @@ internal static class JobEndpoints
                 : TypedResults.Problem($"job {id} has no candidate {index}", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
         catch (ArgumentException e) { return Invalid("target", e.Message); }
-        catch (InvalidOperationException e) { return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "No network to profile"); }
+        catch (Exception e) when (e is InvalidOperationException or InvalidSpecException)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "No network to profile");
+        }
     }
 
     private static async Task<Results<Ok<IReadOnlyList<ParetoPoint>>, ProblemHttpResult>> Pareto(Guid id, JobService service, CancellationToken cancellation) =>
@@ -105,12 +107,12 @@ internal static class JobEndpoints
 
     private static async Task<Results<Accepted<JobView>, ProblemHttpResult>> Cancel(Guid id, JobService service, CancellationToken cancellation)
     {
-        bool? cancelled = await service.Cancel(id, cancellation);
-        if (cancelled is null) return NotFound(id);
+        var outcome = await service.Cancel(id, cancellation);
+        if (outcome == CancelOutcome.Unknown) return NotFound(id);
         var job = (await service.Get(id, cancellation))!;
-        return cancelled.Value
-            ? TypedResults.Accepted((string?)null, job)
-            : TypedResults.Problem($"job {id} has already {job.Status}", statusCode: StatusCodes.Status409Conflict, title: "Job already finished");
+        return outcome == CancelOutcome.Finished
+            ? TypedResults.Problem($"job {id} has already {job.Status}", statusCode: StatusCodes.Status409Conflict, title: "Job already finished")
+            : TypedResults.Accepted((string?)null, job);
     }
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Export(

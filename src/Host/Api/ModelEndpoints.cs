@@ -29,7 +29,7 @@ internal static class ModelEndpoints
             .WithSummary("Upload a model as multipart/form-data: name, dataset, spec (ModelSpec JSON file) and optionally weights (TorchSharp state dict).");
     }
 
-    private static async Task<Results<Created<UploadedModels.Uploaded>, ValidationProblem, ProblemHttpResult>> Upload(
+    private static async Task<Results<Created<UploadedModelView>, ValidationProblem, ProblemHttpResult>> Upload(
         HttpRequest request, DataFolder folder, IOptions<ServiceOptions> options, CancellationToken cancellation)
     {
         long limit = options.Value.MaxUploadBytes;

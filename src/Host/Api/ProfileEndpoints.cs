@@ -1,5 +1,4 @@
 using AutoDesign.Contracts;
-using System.Text.Json;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
@@ -30,7 +29,7 @@ internal static class ProfileEndpoints
                          "a measured target runs on this silo's device, or on the device of the silo named by ?silo=.");
     }
 
-    private static async Task<Results<ContentHttpResult, ValidationProblem>> Profile(
+    private static async Task<Results<Ok<CostReport>, ValidationProblem>> Profile(
         string name, string? model, string? dataset, string? precision, string? silo, DataFolder folder, IGrainFactory grains,
         ILocalSiloDetails local, IDbContextFactory<AutoDesignDb> databases)
     {
@@ -65,7 +64,6 @@ internal static class ProfileEndpoints
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var profiler = grains.GetGrain<IProfilerGrain>(ProfilerGrain.KeyFor(target!, owner));
-        string report = await profiler.Measure(ModelSpecJson.Serialize(spec!, indented: false), bits is null ? null : JsonSerializer.Serialize(bits, StoredJson.Options));
-        return TypedResults.Content(report, "application/json");
+        return TypedResults.Ok(await profiler.MeasureAsync(spec!, bits));
     }
 }

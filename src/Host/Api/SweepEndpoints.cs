@@ -1,5 +1,4 @@
 using AutoDesign.Contracts;
-using AutoDesign.Search.Jobs;
 using AutoDesign.Host.Hosting;
 using AutoDesign.Host.Security;
 using AutoDesign.Host.Sweeps;
@@ -45,23 +44,16 @@ internal static class SweepEndpoints
     {
         try
         {
-            return await change(Parse(await BoundedBody.ReadText(request, options.Value.MaxSpecBytes, cancellation)));
+            return await change(RequestJson.Parse<SweepSpec>(await BoundedBody.ReadText(request, options.Value.MaxSpecBytes, cancellation), "sweep", "sweep"));
         }
         catch (BoundedBody.TooLargeException e)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
         }
-        catch (InvalidFieldsException e)
+        catch (InvalidSpecException e)
         {
-            return TypedResults.ValidationProblem(e.Errors.GroupBy(f => f.Field).ToDictionary(g => g.Key, g => g.Select(f => f.Reason).ToArray()),
-                title: "The sweep is not valid");
+            return TypedResults.ValidationProblem(e.ByField(), title: "The sweep is not valid");
         }
-    }
-
-    private static SweepSpec Parse(string body)
-    {
-        try { return JobSpecJson.Parse<SweepSpec>(body, "sweep", "sweep"); }
-        catch (JobSpecException e) { throw new InvalidFieldsException(e.Errors); }
     }
 
     private static async Task<Results<Ok<SweepView>, ProblemHttpResult>> Get(Guid id, SweepService service, CancellationToken cancellation) =>

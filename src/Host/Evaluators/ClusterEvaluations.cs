@@ -1,6 +1,5 @@
-using AutoDesign.Search.Jobs;
 using AutoDesign.Host.Placement;
-using AutoDesign.Storage;
+using AutoDesign.Search.Jobs;
 
 namespace AutoDesign.Host.Evaluators;
 
@@ -8,15 +7,12 @@ namespace AutoDesign.Host.Evaluators;
 /// A job's evaluation pool in the service: the candidates of a batch go round the cluster's active silos, each scored
 /// by that silo's evaluator workers. If a silo leaves while scoring, its candidates are sent to another one.
 /// </summary>
-internal sealed class ClusterEvaluations(IGrainFactory grains, Guid jobId, string specJson, IReadOnlyList<string> sharedDirectories, ILogger logger)
+internal sealed class ClusterEvaluations(IGrainFactory grains, Guid jobId, JobPlan plan, IReadOnlyList<string> sharedDirectories, ILogger logger)
     : IEvaluationPool
 {
     private int _next;
 
-    public IReadOnlyList<CandidateResult> Evaluate(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation) =>
-        EvaluateAsync(requests, cancellation).GetAwaiter().GetResult(); // the search loop runs on a thread of its own
-
-    private async Task<IReadOnlyList<CandidateResult>> EvaluateAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation)
+    public async Task<IReadOnlyList<CandidateResult>> EvaluateAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation)
     {
         var silos = await ActiveSilos();
         var scoring = requests.Select(r => Score(r, silos, _next++)).ToList();
@@ -25,14 +21,13 @@ internal sealed class ClusterEvaluations(IGrainFactory grains, Guid jobId, strin
 
     private async Task<CandidateResult> Score(EvaluationRequest request, IReadOnlyList<string> silos, int turn)
     {
-        var order = new EvaluationOrder(jobId, specJson, request.Index, [.. request.Actions], [.. sharedDirectories]);
+        var order = new EvaluationOrder(jobId, plan, request.Index, [.. request.Actions], [.. sharedDirectories]);
         for (int attempt = 0; ; attempt++)
         {
             string silo = silos[(turn + attempt) % silos.Count];
             try
             {
-                string result = await grains.GetGrain<ISiloEvaluatorsGrain>(SiloBoundPlacement.KeyFor(silo, "evaluators")).Score(order);
-                return StoredJson.Read<CandidateResult>(result);
+                return await grains.GetGrain<ISiloEvaluatorsGrain>(SiloBoundPlacement.KeyFor(silo, "evaluators")).ScoreAsync(order);
             }
             catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException && attempt < 5)
             {

@@ -1,29 +1,28 @@
 using AutoDesign.Host.Jobs;
-using AutoDesign.Storage;
 using Orleans.Concurrency;
 
 namespace AutoDesign.Host.Evaluators;
 
 /// <summary>
-/// Scores candidates with a scorer built from the job's spec (kept by <see cref="ScorerCache"/> between calls). Each
+/// Scores candidates with a scorer built from the job's plan (kept by <see cref="ScorerCache"/> between calls). Each
 /// activation scores one candidate at a time, off the grain's scheduler; Orleans keeps at most one activation per core.
 /// </summary>
 [StatelessWorker]
 internal sealed class EvaluatorGrain(ScorerCache scorers, ILocalSiloDetails silo) : Grain, IEvaluatorGrain
 {
-    public async Task<string> Score(EvaluationOrder order)
+    public async Task<CandidateResult> ScoreAsync(EvaluationOrder order)
     {
         var result = await Task.Run(async () =>
         {
             using var lease = await scorers.Rent(order);
             return lease.Scorer.Score(order.Index, order.Actions);
         });
-        return StoredJson.Write(result with { EvaluatedOn = JobRunner.SiloName(silo) });
+        return result with { EvaluatedOn = JobRunner.SiloName(silo) };
     }
 }
 
 [Placement.SiloBoundPlacement, Reentrant] // many jobs' candidates pass through at once; the workers bound the work
 internal sealed class SiloEvaluatorsGrain : Grain, ISiloEvaluatorsGrain
 {
-    public Task<string> Score(EvaluationOrder order) => GrainFactory.GetGrain<IEvaluatorGrain>(0).Score(order);
+    public Task<CandidateResult> ScoreAsync(EvaluationOrder order) => GrainFactory.GetGrain<IEvaluatorGrain>(0).ScoreAsync(order);
 }

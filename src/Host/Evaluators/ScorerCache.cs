@@ -6,7 +6,7 @@ using AutoDesign.Host.Sharing;
 namespace AutoDesign.Host.Evaluators;
 
 /// <summary>
-/// The scorers this silo's workers use, per job: building one loads the base model and data, so they are kept while
+/// The scorers this silo's workers use, per job, built from its plan: building one loads the base model and data, so they are kept while
 /// the job sends candidates and dropped after a while without any. A scorer serves one worker at a time.
 /// </summary>
 internal sealed class ScorerCache(SharedFiles shared, DataFolder folder, ILogger<ScorerCache> logger) : IDisposable
@@ -37,7 +37,7 @@ internal sealed class ScorerCache(SharedFiles shared, DataFolder folder, ILogger
 
         foreach (string directory in order.SharedDirectories) await shared.EnsureLocal(directory);
         logger.LogInformation("Building a scorer for job {Job}", order.JobId);
-        return new Lease(this, order.JobId, DesignJob.CreateScorer(JobSpecJson.Parse(order.SpecJson), folder, logger));
+        return new Lease(this, order.JobId, JobKinds.Of(order.Plan).CreateScorer(order.Plan, folder, logger, CancellationToken.None));
     }
 
     public void Dispose()

@@ -2,7 +2,7 @@ using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
-using AutoDesign.Search.Jobs;
+using AutoDesign.HardwareProfiler.Onnx;
 using AutoDesign.Host.Jobs;
 using AutoDesign.Host.Sharing;
 using AutoDesign.Storage;
@@ -32,7 +32,7 @@ public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFol
         await using var db = await databases.CreateDbContextAsync(cancellation);
         var job = await db.Jobs.AsNoTracking().SingleOrDefaultAsync(j => j.Id == id, cancellation);
         if (job is null) return new ExportOutcome.NotFound($"there is no job {id}");
-        var best = job.Result is null ? null : StoredJson.Read<SearchResult>(job.Result).Best;
+        var best = job.Result is null ? null : StoredJson.Read<JobOutcome>(job.Result).Best;
         string name = $"{job.Model}-{job.Kind}-{id.ToString("N")[..8]}";
 
         if (candidate is null || candidate == best?.Index)
@@ -56,8 +56,8 @@ public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFol
             return new ExportOutcome.Conflict($"only the best candidate's network ({best?.Index}) is saved; candidate {candidate} exports as json (its policy and spec)");
         var result = record.ToResult();
         ModelSpec candidateSpec;
-        try { candidateSpec = CandidateNetwork.Of(StoredJson.Read<JobSpec>(job.Spec), result, folder).Spec; }
-        catch (InvalidOperationException e) { return new ExportOutcome.Conflict(e.Message); }
+        try { candidateSpec = (StoredPlans.KindOf(job) ?? throw new InvalidOperationException($"job {id} is of a kind this service does not know")).NetworkOf(StoredPlans.Of(job, folder), result, folder).Spec; }
+        catch (Exception e) when (e is InvalidOperationException or InvalidSpecException) { return new ExportOutcome.Conflict(e.Message); }
         var document = new { job = id, candidate = result, spec = candidateSpec };
         return new ExportOutcome.File(System.Text.Encoding.UTF8.GetBytes(StoredJson.Write(document)), $"{name}-candidate-{candidate}.json", "application/json");
     }

@@ -38,13 +38,14 @@ public static class ServiceHost
         Directory.CreateDirectory(folder.Root);
         builder.Services.AddSingleton(folder);
 
-        Database.Register(builder.Services, folder, settings.Database);
+        Database.Register(builder.Services, folder.Root, settings.Database);
         builder.Services.AddHealthChecks().AddDbContextCheck<AutoDesignDb>("database");
 
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings));
 
         builder.Services.AddSingleton<SharedFiles>();
         builder.Services.AddSingleton<ScorerCache>();
+        builder.Services.AddSingleton<JobLifecycle>();
         builder.Services.AddSingleton<JobRunner>();
         builder.Services.AddHostedService(services => services.GetRequiredService<JobRunner>());
         builder.Services.AddHostedService<JobRecovery>();
@@ -59,8 +60,7 @@ public static class ServiceHost
         builder.Services.AddAutoDesignDashboard(services => ApiAddress.Of(services.GetRequiredService<IServer>()));
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
-        builder.Services.ConfigureHttpJsonOptions(json =>
-            json.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull);
+        builder.Services.ConfigureHttpJsonOptions(json => AutoDesignJson.Apply(json.SerializerOptions));
 
         bool requireKeys = settings.RequireApiKey || ListensBeyondLoopback(builder.Configuration["urls"]);
         builder.Services.AddApiKeyAuthentication(requireKeys);
@@ -82,6 +82,7 @@ public static class ServiceHost
         app.MapModels();
         app.MapProfiling();
         app.MapCluster();
+        app.MapCatalog();
         app.MapAutoDesignDashboard();
         return app;
     }

@@ -8,6 +8,7 @@ using AutoDesign.Storage;
 using Orleans.Configuration;
 using Orleans.Providers;
 using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 
 namespace AutoDesign.Host.Hosting;
 
@@ -46,8 +47,20 @@ internal static class SiloConfiguration
 
         silo.Services.AddGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (services, _) => ActivatorUtilities.CreateInstance<DatabaseGrainStorage>(services));
         silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
+        AddEngineSerializer(silo.Services);
         // A call to another silo's evaluators lasts as long as a candidate's evaluation; a silo that dies fails its
         // calls as soon as the cluster notices, so a long timeout costs nothing there.
         silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = settings.EvaluationTimeout);
     }
+
+    /// <summary>
+    /// The engine's records that cross grain calls (plans, candidates, specs, cost reports) are written with
+    /// System.Text.Json by the shared rules, as the API writes them; the service's own messages have Orleans codecs.
+    /// </summary>
+    public static void AddEngineSerializer(IServiceCollection services) =>
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(IsEngineRecord, jsonSerializerOptions: AutoDesignJson.Options));
+
+    private static bool IsEngineRecord(Type type) =>
+        type.Assembly.GetName().Name is { } assembly && assembly.StartsWith("AutoDesign.", StringComparison.Ordinal) && assembly != "AutoDesign.Host"
+        && !type.IsDefined(typeof(GenerateSerializerAttribute), inherit: false);
 }

@@ -8,32 +8,31 @@ namespace AutoDesign.Host.Jobs;
 /// <summary>
 /// A job's journal in the database: each batch of candidates, the agent's state after it and the job's progress are
 /// saved in one transaction, so a silo killed at any moment leaves a journal the job resumes from. A cancel requested
-/// through any silo is noticed here, once the batch in flight is recorded.
+/// through any silo is read back with each batch and handed to <paramref name="cancelRequested"/>, which stops the
+/// search before its next batch.
 /// </summary>
-internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases, Guid jobId) : IJobJournal
+internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases, Guid jobId, Action cancelRequested) : IJobJournal
 {
-    public JobCheckpoint? Load()
+    public async Task<JobCheckpoint?> LoadAsync(CancellationToken cancellation)
     {
-        using var db = databases.CreateDbContext();
-        var checkpoint = db.AgentCheckpoints.AsNoTracking().SingleOrDefault(c => c.JobId == jobId);
+        await using var db = await databases.CreateDbContextAsync(cancellation);
+        var checkpoint = await db.AgentCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.JobId == jobId, cancellation);
         if (checkpoint is null) return null;
-        var candidates = db.Candidates.AsNoTracking()
+        var candidates = await db.Candidates.AsNoTracking()
             .Where(c => c.JobId == jobId && c.Index < checkpoint.Candidates)
             .OrderBy(c => c.Index)
-            .AsEnumerable()
-            .Select(c => c.ToResult())
-            .ToList();
-        return new JobCheckpoint(candidates, checkpoint.State);
+            .ToListAsync(cancellation);
+        return new JobCheckpoint([.. candidates.Select(c => c.ToResult())], checkpoint.State);
     }
 
-    public void Record(IReadOnlyList<CandidateResult> batch, ISearchAgent agent)
+    public async Task RecordAsync(IReadOnlyList<CandidateResult> batch, ISearchAgent agent, CancellationToken cancellation)
     {
         byte[] state = agent.Snapshot();
         int count = batch[^1].Index + 1;
-        using var db = databases.CreateDbContext();
-        var job = db.Jobs.Single(j => j.Id == jobId);
+        await using var db = await databases.CreateDbContextAsync(cancellation);
+        var job = await db.Jobs.SingleAsync(j => j.Id == jobId, cancellation);
         db.Candidates.AddRange(batch.Select(c => CandidateRecord.From(jobId, c)));
-        var checkpoint = db.AgentCheckpoints.SingleOrDefault(c => c.JobId == jobId);
+        var checkpoint = await db.AgentCheckpoints.SingleOrDefaultAsync(c => c.JobId == jobId, cancellation);
         if (checkpoint is null) db.AgentCheckpoints.Add(checkpoint = new AgentCheckpointRecord { JobId = jobId, State = state });
         checkpoint.State = state;
         checkpoint.Candidates = count;
@@ -41,7 +40,7 @@ internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases,
         job.CandidateCount = count;
         var best = batch.MaxBy(c => c.Accuracy)!;
         if (job.BestAccuracy is null || best.Accuracy > job.BestAccuracy) (job.BestAccuracy, job.BestCost) = (best.Accuracy, best.ConstrainedValue);
-        db.SaveChanges();
-        if (job.CancelRequested) throw new OperationCanceledException("the job was cancelled"); // what was evaluated is kept
+        await db.SaveChangesAsync(cancellation);
+        if (job.CancelRequested) cancelRequested();
     }
 }

@@ -7,8 +7,8 @@ namespace AutoDesign.Host.Jobs;
 public interface IJobGrain : IGrainWithGuidKey
 {
     /// <summary>Makes sure some silo runs (or queues) the job; harmless when one already does.</summary>
-    Task Start();
+    Task StartAsync();
 
-    /// <summary>Stops the job after the candidate in flight; a queued job never starts. Returns false if it had already finished.</summary>
-    Task<bool> Cancel();
+    /// <summary>Stops the job before its next batch (what it evaluated is kept); a queued job never starts.</summary>
+    Task<CancelOutcome> CancelAsync();
 }

@@ -1,4 +1,5 @@
 using AutoDesign.Host.Hosting;
+using AutoDesign.Host.Placement;
 using AutoDesign.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -8,11 +9,13 @@ namespace AutoDesign.Host.Jobs;
 
 /// <summary>
 /// Controls one job. Its reminder outlives silos: when it fires and no live silo runs the job, this silo's runner
-/// takes it up from its journal, so a job whose silo was killed continues on a restarted or surviving one.
+/// takes it up from its journal, so a job whose silo was killed continues on a restarted or surviving one. A cancel
+/// goes through the job's lifecycle and on to the silo that runs it.
 /// </summary>
 [RandomPlacement] // jobs spread over the silos; each runs where its grain lives
 internal sealed class JobGrain(
     JobRunner runner,
+    JobLifecycle lifecycle,
     IDbContextFactory<AutoDesignDb> databases,
     ILocalSiloDetails silo,
     IOptions<ServiceOptions> options,
@@ -22,27 +25,27 @@ internal sealed class JobGrain(
 
     private Guid Id => this.GetPrimaryKey();
 
-    public async Task Start()
+    public async Task StartAsync()
     {
         var period = options.Value.ReminderPeriod;
         await this.RegisterOrUpdateReminder(KeepAlive, period, period);
         await EnsureRunning();
     }
 
-    public async Task<bool> Cancel()
+    public async Task<CancelOutcome> CancelAsync()
     {
-        await using var db = await databases.CreateDbContextAsync();
-        var job = await db.Jobs.SingleOrDefaultAsync(j => j.Id == Id);
-        if (job is null || job.Status.IsFinished()) return false;
-        job.CancelRequested = true;
-        if (job.Status == JobStatus.Queued && !runner.Has(Id))
-        {
-            job.Status = JobStatus.Cancelled;
-            job.FinishedAt = DateTime.UtcNow;
-        }
-        await db.SaveChangesAsync();
+        var (outcome, owner) = await lifecycle.RequestCancelAsync(Id, heldHere: runner.Has(Id), CancellationToken.None);
+        if (outcome != CancelOutcome.Stopping) return outcome;
         runner.Cancel(Id);
-        return true;
+        if (owner is not null && owner != JobRunner.SiloName(silo))
+        {
+            try { await GrainFactory.GetGrain<ISiloJobsGrain>(SiloBoundPlacement.KeyFor(owner, "jobs")).CancelAsync(Id); }
+            catch (Exception e) when (e is SiloUnavailableException or OrleansMessageRejectionException)
+            {
+                logger.LogInformation("Job {Id}'s silo {Silo} is gone; the job stops when another silo takes it over", Id, owner);
+            }
+        }
+        return outcome;
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

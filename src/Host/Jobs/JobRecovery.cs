@@ -18,7 +18,7 @@ internal sealed class JobRecovery(IDbContextFactory<AutoDesignDb> databases, IGr
         await using var db = await databases.CreateDbContextAsync(stopping);
         var unfinished = await db.Jobs.AsNoTracking().Where(j => j.Status == JobStatus.Queued || j.Status == JobStatus.Running)
             .OrderBy(j => j.CreatedAt).Select(j => j.Id).ToListAsync(stopping);
-        foreach (var id in unfinished) await grains.GetGrain<IJobGrain>(id).Start();
+        foreach (var id in unfinished) await grains.GetGrain<IJobGrain>(id).StartAsync();
         if (unfinished.Count > 0) logger.LogInformation("{Count} unfinished jobs handed back to their grains", unfinished.Count);
     }
 }

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using AutoDesign.Modeling;
-using AutoDesign.Modeling.Checkpoints;
-using AutoDesign.Search.Jobs;
 using AutoDesign.Host.Evaluators;
 using AutoDesign.Host.Hosting;
 using AutoDesign.Host.Sharing;
+using AutoDesign.Modeling;
+using AutoDesign.Search.Jobs;
 using AutoDesign.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -13,12 +12,14 @@ using Microsoft.Extensions.Options;
 namespace AutoDesign.Host.Jobs;
 
 /// <summary>
-/// The silo's worker pool for jobs: at most <see cref="ServiceOptions.MaxRunningJobs"/> run at once, each on a thread
-/// of its own, off every grain's turn, its candidates scored by the evaluator workers of every silo. A job runs from its journal, so one that was running when a silo died
-/// continues where it stopped; its status, timestamps, error and result are written here.
+/// The silo's worker pool for jobs: at most <see cref="ServiceOptions.MaxRunningJobs"/> run at once, off every grain's
+/// turn, their candidates scored by the evaluator workers of every silo. A job runs from its plan and its journal, so
+/// one that was running when a silo died continues where it stopped. What becomes of it is written by the
+/// <see cref="JobLifecycle"/>; a cancel reaches the search as a cancelled token.
 /// </summary>
 internal sealed class JobRunner(
     IDbContextFactory<AutoDesignDb> databases,
+    JobLifecycle lifecycle,
     DataFolder folder,
     SharedFiles shared,
     IGrainFactory grains,
@@ -56,8 +57,7 @@ internal sealed class JobRunner(
                 var cancel = _here[id];
                 try
                 {
-                    using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stopping);
-                    await Task.Factory.StartNew(() => Run(id, either.Token, stopping), stopping, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    await RunAsync(id, cancel, stopping);
                 }
                 finally
                 {
@@ -71,40 +71,37 @@ internal sealed class JobRunner(
         }
     }
 
-    private void Run(Guid id, CancellationToken cancellation, CancellationToken stopping)
+    private async Task RunAsync(Guid id, CancellationTokenSource cancel, CancellationToken stopping)
     {
-        var job = Update(id, j =>
-        {
-            if (j.Status.IsFinished()) return false;
-            if (j.CancelRequested)
-            {
-                Finish(j, JobStatus.Cancelled);
-                return true;
-            }
-            j.Status = JobStatus.Running;
-            j.StartedAt ??= DateTime.UtcNow;
-            j.Silo = SiloName(silo);
-            return true;
-        });
-        if (job is not { Status: JobStatus.Running }) return;
+        var job = await lifecycle.StartAsync(id, SiloName(silo), stopping);
+        if (job is null) return;
 
         logger.LogInformation("Job {Id} ({Kind} {Model} on {Dataset}, {Agent}) starts with {Candidates} candidates recorded", id, job.Kind, job.Model, job.Dataset, job.Agent, job.CandidateCount);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stopping);
         try
         {
-            var spec = JobSpecJson.Parse(job.Spec);
-            var inputs = ShareInputs(spec, cancellation);
-            string best = BestModelDirectory(id);
-            var evaluations = new ClusterEvaluations(grains, id, job.Spec, inputs, logger);
-            var result = DesignJob.Run(spec, folder, logger, best, cancellation: cancellation, journal: new DatabaseJournal(databases, id), evaluations: evaluations);
-            shared.Publish(RelativeBestModelDirectory(id), cancellation).GetAwaiter().GetResult();
-            Update(id, j =>
+            var plan = await PlanOf(job, stopping);
+            var kind = JobKinds.Of(plan);
+            // Other silos' workers fetch what the job's scorers read (its base model, tables...) from the shared store.
+            var inputs = await Task.Run(() => kind.Prepare(plan, folder, logger, either.Token), either.Token);
+            var published = new List<string>();
+            foreach (string input in inputs)
+                if (shared.RelativePath(input) is { } relative)
+                {
+                    await shared.Publish(relative, either.Token);
+                    published.Add(relative);
+                }
+
+            var context = new JobContext(folder, logger)
             {
-                Finish(j, JobStatus.Completed);
-                j.Result = StoredJson.Write(result with { Candidates = [] });
-                j.BestModel = result.Best.SavedModel;
-                j.BudgetLimit = result.BudgetLimit;
-                return true;
-            });
+                BestModelDirectory = BestModelDirectory(id),
+                Journal = new DatabaseJournal(databases, id, cancel.Cancel),
+                Evaluations = new ClusterEvaluations(grains, id, plan, published, logger),
+                Cancellation = either.Token,
+            };
+            var result = await Task.Run(() => kind.RunAsync(plan, context), either.Token);
+            await shared.Publish(RelativeBestModelDirectory(id), stopping);
+            await lifecycle.CompleteAsync(id, result, CancellationToken.None);
             logger.LogInformation("Job {Id} completed: best candidate {Index} at {Accuracy:P2}", id, result.Best.Index, result.Best.Accuracy);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -113,50 +110,26 @@ internal sealed class JobRunner(
         }
         catch (OperationCanceledException)
         {
-            Update(id, j => { Finish(j, JobStatus.Cancelled); return true; });
+            await lifecycle.CancelledAsync(id, CancellationToken.None);
             logger.LogInformation("Job {Id} cancelled", id);
         }
         catch (Exception e)
         {
-            Update(id, j => { Finish(j, JobStatus.Failed); j.Error = e.Message; return true; });
+            await lifecycle.FailAsync(id, e.Message, CancellationToken.None);
             logger.LogError(e, "Job {Id} failed", id);
         }
+    }
+
+    /// <summary>The job's plan; a job stored before plans were kept has its spec resolved now, once, and the plan kept.</summary>
+    private async Task<JobPlan> PlanOf(JobRecord job, CancellationToken cancellation)
+    {
+        var plan = StoredPlans.Of(job, folder);
+        if (job.Plan is null) await lifecycle.SavePlanAsync(job.Id, plan, cancellation);
+        return plan;
     }
 
     /// <summary>Where the job's best network is saved, relative to the data folder (the same on every silo).</summary>
     public static string RelativeBestModelDirectory(Guid id) => $"jobs/{id:N}/best";
 
     public string BestModelDirectory(Guid id) => Path.Combine(folder.Root, RelativeBestModelDirectory(id));
-
-    /// <summary>
-    /// Makes sure the base model exists (training it if needed) and shares it, with the upload it may come from and
-    /// the look-up tables and predictors a target may name, so that other silos' workers can score the job's candidates.
-    /// </summary>
-    private IReadOnlyList<string> ShareInputs(JobSpec spec, CancellationToken cancellation)
-    {
-        var job = JobSpecValidator.Check(spec, folder);
-        if (job.Nas is not null) return []; // a table search reads its table in the job's own process
-        var baseModel = new BaseModels(folder, logger).GetOrTrain(spec.Model!, spec.Dataset!, job.BaseTraining, cancellation: cancellation).Model;
-        var directories = new List<string> { "luts", "predictors" };
-        if (spec.Model!.StartsWith(UploadedModels.Prefix, StringComparison.Ordinal) && shared.RelativePath(new UploadedModels(folder).Locate(spec.Model)) is { } upload)
-            directories.Add(upload);
-        if (shared.RelativePath(baseModel.Directory) is { } model) directories.Add(model);
-        foreach (string directory in directories) shared.Publish(directory, cancellation).GetAwaiter().GetResult();
-        return directories;
-    }
-
-    private static void Finish(JobRecord job, JobStatus status)
-    {
-        job.Status = status;
-        job.FinishedAt = DateTime.UtcNow;
-    }
-
-    private JobRecord? Update(Guid id, Func<JobRecord, bool> change)
-    {
-        using var db = databases.CreateDbContext();
-        var job = db.Jobs.SingleOrDefault(j => j.Id == id);
-        if (job is null || !change(job)) return job;
-        db.SaveChanges();
-        return job;
-    }
 }

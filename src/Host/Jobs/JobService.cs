@@ -1,50 +1,32 @@
-using AutoDesign.Contracts;
+using System.Text.Json.Nodes;
+using AutoDesign.Host.Hosting;
 using AutoDesign.Modeling;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Pareto;
-using AutoDesign.Host.Hosting;
 using AutoDesign.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace AutoDesign.Host.Jobs;
 
-/// <summary>Thrown when the service takes no more jobs for now.</summary>
-public sealed class QueueFullException(int limit) : Exception($"{limit} jobs are already waiting; retry later");
-
 /// <summary>
 /// What people and programs do with jobs — the contract behind the REST API and the dashboard: submit, list, read,
 /// page through candidates, read the Pareto front, cancel. Reads come from the database, never from a running grain.
 /// </summary>
-public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, IGrainFactory grains, DataFolder folder, IOptions<ServiceOptions> options)
+public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, JobLifecycle lifecycle, IGrainFactory grains, DataFolder folder, IOptions<ServiceOptions> options)
 {
     public const int MaxPageSize = 1_000;
 
-    /// <summary>Validates the spec (throwing <see cref="JobSpecException"/> naming each bad field), stores the job and queues it.</summary>
+    /// <summary>
+    /// Reads and checks the spec once, resolving it into the plan the job runs from (an <see cref="InvalidSpecException"/>
+    /// names each bad field), stores the job and queues it.
+    /// </summary>
     public async Task<JobView> Submit(string specJson, CancellationToken cancellation = default)
     {
-        var spec = JobSpecJson.Parse(specJson);
-        var valid = JobSpecValidator.Check(spec, folder);
-        await using var db = await databases.CreateDbContextAsync(cancellation);
-        int queued = await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued, cancellation);
-        if (queued >= options.Value.MaxQueuedJobs) throw new QueueFullException(options.Value.MaxQueuedJobs);
-
-        var job = new JobRecord
-        {
-            Id = Guid.NewGuid(),
-            Kind = spec.Kind!,
-            Model = spec.Model ?? valid.Nas?.SpaceName ?? "",  // an architecture search names its space instead
-            Dataset = spec.Dataset ?? (valid.Nas is null ? "" : "table"),
-            Agent = spec.Agent!,
-            Spec = StoredJson.Write(spec),
-            Status = JobStatus.Queued,
-            CreatedAt = DateTime.UtcNow,
-            Episodes = spec.Agent is "uniform" or "fixed" ? 1 : valid.Episodes,
-            BudgetLimit = valid.BudgetLimit,
-        };
-        db.Jobs.Add(job);
-        await db.SaveChangesAsync(cancellation);
-        await grains.GetGrain<IJobGrain>(job.Id).Start();
+        var spec = RequestJson.Parse<JobSpec>(specJson, "job spec", "spec");
+        var plan = await Task.Run(() => JobKinds.Of(spec).Plan(spec, folder), cancellation);
+        var job = await lifecycle.QueueAsync(spec, plan, options.Value.MaxQueuedJobs, cancellation);
+        await grains.GetGrain<IJobGrain>(job.Id).StartAsync();
         return View(job);
     }
 
@@ -85,24 +67,23 @@ public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, IGrain
             .Select(i => points[i]).OrderBy(p => p.ConstrainedValue).ToList();
     }
 
-    /// <summary>Null for an unknown job; false if it had already finished.</summary>
-    public async Task<bool?> Cancel(Guid id, CancellationToken cancellation = default)
+    public async Task<CancelOutcome> Cancel(Guid id, CancellationToken cancellation = default)
     {
         await using var db = await databases.CreateDbContextAsync(cancellation);
-        if (!await db.Jobs.AnyAsync(j => j.Id == id, cancellation)) return null;
-        return await grains.GetGrain<IJobGrain>(id).Cancel();
+        if (!await db.Jobs.AnyAsync(j => j.Id == id, cancellation)) return CancelOutcome.Unknown;
+        return await grains.GetGrain<IJobGrain>(id).CancelAsync();
     }
 
-    private static JobView View(JobRecord job)
-    {
-        JobOutcome? outcome = null;
-        if (job.Result is not null)
-        {
-            var result = StoredJson.Read<SearchResult>(job.Result);
-            outcome = new JobOutcome(result.Base, result.Constraint, result.Best, result.Pareto, result.Evaluations, result.EvaluationsPerSecond, result.Seconds, result.Predicted);
-        }
-        return new JobView(job.Id, job.Kind, job.Model, job.Dataset, job.Agent, job.Status.ToString().ToLowerInvariant(),
+    private static JobView View(JobRecord job) =>
+        new(job.Id, job.Kind, job.Model, job.Dataset, job.Agent, job.Status.ToString().ToLowerInvariant(),
             job.CreatedAt, job.StartedAt, job.FinishedAt, new JobProgress(job.CandidateCount, job.Episodes),
-            job.BestAccuracy, job.BestCost, job.BudgetLimit, job.Error, job.Silo, StoredJson.Read<JobSpec>(job.Spec), outcome);
+            job.BestAccuracy, job.BestCost, job.BudgetLimit, job.Error, job.Silo, JsonNode.Parse(job.Spec)!.AsObject(),
+            job.Result is null ? null : StoredJson.Read<JobOutcome>(job.Result), HasNetworks(job));
+
+    /// <summary>Whether the job's candidates are networks to profile and export, as its kind says of its spec.</summary>
+    private static bool HasNetworks(JobRecord job)
+    {
+        try { return StoredJson.Read<JobSpec>(job.Spec) is { } spec && JobKinds.Of(spec).HasNetworks(spec); }
+        catch (InvalidSpecException) { return false; }
     }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using AutoDesign.Contracts;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
@@ -12,7 +11,7 @@ namespace AutoDesign.Host.Profiling;
 /// <summary>A candidate's network layer by layer: shapes, what its policy gave each layer, and latency on a target (from its profiler grain).</summary>
 public sealed class CandidateProfiles(IDbContextFactory<AutoDesignDb> databases, IGrainFactory grains, DataFolder folder, ILocalSiloDetails silo)
 {
-    /// <summary>Null for an unknown job or candidate; an unknown target throws <see cref="ArgumentException"/>.</summary>
+    /// <summary>Null for an unknown job or candidate; an unknown target throws <see cref="ArgumentException"/>, a candidate that is no network <see cref="InvalidOperationException"/>.</summary>
     public async Task<CandidateLayers?> Layers(Guid id, int index, string targetName, CancellationToken cancellation = default)
     {
         var target = HardwareTargets.Resolve(targetName, folder);
@@ -22,11 +21,10 @@ public sealed class CandidateProfiles(IDbContextFactory<AutoDesignDb> databases,
         if (job is null || record is null) return null;
 
         var candidate = record.ToResult();
-        var network = CandidateNetwork.Of(StoredJson.Read<Search.Jobs.JobSpec>(job.Spec), candidate, folder);
+        var network = StoredPlans.KindOf(job)?.NetworkOf(StoredPlans.Of(job, folder), candidate, folder)
+                      ?? throw new InvalidOperationException($"job {id} is of a kind this service does not know");
         var profiler = grains.GetGrain<IProfilerGrain>(ProfilerGrain.KeyFor(target, silo.SiloAddress));
-        string json = await profiler.Measure(ModelSpecJson.Serialize(network.Spec, indented: false),
-            network.Precision is null ? null : JsonSerializer.Serialize(network.Precision, StoredJson.Options));
-        var report = StoredJson.Read<CostReport>(json);
+        var report = await profiler.MeasureAsync(network.Spec, network.Precision);
         var latency = report.Layers.ToDictionary(l => l.Layer, l => l.Latency.Value);
         var policy = candidate.Policy.ToDictionary(p => p.Layer);
         var tied = candidate.Policy.Where(p => p.TiedLayers is not null).SelectMany(p => p.TiedLayers!.Select(t => (t, p))).ToDictionary(x => x.t, x => x.p);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Specs;
@@ -15,7 +13,7 @@ public sealed class ProfilerMeasurements
     public Dictionary<string, Measurement> Reports { get; set; } = [];
 }
 
-public sealed record Measurement(string Report, DateTime MeasuredAt);
+public sealed record Measurement(CostReport Report, DateTime MeasuredAt);
 
 /// <summary>
 /// A measured target's grain lives on the silo that owns the device (its key names the silo), so one measurement
@@ -26,7 +24,7 @@ public sealed record Measurement(string Report, DateTime MeasuredAt);
 internal sealed class ProfilerGrain(
     DataFolder folder,
     ILocalSiloDetails silo,
-    [PersistentState("measurements")] IPersistentState<ProfilerMeasurements> measurements) : Grain, IProfilerGrain
+    [PersistentState("profiles")] IPersistentState<ProfilerMeasurements> measurements) : Grain, IProfilerGrain
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromHours(1);
 
@@ -39,10 +37,8 @@ internal sealed class ProfilerGrain(
 
     private string TargetName => this.GetPrimaryKeyString().Split(SiloBoundPlacement.Separator)[^1];
 
-    public async Task<string> Measure(string specJson, string? precisionJson)
+    public async Task<CostReport> MeasureAsync(ModelSpec spec, PrecisionPolicy? precision)
     {
-        var spec = ModelSpecJson.Deserialize(specJson);
-        var precision = precisionJson is null ? null : JsonSerializer.Deserialize<PrecisionPolicy>(precisionJson, StoredJson.Options);
         string key = $"{spec.ContentHash()}|{precision?.Key}";
         var reports = measurements.State.Reports;
         if (reports.TryGetValue(key, out var known) && DateTime.UtcNow - known.MeasuredAt < MaxAge) return known.Report;
@@ -50,12 +46,10 @@ internal sealed class ProfilerGrain(
         // Grain calls are serialised, so one measurement runs on the device at a time; the measurement itself runs
         // off the grain's scheduler so that it does not hold an Orleans thread.
         var target = HardwareTargets.Resolve(TargetName, folder);
-        var report = await Task.Run(() => target.Measure(spec, precision));
-        var json = JsonSerializer.SerializeToNode(report, StoredJson.Options)!.AsObject();
-        json["measuredOn"] = JobRunner.SiloName(silo);
+        var report = await Task.Run(() => target.Measure(spec, precision)) with { MeasuredOn = JobRunner.SiloName(silo) };
         foreach (var stale in reports.Where(r => DateTime.UtcNow - r.Value.MeasuredAt >= MaxAge).Select(r => r.Key).ToList()) reports.Remove(stale);
-        reports[key] = new Measurement(json.ToJsonString(StoredJson.Options), DateTime.UtcNow);
+        reports[key] = new Measurement(report, DateTime.UtcNow);
         await measurements.WriteStateAsync();
-        return reports[key].Report;
+        return report;
     }
 }

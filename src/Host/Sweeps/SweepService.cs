@@ -17,7 +17,7 @@ public sealed class SweepService(IDbContextFactory<AutoDesignDb> databases, IGra
         await using var db = await databases.CreateDbContextAsync(cancellation);
         var errors = Check(spec);
         if (spec.Name is { } name && await db.Sweeps.AnyAsync(s => s.Name == name, cancellation)) errors.Add(new FieldError("name", $"a sweep named '{name}' exists"));
-        if (errors.Count > 0) throw new InvalidFieldsException(errors);
+        if (errors.Count > 0) throw new InvalidSpecException(errors);
 
         var sweep = new SweepRecord
         {
@@ -46,7 +46,7 @@ public sealed class SweepService(IDbContextFactory<AutoDesignDb> databases, IGra
         if (sweep is null) return null;
         var errors = Check(spec);
         if (spec.Name is { } name && await db.Sweeps.AnyAsync(s => s.Name == name && s.Id != id, cancellation)) errors.Add(new FieldError("name", $"a sweep named '{name}' exists"));
-        if (errors.Count > 0) throw new InvalidFieldsException(errors);
+        if (errors.Count > 0) throw new InvalidSpecException(errors);
 
         sweep.Name = spec.Name!;
         sweep.Cron = spec.Cron!;

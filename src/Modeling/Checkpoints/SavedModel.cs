@@ -12,7 +12,6 @@ public sealed record SavedModel(string Directory, ModelSpec Spec, ModelCard Card
 {
     public const string SpecFile = "spec.json", WeightsFile = "weights.dat", CardFile = "model.json";
 
-    internal static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static bool IsSavedModel(string directory) =>
         File.Exists(Path.Combine(directory, SpecFile)) && File.Exists(Path.Combine(directory, WeightsFile));
@@ -24,7 +23,7 @@ public sealed record SavedModel(string Directory, ModelSpec Spec, ModelCard Card
         System.IO.Directory.CreateDirectory(staging);
         ModelSpecJson.Save(network.Spec, Path.Combine(staging, SpecFile));
         network.save(Path.Combine(staging, WeightsFile));
-        File.WriteAllText(Path.Combine(staging, CardFile), JsonSerializer.Serialize(card, CardJson));
+        File.WriteAllText(Path.Combine(staging, CardFile), JsonSerializer.Serialize(card, AutoDesignJson.Indented));
         if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
         System.IO.Directory.Move(staging, directory);
         return new SavedModel(directory, network.Spec, card);
@@ -37,7 +36,7 @@ public sealed record SavedModel(string Directory, ModelSpec Spec, ModelCard Card
         var spec = ModelSpecJson.Load(Path.Combine(directory, SpecFile));
         string cardPath = Path.Combine(directory, CardFile);
         var card = File.Exists(cardPath)
-            ? JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(cardPath), CardJson)!
+            ? JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(cardPath), AutoDesignJson.Options)!
             : throw new FileNotFoundException($"{cardPath} is missing: the model's normalisation and origin are unknown");
         return new SavedModel(directory, spec, card);
     }

@@ -14,8 +14,6 @@ public sealed class UploadedModels(DataFolder folder)
 {
     public const string Prefix = "upload:";
 
-    public sealed record Uploaded(string Name, string Reference, string Dataset, long Macs, long Params, bool HasWeights, double? TestAccuracy);
-
     public string Root => Path.Combine(folder.Models, "uploads");
 
     /// <summary>The folder or spec file an <c>upload:NAME</c> reference stands for; other references are returned unchanged.</summary>
@@ -35,7 +33,7 @@ public sealed class UploadedModels(DataFolder folder)
     /// state dict) must fit the spec; with weights, the model's test accuracy on the data set is measured and kept.
     /// Throws <see cref="ArgumentException"/> whose message starts with the field at fault (<c>spec:</c>, <c>weights:</c>).
     /// </summary>
-    public Uploaded Save(string name, string dataset, ModelSpec spec, byte[]? weights)
+    public UploadedModelView Save(string name, string dataset, ModelSpec spec, byte[]? weights)
     {
         var info = DatasetCatalog.Resolve(dataset).Info;
         if (spec.Input != info.Shape || spec.Classes != info.Classes)
@@ -72,7 +70,7 @@ public sealed class UploadedModels(DataFolder folder)
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
             Directory.Move(staging, directory);
             var analysis = spec.Analyze();
-            return new Uploaded(name, Prefix + name, dataset, analysis.Macs, analysis.Params, weights is not null, accuracy);
+            return new UploadedModelView(name, Prefix + name, dataset, analysis.Macs, analysis.Params, weights is not null, accuracy);
         }
         finally
         {
@@ -80,22 +78,22 @@ public sealed class UploadedModels(DataFolder folder)
         }
     }
 
-    public IReadOnlyList<Uploaded> All()
+    public IReadOnlyList<UploadedModelView> All()
     {
         if (!Directory.Exists(Root)) return [];
-        var uploads = new List<Uploaded>();
+        var uploads = new List<UploadedModelView>();
         foreach (var directory in Directory.GetDirectories(Root).Where(d => !d.EndsWith(".uploading", StringComparison.Ordinal)).Order())
         {
             string name = Path.GetFileName(directory);
             if (SavedModel.IsSavedModel(directory))
             {
                 var saved = SavedModel.Load(directory);
-                uploads.Add(new Uploaded(name, Prefix + name, saved.Card.Dataset, saved.Card.Macs, saved.Card.Params, true, saved.Card.TestAccuracy));
+                uploads.Add(new UploadedModelView(name, Prefix + name, saved.Card.Dataset, saved.Card.Macs, saved.Card.Params, true, saved.Card.TestAccuracy));
             }
             else if (File.Exists(Path.Combine(directory, SavedModel.SpecFile)))
             {
                 var analysis = ModelSpecJson.Load(Path.Combine(directory, SavedModel.SpecFile)).Analyze();
-                uploads.Add(new Uploaded(name, Prefix + name, "", analysis.Macs, analysis.Params, false, null));
+                uploads.Add(new UploadedModelView(name, Prefix + name, "", analysis.Macs, analysis.Params, false, null));
             }
         }
         return uploads;

@@ -29,7 +29,7 @@ internal static class DatasetCache
             fill(staging);
             var files = Directory.GetFiles(staging).ToDictionary(f => Path.GetFileName(f), f => new FileInfo(f).Length);
             var manifest = new Manifest(name, source, DateTimeOffset.UtcNow, files);
-            File.WriteAllText(Path.Combine(staging, ManifestName), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(Path.Combine(staging, ManifestName), JsonSerializer.Serialize(manifest, AutoDesignJson.Indented));
             if (Directory.Exists(target)) Directory.Delete(target, recursive: true); // an unfinished earlier attempt
             Directory.Move(staging, target);
             return target;

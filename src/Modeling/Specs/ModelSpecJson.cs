@@ -6,13 +6,8 @@ namespace AutoDesign.Modeling.Specs;
 /// <summary>The JSON form of a <see cref="ModelSpec"/>: camelCase, unknown fields rejected, defaults left out.</summary>
 public static class ModelSpecJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    /// <summary>The shared rules for documents from outside, with fields at their defaults left out of the files written.</summary>
+    public static readonly JsonSerializerOptions Options = new(AutoDesignJson.Strict) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault };
 
     private static readonly JsonSerializerOptions Compact = new(Options) { WriteIndented = false };
 

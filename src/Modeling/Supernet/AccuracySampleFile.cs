@@ -18,14 +18,13 @@ public sealed record AccuracySampleFile(
 {
     public const string JsonName = "accuracy-samples.json", CsvName = "accuracy-samples.csv";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     /// <summary>Writes the JSON (through a temporary file, so a crash keeps the old one) and the CSV table into <paramref name="directory"/>.</summary>
     public void Save(string directory)
     {
         Directory.CreateDirectory(directory);
         string path = Path.Combine(directory, JsonName);
-        File.WriteAllText(path + ".new", JsonSerializer.Serialize(this, Json));
+        File.WriteAllText(path + ".new", JsonSerializer.Serialize(this, AutoDesignJson.Indented));
         File.Move(path + ".new", path, overwrite: true);
         File.WriteAllText(Path.Combine(directory, CsvName), ToCsv());
     }
@@ -33,7 +32,7 @@ public sealed record AccuracySampleFile(
     public static AccuracySampleFile? TryLoad(string directory)
     {
         string path = Path.Combine(directory, JsonName);
-        return File.Exists(path) ? JsonSerializer.Deserialize<AccuracySampleFile>(File.ReadAllText(path), Json) : null;
+        return File.Exists(path) ? JsonSerializer.Deserialize<AccuracySampleFile>(File.ReadAllText(path), AutoDesignJson.Options) : null;
     }
 
     public string ToCsv()

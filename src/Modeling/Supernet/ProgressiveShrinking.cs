@@ -26,7 +26,6 @@ public sealed class ProgressiveShrinking(ILogger logger)
 
     private sealed record SavedProgress(SupernetLayout Layout, ShrinkingOptions Options, List<ShrinkingEpochReport> History);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public IReadOnlyList<ShrinkingEpochReport> Train(
         SuperNetwork network,
@@ -177,7 +176,7 @@ public sealed class ProgressiveShrinking(ILogger logger)
         File.Move(Path.Combine(directory, WeightsFile + ".new"), Path.Combine(directory, WeightsFile), overwrite: true);
         File.Move(Path.Combine(directory, OptimizerFile + ".new"), Path.Combine(directory, OptimizerFile), overwrite: true);
         string state = Path.Combine(directory, StateFile);
-        File.WriteAllText(state + ".new", JsonSerializer.Serialize(progress, Json));
+        File.WriteAllText(state + ".new", JsonSerializer.Serialize(progress, AutoDesignJson.Options));
         File.Move(state + ".new", state, overwrite: true);
     }
 
@@ -185,9 +184,9 @@ public sealed class ProgressiveShrinking(ILogger logger)
     {
         string state = Path.Combine(directory, StateFile);
         if (!File.Exists(state)) return null;
-        var saved = JsonSerializer.Deserialize<SavedProgress>(File.ReadAllText(state), Json);
+        var saved = JsonSerializer.Deserialize<SavedProgress>(File.ReadAllText(state), AutoDesignJson.Options);
         if (saved is null || saved.History.Count == 0) return null;
-        if (JsonSerializer.Serialize(saved.Layout, Json) != JsonSerializer.Serialize(network.Layout, Json))
+        if (!saved.Layout.SameAs(network.Layout))
             throw new InvalidOperationException($"the checkpoint in {directory} belongs to a super-network of another layout");
         var started = saved.History.Select(h => h.Phase).ToHashSet();
         foreach (var phase in started)

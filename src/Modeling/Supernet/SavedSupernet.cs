@@ -21,7 +21,6 @@ public sealed record SavedSupernet(
 {
     public const string CardFile = "supernet.json", WeightsFile = "weights.dat";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static bool IsSavedSupernet(string directory) =>
         File.Exists(Path.Combine(directory, CardFile)) && File.Exists(Path.Combine(directory, WeightsFile));
@@ -32,7 +31,7 @@ public sealed record SavedSupernet(
         string staging = directory.TrimEnd(Path.DirectorySeparatorChar) + $".{Guid.NewGuid():N}.saving";
         Directory.CreateDirectory(staging);
         network.save(Path.Combine(staging, WeightsFile));
-        File.WriteAllText(Path.Combine(staging, CardFile), JsonSerializer.Serialize(this, Json));
+        File.WriteAllText(Path.Combine(staging, CardFile), JsonSerializer.Serialize(this, AutoDesignJson.Indented));
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
         Directory.Move(staging, directory);
     }
@@ -41,7 +40,7 @@ public sealed record SavedSupernet(
     {
         if (!IsSavedSupernet(directory))
             throw new FileNotFoundException($"{directory} is not a saved super-network (it needs {CardFile} and {WeightsFile})");
-        return JsonSerializer.Deserialize<SavedSupernet>(File.ReadAllText(Path.Combine(directory, CardFile)), Json)
+        return JsonSerializer.Deserialize<SavedSupernet>(File.ReadAllText(Path.Combine(directory, CardFile)), AutoDesignJson.Options)
                ?? throw new InvalidDataException($"{Path.Combine(directory, CardFile)} is empty");
     }
 

@@ -1,3 +1,4 @@
+using AutoDesign.HardwareProfiler.Costs;
 using System.Collections.Concurrent;
 using AutoDesign.Modeling.Supernet;
 using AutoDesign.Search.Pruning;

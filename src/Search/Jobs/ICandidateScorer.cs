@@ -1,7 +1,7 @@
 namespace AutoDesign.Search.Jobs;
 
 /// <summary>
-/// Turns the actions an agent took into an evaluated candidate. Built from the job's spec alone, so that any silo of
+/// Turns the actions an agent took into an evaluated candidate. Built from the job's plan alone, so that any silo of
 /// a cluster can build one and score a job's candidates.
 /// </summary>
 public interface ICandidateScorer : IDisposable

@@ -9,16 +9,20 @@ public sealed record EvaluationRequest(int Index, IReadOnlyList<double> Actions)
 /// </summary>
 public interface IEvaluationPool
 {
-    IReadOnlyList<CandidateResult> Evaluate(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation);
+    Task<IReadOnlyList<CandidateResult>> EvaluateAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation);
 }
 
-/// <summary>Scores candidates one after another with the job's own scorer.</summary>
+/// <summary>Scores candidates one after another with the job's own scorer, on the job's thread.</summary>
 public sealed class LocalEvaluations(ICandidateScorer scorer) : IEvaluationPool
 {
-    public IReadOnlyList<CandidateResult> Evaluate(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation) =>
-        requests.Select(r =>
+    public Task<IReadOnlyList<CandidateResult>> EvaluateAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation)
+    {
+        var results = new List<CandidateResult>(requests.Count);
+        foreach (var request in requests)
         {
             cancellation.ThrowIfCancellationRequested();
-            return scorer.Score(r.Index, r.Actions);
-        }).ToList();
+            results.Add(scorer.Score(request.Index, request.Actions));
+        }
+        return Task.FromResult<IReadOnlyList<CandidateResult>>(results);
+    }
 }

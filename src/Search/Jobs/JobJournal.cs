@@ -10,13 +10,13 @@ namespace AutoDesign.Search.Jobs;
 public interface IJobJournal
 {
     /// <summary>What an earlier run of this job recorded, or null if it recorded nothing.</summary>
-    JobCheckpoint? Load();
+    Task<JobCheckpoint?> LoadAsync(CancellationToken cancellation);
 
     /// <summary>
     /// Called once the agent has been told the batch's rewards; the batch and the agent's state must be stored
     /// together (an agent told of a batch that was only partly stored could not be resumed exactly).
     /// </summary>
-    void Record(IReadOnlyList<CandidateResult> batch, ISearchAgent agent);
+    Task RecordAsync(IReadOnlyList<CandidateResult> batch, ISearchAgent agent, CancellationToken cancellation);
 }
 
 /// <summary>The candidates recorded so far, in order, and the agent's state after the last of them.</summary>
@@ -27,7 +27,7 @@ public sealed class NoJournal : IJobJournal
 {
     public static readonly NoJournal Instance = new();
 
-    public JobCheckpoint? Load() => null;
+    public Task<JobCheckpoint?> LoadAsync(CancellationToken cancellation) => Task.FromResult<JobCheckpoint?>(null);
 
-    public void Record(IReadOnlyList<CandidateResult> batch, ISearchAgent agent) { }
+    public Task RecordAsync(IReadOnlyList<CandidateResult> batch, ISearchAgent agent, CancellationToken cancellation) => Task.CompletedTask;
 }

@@ -13,7 +13,7 @@ public sealed record SearchLoopResult(IReadOnlyList<CandidateResult> Candidates,
 /// and HAQ run episodes), the batch's distinct new policies are scored together by the evaluation pool (in parallel
 /// where the pool can), the agent is told every reward, and the batch is journaled with the agent's state after it. A
 /// policy seen before gets the earlier figures, so each distinct policy is evaluated once; a resumed job continues
-/// from its journal.
+/// from its journal. Cancellation is checked before each batch: a cancelled job keeps every batch it recorded.
 /// </summary>
 public static class SearchLoop
 {
@@ -26,7 +26,7 @@ public static class SearchLoop
     /// for <see cref="MaxRepeatsInARow"/> asks. Otherwise a repeat is recorded under its own index.
     /// </param>
     /// <param name="costsOf">The costs a multi-objective agent minimises, read from a candidate's result.</param>
-    public static SearchLoopResult Run(
+    public static async Task<SearchLoopResult> RunAsync(
         ISearchAgent agent,
         int episodes,
         int batchSize,
@@ -41,7 +41,7 @@ public static class SearchLoop
     {
         var candidates = new List<CandidateResult>();
         var evaluated = new Dictionary<string, CandidateResult>();
-        if (journal.Load() is { } checkpoint)
+        if (await journal.LoadAsync(cancellation) is { } checkpoint)
         {
             agent.Restore(checkpoint.AgentState);
             foreach (var earlier in checkpoint.Candidates)
@@ -74,7 +74,7 @@ public static class SearchLoop
             if (requests.Count > 0)
             {
                 evaluationTime.Start();
-                fresh = evaluations.Evaluate(requests, cancellation);
+                fresh = await evaluations.EvaluateAsync(requests, cancellation);
                 evaluationTime.Stop();
                 foreach (var result in fresh) evaluated[KeyOf(result.Policy)] = result;
                 evaluatedNow += requests.Count;
@@ -85,7 +85,8 @@ public static class SearchLoop
             repeats = requests.Count == 0 ? repeats + asked.Count : 0;
             if (batch.Count == 0) continue;
             candidates.AddRange(batch);
-            journal.Record(batch, agent);
+            // Recorded even when cancellation came during the batch: what was evaluated is kept.
+            await journal.RecordAsync(batch, agent, CancellationToken.None);
             double best = candidates.Max(c => c.Accuracy);
             foreach (var result in batch)
                 progress?.Invoke(new SearchProgress(result.Index + 1, episodes, best, result.Accuracy, result.ConstrainedValue, budgetLimit, result));

@@ -1,3 +1,4 @@
+using AutoDesign.HardwareProfiler.Costs;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Search.Agents;
 

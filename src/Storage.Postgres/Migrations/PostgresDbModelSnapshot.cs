@@ -224,6 +224,9 @@ namespace AutoDesign.Storage.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Plan")
+                        .HasColumnType("text");
+
                     b.Property<string>("Result")
                         .HasColumnType("text");
 

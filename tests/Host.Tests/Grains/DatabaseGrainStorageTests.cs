@@ -18,7 +18,7 @@ public sealed class DatabaseGrainStorageTests : IDisposable
     public DatabaseGrainStorageTests()
     {
         var services = new ServiceCollection();
-        Database.Register(services, new DataFolder(_data.Root), null);
+        Database.Register(services, _data.Root, null);
         _services = services.BuildServiceProvider();
         var databases = _services.GetRequiredService<IDbContextFactory<AutoDesignDb>>();
         Database.Migrate(databases);

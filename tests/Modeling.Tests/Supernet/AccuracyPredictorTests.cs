@@ -35,7 +35,7 @@ public sealed class AccuracyPredictorTests : IDisposable
         using var predictor = MlpAccuracyPredictor.Fit(space.Layout, train, new MlpAccuracyPredictor.Settings { Epochs = 100 });
         var predicted = test.Select(s => predictor.Predict(s.Choice)).ToArray();
 
-        double spearman = RankCorrelation.Spearman(predicted, test.Select(s => s.Accuracy).ToArray());
+        double spearman = MathNet.Numerics.Statistics.Correlation.Spearman(predicted, test.Select(s => s.Accuracy).ToArray());
         double mae = predicted.Zip(test).Average(p => Math.Abs(p.First - p.Second.Accuracy));
         Assert.True(spearman > 0.9, $"Spearman {spearman:F3}");
         Assert.True(mae < 0.02, $"MAE {mae:F4}");

@@ -94,12 +94,4 @@ public sealed class SubnetSpaceTests
         Assert.Equal(_space.Canonical(_space.Smallest), plan[1]);
         Assert.Equal(plan, AccuracySampling.Plan(_space, 100, seed: 4));
     }
-
-    [Fact]
-    public void Spearman_correlation_ranks_with_ties()
-    {
-        Assert.Equal(1.0, RankCorrelation.Spearman([1, 2, 3, 4], [10, 20, 30, 100]), 9);
-        Assert.Equal(-1.0, RankCorrelation.Spearman([1, 2, 3, 4], [4, 3, 2, 1]), 9);
-        Assert.Equal([1.5, 1.5, 3], RankCorrelation.Ranks([5, 5, 7]));
-    }
 }

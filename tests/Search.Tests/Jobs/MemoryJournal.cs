@@ -12,12 +12,14 @@ internal sealed class MemoryJournal : IJobJournal
 
     public int? StopAfter { get; set; }
 
-    public JobCheckpoint? Load() => AgentState is null ? null : new JobCheckpoint([.. Candidates], AgentState);
+    public Task<JobCheckpoint?> LoadAsync(CancellationToken cancellation) =>
+        Task.FromResult(AgentState is null ? null : new JobCheckpoint([.. Candidates], AgentState));
 
-    public void Record(IReadOnlyList<CandidateResult> batch, ISearchAgent agent)
+    public Task RecordAsync(IReadOnlyList<CandidateResult> batch, ISearchAgent agent, CancellationToken cancellation)
     {
         Candidates.AddRange(batch);
         AgentState = agent.Snapshot();
         if (Candidates.Count >= StopAfter) throw new OperationCanceledException("stopped as a killed silo would be");
+        return Task.CompletedTask;
     }
 }

@@ -1,6 +1,6 @@
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Nas;
 using AutoDesign.Search.Tests.Tables;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AutoDesign.Search.Tests.Jobs;
 
@@ -10,13 +10,12 @@ public sealed class NasJobTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private JobSpec Spec(string agent, string table = "bench.csv", int evaluations = 120) => new()
+    private NasSpec Spec(string agent, string table = "bench.csv", int evaluations = 120) => new()
     {
-        Kind = "nas",
         Space = new SpaceSpec { Type = "table", Path = TestTables.Write(_data.Root, table), Decisions = TestTables.Decisions, Objective = "acc" },
         Agent = agent,
         Constraint = new ConstraintSpec { Metric = "lat_cpu", Max = 6.0 },
-        Budget = new BudgetSpec { Evaluations = evaluations },
+        Budget = new ArchitectureBudget { Evaluations = evaluations },
         Seed = 2,
         Evolution = agent == "evolution" ? new() { Population = 30 } : null,
         Nsga2 = agent == "nsga2" ? new() { Population = 30, Objectives = ["lat_cpu", "lat_gpu"] } : null,
@@ -28,7 +27,7 @@ public sealed class NasJobTests : IDisposable
     [InlineData("random", "bench.csv")]
     public void A_table_search_evaluates_distinct_rows_that_meet_the_constraint_and_reports_the_best(string agent, string table)
     {
-        var result = DesignJob.Run(Spec(agent, table), _data.Folder, NullLogger.Instance, Path.Combine(_data.Root, "best"));
+        var result = TestJobs.Run(Spec(agent, table), _data.Folder, Path.Combine(_data.Root, "best"));
 
         var rows = TestTables.Rows().ToList();
         string[] kernels = ["3", "5", "7"], expansions = ["3", "4", "6"];
@@ -65,7 +64,7 @@ public sealed class NasJobTests : IDisposable
     {
         int allowed = TestTables.Rows().Count(r => r.LatCpu <= 6.0);
 
-        var result = DesignJob.Run(Spec("evolution", evaluations: allowed), _data.Folder, NullLogger.Instance, Path.Combine(_data.Root, "best"));
+        var result = TestJobs.Run(Spec("evolution", evaluations: allowed), _data.Folder, Path.Combine(_data.Root, "best"));
 
         Assert.Equal(allowed, result.Evaluations);
         Assert.Equal(result.Base.Accuracy, result.Best.Accuracy); // with every row seen, the best is the table's best
@@ -75,8 +74,8 @@ public sealed class NasJobTests : IDisposable
     public void Evolution_beats_random_on_the_table_at_equal_evaluations()
     {
         double Mean(string agent) => Enumerable.Range(1, 5).Average(seed =>
-            DesignJob.Run(Spec(agent, evaluations: 60) with { Seed = seed, Constraint = new ConstraintSpec { Metric = "lat_cpu", Max = 8.0 }, Evolution = agent == "evolution" ? new() { Population = 20 } : null },
-                _data.Folder, NullLogger.Instance, Path.Combine(_data.Root, "best")).Best.Accuracy);
+            TestJobs.Run(Spec(agent, evaluations: 60) with { Seed = seed, Constraint = new ConstraintSpec { Metric = "lat_cpu", Max = 8.0 }, Evolution = agent == "evolution" ? new() { Population = 20 } : null },
+                _data.Folder, Path.Combine(_data.Root, "best")).Best.Accuracy);
 
         double evolution = Mean("evolution"), random = Mean("random");
 

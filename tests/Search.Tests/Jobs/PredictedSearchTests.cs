@@ -1,3 +1,4 @@
+using AutoDesign.HardwareProfiler.Costs;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Supernet;
 using AutoDesign.Search.Agents;
@@ -6,7 +7,7 @@ using AutoDesign.Search.Agents.Nsga2;
 using AutoDesign.Search.Architecture;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Pareto;
-using AutoDesign.Search.Pruning;
+using AutoDesign.Search.Kinds.Nas;
 
 namespace AutoDesign.Search.Tests.Jobs;
 
@@ -37,12 +38,12 @@ public sealed class PredictedSearchTests
     [Theory]
     [InlineData("evolution")]
     [InlineData("random")]
-    public void The_shortlist_is_the_best_predicted_of_the_networks_the_agent_had_scored(string agentName)
+    public async Task The_shortlist_is_the_best_predicted_of_the_networks_the_agent_had_scored(string agentName)
     {
         var space = Space();
         ISearchAgent agent = agentName == "evolution" ? new EvolutionAgent(space, new() { Population = 8 }, 3) : new RandomChoiceAgent(space, 3);
 
-        var (shortlist, predicted) = PredictedSearch.Run(agent, space, evaluations: 40, batchSize: 1, confirm: 5, alongFront: false, ["flops"], CancellationToken.None);
+        var (shortlist, predicted) = await PredictedSearch.RunAsync(agent, space, evaluations: 40, batchSize: 1, confirm: 5, alongFront: false, ["flops"], CancellationToken.None);
 
         Assert.Equal(40, predicted);
         Assert.Equal(5, shortlist.Count);
@@ -53,12 +54,12 @@ public sealed class PredictedSearchTests
     }
 
     [Fact]
-    public void For_nsga2_the_shortlist_spreads_along_the_predicted_front_from_its_cheapest_to_its_most_accurate_end()
+    public async Task For_nsga2_the_shortlist_spreads_along_the_predicted_front_from_its_cheapest_to_its_most_accurate_end()
     {
         var space = Space();
         var agent = new Nsga2Agent(space, 1, new() { Population = 8 }, 3);
 
-        var (shortlist, _) = PredictedSearch.Run(agent, space, evaluations: 60, batchSize: 1, confirm: 4, alongFront: true, ["flops"], CancellationToken.None);
+        var (shortlist, _) = await PredictedSearch.RunAsync(agent, space, evaluations: 60, batchSize: 1, confirm: 4, alongFront: true, ["flops"], CancellationToken.None);
 
         var networks = _scored.ToList();
         var front = ParetoFront.Of([.. networks.Select(n => (n.Value.Accuracy, n.Value.Macs))]).Select(i => networks[i].Key).ToList();

@@ -2,7 +2,7 @@ using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Supernet;
 using AutoDesign.Search.Architecture.Predictor;
 using AutoDesign.Search.Jobs;
-using Microsoft.Extensions.Logging.Abstractions;
+using AutoDesign.Search.Kinds.Nas;
 
 namespace AutoDesign.Search.Tests.Jobs;
 
@@ -22,13 +22,12 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private JobSpec Spec(string model = "mlp", int confirm = 3) => new()
+    private NasSpec Spec(string model = "mlp", int confirm = 3) => new()
     {
-        Kind = "nas",
         Supernet = TinySupernet.Name,
         Agent = "evolution",
         Constraint = new ConstraintSpec { Metric = "flops", Max = _middle },
-        Budget = new BudgetSpec { Evaluations = 30 },
+        Budget = new ArchitectureBudget { Evaluations = 30 },
         Seed = 2,
         Evolution = new() { Population = 6 },
         Predictor = new PredictorSpec { Model = model, Confirm = confirm },
@@ -41,7 +40,7 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
     {
         string best = Path.Combine(_data.Root, "best");
 
-        var result = DesignJob.Run(Spec(model), _data.Folder, NullLogger.Instance, best);
+        var result = TestJobs.Run(Spec(model), _data.Folder, best);
 
         Assert.Equal(30, result.Predicted);
         Assert.Equal(3, result.Evaluations);
@@ -51,14 +50,14 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
         var saved = SavedSupernet.Load(Path.Combine(_data.Root, "supernets", TinySupernet.Name));
         var data = DatasetCatalog.Load("mnist", _data.Folder);
         using var network = saved.CreateNetwork(Path.Combine(_data.Root, "supernets", TinySupernet.Name));
-        using var evaluator = new SubnetEvaluator(data, SupernetSource.ValidationImages, SupernetSource.RecalibrationImages);
+        using var evaluator = new SubnetEvaluator(data, SupernetFolders.ValidationImages, SupernetFolders.RecalibrationImages);
         try
         {
             foreach (var candidate in result.Candidates)
             {
                 var choice = SupernetPolicy.Decode(new SubnetSpace(layout), candidate.Policy);
                 Assert.True(candidate.Metrics!["flops"] <= _middle);
-                Assert.Equal(predictor.Predict(choice), candidate.Metrics[NasJob.PredictedAccuracy], 6);
+                Assert.Equal(predictor.Predict(choice), candidate.Metrics[NasKind.PredictedAccuracy], 6);
                 Assert.Equal(evaluator.Evaluate(network, choice).Accuracy, candidate.Accuracy, 9); // measured, not predicted
             }
         }
@@ -66,7 +65,7 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
         {
             (predictor as IDisposable)?.Dispose();
         }
-        var predictions = result.Candidates.Select(c => c.Metrics![NasJob.PredictedAccuracy]).ToList();
+        var predictions = result.Candidates.Select(c => c.Metrics![NasKind.PredictedAccuracy]).ToList();
         Assert.Equal(predictions.OrderDescending(), predictions);
         Assert.Equal(result.Candidates.Max(c => c.Accuracy), result.Best.Accuracy);
         Assert.Equal(best, result.Best.SavedModel);
@@ -76,12 +75,12 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
     public void A_predictor_guided_search_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds()
     {
         var spec = Spec(confirm: 4);
-        var unbroken = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "");
+        var unbroken = TestJobs.Run(spec, _data.Folder, "");
         var journal = new MemoryJournal { StopAfter = 2 };
-        Assert.Throws<OperationCanceledException>(() => DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "", journal: journal));
+        Assert.Throws<OperationCanceledException>(() => TestJobs.Run(spec, _data.Folder, "", journal: journal));
         journal.StopAfter = null;
 
-        var resumed = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "", journal: journal);
+        var resumed = TestJobs.Run(spec, _data.Folder, "", journal: journal);
 
         Assert.Equal(4, journal.Candidates.Count);
         Assert.Equal(Describe(unbroken.Candidates), Describe(resumed.Candidates));
@@ -109,12 +108,12 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
             _ => spec,
         };
 
-        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec, _data.Folder));
+        var error = Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(spec, _data.Folder));
 
         var named = Assert.Single(error.Errors, e => e.Field == field);
         if (problem == "no-samples") Assert.Contains("autodesign supernet sample --supernet tiny", named.Reason);
     }
 
     private static List<string> Describe(IEnumerable<CandidateResult> candidates) =>
-        candidates.Select(c => $"{c.Index} {c.Accuracy:R} {c.Metrics![NasJob.PredictedAccuracy]:R} " + string.Join(",", c.Policy.Select(p => p.Choice))).ToList();
+        candidates.Select(c => $"{c.Index} {c.Accuracy:R} {c.Metrics![NasKind.PredictedAccuracy]:R} " + string.Join(",", c.Policy.Select(p => p.Choice))).ToList();
 }

@@ -1,8 +1,9 @@
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Common;
+using AutoDesign.Search.Kinds.Prune;
 using AutoDesign.Search.Pruning;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AutoDesign.Search.Tests.Jobs;
 
@@ -12,14 +13,13 @@ public sealed class PruningJobTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static JobSpec Spec(string model, string agent, bool refit = false) => new()
+    private static PruneSpec Spec(string model, string agent, bool refit = false) => new()
     {
-        Kind = "prune",
         Model = model,
         Dataset = "mnist",
         Agent = agent,
         Constraint = new ConstraintSpec { Metric = "flops", Ratio = 0.5 },
-        Budget = new BudgetSpec { Episodes = 6, WarmupEpisodes = 3 },
+        Budget = new EpisodeBudget { Episodes = 6, WarmupEpisodes = 3 },
         Seed = 3,
         Training = new BaseTraining { Epochs = 1, TrainLimit = 4_000 },
         Pruning = new PruningSettings { ValidationImages = 500, Refit = refit },
@@ -32,7 +32,7 @@ public sealed class PruningJobTests : IDisposable
     {
         string bestDirectory = Path.Combine(_data.Root, "best");
 
-        var result = new PruningJob(_data.Folder, NullLogger.Instance).Run(Spec(model, agent, refit), bestDirectory);
+        var result = TestJobs.Run(Spec(model, agent, refit), _data.Folder, bestDirectory);
 
         Assert.Equal(6, result.Candidates.Count);
         Assert.Equal(Enumerable.Range(0, 6), result.Candidates.Select(c => c.Index));
@@ -56,7 +56,7 @@ public sealed class PruningJobTests : IDisposable
     [Fact]
     public void The_uniform_baseline_proposes_one_policy_that_just_meets_the_budget()
     {
-        var result = new PruningJob(_data.Folder, NullLogger.Instance).Run(Spec("lenet5", "uniform"), Path.Combine(_data.Root, "best"));
+        var result = TestJobs.Run(Spec("lenet5", "uniform"), _data.Folder, Path.Combine(_data.Root, "best"));
 
         var only = Assert.Single(result.Candidates);
         Assert.InRange(only.ConstrainedValue / result.BudgetLimit!.Value, 0.75, 1.0);
@@ -65,9 +65,8 @@ public sealed class PruningJobTests : IDisposable
     [Fact]
     public void Refitting_by_least_squares_recovers_accuracy_lost_to_pruning()
     {
-        var job = new PruningJob(_data.Folder, NullLogger.Instance);
-        var plain = job.Run(Spec("lenet5", "uniform") with { Training = new BaseTraining { Epochs = 2, TrainLimit = 6_000 } }, Path.Combine(_data.Root, "plain"));
-        var refitted = job.Run(Spec("lenet5", "uniform", refit: true) with { Training = new BaseTraining { Epochs = 2, TrainLimit = 6_000 } }, Path.Combine(_data.Root, "refit"));
+        var plain = TestJobs.Run(Spec("lenet5", "uniform") with { Training = new BaseTraining { Epochs = 2, TrainLimit = 6_000 } }, _data.Folder, Path.Combine(_data.Root, "plain"));
+        var refitted = TestJobs.Run(Spec("lenet5", "uniform", refit: true) with { Training = new BaseTraining { Epochs = 2, TrainLimit = 6_000 } }, _data.Folder, Path.Combine(_data.Root, "refit"));
 
         Assert.Equal(plain.Best.Flops, refitted.Best.Flops);
         Assert.True(refitted.Best.Accuracy > plain.Best.Accuracy, $"refit {refitted.Best.Accuracy:P2} vs plain {plain.Best.Accuracy:P2}");
@@ -78,7 +77,7 @@ public sealed class PruningJobTests : IDisposable
     {
         var spec = Spec("lenet5", "random") with { Pruning = new PruningSettings { ValidationImages = 500, FineTuneEpochs = 1 } };
 
-        var result = new PruningJob(_data.Folder, NullLogger.Instance).Run(spec, Path.Combine(_data.Root, "best"));
+        var result = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "best"));
 
         Assert.Equal(1, result.Best.FineTuneEpochs);
         var tuned = Assert.IsType<double>(result.Best.FineTunedTestAccuracy);
@@ -95,7 +94,7 @@ public sealed class PruningJobTests : IDisposable
     {
         var spec = Spec("lenet5", "ddpg") with { Constraint = new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 } };
 
-        var result = new PruningJob(_data.Folder, NullLogger.Instance).Run(spec, Path.Combine(_data.Root, "best"));
+        var result = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "best"));
 
         Assert.Equal(new ConstraintResult("latency", "ms", "bitfusion", "analytic", 0.5), result.Constraint);
         Assert.All(result.Candidates, c => Assert.True(c.ConstrainedValue <= result.BudgetLimit, $"{c.ConstrainedValue} ms > {result.BudgetLimit} ms"));

@@ -1,6 +1,11 @@
 using AutoDesign.Modeling;
 using AutoDesign.Search.Agents;
+using System.Text.Json;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Common;
+using AutoDesign.Search.Kinds.Nas;
+using AutoDesign.Search.Kinds.Prune;
+using AutoDesign.Search.Kinds.Quantize;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AutoDesign.Search.Tests.Jobs;
@@ -17,26 +22,13 @@ public sealed class ResumedJobTests : IDisposable
     [InlineData("prune", "lenet5", 3)]
     public void A_job_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds(string kind, string model, int batch)
     {
-        var spec = new JobSpec
-        {
-            Kind = kind,
-            Model = model,
-            Dataset = "mnist",
-            Agent = "ddpg",
-            Constraint = kind == "prune" ? new ConstraintSpec { Metric = "flops", Ratio = 0.5 } : new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 },
-            Budget = new BudgetSpec { Episodes = 7, WarmupEpisodes = 2, Batch = batch },
-            Seed = 5,
-            Training = new BaseTraining { Epochs = 1, TrainLimit = 3_000 },
-            Pruning = kind == "prune" ? new PruningSettings { ValidationImages = 300 } : null,
-            Quantization = kind == "quantize" ? new QuantizationSettings { ValidationImages = 300, FineTuneImages = 128, CalibrationImages = 64 } : null,
-        };
-        var logger = NullLogger.Instance;
+        var spec = ModelJob(kind, model, "ddpg", new EpisodeBudget { Episodes = 7, WarmupEpisodes = 2, Batch = batch }, seed: 5);
 
-        var unbroken = DesignJob.Run(spec, _data.Folder, logger, Path.Combine(_data.Root, "unbroken"));
+        var unbroken = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "unbroken"));
         var journal = new MemoryJournal { StopAfter = 4 };
-        Assert.Throws<OperationCanceledException>(() => DesignJob.Run(spec, _data.Folder, logger, Path.Combine(_data.Root, "stopped"), journal: journal));
+        Assert.Throws<OperationCanceledException>(() => TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "stopped"), journal: journal));
         journal.StopAfter = null;
-        var resumed = DesignJob.Run(spec, _data.Folder, logger, Path.Combine(_data.Root, "resumed"), journal: journal);
+        var resumed = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "resumed"), journal: journal);
 
         Assert.Equal(7, journal.Candidates.Count); // what was recorded before the stop was not evaluated again
         Assert.Equal(Enumerable.Range(0, 7), journal.Candidates.Select(c => c.Index));
@@ -50,24 +42,21 @@ public sealed class ResumedJobTests : IDisposable
     [InlineData("random")]
     public void A_table_search_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds(string agent)
     {
-        var spec = new JobSpec
+        var spec = new NasSpec
         {
-            Kind = "nas",
             Space = new SpaceSpec { Type = "table", Path = Tables.TestTables.Write(_data.Root), Decisions = Tables.TestTables.Decisions, Objective = "acc" },
             Agent = agent,
             Constraint = new ConstraintSpec { Metric = "lat_cpu", Max = 6.0 },
-            Budget = new BudgetSpec { Evaluations = 90 },
+            Budget = new ArchitectureBudget { Evaluations = 90 },
             Seed = 4,
             Evolution = agent == "evolution" ? new() { Population = 20 } : null,
             Nsga2 = agent == "nsga2" ? new() { Population = 20 } : null,
         };
-        var logger = NullLogger.Instance;
-
-        var unbroken = DesignJob.Run(spec, _data.Folder, logger, "");
+        var unbroken = TestJobs.Run(spec, _data.Folder);
         var journal = new MemoryJournal { StopAfter = 37 }; // inside the second generation
-        Assert.Throws<OperationCanceledException>(() => DesignJob.Run(spec, _data.Folder, logger, "", journal: journal));
+        Assert.Throws<OperationCanceledException>(() => TestJobs.Run(spec, _data.Folder, journal: journal));
         journal.StopAfter = null;
-        var resumed = DesignJob.Run(spec, _data.Folder, logger, "", journal: journal);
+        var resumed = TestJobs.Run(spec, _data.Folder, journal: journal);
 
         Assert.Equal(90, journal.Candidates.Count);
         Assert.Equal(Enumerable.Range(0, 90), journal.Candidates.Select(c => c.Index));
@@ -79,22 +68,19 @@ public sealed class ResumedJobTests : IDisposable
     public void A_supernet_search_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds()
     {
         TinySupernet.Save(_data.Folder);
-        var spec = new JobSpec
+        var spec = new NasSpec
         {
-            Kind = "nas",
             Supernet = TinySupernet.Name,
             Agent = "evolution",
-            Budget = new BudgetSpec { Evaluations = 9 },
+            Budget = new ArchitectureBudget { Evaluations = 9 },
             Seed = 6,
             Evolution = new() { Population = 4 },
         };
-        var logger = NullLogger.Instance;
-
-        var unbroken = DesignJob.Run(spec, _data.Folder, logger, "");
+        var unbroken = TestJobs.Run(spec, _data.Folder);
         var journal = new MemoryJournal { StopAfter = 6 }; // inside the second generation
-        Assert.Throws<OperationCanceledException>(() => DesignJob.Run(spec, _data.Folder, logger, "", journal: journal));
+        Assert.Throws<OperationCanceledException>(() => TestJobs.Run(spec, _data.Folder, journal: journal));
         journal.StopAfter = null;
-        var resumed = DesignJob.Run(spec, _data.Folder, logger, "", journal: journal);
+        var resumed = TestJobs.Run(spec, _data.Folder, journal: journal);
 
         Assert.Equal(9, journal.Candidates.Count);
         Assert.Equal(Enumerable.Range(0, 9), journal.Candidates.Select(c => c.Index));
@@ -108,15 +94,18 @@ public sealed class ResumedJobTests : IDisposable
     private static List<string> Describe(IEnumerable<CandidateResult> candidates) =>
         candidates.Select(c => $"{c.Index} {c.Accuracy:R} {c.ConstrainedValue:R} " + string.Join(",", c.Policy.Select(p => $"{p.Channels}/{p.WBits}/{p.ABits}"))).ToList();
 
-    /// <summary>What a worker on another silo does: builds the job's scorer from the spec alone.</summary>
-    private sealed class SeparateScorers(JobSpec spec, DataFolder folder) : IEvaluationPool
+    /// <summary>What a worker on another silo does: builds the job's scorer from its plan alone, as it arrives in a grain message.</summary>
+    private sealed class SeparateScorers(JobPlan plan, DataFolder folder) : IEvaluationPool
     {
-        public IReadOnlyList<CandidateResult> Evaluate(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation) =>
-            requests.Select(r =>
+        public Task<IReadOnlyList<CandidateResult>> EvaluateAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation)
+        {
+            var sent = JsonSerializer.Deserialize<JobPlan>(JsonSerializer.Serialize(plan, AutoDesignJson.Options), AutoDesignJson.Options)!;
+            return Task.FromResult<IReadOnlyList<CandidateResult>>([.. requests.Select(r =>
             {
-                using var scorer = DesignJob.CreateScorer(spec, folder, NullLogger.Instance, cancellation);
+                using var scorer = JobKinds.Of(sent).CreateScorer(sent, folder, NullLogger.Instance, cancellation);
                 return scorer.Score(r.Index, r.Actions) with { EvaluatedOn = "elsewhere" };
-            }).ToList();
+            })]);
+        }
     }
 
     [Theory]
@@ -124,23 +113,30 @@ public sealed class ResumedJobTests : IDisposable
     [InlineData("quantize")]
     public void Candidates_scored_by_scorers_built_elsewhere_from_the_spec_equal_those_scored_in_the_job(string kind)
     {
-        var spec = new JobSpec
-        {
-            Kind = kind,
-            Model = "lenet5",
-            Dataset = "mnist",
-            Agent = "random",
-            Constraint = kind == "prune" ? new ConstraintSpec { Metric = "flops", Ratio = 0.5 } : new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 },
-            Budget = new BudgetSpec { Episodes = 4, Batch = 2 },
-            Seed = 3,
-            Training = new BaseTraining { Epochs = 1, TrainLimit = 3_000 },
-            Pruning = kind == "prune" ? new PruningSettings { ValidationImages = 300 } : null,
-            Quantization = kind == "quantize" ? new QuantizationSettings { ValidationImages = 300, FineTuneImages = 128, CalibrationImages = 64 } : null,
-        };
-        var local = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, Path.Combine(_data.Root, "local"));
-        var spread = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, Path.Combine(_data.Root, "spread"), evaluations: new SeparateScorers(spec, _data.Folder));
+        var spec = ModelJob(kind, "lenet5", "random", new EpisodeBudget { Episodes = 4, Batch = 2 }, seed: 3);
+        var local = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "local"));
+        var spread = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "spread"), evaluations: new SeparateScorers(TestJobs.Plan(spec, _data.Folder), _data.Folder));
 
         Assert.All(spread.Candidates.Where(c => c.EvaluatedOn is null), c => Assert.Fail($"candidate {c.Index} was not scored by the pool"));
         Assert.Equal(Describe(local.Candidates), Describe(spread.Candidates));
+    }
+
+    /// <summary>A small prune (FLOPs) or quantize (latency on Bit Fusion) job on lenet5 and MNIST.</summary>
+    private static ModelJobSpec ModelJob(string kind, string model, string agent, EpisodeBudget budget, int seed)
+    {
+        var training = new BaseTraining { Epochs = 1, TrainLimit = 3_000 };
+        return kind == "prune"
+            ? new PruneSpec
+            {
+                Model = model, Dataset = "mnist", Agent = agent, Budget = budget, Seed = seed, Training = training,
+                Constraint = new ConstraintSpec { Metric = "flops", Ratio = 0.5 },
+                Pruning = new PruningSettings { ValidationImages = 300 },
+            }
+            : new QuantizeSpec
+            {
+                Model = model, Dataset = "mnist", Agent = agent, Budget = budget, Seed = seed, Training = training,
+                Constraint = new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 },
+                Quantization = new QuantizationSettings { ValidationImages = 300, FineTuneImages = 128, CalibrationImages = 64 },
+            };
     }
 }

@@ -26,7 +26,7 @@ public class SearchLoopTests
     }
 
     [Fact]
-    public void A_search_of_distinct_candidates_counts_repeats_as_nothing_and_ends_when_the_agent_offers_nothing_new()
+    public async Task A_search_of_distinct_candidates_counts_repeats_as_nothing_and_ends_when_the_agent_offers_nothing_new()
     {
         var agent = new StuckAgent();
         int evaluations = 0;
@@ -35,7 +35,7 @@ public class SearchLoopTests
             ChoiceVector.Of(actions).Select((v, i) => new PolicyEntry($"d{i}", Choice: v.ToString())).ToList();
         var scorer = new DelegateScorer(Describe, (index, actions) => { evaluations++; return new CandidateResult(index, 0.5, 0, 0, 1, 0.5, Describe(actions)); });
 
-        var result = SearchLoop.Run(agent, 5, 1, scorer, new LocalEvaluations(scorer), NoJournal.Instance, null, null, CancellationToken.None, distinct: true);
+        var result = await SearchLoop.RunAsync(agent, 5, 1, scorer, new LocalEvaluations(scorer), NoJournal.Instance, null, null, CancellationToken.None, distinct: true);
 
         Assert.Single(result.Candidates);
         Assert.Equal(1, evaluations);
@@ -45,12 +45,12 @@ public class SearchLoopTests
     [Fact]
     public void Architecture_fields_of_a_policy_entry_are_left_out_of_other_kinds_json()
     {
-        string quantized = JsonSerializer.Serialize(new PolicyEntry("conv1", WBits: 4, ABits: 8), JobSpecJson.Options);
-        string architecture = JsonSerializer.Serialize(new PolicyEntry("k0", Choice: "5", Value: 5), JobSpecJson.Options);
+        string quantized = JsonSerializer.Serialize(new PolicyEntry("conv1", WBits: 4, ABits: 8), AutoDesignJson.Options);
+        string architecture = JsonSerializer.Serialize(new PolicyEntry("k0", Choice: "5", Value: 5), AutoDesignJson.Options);
 
         Assert.DoesNotContain("choice", quantized);
         Assert.DoesNotContain("value", quantized);
-        Assert.Contains("\"choice\": \"5\"", architecture);
-        Assert.Contains("\"value\": 5", architecture);
+        Assert.Contains("\"choice\":\"5\"", architecture);
+        Assert.Contains("\"value\":5", architecture);
     }
 }

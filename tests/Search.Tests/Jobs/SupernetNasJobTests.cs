@@ -2,7 +2,7 @@ using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Supernet;
 using AutoDesign.Search.Jobs;
-using Microsoft.Extensions.Logging.Abstractions;
+using AutoDesign.Search.Kinds.Nas;
 
 namespace AutoDesign.Search.Tests.Jobs;
 
@@ -23,14 +23,13 @@ public sealed class SupernetNasJobTests : IDisposable
 
     private double Middle => (_smallest + _largest) / 2;
 
-    private JobSpec Spec(string agent = "evolution", int evaluations = 10) => new()
+    private NasSpec Spec(string agent = "evolution", int evaluations = 10) => new()
     {
-        Kind = "nas",
         Supernet = TinySupernet.Name,
         Dataset = "mnist",
         Agent = agent,
         Constraint = new ConstraintSpec { Metric = "flops", Max = Middle },
-        Budget = new BudgetSpec { Evaluations = evaluations },
+        Budget = new ArchitectureBudget { Evaluations = evaluations },
         Seed = 1,
         Evolution = agent == "evolution" ? new() { Population = 4 } : null,
     };
@@ -40,7 +39,7 @@ public sealed class SupernetNasJobTests : IDisposable
     {
         string best = Path.Combine(_data.Root, "best");
 
-        var result = DesignJob.Run(Spec(), _data.Folder, NullLogger.Instance, best);
+        var result = TestJobs.Run(Spec(), _data.Folder, best);
 
         Assert.Equal(10, result.Candidates.Count);
         Assert.Equal(10, result.Candidates.Select(c => string.Join(",", c.Policy.Select(p => p.Choice))).Distinct().Count());
@@ -75,7 +74,7 @@ public sealed class SupernetNasJobTests : IDisposable
         double middle = (Cost(subnets.Smallest) + Cost(subnets.Largest)) / 2;
         var spec = Spec("random", evaluations: 5) with { Constraint = new ConstraintSpec { Metric = metric, Target = "bitfusion", Max = middle } };
 
-        var result = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "");
+        var result = TestJobs.Run(spec, _data.Folder, "");
 
         Assert.Equal(5, result.Candidates.Count);
         foreach (var candidate in result.Candidates)
@@ -93,11 +92,11 @@ public sealed class SupernetNasJobTests : IDisposable
     {
         var spec = Spec("nsga2", evaluations: 6) with { Nsga2 = new() { Population = 4, Objectives = ["flops", "params"] } };
 
-        var result = DesignJob.Run(spec, _data.Folder, NullLogger.Instance, "");
+        var result = TestJobs.Run(spec, _data.Folder, "");
 
         Assert.Equal(6, result.Candidates.Count);
         Assert.All(result.Candidates, c => Assert.True(c.Metrics!["flops"] <= Middle));
-        Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec with { Nsga2 = new() { Objectives = ["latency"] } }, _data.Folder));
+        Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(spec with { Nsga2 = new() { Objectives = ["latency"] } }, _data.Folder));
     }
 
     public static TheoryData<string, string> BadSpecs => new()
@@ -122,12 +121,12 @@ public sealed class SupernetNasJobTests : IDisposable
             "dataset" => spec with { Dataset = "fashion-mnist" },
             "target" => spec with { Constraint = new ConstraintSpec { Metric = "latency", Target = "no-such-device", Max = 2 } },
             "infeasible" => spec with { Constraint = new ConstraintSpec { Metric = "flops", Max = _smallest - 1 } },
-            "budget" => spec with { Budget = new BudgetSpec() },
+            "budget" => spec with { Budget = new ArchitectureBudget() },
             "ratio" => spec with { Constraint = new ConstraintSpec { Metric = "flops", Ratio = 0.5 } },
             _ => spec with { Space = new SpaceSpec { Type = "table", Path = "x.csv" } },
         };
 
-        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec, _data.Folder));
+        var error = Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(spec, _data.Folder));
 
         Assert.Contains(error.Errors, e => e.Field == field);
     }
@@ -135,8 +134,9 @@ public sealed class SupernetNasJobTests : IDisposable
     [Fact]
     public void A_supernet_found_by_path_needs_no_name()
     {
-        var job = JobSpecValidator.Check(Spec() with { Supernet = Path.Combine(_data.Root, "supernets", TinySupernet.Name), Dataset = null }, _data.Folder);
+        var plan = (NasPlan)TestJobs.Plan(Spec() with { Supernet = Path.Combine(_data.Root, "supernets", TinySupernet.Name), Dataset = null }, _data.Folder);
 
-        Assert.NotNull(job.Nas!.Supernet);
+        Assert.Equal(TinySupernet.Name, plan.Supernet!.Name);
+        Assert.Equal(Path.Combine("supernets", TinySupernet.Name), plan.Supernet.Directory); // under the data folder: kept relative
     }
 }

@@ -1,3 +1,4 @@
+using AutoDesign.HardwareProfiler.Costs;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;

@@ -1,6 +1,8 @@
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Search.Jobs;
-using Microsoft.Extensions.Logging.Abstractions;
+using AutoDesign.Search.Kinds.Common;
+using AutoDesign.Search.Kinds.Quantize;
+using AutoDesign.Search.Tests.Jobs;
 
 namespace AutoDesign.Search.Tests.Quantization;
 
@@ -10,14 +12,13 @@ public sealed class QuantizationJobTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static JobSpec Spec(string agent) => new()
+    private static QuantizeSpec Spec(string agent) => new()
     {
-        Kind = "quantize",
         Model = "lenet5",
         Dataset = "mnist",
         Agent = agent,
         Constraint = new ConstraintSpec { Metric = "latency", Target = "bitfusion", Ratio = 0.5 },
-        Budget = new BudgetSpec { Episodes = 4, WarmupEpisodes = 2 },
+        Budget = new EpisodeBudget { Episodes = 4, WarmupEpisodes = 2 },
         Seed = 2,
         Training = new BaseTraining { Epochs = 1, TrainLimit = 4_000 },
         Quantization = new QuantizationSettings { FineTuneImages = 256, ValidationImages = 300, CalibrationImages = 64, ReportTargets = ["gpu-a100"] },
@@ -28,14 +29,14 @@ public sealed class QuantizationJobTests : IDisposable
     [InlineData("random")]
     public void A_quantize_job_meets_its_budget_and_reports_simulated_and_measured_figures(string agent)
     {
-        var result = new QuantizationJob(_data.Folder, NullLogger.Instance).Run(Spec(agent), Path.Combine(_data.Root, "best"));
+        var result = TestJobs.Run(Spec(agent), _data.Folder, Path.Combine(_data.Root, "best"));
 
         Assert.Equal(4, result.Candidates.Count);
         Assert.Equal(new ConstraintResult("latency", "ms", "bitfusion", "analytic", 0.5), result.Constraint);
         Assert.All(result.Candidates, c =>
         {
             Assert.True(c.ConstrainedValue <= result.BudgetLimit!.Value + 1e-12);
-            Assert.Equal(QuantizationScorer.RewardScale * (c.Accuracy - result.Base.Accuracy), c.Reward, 9);
+            Assert.Equal(QuantizeScorer.RewardScale * (c.Accuracy - result.Base.Accuracy), c.Reward, 9);
             Assert.Contains("latencyMs@bitfusion (simulated)", c.Metrics!.Keys);
             Assert.Contains("latencyMs@gpu-a100 (simulated)", c.Metrics!.Keys);
             Assert.Contains("sizeBits", c.Metrics!.Keys);
@@ -55,7 +56,7 @@ public sealed class QuantizationJobTests : IDisposable
     public void Quantize_specs_name_their_bad_fields(string metric, string? target, string message)
     {
         var spec = Spec("ddpg") with { Constraint = new ConstraintSpec { Metric = metric, Target = target, Ratio = 0.5 } };
-        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec));
+        var error = Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(spec, AutoDesign.Modeling.DataFolder.Default()));
         Assert.Contains(error.Errors, e => e.Reason.Contains(message));
     }
 
@@ -66,14 +67,14 @@ public sealed class QuantizationJobTests : IDisposable
     public void Bits_out_of_range_are_refused(int min, int max, string field)
     {
         var spec = Spec("ddpg") with { Quantization = new QuantizationSettings { MinBits = min, MaxBits = max } };
-        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(spec));
+        var error = Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(spec, AutoDesign.Modeling.DataFolder.Default()));
         Assert.Contains(error.Errors, e => e.Field == field);
     }
 
     [Fact]
     public void A_quantize_job_needs_a_budget()
     {
-        var error = Assert.Throws<JobSpecException>(() => JobSpecValidator.Check(Spec("fixed") with { Constraint = null }));
+        var error = Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(Spec("fixed") with { Constraint = null }, AutoDesign.Modeling.DataFolder.Default()));
         Assert.Contains(error.Errors, e => e.Field == "constraint");
     }
 }

@@ -36,6 +36,6 @@ public static class PredictorComparison
         var predicted = test.Select(s => predictor.Predict(s.Choice)).ToArray();
         var actual = test.Select(s => s.Accuracy).ToArray();
         double mae = predicted.Zip(actual).Average(p => Math.Abs(p.First - p.Second));
-        return new PredictorQuality(predictor.Name, trainSamples, test.Count, mae, RankCorrelation.Spearman(predicted, actual), fitSeconds);
+        return new PredictorQuality(predictor.Name, trainSamples, test.Count, mae, MathNet.Numerics.Statistics.Correlation.Spearman(predicted, actual), fitSeconds);
     }
 }

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+
+namespace AutoDesign.Contracts;
+
+/// <summary>
+/// A job as the API and the dashboard show it; <c>Spec</c> is the job spec as it was submitted; <c>Silo</c> is the one
+/// running it, or that ran it last.
+/// <c>BestAccuracy</c> is the most accurate candidate so far and <c>BestCost</c> its constrained cost;
+/// <c>HasNetworks</c> says whether its candidates are networks (a benchmark table's are rows).
+/// </summary>
+public sealed record JobView(
+    Guid Id,
+    string Kind,
+    string Model,
+    string Dataset,
+    string Agent,
+    string Status,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    JobProgress Progress,
+    double? BestAccuracy,
+    double? BestCost,
+    double? BudgetLimit,
+    string? Error,
+    string? Silo,
+    JsonObject Spec,
+    JobOutcome? Result,
+    bool HasNetworks = true)
+{
+    public bool IsFinished => Status is "completed" or "failed" or "cancelled";
+}
+
+public sealed record JobProgress(int Candidates, int Episodes);
+
+/// <summary>What a completed job found: the base model, the constraint, the best candidate (tested and saved) and the front.</summary>
+/// <param name="Predicted">In a predictor-guided architecture search, the sub-networks the predictor scored.</param>
+public sealed record JobOutcome(
+    BaseMetrics Base,
+    ConstraintResult Constraint,
+    BestResult Best,
+    IReadOnlyList<ParetoPoint> Pareto,
+    int Evaluations,
+    double EvaluationsPerSecond,
+    double Seconds,
+    int? Predicted = null);

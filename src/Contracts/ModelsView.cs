@@ -1,9 +1,0 @@
-using AutoDesign.Modeling.Checkpoints;
-
-namespace AutoDesign.Contracts;
-
-/// <summary>What a job can start from: zoo families (built for any data set's shape), trained models, uploads, and the built-in data sets.</summary>
-public sealed record ModelsView(IReadOnlyList<string> ZooFamilies, string ZooNames, IReadOnlyList<TrainedModelView> Trained, IReadOnlyList<UploadedModels.Uploaded> Uploaded,
-    IReadOnlyList<string> Datasets);
-
-public sealed record TrainedModelView(string Model, string Dataset, long Macs, long Params, double? TestAccuracy, DateTimeOffset CreatedAt, string Directory);

@@ -1,0 +1,22 @@
+using AutoDesign.Modeling;
+using Microsoft.Extensions.Logging;
+
+namespace AutoDesign.Search.Jobs;
+
+/// <summary>Where a job runs: its data folder and log, where its journal and candidates go, and its cancellation.</summary>
+public sealed record JobContext(DataFolder Folder, ILogger Logger)
+{
+    /// <summary>Where the best network is saved (nothing is saved when empty).</summary>
+    public string BestModelDirectory { get; init; } = "";
+
+    /// <summary>Where each evaluated batch is recorded with the agent's state, and read back on resume.</summary>
+    public IJobJournal Journal { get; init; } = NoJournal.Instance;
+
+    /// <summary>Where candidates are scored; null: one after another by the job's own scorer.</summary>
+    public IEvaluationPool? Evaluations { get; init; }
+
+    public Action<SearchProgress>? Progress { get; init; }
+
+    /// <summary>Stops the search before its next batch; what was recorded is kept.</summary>
+    public CancellationToken Cancellation { get; init; }
+}

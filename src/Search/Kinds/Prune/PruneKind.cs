@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using AutoDesign.HardwareProfiler.Costs;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Training;
+using AutoDesign.Search.Agents;
+using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Common;
+using AutoDesign.Search.Pareto;
+using AutoDesign.Search.Pruning;
+using Microsoft.Extensions.Logging;
+
+namespace AutoDesign.Search.Kinds.Prune;
+
+/// <summary>
+/// Channel pruning (AMC): trains (or takes from the cache) the base model, lets the agent propose per-layer keep ratios
+/// episode by episode, scores each policy on the really pruned network, keeps the Pareto front, then fine-tunes
+/// (optionally), tests and saves the best pruned network.
+/// </summary>
+public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
+{
+    private static readonly ModelJobChecks.ConstraintRules Rules = new(["flops", "params", "latency", "energy"], CostMetric.Flops, Required: false,
+        Reference: null, DefaultNoiseDecay: 0.95);
+
+    public override string Name => "prune";
+
+    public override string Title => "prune (AMC: channels per layer)";
+
+    public override string Description => "How many channels each layer of a trained model keeps, under a FLOPs, parameter, latency or energy budget.";
+
+    public override string Unconstrained => "accuracy-guaranteed (AMC's reward: error x log FLOPs)";
+
+    public override IReadOnlyList<string> Agents { get; } = ["ddpg", "uniform", "random"];
+
+    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules.Metrics, "flops", null, []);
+
+    protected override PrunePlan Plan(PruneSpec spec, DataFolder folder)
+    {
+        var errors = new SpecErrors();
+        var job = ModelJobChecks.Check(spec, this, Rules, folder, errors);
+        var pruning = spec.Pruning ?? new PruningSettings();
+        foreach (var (field, reason) in pruning.Problems()) errors.Add($"pruning.{field}", reason);
+        if (job is not null && errors.Count == 0)
+            errors.Try(ModelJobChecks.LimitField(spec.Constraint),
+                () => new PruningSpace(job.Model, pruning.LowerBound, pruning.ChannelMultiple, job.Metric, job.Constraint.Limit));
+        errors.ThrowIfAny();
+        return new PrunePlan
+        {
+            Agent = spec.Agent!,
+            Seed = spec.Seed,
+            Batch = spec.Budget?.Batch ?? 1,
+            Model = spec.Model!,
+            BaseSpec = job!.Model,
+            Dataset = spec.Dataset!,
+            BaseTraining = job.BaseTraining,
+            Constraint = job.Constraint,
+            Episodes = job.Episodes,
+            WarmupEpisodes = job.WarmupEpisodes,
+            InitialNoise = job.InitialNoise,
+            NoiseDecay = job.NoiseDecay,
+            Pruning = pruning,
+        };
+    }
+
+    protected override JobSummary Summarize(PrunePlan plan) => plan.Summary();
+
+    protected override IReadOnlyList<string> Prepare(PrunePlan plan, DataFolder folder, ILogger logger, CancellationToken cancellation) =>
+        BaseModelInputs.Prepare(plan, folder, logger, cancellation);
+
+    protected override ICandidateScorer CreateScorer(PrunePlan plan, DataFolder folder, ILogger logger, CancellationToken cancellation) =>
+        PruneScorer.Create(plan, folder, logger, cancellation);
+
+    protected override CandidateNetwork NetworkOf(PrunePlan plan, CandidateResult candidate, DataFolder folder) =>
+        new(PolicyOf(candidate).ApplyTo(plan.BaseSpec), null);
+
+    protected override async Task<SearchResult> RunAsync(PrunePlan plan, JobContext context)
+    {
+        var clock = Stopwatch.StartNew();
+        var logger = context.Logger;
+        using var scorer = PruneScorer.Create(plan, context.Folder, logger, context.Cancellation);
+        var (network, evaluator, space) = (scorer.Network, scorer.Evaluator, scorer.Space);
+        double baseAccuracy = evaluator.Accuracy(network);
+        var metric = scorer.Metric;
+        logger.LogInformation("Pruning {Model} ({Macs:N0} MACs, validation accuracy {Accuracy:P2} on {Images:N0} images) with {Agent}; budget {Budget}",
+            plan.Model, network.Analysis.Macs, baseAccuracy, evaluator.Count, plan.Agent,
+            plan.Constraint.Limit is { } b ? $"{b:N} {metric.Unit}" : "none (accuracy-guaranteed reward)");
+
+        var agent = SearchAgents.Create(plan.Agent, space, new AgentSettings(plan.Seed)
+        {
+            Ddpg = new() { WarmupEpisodes = plan.WarmupEpisodes, LowestAction = plan.Pruning.LowerBound, InitialNoise = plan.InitialNoise, NoiseDecay = plan.NoiseDecay },
+        });
+        try
+        {
+            var loop = await SearchLoop.RunAsync(agent, plan.CandidateCount(), plan.Batch, scorer, context.Evaluations ?? new LocalEvaluations(scorer),
+                context.Journal, plan.Constraint.Limit, context.Progress, context.Cancellation);
+            var candidates = loop.Candidates;
+
+            var best = Finish(plan, candidates.MaxBy(c => c.Reward)!, scorer, context.BestModelDirectory, logger, context.Cancellation);
+            var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, (double)c.Flops))])
+                .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue)).ToList();
+            var target = (metric as CostMetric.OnTarget)?.Target;
+            return new SearchResult(
+                new BaseMetrics(plan.Model, plan.Dataset, scorer.BaseModel.Directory, baseAccuracy, scorer.BaseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),
+                new ConstraintResult(metric.Name, metric.Unit, target?.Name, target?.Kind.ToString().ToLowerInvariant(), plan.Constraint.Ratio),
+                plan.Constraint.Limit,
+                best,
+                front,
+                candidates,
+                loop.Evaluations,
+                loop.EvaluationsPerSecond,
+                clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            (agent as IDisposable)?.Dispose();
+        }
+    }
+
+    private static PruningPolicy PolicyOf(CandidateResult candidate) =>
+        new(candidate.Policy.ToDictionary(p => p.Layer, p => p.Channels ?? throw new InvalidOperationException($"candidate {candidate.Index} has no channel count for {p.Layer}")));
+
+    private static BestResult Finish(PrunePlan plan, CandidateResult candidate, PruneScorer scorer, string directory, ILogger logger, CancellationToken cancellation)
+    {
+        var (data, baseModel) = (scorer.Data, scorer.BaseModel);
+        using var pruned = scorer.Evaluator.Prune(PolicyOf(candidate));
+        double testAccuracy = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
+        double? fineTuned = null;
+        IReadOnlyList<EpochReport> history = [];
+        if (plan.Pruning.FineTuneEpochs > 0)
+        {
+            var options = plan.BaseTraining with { Epochs = plan.Pruning.FineTuneEpochs, Seed = plan.Seed };
+            options = options with { LearningRate = options.LearningRate / 10 }; // a pruned network starts close to a good solution
+            history = new Trainer(logger).Train(pruned, data, options, cancellation: cancellation);
+            fineTuned = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
+        }
+        string saved = "";
+        if (directory != "")
+        {
+            var card = baseModel.Card.Derive($"{plan.Model} pruned", pruned, fineTuned ?? testAccuracy, candidate.Accuracy) with { History = history };
+            saved = SavedModel.Save(directory, pruned, card).Directory;
+        }
+        logger.LogInformation("Best candidate {Index}: {Macs:N0} MACs, validation accuracy {Accuracy:P2}, test accuracy {Test:P2}{Tuned}; saved to {Directory}",
+            candidate.Index, candidate.Flops, candidate.Accuracy, testAccuracy,
+            fineTuned is { } f ? $", {f:P2} after {plan.Pruning.FineTuneEpochs} epochs of fine-tuning" : "", saved);
+        return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
+            testAccuracy, plan.Pruning.FineTuneEpochs, fineTuned, saved);
+    }
+}

@@ -1,0 +1,99 @@
+using AutoDesign.HardwareProfiler.Costs;
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Modeling.Training;
+using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Common;
+using AutoDesign.Search.Pruning;
+using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
+
+namespace AutoDesign.Search.Kinds.Prune;
+
+/// <summary>
+/// Scores a pruning job's candidates: the base network, the validation subset (the same images for every run, whatever
+/// its seed), the optional refit and batch-norm images, and the space that turns actions into channel counts.
+/// </summary>
+public sealed class PruneScorer : ICandidateScorer
+{
+    private readonly PrunePlan _plan;
+    private readonly LeastSquaresRefit? _refit;
+
+    private PruneScorer(PrunePlan plan, SavedModel baseModel, Dataset data, SpecNetwork network, LeastSquaresRefit? refit, PruningEvaluator evaluator, CostMetric metric)
+    {
+        _plan = plan;
+        BaseModel = baseModel;
+        Data = data;
+        Network = network;
+        _refit = refit;
+        Evaluator = evaluator;
+        Metric = metric;
+        Space = new PruningSpace(plan.BaseSpec, plan.Pruning.LowerBound, plan.Pruning.ChannelMultiple, metric, plan.Constraint.Limit);
+    }
+
+    public SavedModel BaseModel { get; }
+
+    public Dataset Data { get; }
+
+    public SpecNetwork Network { get; }
+
+    public PruningEvaluator Evaluator { get; }
+
+    public PruningSpace Space { get; }
+
+    public CostMetric Metric { get; }
+
+    /// <summary>Trains the base model first if the cache does not hold it.</summary>
+    public static PruneScorer Create(PrunePlan plan, DataFolder folder, ILogger logger, CancellationToken cancellation)
+    {
+        var baseModel = BaseModelInputs.Load(plan, folder, logger, cancellation);
+        var data = BaseModelInputs.Data(plan, folder);
+        var metric = CostMetric.Named(plan.Constraint.Metric, plan.Constraint.Target, folder);
+        var network = baseModel.CreateNetwork();
+        var pruning = plan.Pruning;
+        var refit = pruning.Refit ? CreateRefit(network, data, plan.Seed) : null;
+        var recalibration = pruning.BatchNormImages > 0 ? data.Train.Sample(pruning.BatchNormImages, (ulong)plan.Seed + 1) : null;
+        var evaluator = new PruningEvaluator(network, data.Validation.Sample(pruning.ValidationImages), baseModel.Card.Mean, baseModel.Card.Std,
+            pruning.Importance, refit, recalibration);
+        return new PruneScorer(plan, baseModel, data, network, refit, evaluator, metric);
+    }
+
+    public IReadOnlyList<PolicyEntry> Describe(IReadOnlyList<double> actions) => Describe(Space.PolicyFor(actions));
+
+    public CandidateResult Score(int index, IReadOnlyList<double> actions)
+    {
+        var policy = Space.PolicyFor(actions);
+        var score = Evaluator.Score(policy);
+        return new CandidateResult(index, score.Accuracy, score.Macs, score.Params, Space.Cost(Space.CountsOf(policy)), Reward(score), Describe(policy));
+    }
+
+    /// <summary>AMC's rewards: -error under a budget; -error x log(FLOPs) in accuracy-guaranteed mode.</summary>
+    public double Reward(PrunedScore score) =>
+        _plan.Constraint.Limit is null ? -(1 - score.Accuracy) * Math.Log(score.Macs) : -(1 - score.Accuracy);
+
+    public void Dispose()
+    {
+        Evaluator.Dispose();
+        _refit?.Dispose();
+        Network.Dispose();
+    }
+
+    private IReadOnlyList<PolicyEntry> Describe(PruningPolicy policy) =>
+        Space.Groups.Select(g =>
+        {
+            int kept = policy.Keep[PruningPolicy.KeyOf(g)];
+            return new PolicyEntry(PruningPolicy.KeyOf(g), (double)kept / g.Channels, kept, g.Channels, [.. g.Producers.Skip(1).Concat(g.Followers)]);
+        }).ToList();
+
+    private static LeastSquaresRefit CreateRefit(SpecNetwork network, Dataset data, int seed)
+    {
+        // Calibration images come from the training split, never from the images candidates are scored on.
+        using var source = new BatchSource(data.Train.Sample(512, (ulong)seed), data.Mean, data.Std);
+        using var scope = NewDisposeScope();
+        var (images, _) = source.Range(0, source.Count);
+        return new LeastSquaresRefit(network, images, pointsPerImage: 16, convImages: 128, seed: (ulong)seed);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Text.Json.Serialization;
+using AutoDesign.Search.Kinds.Common;
+using AutoDesign.Search.Pruning;
+
+namespace AutoDesign.Search.Kinds.Prune;
+
+/// <summary>
+/// A channel-pruning job (AMC): how many channels each layer of a trained model keeps, under a FLOPs, parameter,
+/// latency or energy budget, e.g. <c>{"kind":"prune","model":"lenet5","dataset":"mnist","agent":"ddpg",
+/// "constraint":{"metric":"flops","ratio":0.5},"budget":{"episodes":120,"warmupEpisodes":20},"seed":1}</c>.
+/// Without a constraint the search runs in AMC's accuracy-guaranteed mode.
+/// </summary>
+public sealed record PruneSpec : ModelJobSpec
+{
+    [JsonPropertyOrder(6)]
+    public PruningSettings? Pruning { get; init; }
+}
+
+/// <summary>Pruning settings; every field has AMC's default.</summary>
+public sealed record PruningSettings
+{
+    /// <summary>The smallest keep ratio of a layer.</summary>
+    public double LowerBound { get; init; } = 0.2;
+
+    /// <summary>Channel counts of groups at least four multiples wide are rounded to this multiple.</summary>
+    public int ChannelMultiple { get; init; } = 8;
+
+    public FilterImportance Importance { get; init; } = FilterImportance.L1;
+
+    /// <summary>Refit the layers after each cut by least squares (channel pruning by reconstruction).</summary>
+    public bool Refit { get; init; }
+
+    /// <summary>
+    /// Training images on which each candidate's batch-norm statistics are re-estimated before it is scored (0: none,
+    /// as in AMC). Weights are not changed; networks without batch norm are unaffected.
+    /// </summary>
+    public int BatchNormImages { get; init; }
+
+    /// <summary>Validation images each candidate is scored on (AMC used 3,000).</summary>
+    public int ValidationImages { get; init; } = 3_000;
+
+    /// <summary>Epochs of fine-tuning for the best candidate before it is saved (0: none).</summary>
+    public int FineTuneEpochs { get; init; }
+
+    /// <summary>Each bad setting as (field in camelCase, reason); empty when the settings can run.</summary>
+    public IEnumerable<(string Field, string Reason)> Problems()
+    {
+        if (LowerBound is <= 0 or > 1 || double.IsNaN(LowerBound)) yield return ("lowerBound", $"must be in (0, 1], got {LowerBound}");
+        if (ChannelMultiple is < 1 or > 64) yield return ("channelMultiple", $"must be between 1 and 64, got {ChannelMultiple}");
+        if (ValidationImages is < 100 or > 100_000) yield return ("validationImages", $"must be between 100 and 100,000, got {ValidationImages}");
+        if (BatchNormImages is < 0 or > 50_000) yield return ("batchNormImages", $"must be between 0 and 50,000, got {BatchNormImages}");
+        if (FineTuneEpochs is < 0 or > 1000) yield return ("fineTuneEpochs", $"must be between 0 and 1000, got {FineTuneEpochs}");
+    }
+}
+
+/// <summary>A pruning job's spec resolved: the model job's plan and the pruning settings, every default filled in.</summary>
+public sealed record PrunePlan : ModelJobPlan
+{
+    public required PruningSettings Pruning { get; init; }
+}
