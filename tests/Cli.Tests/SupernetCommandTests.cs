@@ -97,7 +97,7 @@ public sealed class SupernetCommandTests : IDisposable
 
     [Theory]
     [InlineData("extract", "no saved super-network 'missing'")]
-    [InlineData("layout", "--layout 'huge' is unknown")]
+    [InlineData("layout", "layout 'huge' is unknown")]
     public async Task Bad_input_gives_one_error_line_and_a_non_zero_exit(string problem, string message)
     {
         var outcome = problem == "extract"

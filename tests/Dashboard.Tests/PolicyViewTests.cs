@@ -1,6 +1,5 @@
 using AutoDesign.Contracts;
 using AutoDesign.Dashboard.Components.Jobs;
-using AutoDesign.Search.Jobs;
 using Bunit;
 
 namespace AutoDesign.Dashboard.Tests;
@@ -21,7 +20,7 @@ public class PolicyViewTests : DashboardTest
             new LayerView("pool1", "max-pool", "3x14x14", null, null, null, null, 0, null),
         ]);
 
-        var view = Render<PolicyView>(p => p.Add(v => v.Candidate, candidate).Add(v => v.Kind, "prune").Add(v => v.Unit, "MACs").Add(v => v.Layers, layers));
+        var view = Render<PolicyView>(p => p.Add(v => v.Candidate, candidate).Add(v => v.Unit, "MACs").Add(v => v.Layers, layers));
 
         var policy = view.FindAll(".policy-table tbody tr");
         Assert.Equal(2, policy.Count);
@@ -39,7 +38,7 @@ public class PolicyViewTests : DashboardTest
     {
         var candidate = new CandidateResult(0, 0.9, 1, 1, 10, -0.01, [new PolicyEntry("fc1", WBits: 4, ABits: 6), new PolicyEntry("fc2", WBits: 8, ABits: 8)]);
 
-        var view = Render<PolicyView>(p => p.Add(v => v.Candidate, candidate).Add(v => v.Kind, "quantize"));
+        var view = Render<PolicyView>(p => p.Add(v => v.Candidate, candidate));
 
         Assert.Equal(["W4A6", "W8A8"], view.FindAll(".policy-table tbody tr td.number").Select(c => c.TextContent.Trim()));
         Assert.Contains("bits (W/A)", view.Find(".policy-table thead").TextContent);

@@ -34,15 +34,15 @@ public sealed class DashboardEndToEndTests : IDisposable
         await page.WaitForSelectorAsync("[data-interactive=true]");
 
         // The API's own message appears beside the field it names.
-        await page.FillAsync("#episodes", "0");
+        await page.FillAsync("#budget-episodes", "0");
         await page.ClickAsync("button[type=submit]");
         await page.WaitForSelectorAsync("[data-field='budget.episodes'] .field-error");
 
         await page.SelectOptionAsync("#agent", "random");
-        await page.FillAsync("#limit", "0.5");
-        await page.FillAsync("#episodes", "8");
-        await page.FillAsync("#epochs", "1");
-        await page.FillAsync("#train-limit", "3000");
+        await page.FillAsync("#constraint-ratio", "0.5");
+        await page.FillAsync("#budget-episodes", "8");
+        await page.FillAsync("#training-epochs", "1");
+        await page.FillAsync("#training-trainLimit", "3000");
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync("**/jobs/*-*");
 

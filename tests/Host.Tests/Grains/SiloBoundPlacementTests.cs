@@ -1,8 +1,8 @@
-using System.Text.Json;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Zoo;
+using AutoDesign.Host.Hosting;
 using AutoDesign.Host.Placement;
 using AutoDesign.Host.Profiling;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,7 +24,9 @@ public sealed class SiloBoundPlacementTests : IAsyncLifetime
             silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
             silo.AddMemoryGrainStorageAsDefault();
             silo.Services.AddSingleton(new DataFolder(_data.Root));
+            SiloConfiguration.AddEngineSerializer(silo.Services);
         });
+        builder.ConfigureClient(client => SiloConfiguration.AddEngineSerializer(client.Services));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -38,15 +40,15 @@ public sealed class SiloBoundPlacementTests : IAsyncLifetime
     [Fact]
     public async Task A_device_grain_is_activated_on_the_silo_its_key_names_whoever_calls_it()
     {
-        string spec = ModelSpecJson.Serialize(ModelZoo.Create("lenet5", new InputSpec(1, 28, 28), 10), indented: false);
+        var spec = ModelZoo.Create("lenet5", new InputSpec(1, 28, 28), 10);
         foreach (var silo in _cluster.Silos)
         {
             var owner = silo.SiloAddress;
             var byName = _cluster.Client.GetGrain<IProfilerGrain>(SiloBoundPlacement.KeyFor(owner.ToParsableString(), "bitfusion"));
             var byEndpoint = _cluster.Client.GetGrain<IProfilerGrain>(SiloBoundPlacement.KeyFor(owner.Endpoint.ToString(), "bitfusion"));
 
-            Assert.Equal(owner.ToParsableString(), MeasuredOn(await byName.Measure(spec, null)));
-            Assert.Equal(owner.ToParsableString(), MeasuredOn(await byEndpoint.Measure(spec, null)));
+            Assert.Equal(owner.ToParsableString(), (await byName.MeasureAsync(spec, null)).MeasuredOn);
+            Assert.Equal(owner.ToParsableString(), (await byEndpoint.MeasureAsync(spec, null)).MeasuredOn);
         }
     }
 
@@ -55,9 +57,7 @@ public sealed class SiloBoundPlacementTests : IAsyncLifetime
     {
         var grain = _cluster.Client.GetGrain<IProfilerGrain>(SiloBoundPlacement.KeyFor("10.9.9.9:1@1", "torchsharp-cpu"));
 
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => grain.Measure("{}", null));
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => grain.MeasureAsync(ModelZoo.Create("lenet5", new InputSpec(1, 28, 28), 10), null));
         Assert.Contains("10.9.9.9:1@1", error.ToString());
     }
-
-    private static string MeasuredOn(string report) => JsonDocument.Parse(report).RootElement.GetProperty("measuredOn").GetString()!;
 }
