@@ -1,3 +1,4 @@
+using AutoDesign.Host.Tests.Machine;
 using AutoDesign.Host.Tests.Service;
 using Microsoft.Playwright;
 
@@ -14,14 +15,14 @@ public sealed class DashboardEndToEndTests : IDisposable
     private static string Artifacts =>
         Environment.GetEnvironmentVariable("AUTODESIGN_ARTIFACTS") is { Length: > 0 } folder ? folder : Path.Combine(AppContext.BaseDirectory, "artifacts");
 
-    [BrowserFact]
+    [Fact]
     public async Task A_job_made_in_the_form_completes_its_front_shows_a_candidates_policy_when_clicked_and_the_other_pages_work()
     {
         await using var service = await TestService.Start(_data.Root);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
-            ExecutablePath = BrowserFactAttribute.Chromium,
+            ExecutablePath = DebianPackages.Chromium,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1366, Height = 900 } });

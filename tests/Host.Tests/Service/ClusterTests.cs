@@ -14,7 +14,7 @@ public sealed class ClusterTests : IDisposable
         _b.Dispose();
     }
 
-    [PostgresFact]
+    [Fact]
     public async Task Two_silos_on_one_PostgreSQL_database_share_jobs_evaluations_and_devices_and_one_carries_on_the_others_when_it_is_killed()
     {
         using var postgres = new PrivatePostgres();

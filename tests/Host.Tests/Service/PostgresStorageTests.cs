@@ -10,7 +10,7 @@ public sealed class PostgresStorageTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    [PostgresFact]
+    [Fact]
     public async Task Given_a_PostgreSQL_database_the_service_keeps_jobs_there_and_a_new_silo_finds_them()
     {
         using var postgres = new PrivatePostgres();

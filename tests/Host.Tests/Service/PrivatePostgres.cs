@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using AutoDesign.Host.Tests.Machine;
 
 namespace AutoDesign.Host.Tests.Service;
 
 /// <summary>
-/// A throw-away PostgreSQL server on a loopback port, run by the machine's postgres user (initdb refuses root).
-/// Tests that need one are <see cref="PostgresFactAttribute"/>s: they run when AUTODESIGN_POSTGRES=1.
+/// A throw-away PostgreSQL server on a loopback port, from Debian's binaries (installed on first use where absent), run
+/// by the machine's postgres user when the tests run as root (initdb refuses root).
 /// </summary>
 internal sealed class PrivatePostgres : IDisposable
 {
@@ -14,7 +15,7 @@ internal sealed class PrivatePostgres : IDisposable
     {
         Port = FreePorts.Next();
         Directory.CreateDirectory(_root);
-        Run("chown", "postgres", _root);
+        if (DebianPackages.IsRoot) Run("chown", "postgres", _root);
         AsPostgres("initdb", "-D", Data, "-U", "postgres", "--auth=trust");
         AsPostgres("pg_ctl", "-D", Data, "-o", $"-p {Port} -k {_root} -c listen_addresses=127.0.0.1", "-w", "-l", Path.Combine(_root, "log"), "start");
     }
@@ -31,7 +32,12 @@ internal sealed class PrivatePostgres : IDisposable
         finally { Directory.Delete(_root, recursive: true); }
     }
 
-    private static void AsPostgres(params string[] command) => Run("runuser", ["-u", "postgres", "--", .. command]);
+    private static void AsPostgres(string program, params string[] args)
+    {
+        string path = Path.Combine(DebianPackages.PostgresBinaries, program);
+        if (DebianPackages.IsRoot) Run("runuser", ["-u", "postgres", "--", path, .. args]);
+        else Run(path, args);
+    }
 
     private static void Run(string program, params string[] args)
     {
@@ -41,15 +47,5 @@ internal sealed class PrivatePostgres : IDisposable
         string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)} failed ({process.ExitCode}): {output}");
-    }
-}
-
-/// <summary>A fact that needs PostgreSQL binaries and the postgres user: skipped unless AUTODESIGN_POSTGRES=1.</summary>
-public sealed class PostgresFactAttribute : FactAttribute
-{
-    public PostgresFactAttribute()
-    {
-        if (Environment.GetEnvironmentVariable("AUTODESIGN_POSTGRES") != "1")
-            Skip = "needs PostgreSQL (initdb, pg_ctl, a postgres user): set AUTODESIGN_POSTGRES=1 to run";
     }
 }

@@ -22,11 +22,10 @@ public sealed class ProgressiveShrinkingTests : IDisposable
 
     public void Dispose() => _data.Dispose();
 
-    private static SuperNetwork Fresh()
-    {
-        manual_seed(21);
-        return new SuperNetwork(SupernetFixtures.Tiny);
-    }
+    /// <summary>Where every super-network of these tests starts, so that two trainings compared start alike.</summary>
+    private static readonly Lazy<SuperNetwork> Start = new(() => new SuperNetwork(SupernetFixtures.Tiny));
+
+    private static SuperNetwork Fresh() => SameStart.CopyOf(Start.Value, new SuperNetwork(SupernetFixtures.Tiny));
 
     [Fact]
     public void Every_phase_runs_in_order_and_reports_both_ends_of_its_range()
