@@ -36,13 +36,13 @@ internal static class ApiKeyCommand
         var database = new Option<string?>("--database") { Description = "The service's PostgreSQL connection string, when it keeps its records there." };
         var command = new Command(verb, description) { json, dataDir, database };
         if (needsName) command.Options.Add(name);
-        command.SetAction(parse =>
+        command.SetAction(async (parse, _) =>
         {
             using var context = new CommandContext(parse, parse.GetValue(json));
-            return context.Run(() =>
+            return await context.RunAsync(async () =>
             {
                 var keys = new ApiKeys(Database.Open(CommonOptions.Folder(parse.GetValue(dataDir)).Root, parse.GetValue(database)));
-                action(keys, needsName ? parse.GetValue(name) : null, context).GetAwaiter().GetResult();
+                await action(keys, needsName ? parse.GetValue(name) : null, context);
                 return 0;
             });
         });

@@ -44,7 +44,17 @@ internal sealed class CommandContext : IDisposable
     }
 
     /// <summary>Runs a command body, turning the errors a user can fix into one line (and a JSON error object) and exit code 1.</summary>
-    public int Run(Func<int> body) => RunAsync(() => Task.FromResult(body())).GetAwaiter().GetResult();
+    public int Run(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (Failed(e) is { } exit)
+        {
+            return exit;
+        }
+    }
 
     /// <inheritdoc cref="Run"/>
     public async Task<int> RunAsync(Func<Task<int>> body)
@@ -53,16 +63,23 @@ internal sealed class CommandContext : IDisposable
         {
             return await body();
         }
-        catch (Exception e) when (IsUserError(e))
+        catch (Exception e) when (Failed(e) is { } exit)
         {
-            Fail(e.Message, (e as ModelSpecException)?.Field);
-            return 1;
+            return exit;
         }
-        catch (OperationCanceledException)
+    }
+
+    /// <summary>Reports an error a user can fix, or cancellation, and gives the exit code; null for any other exception.</summary>
+    private int? Failed(Exception e)
+    {
+        if (e is OperationCanceledException)
         {
             Fail("cancelled", null);
             return 130;
         }
+        if (!IsUserError(e)) return null;
+        Fail(e.Message, (e as ModelSpecException)?.Field);
+        return 1;
     }
 
     public void Fail(string message, string? field)

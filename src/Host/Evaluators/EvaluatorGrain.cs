@@ -20,9 +20,3 @@ internal sealed class EvaluatorGrain(ScorerCache scorers, ILocalSiloDetails silo
         return result with { EvaluatedOn = JobRunner.SiloName(silo) };
     }
 }
-
-[Placement.SiloBoundPlacement, Reentrant] // many jobs' candidates pass through at once; the workers bound the work
-internal sealed class SiloEvaluatorsGrain : Grain, ISiloEvaluatorsGrain
-{
-    public Task<CandidateResult> ScoreAsync(EvaluationOrder order) => GrainFactory.GetGrain<IEvaluatorGrain>(0).ScoreAsync(order);
-}
