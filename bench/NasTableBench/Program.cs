@@ -1,6 +1,7 @@
 using System.Globalization;
 using AutoDesign.Modeling;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Nas;
 using AutoDesign.Search.Pareto;
 using AutoDesign.Search.Tables;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -52,16 +53,16 @@ foreach (var agent in new[] { "evolution", "nsga2", "random" })
     var runs = new List<SearchResult>();
     for (int seed = 1; seed <= seeds; seed++)
     {
-        var spec = new JobSpec
+        var spec = new NasSpec
         {
-            Kind = "nas", Agent = agent, Seed = seed,
+            Agent = agent, Seed = seed,
             Space = new SpaceSpec { Type = "table", Path = Path.GetFullPath(table), Decisions = decisions, Objective = objective },
             Constraint = new ConstraintSpec { Metric = constraint, Max = max },
-            Budget = new BudgetSpec { Evaluations = Math.Min(evaluations, space.AllowedRows) },
+            Budget = new ArchitectureBudget { Evaluations = Math.Min(evaluations, space.AllowedRows) },
             Evolution = agent == "evolution" ? new() { Population = population } : null,
             Nsga2 = agent == "nsga2" ? new() { Population = population } : null,
         };
-        runs.Add(DesignJob.Run(spec, folder, NullLogger.Instance, ""));
+        runs.Add(LocalJobs.Run(spec, new JobContext(folder, NullLogger.Instance)));
     }
     Console.Error.WriteLine($"{agent}: {runs.Count} runs");
     rows.Add((agent, runs));

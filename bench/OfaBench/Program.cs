@@ -9,6 +9,7 @@ using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
 using AutoDesign.Modeling.Zoo;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Nas;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 // Once-for-All specialisation: for each hardware target and latency budget (between the smallest and the largest
@@ -45,7 +46,7 @@ string[] zoo = ["lenet5", "vgg-small-w0.5", "resnet20-w0.5", "resnet20", "mobile
 var folder = DataFolder.Default();
 using var logging = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }).SetMinimumLevel(LogLevel.Warning));
 var logger = logging.CreateLogger("ofa-bench");
-string directory = SupernetSource.Locate(supernetName, folder) ?? throw new ArgumentException($"no saved super-network '{supernetName}': run bench/SupernetBench first");
+string directory = SupernetFolders.Locate(supernetName, folder) ?? throw new ArgumentException($"no saved super-network '{supernetName}': run bench/SupernetBench first");
 var saved = SavedSupernet.Load(directory);
 var data = DatasetCatalog.Load(saved.Dataset, folder);
 var space = new SubnetSpace(saved.Layout);
@@ -85,22 +86,21 @@ foreach (string targetName in targets)
     {
         double fraction = (i + 1.0) / (budgetCount + 1);
         double budget = smallest + fraction * (largest - smallest);
-        var direct = new JobSpec
+        var direct = new NasSpec
         {
-            Kind = "nas",
             Supernet = directory,
             Dataset = saved.Dataset,
             Agent = "evolution",
             Constraint = new ConstraintSpec { Metric = "latency", Target = costName, Max = budget },
-            Budget = new BudgetSpec { Evaluations = evaluations },
+            Budget = new ArchitectureBudget { Evaluations = evaluations },
             Seed = 1,
             Evolution = new() { Population = population },
         };
-        var searches = new List<(string Name, JobSpec Spec)> { ("direct", direct) };
+        var searches = new List<(string Name, NasSpec Spec)> { ("direct", direct) };
         if (predicted > 0)
             searches.Add(("predictor", direct with
             {
-                Budget = new BudgetSpec { Evaluations = predicted },
+                Budget = new ArchitectureBudget { Evaluations = predicted },
                 Evolution = new(),
                 Predictor = new PredictorSpec { Model = predictorModel, Confirm = confirm },
             }));
@@ -108,7 +108,7 @@ foreach (string targetName in targets)
         {
             var clock = Stopwatch.StartNew();
             SearchResult result;
-            try { result = DesignJob.Run(spec, folder, logger, Path.Combine(work, $"{targetName}-{i}-{searchName}")); }
+            try { result = LocalJobs.Run(spec, new JobContext(folder, logger) { BestModelDirectory = Path.Combine(work, $"{targetName}-{i}-{searchName}") }); }
             catch (InvalidSpecException e)
             {
                 Console.WriteLine($"| {targetName} | {budget:G4} ms | {searchName} | refused: {e.Message} | | | | | |");

@@ -4,6 +4,8 @@ using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Torch;
 using TorchSharp;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Prune;
+using AutoDesign.Search.Kinds.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // The AMC benchmark: DDPG vs uniform vs random at 50% and 30% of the base FLOPs, with and without the
@@ -23,7 +25,6 @@ var setups = new (string Model, string Dataset, int Episodes, int Warmup, int Va
 }.Where(s => selected.Contains(s.Model)).ToArray();
 
 var folder = DataFolder.Default();
-var job = new PruningJob(folder, NullLogger.Instance);
 var output = Path.Combine(Path.GetTempPath(), $"autodesign-bench-{Environment.ProcessId}");
 var rows = new List<(string Setup, double Budget, bool Refit, string Agent, List<SearchResult> Runs)>();
 
@@ -35,15 +36,15 @@ foreach (var setup in setups)
                 var runs = new List<SearchResult>();
                 for (int seed = 1; seed <= (agent == "uniform" ? 1 : seeds); seed++)
                 {
-                    var spec = new JobSpec
+                    var spec = new PruneSpec
                     {
-                        Kind = "prune", Model = setup.Model, Dataset = setup.Dataset, Agent = agent.Split('-')[0], Seed = seed,
+                        Model = setup.Model, Dataset = setup.Dataset, Agent = agent.Split('-')[0], Seed = seed,
                         Ddpg = agent == "ddpg-decay0.99" ? new DdpgSettings { NoiseDecay = 0.99 } : null,
                         Constraint = new ConstraintSpec { Metric = "flops", Ratio = budget },
-                        Budget = new BudgetSpec { Episodes = setup.Episodes, WarmupEpisodes = setup.Warmup },
+                        Budget = new EpisodeBudget { Episodes = setup.Episodes, WarmupEpisodes = setup.Warmup },
                         Pruning = new PruningSettings { Refit = refit, ValidationImages = setup.ValidationImages },
                     };
-                    var result = job.Run(spec, Path.Combine(output, $"{setup.Model}-{budget}-{refit}-{agent}-{seed}"));
+                    var result = LocalJobs.Run(spec, new JobContext(folder, NullLogger.Instance) { BestModelDirectory = Path.Combine(output, $"{setup.Model}-{budget}-{refit}-{agent}-{seed}") });
                     runs.Add(result);
                     Console.Error.WriteLine($"{setup.Model} {budget} refit={refit} {agent} seed {seed}: best {result.Best.Accuracy:P2} " +
                                             $"(test {result.Best.TestAccuracy:P2}) at {result.Best.Flops:N0} MACs, {result.EvaluationsPerSecond:F2} eval/s");

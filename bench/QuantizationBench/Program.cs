@@ -2,6 +2,8 @@ using System.Globalization;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Quantize;
+using AutoDesign.Search.Kinds.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // The HAQ benchmark: DDPG vs the best fixed bit-width vs random (equal evaluations), at 50% and 30% of the W8A8
@@ -23,18 +25,17 @@ var setups = new (string Model, string Dataset, int Episodes, int Warmup)[]
     ("vgg-small-w0.5", "fashion-mnist", quick ? 8 : 30, quick ? 3 : 8),
 };
 var folder = DataFolder.Default();
-var job = new QuantizationJob(folder, NullLogger.Instance);
 string output = Path.Combine(Path.GetTempPath(), $"autodesign-qbench-{Environment.ProcessId}");
 var settings = new QuantizationSettings { FineTuneImages = 1_024, ValidationImages = 1_000, KeepFirstAndLast = false };
 
 SearchResult Run(string model, string dataset, string agent, string target, double ratio, int seed, int episodes, int warmup) =>
-    job.Run(new JobSpec
+    LocalJobs.Run(new QuantizeSpec
     {
-        Kind = "quantize", Model = model, Dataset = dataset, Agent = agent, Seed = seed,
+        Model = model, Dataset = dataset, Agent = agent, Seed = seed,
         Constraint = new ConstraintSpec { Metric = "latency", Target = target, Ratio = ratio },
-        Budget = new BudgetSpec { Episodes = episodes, WarmupEpisodes = warmup },
+        Budget = new EpisodeBudget { Episodes = episodes, WarmupEpisodes = warmup },
         Quantization = settings,
-    }, Path.Combine(output, $"{model}-{target}-{ratio}-{agent}-{seed}"));
+    }, new JobContext(folder, NullLogger.Instance) { BestModelDirectory = Path.Combine(output, $"{model}-{target}-{ratio}-{agent}-{seed}") });
 
 Console.WriteLine("| model / data | target | budget (of W8A8 latency) | agent | runs | evaluations | best validation accuracy | vs W8A8 accuracy | latency vs W8A8 | test accuracy |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
@@ -49,7 +50,7 @@ foreach (var setup in setups)
             {
                 var runs = Enumerable.Range(1, agent == "fixed" ? 1 : seeds).Select(seed => Run(setup.Model, setup.Dataset, agent, target, ratio, seed, setup.Episodes, setup.Warmup)).ToList();
                 foreach (var r in runs)
-                    Console.Error.WriteLine($"{setup.Model} {target} {ratio} {agent} seed {r.Spec.Seed}: {r.Best.Accuracy:P2} at {r.Best.ConstrainedValue:G4} ms; {string.Join(" ", r.Best.Policy.Select(p => $"{p.WBits}/{p.ABits}"))}");
+                    Console.Error.WriteLine($"{setup.Model} {target} {ratio} {agent} seed {r.Spec!.Seed}: {r.Best.Accuracy:P2} at {r.Best.ConstrainedValue:G4} ms; {string.Join(" ", r.Best.Policy.Select(p => $"{p.WBits}/{p.ABits}"))}");
                 double mean = runs.Average(r => r.Best.Accuracy);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {setup.Model}/{setup.Dataset} | {target} | {ratio:P0} | {agent} | {runs.Count} | {runs.Average(r => r.Evaluations):F0} | {mean:P2} ± {Std(runs.Select(r => r.Best.Accuracy)):P2} | " +

@@ -10,17 +10,14 @@ internal static class TestJobs
     public static JobPlan Plan(JobSpec spec, DataFolder folder) => JobKinds.Of(spec).Plan(spec, folder);
 
     public static SearchResult Run(JobSpec spec, DataFolder folder, string bestModelDirectory = "", IJobJournal? journal = null,
-        IEvaluationPool? evaluations = null, CancellationToken cancellation = default)
-    {
-        var plan = Plan(spec, folder);
-        return JobKinds.Of(plan).RunAsync(plan, new JobContext(folder, NullLogger.Instance)
+        IEvaluationPool? evaluations = null, CancellationToken cancellation = default) =>
+        LocalJobs.Run(spec, new JobContext(folder, NullLogger.Instance)
         {
             BestModelDirectory = bestModelDirectory,
             Journal = journal ?? NoJournal.Instance,
             Evaluations = evaluations,
             Cancellation = cancellation,
-        }).GetAwaiter().GetResult();
-    }
+        });
 
     /// <summary>A spec read from JSON as the API reads it.</summary>
     public static JobSpec Parse(string json) => RequestJson.Parse<JobSpec>(json, "job spec", "spec");
