@@ -4,25 +4,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace AutoDesign.Host.Jobs;
 
-/// <summary>Thrown when the service takes no more jobs for now.</summary>
-public sealed class QueueFullException(int limit) : Exception($"{limit} jobs are already waiting; retry later");
-
-/// <summary>What became of a request to cancel a job.</summary>
-public enum CancelOutcome
-{
-    /// <summary>There is no such job.</summary>
-    Unknown,
-
-    /// <summary>It had already completed, failed or been cancelled.</summary>
-    Finished,
-
-    /// <summary>It was queued and no silo had taken it: it is cancelled now.</summary>
-    Cancelled,
-
-    /// <summary>It is running, or queued on a silo: that silo stops it before its next batch.</summary>
-    Stopping,
-}
-
 /// <summary>
 /// The one owner of a job's life: every change of status — queued, running, completed, failed, cancelled — with its
 /// times, error and result is written here and nowhere else, each in one transaction on the job's row.
