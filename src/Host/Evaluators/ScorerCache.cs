@@ -37,7 +37,7 @@ internal sealed class ScorerCache(SharedFiles shared, DataFolder folder, ILogger
 
         foreach (string directory in order.SharedDirectories) await shared.EnsureLocal(directory);
         logger.LogInformation("Building a scorer for job {Job}", order.JobId);
-        return new Lease(this, order.JobId, JobKinds.Of(order.Plan).CreateScorer(order.Plan, folder, logger, CancellationToken.None));
+        return new Lease(this, order.JobId, await OwnThread.RunAsync(() => JobKinds.Of(order.Plan).CreateScorer(order.Plan, folder, logger, CancellationToken.None)));
     }
 
     public void Dispose()

@@ -83,23 +83,20 @@ internal sealed class JobRunner(
             var plan = await PlanOf(job, stopping);
             var kind = JobKinds.Of(plan);
             // Other silos' workers fetch what the job's scorers read (its base model, tables...) from the shared store.
-            var inputs = await Task.Run(() => kind.Prepare(plan, folder, logger, either.Token), either.Token);
             var published = new List<string>();
-            foreach (string input in inputs)
+            foreach (string input in await OwnThread.RunAsync(() => kind.Prepare(plan, folder, logger, either.Token)))
                 if (shared.RelativePath(input) is { } relative)
                 {
                     await shared.Publish(relative, either.Token);
                     published.Add(relative);
                 }
-
-            var context = new JobContext(folder, logger)
+            var result = await kind.RunAsync(plan, new JobContext(folder, logger)
             {
                 BestModelDirectory = BestModelDirectory(id),
                 Journal = new DatabaseJournal(databases, id, cancel.Cancel),
                 Evaluations = new ClusterEvaluations(grains, id, plan, published, logger),
                 Cancellation = either.Token,
-            };
-            var result = await Task.Run(() => kind.RunAsync(plan, context), either.Token);
+            });
             await shared.Publish(RelativeBestModelDirectory(id), stopping);
             await lifecycle.CompleteAsync(id, result, CancellationToken.None);
             logger.LogInformation("Job {Id} completed: best candidate {Index} at {Accuracy:P2}", id, result.Best.Index, result.Best.Accuracy);

@@ -24,7 +24,7 @@ public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, JobLif
     public async Task<JobView> Submit(string specJson, CancellationToken cancellation = default)
     {
         var spec = RequestJson.Parse<JobSpec>(specJson, "job spec", "spec");
-        var plan = await Task.Run(() => JobKinds.Of(spec).Plan(spec, folder), cancellation);
+        var plan = await OwnThread.RunAsync(() => JobKinds.Of(spec).Plan(spec, folder));
         var job = await lifecycle.QueueAsync(spec, plan, options.Value.MaxQueuedJobs, cancellation);
         await grains.GetGrain<IJobGrain>(job.Id).StartAsync();
         return View(job);

@@ -1,3 +1,4 @@
+using AutoDesign.Search.Jobs;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Specs;
@@ -43,10 +44,10 @@ internal sealed class ProfilerGrain(
         var reports = measurements.State.Reports;
         if (reports.TryGetValue(key, out var known) && DateTime.UtcNow - known.MeasuredAt < MaxAge) return known.Report;
 
-        // Grain calls are serialised, so one measurement runs on the device at a time; the measurement itself runs
-        // off the grain's scheduler so that it does not hold an Orleans thread.
+        // Grain calls are serialised, so one measurement runs on the device at a time; the measurement itself runs on a
+        // thread of its own so that it holds neither an Orleans thread nor the thread pool.
         var target = HardwareTargets.Resolve(TargetName, folder);
-        var report = await Task.Run(() => target.Measure(spec, precision)) with { MeasuredOn = JobRunner.SiloName(silo) };
+        var report = await OwnThread.RunAsync(() => target.Measure(spec, precision)) with { MeasuredOn = JobRunner.SiloName(silo) };
         foreach (var stale in reports.Where(r => DateTime.UtcNow - r.Value.MeasuredAt >= MaxAge).Select(r => r.Key).ToList()) reports.Remove(stale);
         reports[key] = new Measurement(report, DateTime.UtcNow);
         await measurements.WriteStateAsync();

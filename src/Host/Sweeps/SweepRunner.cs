@@ -1,3 +1,4 @@
+using AutoDesign.Search.Jobs;
 using System.Collections.Concurrent;
 using AutoDesign.HardwareProfiler.Tables;
 using AutoDesign.Modeling;
@@ -36,7 +37,7 @@ internal sealed class SweepRunner(IDbContextFactory<AutoDesignDb> databases, Dat
             try
             {
                 var models = StoredJson.Read<List<string>>(sweep.Models);
-                var built = await Task.Run(() => TableBuild.Run(new TableBuildRequest(sweep.Target, models, sweep.Dataset, sweep.Name, sweep.Variants), folder));
+                var built = await OwnThread.RunAsync(() => TableBuild.Run(new TableBuildRequest(sweep.Target, models, sweep.Dataset, sweep.Name, sweep.Variants), folder));
                 var previous = await db.SweepRuns.AsNoTracking()
                     .Where(r => r.SweepId == id && r.Succeeded && r.Id != run.Id)
                     .OrderByDescending(r => r.StartedAt).FirstOrDefaultAsync();

@@ -12,17 +12,17 @@ public interface IEvaluationPool
     Task<IReadOnlyList<CandidateResult>> EvaluateAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation);
 }
 
-/// <summary>Scores candidates one after another with the job's own scorer, on the job's thread.</summary>
+/// <summary>Scores candidates one after another with the job's own scorer, each on a thread of its own.</summary>
 public sealed class LocalEvaluations(ICandidateScorer scorer) : IEvaluationPool
 {
-    public Task<IReadOnlyList<CandidateResult>> EvaluateAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation)
+    public async Task<IReadOnlyList<CandidateResult>> EvaluateAsync(IReadOnlyList<EvaluationRequest> requests, CancellationToken cancellation)
     {
         var results = new List<CandidateResult>(requests.Count);
         foreach (var request in requests)
         {
             cancellation.ThrowIfCancellationRequested();
-            results.Add(scorer.Score(request.Index, request.Actions));
+            results.Add(await OwnThread.RunAsync(() => scorer.Score(request.Index, request.Actions)));
         }
-        return Task.FromResult<IReadOnlyList<CandidateResult>>(results);
+        return results;
     }
 }

@@ -45,7 +45,13 @@ public sealed class DashboardEndToEndTests : IDisposable
         await page.FillAsync("#training-epochs", "1");
         await page.FillAsync("#training-trainLimit", "3000");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/jobs/*-*");
+        try { await page.WaitForURLAsync("**/jobs/*-*"); }
+        catch (TimeoutException)
+        {
+            Directory.CreateDirectory(Artifacts);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Artifacts, "new-job-failed.png"), FullPage = true });
+            Assert.Fail("the form did not open the job: " + await page.Locator("form").InnerTextAsync() + "\n" + string.Join("\n", consoleErrors));
+        }
 
         await page.WaitForSelectorAsync("[data-status=completed]", new PageWaitForSelectorOptions { Timeout = 300_000 });
         var points = page.Locator("[data-chart=pareto] .scatterlayer .trace").Nth(1).Locator("path.point");
