@@ -12,6 +12,7 @@ using AutoDesign.Storage;
 using AutoDesign.Host.Sweeps;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration.Memory;
 
 namespace AutoDesign.Host.Hosting;
 
@@ -31,6 +32,16 @@ public static class ServiceHost
         // Named after the program (not the process's entry point, which is the test host under tests), so that its
         // static web assets manifests (the dashboard's files and blazor.web.js) are found.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = ProgramName });
+        // Defaults that any other configuration source overrides: EF Core logs every SQL command at Information (the
+        // reminder table is polled) and ASP.NET Core every request, which would bury the service's own log.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData =
+            [
+                new("Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command", "Warning"),
+                new("Logging:LogLevel:Microsoft.AspNetCore", "Warning"),
+            ],
+        });
         configure?.Invoke(builder);
         var settings = builder.Configuration.GetSection(ServiceOptions.Section).Get<ServiceOptions>() ?? new ServiceOptions();
         builder.Services.Configure<ServiceOptions>(builder.Configuration.GetSection(ServiceOptions.Section));
