@@ -53,6 +53,7 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
                                         $"data set '{datasetName}' has {source.Info.Shape} and {source.Info.Classes}");
 
         string key = Store.KeyFor(model, spec, datasetName, options);
+        using var trainer = Store.Lock(key, cancellation);
         if (force) DeleteEntry(key);
         else if (Store.TryGet(key) is { } cached) return new Result(cached, FromCache: true);
 

@@ -29,6 +29,25 @@ public sealed partial class ModelStore(DataFolder folder)
 
     public string TrainingPathOf(string key) => Path.Combine(Root, key + ".training");
 
+    /// <summary>
+    /// Holds the entry for one trainer at a time, across threads and processes sharing the data folder (an advisory
+    /// lock on a file beside it), so a second job wanting the same base model waits for it rather than train it again.
+    /// </summary>
+    public IDisposable Lock(string key, CancellationToken cancellation = default)
+    {
+        Directory.CreateDirectory(Root);
+        string path = Path.Combine(Root, key + ".lock");
+        while (true)
+        {
+            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
+            catch (IOException e) when (IsHeldElsewhere(e)) { }
+            if (cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(200))) cancellation.ThrowIfCancellationRequested();
+        }
+    }
+
+    // .NET reports a lock held elsewhere with the errno EWOULDBLOCK on Linux, ERROR_SHARING_VIOLATION on Windows.
+    private static bool IsHeldElsewhere(IOException e) => e.HResult is 11 or unchecked((int)0x80070020);
+
     public SavedModel? TryGet(string key) => SavedModel.IsSavedModel(PathOf(key)) ? SavedModel.Load(PathOf(key)) : null;
 
     /// <summary>Every finished model in the store, newest first.</summary>

@@ -37,6 +37,19 @@ public sealed class BaseModelsTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_jobs_wanting_the_same_base_model_at_once_train_it_once()
+    {
+        var models = new BaseModels(_data.Folder, NullLogger.Instance);
+        var options = Quick with { TrainLimit = 500 };
+
+        var both = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => models.GetOrTrain("lenet5-w0.5", "mnist", options))));
+
+        Assert.Single(both, r => !r.FromCache);
+        Assert.Equal(both[0].Model.Directory, both[1].Model.Directory);
+        using var network = both[1].Model.CreateNetwork(); // whole, not half replaced by a second save
+    }
+
+    [Fact]
     public void A_model_must_fit_the_data_set()
     {
         var models = new BaseModels(_data.Folder, NullLogger.Instance);
