@@ -83,7 +83,7 @@ internal static class DoctorCommand
 
     private static Check CheckDataset(string name, DataFolder folder)
     {
-        var source = DatasetCatalog.Resolve(name);
+        var source = DatasetCatalog.Resolve(name, folder);
         if (source.IsCached(folder)) return new Check(name, true, $"present in {Path.Combine(folder.Datasets, name)}");
         string package = source.Info.Source.Replace("npm:", "", StringComparison.Ordinal);
         var (ran, output) = RunNpm("view", package, "version");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Torch;
@@ -35,7 +36,7 @@ internal static class ExportCommand
                 var saved = SavedModel.IsSavedModel(name) ? SavedModel.Load(name) : new ModelStore(folder).Find(name, datasetName).FirstOrDefault();
                 if (saved is null && !parse.GetValue(untrained))
                     throw new ArgumentException($"no trained '{name}' on '{datasetName}': train it first, or pass --untrained for random weights");
-                using var network = saved?.CreateNetwork() ?? Untrained(name, datasetName);
+                using var network = saved?.CreateNetwork() ?? Untrained(name, datasetName, folder);
                 string path = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.GetFileName(name.TrimEnd('/')) + ModelExport.Extension(kind));
                 var int8Layers = parse.GetValue(int8) && kind == "onnx"
                     ? network.Spec.Layers.Where(l => l.HasWeights).Select(l => l.Name).ToHashSet()
@@ -49,9 +50,9 @@ internal static class ExportCommand
         return command;
     }
 
-    private static SpecNetwork Untrained(string name, string dataset)
+    private static SpecNetwork Untrained(string name, string dataset, DataFolder folder)
     {
-        var spec = BaseModels.ResolveSpec(name, DatasetCatalog.Resolve(dataset).Info);
+        var spec = BaseModels.ResolveSpec(name, DatasetCatalog.Resolve(dataset, folder).Info, folder);
         manual_seed(1);
         var network = new SpecNetwork(spec);
         network.eval();

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
@@ -20,8 +21,9 @@ internal static class InspectCommand
             return context.Run(() =>
             {
                 string modelName = parse.GetRequiredValue(model), datasetName = parse.GetRequiredValue(dataset);
-                var info = DatasetCatalog.Resolve(datasetName).Info;
-                var spec = BaseModels.ResolveSpec(modelName, info);
+                var folder = DataFolder.Default();
+                var info = DatasetCatalog.Resolve(datasetName, folder).Info;
+                var spec = BaseModels.ResolveSpec(modelName, info, folder);
                 var analysis = spec.Analyze();
                 context.Result(new
                 {

@@ -1,3 +1,5 @@
+using AutoDesign.Modeling.Inputs;
+
 namespace AutoDesign.Modeling;
 
 /// <summary>
@@ -15,6 +17,12 @@ public sealed record DataFolder(string Root)
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
         return new DataFolder(Path.Combine(string.IsNullOrEmpty(home) ? Directory.GetCurrentDirectory() : home, ".autodesign"));
     }
+
+    /// <summary>Which paths named by a caller may be read (anywhere for the CLI; confined for the service).</summary>
+    public InputAccess Access { get; init; } = InputAccess.Anywhere;
+
+    /// <summary>The gate every path a caller names goes through.</summary>
+    public InputFiles Inputs => new(this);
 
     public string Datasets => Path.Combine(Root, "datasets");
 

@@ -29,7 +29,8 @@ public sealed record AnalyticHardwareFile
 
     public static AnalyticHardwareFile Load(string path)
     {
-        if (!File.Exists(path)) throw new ArgumentException($"{path}: no such hardware description file");
+        string name = Path.GetFileName(path);
+        if (!File.Exists(path)) throw new ArgumentException($"{name}: no such hardware description file");
         AnalyticHardwareFile? file;
         try
         {
@@ -37,10 +38,10 @@ public sealed record AnalyticHardwareFile
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"{path}: {e.Path?.TrimStart('$', '.')}: {e.Message}", e);
+            throw new ArgumentException($"{name} {Modeling.Inputs.ParseErrors.Describe(e, Modeling.Inputs.InputFormat.HardwareDescription)}", e);
         }
-        if (file is null) throw new ArgumentException($"{path}: empty hardware description");
-        file.CostModel(path); // validates that the section for its model is present
+        if (file is null) throw new ArgumentException($"{name}: empty hardware description");
+        file.CostModel(name); // validates that the section for its model is present
         return file;
     }
 

@@ -80,11 +80,14 @@ public sealed class LatencyPredictor
         File.WriteAllText(Path.Combine(directory, Info.Name + ".json"), JsonSerializer.Serialize(Info, AutoDesignJson.Indented));
     }
 
-    public static LatencyPredictor Load(string directory, string name)
+    /// <summary>The predictor of this name in the data folder's predictors/ (the name goes through the folder's input gate).</summary>
+    public static LatencyPredictor Load(DataFolder folder, string name)
     {
-        string model = Path.Combine(directory, name + ".zip"), card = Path.Combine(directory, name + ".json");
-        if (!File.Exists(model) || !File.Exists(card))
-            throw new ArgumentException($"predictor:{name}: not found in {directory}; train one with `autodesign sweep --target <measured target> --name {name}`");
+        string directory = DirectoryIn(folder);
+        string? model = folder.Inputs.FindFile(Path.Combine(directory, name + ".zip"), Modeling.Inputs.InputFormat.Predictor);
+        string? card = folder.Inputs.FindFile(Path.Combine(directory, name + ".json"), Modeling.Inputs.InputFormat.Predictor);
+        if (model is null || card is null)
+            throw new ArgumentException($"predictor:{name}: not found in the data folder's predictors/; train one with `autodesign sweep --target <measured target> --name {name}`");
         var ml = new MLContext(seed: 1);
         var loaded = ml.Model.Load(model, out _);
         var info = JsonSerializer.Deserialize<Card>(File.ReadAllText(card), AutoDesignJson.Options)!;

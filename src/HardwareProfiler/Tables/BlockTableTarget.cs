@@ -24,7 +24,8 @@ public sealed class BlockTableTarget(string name, Dictionary<string, TableEntry>
 
     public static BlockTableTarget Load(string path)
     {
-        if (!File.Exists(path)) throw new ArgumentException($"{path}: no such look-up table");
+        string name = Path.GetFileName(path);
+        if (!File.Exists(path)) throw new ArgumentException($"{name}: no such look-up table");
         var yaml = new YamlStream();
         try
         {
@@ -33,26 +34,26 @@ public sealed class BlockTableTarget(string name, Dictionary<string, TableEntry>
         }
         catch (YamlDotNet.Core.YamlException e)
         {
-            throw new ArgumentException($"{path}: not valid YAML at line {e.Start.Line}: {e.Message}", e);
+            throw new ArgumentException($"{name}: not valid YAML at line {e.Start.Line}", e);
         }
         if (yaml.Documents.Count == 0 || yaml.Documents[0].RootNode is not YamlMappingNode root)
-            throw new ArgumentException($"{path}: expected a mapping from block keys to {{count, mean, std}}");
+            throw new ArgumentException($"{name}: expected a mapping from block keys to {{count, mean, std}}");
         var entries = new Dictionary<string, TableEntry>();
         foreach (var (keyNode, valueNode) in root.Children)
         {
             string key = ((YamlScalarNode)keyNode).Value ?? "";
             if (valueNode is not YamlMappingNode value)
-                throw new ArgumentException($"{path}: '{key}' should map to count, mean and std or variance");
+                throw new ArgumentException($"{name}: '{key}' should map to count, mean and std or variance");
             double Field(string field, double? fallback = null)
             {
                 if (value.Children.TryGetValue(new YamlScalarNode(field), out var node) && node is YamlScalarNode scalar
                     && double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)) return number;
-                return fallback ?? throw new ArgumentException($"{path}: '{key}' has no numeric '{field}'");
+                return fallback ?? throw new ArgumentException($"{name}: '{key}' has no numeric '{field}'");
             }
             double std = Field("std", -1);
             double variance = std >= 0 ? std * std : Field("variance", 0);
             double mean = Field("mean");
-            if (mean < 0 || variance < 0) throw new ArgumentException($"{path}: '{key}' has a negative mean or spread");
+            if (mean < 0 || variance < 0) throw new ArgumentException($"{name}: '{key}' has a negative mean or spread");
             entries[key] = new TableEntry((long)Field("count", 1), mean, variance);
         }
         return new BlockTableTarget(Path.GetFileNameWithoutExtension(path), entries, path);

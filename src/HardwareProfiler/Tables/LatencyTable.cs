@@ -50,18 +50,19 @@ public sealed class LatencyTable
 
     public static LatencyTable Load(string path)
     {
-        if (!File.Exists(path)) throw new ArgumentException($"{path}: no such look-up table");
+        string name = Path.GetFileName(path);
+        if (!File.Exists(path)) throw new ArgumentException($"{name}: no such look-up table");
         try
         {
-            var table = JsonSerializer.Deserialize<LatencyTable>(File.ReadAllText(path), AutoDesignJson.Strict) ?? throw new ArgumentException($"{path}: empty look-up table");
+            var table = JsonSerializer.Deserialize<LatencyTable>(File.ReadAllText(path), AutoDesignJson.Strict) ?? throw new ArgumentException($"{name}: empty look-up table");
             foreach (var (key, entry) in table.Entries)
                 if (entry.Count < 1 || !double.IsFinite(entry.Mean) || entry.Mean < 0 || entry.Variance < 0)
-                    throw new ArgumentException($"{path}: entry '{key}' needs count >= 1, a non-negative mean and variance");
+                    throw new ArgumentException($"{name}: entry '{key}' needs count >= 1, a non-negative mean and variance");
             return table;
         }
         catch (JsonException e)
         {
-            throw new ArgumentException($"{path}: {e.Path?.TrimStart('$', '.')}: {e.Message}", e);
+            throw new ArgumentException($"{name} {Modeling.Inputs.ParseErrors.Describe(e, Modeling.Inputs.InputFormat.LatencyTable)}", e);
         }
     }
 }

@@ -11,11 +11,15 @@ public static class TableTargets
     public static Targets.IHardwareTarget Load(string nameOrPath, Modeling.DataFolder folder)
     {
         if (string.IsNullOrWhiteSpace(nameOrPath)) throw new ArgumentException("lut: needs a table name or file");
+        var format = Modeling.Inputs.InputFormat.LatencyTable;
         if (nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            return BlockTableTarget.Load(nameOrPath);
-        string path = nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? nameOrPath : PathOf(nameOrPath, folder);
-        if (!File.Exists(path))
-            throw new ArgumentException($"lut:{nameOrPath}: no table at {path}; build one with `autodesign sweep --target <measured target> --name {nameOrPath}`");
+            return BlockTableTarget.Load(folder.Inputs.File(nameOrPath, format));
+        bool isFile = nameOrPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
+        string? path = folder.Inputs.FindFile(isFile ? nameOrPath : PathOf(nameOrPath, folder), format);
+        if (path is null)
+            throw new ArgumentException(isFile
+                ? $"lut:{nameOrPath}: no such file"
+                : $"lut:{nameOrPath}: no table named so in the data folder's luts/; build one with `autodesign sweep --target <measured target> --name {nameOrPath}`");
         return new TableTarget(LatencyTable.Load(path));
     }
 }

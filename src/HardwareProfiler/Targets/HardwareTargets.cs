@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using AutoDesign.HardwareProfiler.Analytic;
 using AutoDesign.HardwareProfiler.Measured;
 using AutoDesign.Modeling;
+using AutoDesign.Modeling.Inputs;
 
 namespace AutoDesign.HardwareProfiler.Targets;
 
@@ -14,7 +15,7 @@ namespace AutoDesign.HardwareProfiler.Targets;
 /// </summary>
 public static class HardwareTargets
 {
-    private static readonly ConcurrentDictionary<(string Root, string Name), Lazy<IHardwareTarget>> Resolved = new();
+    private static readonly ConcurrentDictionary<(string Root, bool Confined, string Name), Lazy<IHardwareTarget>> Resolved = new();
 
     public static string PresetDirectory => Path.Combine(AppContext.BaseDirectory, "presets", "hardware");
 
@@ -40,7 +41,7 @@ public static class HardwareTargets
     public static IHardwareTarget Resolve(string name, DataFolder? folder = null)
     {
         folder ??= DataFolder.Default();
-        var key = (folder.Root, name);
+        var key = (folder.Root, folder.Access.IsConfined, name);
         var lazy = Resolved.GetOrAdd(key, k => new Lazy<IHardwareTarget>(() => new CachedTarget(Create(k.Name, folder))));
         try
         {
@@ -48,13 +49,17 @@ public static class HardwareTargets
         }
         catch
         {
-            Resolved.TryRemove(new KeyValuePair<(string, string), Lazy<IHardwareTarget>>(key, lazy));
+            Resolved.TryRemove(new KeyValuePair<(string, bool, string), Lazy<IHardwareTarget>>(key, lazy));
             throw;
         }
     }
 
     /// <summary>Forgets a resolved target (after its table or predictor file changed).</summary>
-    public static void Forget(string name, DataFolder? folder = null) => Resolved.TryRemove(((folder ?? DataFolder.Default()).Root, name), out _);
+    public static void Forget(string name, DataFolder? folder = null)
+    {
+        string root = (folder ?? DataFolder.Default()).Root;
+        foreach (bool confined in new[] { false, true }) Resolved.TryRemove((root, confined, name), out _);
+    }
 
     private static IHardwareTarget Create(string name, DataFolder folder)
     {
@@ -65,10 +70,10 @@ public static class HardwareTargets
             return TorchSharp.torch.cuda.is_available()
                 ? new TorchSharpTarget("cuda:0")
                 : throw new ArgumentException("target 'torchsharp-cuda': TorchSharp sees no CUDA device on this machine");
-        if (name.StartsWith("analytic:", StringComparison.Ordinal)) return AnalyticTarget.Load(name["analytic:".Length..]);
+        if (name.StartsWith("analytic:", StringComparison.Ordinal))
+            return AnalyticTarget.Load(folder.Inputs.File(name["analytic:".Length..], InputFormat.HardwareDescription));
         if (name.StartsWith("lut:", StringComparison.Ordinal)) return Tables.TableTargets.Load(name["lut:".Length..], folder);
-        if (name.StartsWith("predictor:", StringComparison.Ordinal))
-            return new Predictors.PredictorTarget(Predictors.LatencyPredictor.Load(Predictors.LatencyPredictor.DirectoryIn(folder), name["predictor:".Length..]));
+        if (name.StartsWith("predictor:", StringComparison.Ordinal)) return new Predictors.PredictorTarget(Predictors.LatencyPredictor.Load(folder, name["predictor:".Length..]));
         string preset = Path.Combine(PresetDirectory, name + ".json");
         if (!name.Contains('/') && File.Exists(preset)) return AnalyticTarget.Load(preset);
         throw new ArgumentException($"unknown target '{name}': use {string.Join(", ", NamesIn(folder))}, analytic:<hardware description file> lut:<table name or file> or predictor:<name>");

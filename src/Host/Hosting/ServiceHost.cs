@@ -1,5 +1,6 @@
 using AutoDesign.Dashboard;
 using AutoDesign.Modeling;
+using AutoDesign.Modeling.Inputs;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Host.Api;
 using AutoDesign.Host.Evaluators;
@@ -45,8 +46,9 @@ public static class ServiceHost
         configure?.Invoke(builder);
         var settings = builder.Configuration.GetSection(ServiceOptions.Section).Get<ServiceOptions>() ?? new ServiceOptions();
         builder.Services.Configure<ServiceOptions>(builder.Configuration.GetSection(ServiceOptions.Section));
-        var folder = settings.DataDirectory is { Length: > 0 } directory ? new DataFolder(Path.GetFullPath(directory)) : DataFolder.Default();
-        Directory.CreateDirectory(folder.Root);
+        var root = settings.DataDirectory is { Length: > 0 } directory ? Path.GetFullPath(directory) : DataFolder.Default().Root;
+        Directory.CreateDirectory(root);
+        var folder = new DataFolder(root) { Access = InputAccess.Within([root, .. settings.AllowedRoots]) };
         builder.Services.AddSingleton(folder);
 
         Database.Register(builder.Services, folder.Root, settings.Database);

@@ -8,6 +8,12 @@ public sealed class ServiceOptions
     /// <summary>Data sets, trained models, the database and job outputs (default: ~/.autodesign or AUTODESIGN_DATA_DIR).</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>
+    /// Folders besides the data folder whose files requests may name (benchmark tables, data sets, models, hardware
+    /// descriptions); any other path a request names is refused (<c>AutoDesign:AllowedRoots:0=/srv/tables</c>).
+    /// </summary>
+    public string[] AllowedRoots { get; set; } = [];
+
     /// <summary>A PostgreSQL connection string (Host=...;Database=...;Username=...) to keep records in instead of the data folder's SQLite file.</summary>
     public string? Database { get; set; }
 

@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Inputs;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
@@ -18,13 +19,19 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
 
     public sealed record Result(SavedModel Model, bool FromCache);
 
-    /// <summary>Resolves a model reference: a zoo name (built for the data set's shape), a saved model folder, or a spec JSON file.</summary>
-    public static ModelSpec ResolveSpec(string model, DatasetInfo dataset, DataFolder? folder = null)
+    /// <summary>
+    /// Resolves a model reference: a zoo name (built for the data set's shape), an upload, a saved model folder, or a
+    /// spec JSON file; paths go through the data folder's <see cref="InputFiles"/> gate.
+    /// </summary>
+    public static ModelSpec ResolveSpec(string model, DatasetInfo dataset, DataFolder folder)
     {
-        if (model.StartsWith(UploadedModels.Prefix, StringComparison.Ordinal)) model = new UploadedModels(folder ?? DataFolder.Default()).Locate(model);
         if (ModelZoo.IsZooName(model)) return ModelZoo.Create(model, dataset.Shape, dataset.Classes);
-        if (SavedModel.IsSavedModel(model)) return SavedModel.Load(model).Spec;
-        if (File.Exists(model)) return ModelSpecJson.Load(model);
+        string located = new UploadedModels(folder).Locate(model);
+        if (folder.Inputs.FindDirectory(located) is { } directory)
+            return SavedModel.IsSavedModel(directory)
+                ? SavedModel.Load(directory).Spec
+                : throw new InputFileException($"'{model}' is a folder but not a saved model (that needs {SavedModel.SpecFile} and {SavedModel.WeightsFile})");
+        if (folder.Inputs.FindFile(located, InputFormat.ModelSpec) is { } file) return ModelSpecJson.FromFile(folder.Inputs.ReadText(file, InputFormat.ModelSpec), model);
         return ModelZoo.Create(model, dataset.Shape, dataset.Classes); // throws, listing the zoo
     }
 
@@ -37,17 +44,17 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         Action<BatchProgress>? onBatch = null,
         CancellationToken cancellation = default)
     {
-        var source = DatasetCatalog.Resolve(datasetName);
+        var source = DatasetCatalog.Resolve(datasetName, folder);
         string located = new UploadedModels(folder).Locate(model);
-        if (SavedModel.IsSavedModel(located) && !force)
+        if (!ModelZoo.IsZooName(located) && folder.Inputs.FindDirectory(located) is { } directory && SavedModel.IsSavedModel(directory) && !force)
         {
             // A saved model (an upload with weights, or a folder) is the starting point as it is: nothing to train.
-            var given = SavedModel.Load(located);
+            var given = SavedModel.Load(directory);
             return given.Card.Dataset == datasetName
                 ? new Result(given, FromCache: true)
                 : throw new ArgumentException($"model '{model}' was trained on '{given.Card.Dataset}', not '{datasetName}'");
         }
-        var spec = ResolveSpec(located, source.Info);
+        var spec = ResolveSpec(model, source.Info, folder);
         if (spec.Input != source.Info.Shape || spec.Classes != source.Info.Classes)
             throw new ArgumentException($"model '{model}' takes {spec.Input} inputs and {spec.Classes} classes; " +
                                         $"data set '{datasetName}' has {source.Info.Shape} and {source.Info.Classes}");

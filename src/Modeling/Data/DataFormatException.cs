@@ -4,4 +4,6 @@ namespace AutoDesign.Modeling.Data;
 public sealed class DataFormatException(string file, string problem) : Exception($"{file}: {problem}")
 {
     public string File { get; } = file;
+
+    public string Problem { get; } = problem;
 }

@@ -12,11 +12,19 @@ public static class DatasetCatalog
 
     private static readonly ConcurrentDictionary<(string Root, string Name), Lazy<Dataset>> Loaded = new();
 
-    public static IDatasetSource Resolve(string name)
+    /// <summary>The data set a name stands for; the folders of <c>idx:</c> and <c>cifar10:</c> go through the data folder's <see cref="Inputs.InputFiles"/> gate.</summary>
+    public static IDatasetSource Resolve(string name, DataFolder folder)
     {
         if (string.IsNullOrWhiteSpace(name)) throw new DatasetException("a data set name is required");
-        if (name.StartsWith("idx:", StringComparison.Ordinal)) return new IdxDirectorySource(name[4..]);
-        if (name.StartsWith("cifar10:", StringComparison.Ordinal)) return new Cifar10DirectorySource(name[8..]);
+        try
+        {
+            if (name.StartsWith("idx:", StringComparison.Ordinal)) return new IdxDirectorySource(name[4..], folder.Inputs);
+            if (name.StartsWith("cifar10:", StringComparison.Ordinal)) return new Cifar10DirectorySource(name[8..], folder.Inputs);
+        }
+        catch (Inputs.InputFileException e)
+        {
+            throw new DatasetException($"{name[..(name.IndexOf(':') + 1)]} {e.Message}");
+        }
         return name switch
         {
             "mnist" => new MnistSource(),
@@ -30,7 +38,7 @@ public static class DatasetCatalog
     public static Dataset Load(string name, DataFolder folder)
     {
         var key = (folder.Root, name);
-        var lazy = Loaded.GetOrAdd(key, _ => new Lazy<Dataset>(() => Resolve(name).Load(folder)));
+        var lazy = Loaded.GetOrAdd(key, _ => new Lazy<Dataset>(() => Resolve(name, folder).Load(folder)));
         try
         {
             return lazy.Value;

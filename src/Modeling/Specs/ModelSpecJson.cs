@@ -31,6 +31,18 @@ public static class ModelSpecJson
         return spec;
     }
 
+    /// <summary>A spec from a file a user named (through <see cref="Inputs.InputFiles"/>); a parse error says where, never what the file holds.</summary>
+    public static ModelSpec FromFile(string text, string name)
+    {
+        ModelSpec? spec;
+        try { spec = JsonSerializer.Deserialize<ModelSpec>(text, Options); }
+        catch (JsonException e) { throw new ModelSpecException("spec", $"'{name}' {Inputs.ParseErrors.Describe(e, Inputs.InputFormat.ModelSpec)}"); }
+        if (spec is null) throw new ModelSpecException("spec", $"'{name}' is empty (null)");
+        try { spec.Analyze(); }
+        catch (ModelSpecException e) { throw new ModelSpecException(e.Field, $"{e.Reason} (in '{name}')"); }
+        return spec;
+    }
+
     public static ModelSpec Load(string path)
     {
         try

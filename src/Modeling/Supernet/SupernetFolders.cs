@@ -13,7 +13,7 @@ public static class SupernetFolders
 
     /// <summary>As <see cref="Locate"/>, for commands: a super-network that is not found is an <see cref="ArgumentException"/> saying where it was looked for.</summary>
     public static string Require(string nameOrPath, DataFolder folder) =>
-        Locate(nameOrPath, folder) ?? throw new ArgumentException($"no saved super-network '{nameOrPath}' (looked at the path and in {Root(folder)})");
+        Locate(nameOrPath, folder) ?? throw new ArgumentException($"no saved super-network '{nameOrPath}' (looked at the path and in the data folder's supernets/)");
 
     /// <summary>
     /// A saved super-network named by path (a folder with supernet.json and weights.dat), or by name under the data
@@ -21,9 +21,9 @@ public static class SupernetFolders
     /// </summary>
     public static string? Locate(string nameOrPath, DataFolder folder)
     {
-        if (SavedSupernet.IsSavedSupernet(nameOrPath)) return Path.GetFullPath(nameOrPath);
+        if (folder.Inputs.FindDirectory(nameOrPath) is { } given && SavedSupernet.IsSavedSupernet(given)) return given;
         if (Path.IsPathRooted(nameOrPath)) return null;
-        string underData = Path.Combine(Root(folder), nameOrPath);
+        if (folder.Inputs.FindDirectory(Path.Combine(Root(folder), nameOrPath)) is not { } underData) return null;
         if (SavedSupernet.IsSavedSupernet(underData)) return underData;
         string trained = Path.Combine(underData, "supernet");
         return SavedSupernet.IsSavedSupernet(trained) ? trained : null;

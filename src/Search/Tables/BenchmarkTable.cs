@@ -23,7 +23,7 @@ public sealed class BenchmarkTable
         if (columns.Count == 0) throw new TableFormatException($"{source}: no columns");
         if (cells[0].Length == 0) throw new TableFormatException($"{source}: no rows");
         var repeated = columns.GroupBy(c => c).FirstOrDefault(g => g.Count() > 1);
-        if (repeated is not null) throw new TableFormatException($"{source}: column '{repeated.Key}' appears twice");
+        if (repeated is not null) throw new TableFormatException($"{source}: a column appears twice");
         Columns = columns;
         Source = source;
         _index = columns.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
@@ -87,7 +87,7 @@ public sealed class BenchmarkTable
     {
         JsonDocument document;
         try { document = JsonDocument.Parse(text); }
-        catch (JsonException e) { throw new TableFormatException($"{source}: {e.Message}"); }
+        catch (JsonException e) { throw new TableFormatException($"{source} {Modeling.Inputs.ParseErrors.Describe(e, Modeling.Inputs.InputFormat.BenchmarkTable)}"); }
         using (document)
         {
             if (document.RootElement.ValueKind != JsonValueKind.Array) throw new TableFormatException($"{source}: expected an array of row objects");
@@ -101,7 +101,7 @@ public sealed class BenchmarkTable
                 if (rows[r].ValueKind != JsonValueKind.Object) throw new TableFormatException($"{source}: row {r} is not an object");
                 var properties = rows[r].EnumerateObject().ToList();
                 if (properties.Count != columns.Count || properties.Any(p => !columns.Contains(p.Name)))
-                    throw new TableFormatException($"{source}: row {r} has the keys {string.Join(", ", properties.Select(p => p.Name))}, row 0 {string.Join(", ", columns)}");
+                    throw new TableFormatException($"{source}: row {r} has other keys than row 0");
                 foreach (var property in properties)
                     cells[columns.IndexOf(property.Name)][r] = property.Value.ValueKind switch
                     {

@@ -36,9 +36,10 @@ public sealed class LatencyPredictorTests : IDisposable
     public void A_saved_predictor_predicts_what_it_did_before_saving()
     {
         var predictor = LatencyPredictor.Train("bf", Table());
-        predictor.Save(_dir);
+        var folder = new Modeling.DataFolder(_dir);
+        predictor.Save(LatencyPredictor.DirectoryIn(folder));
 
-        var loaded = LatencyPredictor.Load(_dir, "bf");
+        var loaded = LatencyPredictor.Load(folder, "bf");
 
         string key = Table().Entries.Keys.First();
         Assert.Equal(predictor.PredictMilliseconds(key), loaded.PredictMilliseconds(key), 9);
@@ -51,6 +52,6 @@ public sealed class LatencyPredictorTests : IDisposable
         var tiny = new LatencyTable { Name = "tiny", Source = "hand" };
         tiny.Add("conv:1x4x4>2x4x4:k3:s1:bn:relu:w32a32", 1.0);
         Assert.Contains("at least 10", Assert.Throws<ArgumentException>(() => LatencyPredictor.Train("tiny", tiny)).Message);
-        Assert.Contains("not found", Assert.Throws<ArgumentException>(() => LatencyPredictor.Load(_dir, "nothing")).Message);
+        Assert.Contains("not found", Assert.Throws<ArgumentException>(() => LatencyPredictor.Load(new Modeling.DataFolder(_dir), "nothing")).Message);
     }
 }

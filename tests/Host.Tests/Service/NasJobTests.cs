@@ -58,6 +58,9 @@ public sealed class NasJobTests : ServiceTest
         Assert.Equal(12, job.GetProperty("result").GetProperty("predicted").GetInt32());
         var candidates = (await Service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates")).GetProperty("items").EnumerateArray().ToList();
         Assert.Equal(2, candidates.Count);
+        var outside = await Service.Client.GetAsync($"/api/jobs/{id}/candidates/1/layers?target=analytic:%2Fetc%2Fpasswd");
+        Assert.Equal(HttpStatusCode.BadRequest, outside.StatusCode);
+        Assert.Contains("is not allowed", (await outside.Json()).GetProperty("errors").GetProperty("target")[0].GetString());
         var layers = await Service.Client.GetFromJsonAsync<JsonElement>($"/api/jobs/{id}/candidates/1/layers?target=bitfusion");
         Assert.Equal("bitfusion", layers.GetProperty("target").GetString());
         Assert.Equal(candidates[1].GetProperty("metrics").GetProperty("flops").GetDouble(),

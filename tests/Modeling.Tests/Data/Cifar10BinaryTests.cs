@@ -62,7 +62,7 @@ public sealed class Cifar10BinaryTests : IDisposable
         for (int i = 1; i <= 5; i++) Cifar10Binary.Write(Path.Combine(_dir, $"data_batch_{i}.bin"), Images(20, offset: i));
         Cifar10Binary.Write(Path.Combine(_dir, "test_batch.bin"), Images(10));
 
-        var dataset = DatasetCatalog.Resolve($"cifar10:{_dir}").Load(new DataFolder(_dir));
+        var dataset = DatasetCatalog.Resolve($"cifar10:{_dir}", new DataFolder(_dir)).Load(new DataFolder(_dir));
 
         Assert.Equal(90, dataset.Train.Count);
         Assert.Equal(10, dataset.Validation.Count);
@@ -71,9 +71,9 @@ public sealed class Cifar10BinaryTests : IDisposable
     }
 
     [Fact]
-    public void A_missing_batch_is_named()
+    public void A_missing_batch_is_named_when_the_data_set_is_named()
     {
-        var error = Assert.Throws<DataFormatException>(() => DatasetCatalog.Resolve($"cifar10:{_dir}").Load(new DataFolder(_dir)));
-        Assert.EndsWith("data_batch_1.bin: no such file", error.Message);
+        var error = Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve($"cifar10:{_dir}", new DataFolder(_dir)));
+        Assert.EndsWith("data_batch_1.bin': no such file", error.Message);
     }
 }

@@ -89,7 +89,7 @@ public sealed class IdxFileTests : IDisposable
         File.Move(Path("images"), Path("t10k-images-idx3-ubyte"));
         File.Move(Path("labels"), Path("t10k-labels-idx1-ubyte"));
 
-        var dataset = DatasetCatalog.Resolve($"idx:{_dir}").Load(new DataFolder(_dir));
+        var dataset = DatasetCatalog.Resolve($"idx:{_dir}", new DataFolder(_dir)).Load(new DataFolder(_dir));
 
         Assert.Equal(10, dataset.Info.Classes);
         Assert.Equal(54, dataset.Train.Count);

@@ -35,7 +35,7 @@ public class PublishedDatasetTests
     [Fact]
     public void Unknown_names_list_what_exists()
     {
-        var error = Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve("coco"));
+        var error = Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve("coco", DataFolder.Default()));
         Assert.Contains("unknown data set 'coco'", error.Message);
         Assert.Contains("fashion-mnist", error.Message);
     }

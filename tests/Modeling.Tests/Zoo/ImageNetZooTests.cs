@@ -13,7 +13,7 @@ public class ImageNetZooTests
     [InlineData("resnet-50", 4.09e9, 25.56e6)]    // He et al. 2016: 3.8 G FLOPs (torchvision: 4.09 G MACs, 25.56 M)
     public void Macs_and_parameters_match_the_published_figures(string name, double macs, double parameters)
     {
-        var imagenet = DatasetCatalog.Resolve("imagenet").Info;
+        var imagenet = DatasetCatalog.Resolve("imagenet", DataFolder.Default()).Info;
         var analysis = ModelZoo.Create(name, imagenet.Shape, imagenet.Classes).Analyze();
 
         Assert.InRange(analysis.Macs, macs * 0.985, macs * 1.015);

@@ -12,7 +12,7 @@ internal static class TinySupernet
 
     public static SupernetLayout Layout(string dataset = "mnist")
     {
-        var info = DatasetCatalog.Resolve(dataset).Info;
+        var info = DatasetCatalog.Resolve(dataset, DataFolder.Default()).Info;
         return SupernetLayout.Tiny(info.Shape, info.Classes);
     }
 

@@ -36,7 +36,7 @@ public static class ModelJobChecks
         if (string.IsNullOrWhiteSpace(spec.Dataset)) errors.Add("dataset", "is required");
         else
         {
-            try { dataset = DatasetCatalog.Resolve(spec.Dataset).Info; }
+            try { dataset = DatasetCatalog.Resolve(spec.Dataset, folder).Info; }
             catch (Exception e) when (e is DatasetException or DataFormatException) { errors.Add("dataset", e.Message); }
             if (dataset is { HasImages: false })
                 errors.Add("dataset", $"'{spec.Dataset}' has no images to evaluate candidates on (it sizes models for profiling only)");

@@ -2,6 +2,7 @@ using System.Globalization;
 using AutoDesign.HardwareProfiler.Costs;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
+using AutoDesign.Modeling.Inputs;
 using AutoDesign.Modeling.Supernet;
 using AutoDesign.Search.Agents.Evolution;
 using AutoDesign.Search.Agents.Nsga2;
@@ -76,7 +77,7 @@ internal static class NasChecks
             for (int i = 0; i < (settings.Objectives?.Count ?? 0); i++)
             {
                 string cost = settings.Objectives![i];
-                if (!table.Has(cost)) errors.Add($"nsga2.objectives[{i}]", $"'{cost}' is not a column of {table.Source}: its numeric columns are {NumericColumns(table)}");
+                if (!table.Has(cost)) errors.Add($"nsga2.objectives[{i}]", $"'{cost}' is not a column of {table.Source}");
                 else if (!table.IsNumeric(cost)) errors.Add($"nsga2.objectives[{i}]", $"'{cost}' is not numeric");
                 else if (cost == objective || decisions.Contains(cost)) errors.Add($"nsga2.objectives[{i}]", $"'{cost}' is the objective or a decision, not a cost");
                 else if (settings.Objectives.Take(i).Contains(cost)) errors.Add($"nsga2.objectives[{i}]", $"'{cost}' is listed twice");
@@ -129,12 +130,12 @@ internal static class NasChecks
         try { samples = AccuracySampleFile.TryLoad(directory); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
-            errors.Add("predictor", $"{Path.Combine(directory, AccuracySampleFile.JsonName)}: {e.Message}");
+            errors.Add("predictor", $"the measured sub-networks of '{spec.Supernet}' ({AccuracySampleFile.JsonName}) cannot be read");
         }
         if (samples is null && errors.Count == before)
             errors.Add("predictor", $"super-network '{spec.Supernet}' has no measured sub-networks to fit a predictor on: {command}");
         else if (samples is not null && !samples.Layout.SameAs(SavedSupernet.Load(directory).Layout))
-            errors.Add("predictor", $"the measured sub-networks in {directory} are of another super-network layout: {command} again");
+            errors.Add("predictor", $"the measured sub-networks of '{spec.Supernet}' are of another super-network layout: {command} again");
         else if (samples is not null && samples.Samples.Count < AccuracyPredictors.MinimumSamples)
             errors.Add("predictor", $"super-network '{spec.Supernet}' has {samples.Samples.Count} measured sub-networks; a predictor needs at least {AccuracyPredictors.MinimumSamples}: {command} --count 200");
         return errors.Count == before ? new PredictorPlan(model, confirm) : null;
@@ -145,15 +146,21 @@ internal static class NasChecks
     {
         int before = errors.Count;
         SavedSupernet? saved = null;
-        string? directory = string.IsNullOrWhiteSpace(spec.Supernet) ? null : SupernetFolders.Locate(spec.Supernet, folder);
-        if (directory is null)
-            errors.Add("supernet", $"no saved super-network '{spec.Supernet}' (a folder with {SavedSupernet.CardFile} and {SavedSupernet.WeightsFile}, or a name under {SupernetFolders.Root(folder)}; 'autodesign supernet train' makes one)");
-        else
+        string? directory = null;
+        try { directory = string.IsNullOrWhiteSpace(spec.Supernet) ? null : SupernetFolders.Locate(spec.Supernet, folder); }
+        catch (InputFileException e) { errors.Add("supernet", e.Message); }
+        if (directory is null && errors.Count == before)
+            errors.Add("supernet", $"no saved super-network '{spec.Supernet}' (a folder with {SavedSupernet.CardFile} and {SavedSupernet.WeightsFile}, or a name under the data folder's supernets/; 'autodesign supernet train' makes one)");
+        else if (directory is not null)
         {
             try { saved = SavedSupernet.Load(directory); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidDataException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
             {
-                errors.Add("supernet", $"{directory}: {e.Message}");
+                errors.Add("supernet", $"'{spec.Supernet}' cannot be read: {e.Message}");
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                errors.Add("supernet", $"'{spec.Supernet}' {ParseErrors.Describe(e, InputFormat.SupernetCard)}");
             }
         }
         if (saved is not null && spec.Dataset is not null && spec.Dataset != saved.Dataset)
@@ -197,12 +204,11 @@ internal static class NasChecks
         }
     }
 
-    /// <summary>An absolute path, one relative to the working directory, or one under the data folder's <c>tables/</c>.</summary>
+    /// <summary>A table file as given (through the data folder's input gate), or one under the data folder's <c>tables/</c>.</summary>
     public static string? Locate(string path, DataFolder folder)
     {
-        if (File.Exists(path)) return Path.GetFullPath(path);
-        string underData = Path.Combine(folder.Root, "tables", path);
-        return !Path.IsPathRooted(path) && File.Exists(underData) ? underData : null;
+        if (folder.Inputs.FindFile(path, InputFormat.BenchmarkTable) is { } given) return given;
+        return Path.IsPathRooted(path) ? null : folder.Inputs.FindFile(Path.Combine(folder.Root, "tables", path), InputFormat.BenchmarkTable);
     }
 
     private static (string Path, BenchmarkTable Table)? CheckTable(SpaceSpec space, DataFolder folder, SpecErrors errors)
@@ -210,9 +216,12 @@ internal static class NasChecks
         if (string.IsNullOrWhiteSpace(space.Type)) errors.Add("space.type", $"is required: one of {string.Join(", ", SpaceTypes)}");
         else if (!SpaceTypes.Contains(space.Type)) errors.Add("space.type", $"'{space.Type}' is unknown: use {string.Join(", ", SpaceTypes)}");
         if (string.IsNullOrWhiteSpace(space.Path)) { errors.Add("space.path", "is required: a CSV or JSON benchmark table"); return null; }
-        if (Locate(space.Path, folder) is not { } path)
+        string? path;
+        try { path = Locate(space.Path, folder); }
+        catch (InputFileException e) { errors.Add("space.path", e.Message); return null; }
+        if (path is null)
         {
-            errors.Add("space.path", $"no such file '{space.Path}' (looked in the working directory and in {Path.Combine(folder.Root, "tables")})");
+            errors.Add("space.path", $"no such file '{space.Path}' (looked for it as given and in the data folder's tables/)");
             return null;
         }
         try { return (path, BenchmarkTable.Load(path)); }
@@ -229,12 +238,12 @@ internal static class NasChecks
         if (decisions.Count == 0) errors.Add("space.decisions", "is required: the columns that make up an architecture");
         for (int i = 0; i < decisions.Count; i++)
         {
-            if (!table.Has(decisions[i])) errors.Add($"space.decisions[{i}]", $"'{decisions[i]}' is not a column of {table.Source}: its columns are {string.Join(", ", table.Columns)}");
+            if (!table.Has(decisions[i])) errors.Add($"space.decisions[{i}]", $"'{decisions[i]}' is not a column of {table.Source}");
             else if (decisions.Take(i).Contains(decisions[i])) errors.Add($"space.decisions[{i}]", $"'{decisions[i]}' is listed twice");
         }
-        if (string.IsNullOrWhiteSpace(objective)) errors.Add("space.objective", $"is required: the numeric column to maximise, one of {NumericColumns(table)}");
-        else if (!table.Has(objective)) errors.Add("space.objective", $"'{objective}' is not a column of {table.Source}: its numeric columns are {NumericColumns(table)}");
-        else if (!table.IsNumeric(objective)) errors.Add("space.objective", $"'{objective}' is not numeric (its first value is '{table.Text(objective, 0)}')");
+        if (string.IsNullOrWhiteSpace(objective)) errors.Add("space.objective", "is required: the numeric column to maximise");
+        else if (!table.Has(objective)) errors.Add("space.objective", $"'{objective}' is not a column of {table.Source}");
+        else if (!table.IsNumeric(objective)) errors.Add("space.objective", $"'{objective}' is not numeric");
         else if (decisions.Contains(objective)) errors.Add("space.objective", $"'{objective}' is also a decision");
         return errors.Count == before;
     }
@@ -247,9 +256,9 @@ internal static class NasChecks
         if (constraint.Ratio is not null) { errors.Add("constraint.ratio", "a table constraint is an absolute 'max' in the column's own unit"); ok = false; }
         if (constraint.Target is not null) { errors.Add("constraint.target", "applies to prune and quantize jobs: a table has a column per device"); ok = false; }
         string? metric = constraint.Metric;
-        if (string.IsNullOrWhiteSpace(metric)) { errors.Add("constraint.metric", $"is required: a numeric column, one of {NumericColumns(table)}"); return null; }
-        if (!table.Has(metric)) { errors.Add("constraint.metric", $"'{metric}' is not a column of {table.Source}: its numeric columns are {NumericColumns(table)}"); return null; }
-        if (!table.IsNumeric(metric)) { errors.Add("constraint.metric", $"'{metric}' is not numeric (its first value is '{table.Text(metric, 0)}')"); return null; }
+        if (string.IsNullOrWhiteSpace(metric)) { errors.Add("constraint.metric", "is required: a numeric column of the table"); return null; }
+        if (!table.Has(metric)) { errors.Add("constraint.metric", $"'{metric}' is not a column of {table.Source}"); return null; }
+        if (!table.IsNumeric(metric)) { errors.Add("constraint.metric", $"'{metric}' is not numeric"); return null; }
         if (metric == objective) { errors.Add("constraint.metric", $"'{metric}' is the objective"); return null; }
         if (constraint.Max is not { } max) { errors.Add("constraint.max", $"is required: the largest {metric} allowed"); return null; }
         if (!double.IsFinite(max)) { errors.Add("constraint.max", $"must be a finite number, got {max}"); return null; }
@@ -262,5 +271,4 @@ internal static class NasChecks
         return ok ? (metric, max) : null;
     }
 
-    private static string NumericColumns(BenchmarkTable table) => string.Join(", ", table.Columns.Where(table.IsNumeric));
 }
