@@ -89,7 +89,7 @@ internal sealed class CommandContext : IDisposable
     }
 
     private static bool IsUserError(Exception e) =>
-        e is ArgumentException or ModelSpecException or DatasetException or DataFormatException or FileNotFoundException
+        e is ArgumentException or DatasetException or DataFormatException or FileNotFoundException
             or DirectoryNotFoundException or UnauthorizedAccessException or TrainingDivergedException;
 
     public void Dispose() => _loggers.Dispose();

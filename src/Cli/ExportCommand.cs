@@ -52,7 +52,7 @@ internal static class ExportCommand
 
     private static SpecNetwork Untrained(string name, string dataset, DataFolder folder)
     {
-        var spec = BaseModels.ResolveSpec(name, DatasetCatalog.Resolve(dataset, folder).Info, folder);
+        var spec = BaseModels.ResolveSpec(name, DatasetCatalog.InfoOf(dataset, folder), folder);
         manual_seed(1);
         var network = new SpecNetwork(spec);
         network.eval();

@@ -22,7 +22,7 @@ internal static class InspectCommand
             {
                 string modelName = parse.GetRequiredValue(model), datasetName = parse.GetRequiredValue(dataset);
                 var folder = DataFolder.Default();
-                var info = DatasetCatalog.Resolve(datasetName, folder).Info;
+                var info = DatasetCatalog.InfoOf(datasetName, folder);
                 var spec = BaseModels.ResolveSpec(modelName, info, folder);
                 var analysis = spec.Analyze();
                 context.Result(new

@@ -37,7 +37,7 @@ internal static class ProfileCommand
                     return 0;
                 }
                 string modelName = parse.GetValue(model) ?? throw new ArgumentException("--model is required (or --list to see the targets)");
-                var spec = BaseModels.ResolveSpec(modelName, DatasetCatalog.Resolve(parse.GetRequiredValue(dataset), folder).Info, folder);
+                var spec = BaseModels.ResolveSpec(modelName, DatasetCatalog.InfoOf(parse.GetRequiredValue(dataset), folder), folder);
                 var bits = Precision(parse.GetValue(precision), parse.GetValue(policy));
                 bits?.Validate(spec);
                 var reports = parse.GetRequiredValue(targets).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -26,6 +26,7 @@ public static class AutoDesignJson
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.Converters.Add(new FiniteNumberConverter());
     }
 
     private static JsonSerializerOptions Create(bool indented, bool strict)

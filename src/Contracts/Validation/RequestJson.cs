@@ -30,6 +30,7 @@ public static partial class RequestJson
     public static string Reason(JsonException e, string what)
     {
         if (e.Message.Contains("could not be mapped", StringComparison.Ordinal)) return $"is not a field of a {what}";
+        if (e.Message.StartsWith(FiniteNumberConverter.Refusal, StringComparison.Ordinal)) return e.Message;
         if (ConvertedTo().Match(e.Message) is { Success: true } match) return $"must be {Expected(match.Groups[1].Value)}";
         return e.LineNumber is { } line ? $"is not valid JSON (line {line + 1}, position {e.BytePositionInLine + 1})" : "is not valid JSON";
     }

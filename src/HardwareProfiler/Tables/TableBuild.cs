@@ -34,7 +34,7 @@ public static class TableBuild
         if (request.Variants is < 0 or > 1000) throw new ArgumentException("variants must be between 0 and 1000");
         var networks = request.Networks ?? [];
         if (request.Models.Count == 0 && networks.Count == 0) throw new ArgumentException("a sweep needs at least one model");
-        var info = DatasetCatalog.Resolve(request.Dataset, folder).Info;
+        var info = DatasetCatalog.InfoOf(request.Dataset, folder);
         var specs = request.Models.Select(m => BaseModels.ResolveSpec(m, info, folder)).Concat(networks).ToList();
         var names = request.Models.Concat(networks.Select(n => n.Name)).ToList();
         string name = request.Name ?? target.Name.Replace(':', '-');

@@ -45,7 +45,7 @@ internal static class ModelEndpoints
         if (name.Length is 0 or > 64 || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('/') || name.StartsWith('.'))
             errors["name"] = ["must be a plain name of 1 to 64 characters"];
         else if (uploads.Exists(name)) errors["name"] = [$"there is already an upload named '{name}'"];
-        try { DatasetCatalog.Resolve(dataset, folder); }
+        try { DatasetCatalog.InfoOf(dataset, folder); }
         catch (DatasetException e) { errors["dataset"] = [e.Message]; }
         ModelSpec? spec = null;
         if (form.Files["spec"] is not { } specFile) errors["spec"] = ["is required: the model's spec as a JSON file"];

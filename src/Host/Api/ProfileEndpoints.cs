@@ -41,7 +41,7 @@ internal static class ProfileEndpoints
         if (string.IsNullOrWhiteSpace(model)) errors["model"] = ["is required, e.g. ?model=resnet20&dataset=fashion-mnist"];
         else
         {
-            try { spec = BaseModels.ResolveSpec(model, DatasetCatalog.Resolve(dataset ?? "mnist", folder).Info, folder); }
+            try { spec = BaseModels.ResolveSpec(model, DatasetCatalog.InfoOf(dataset ?? "mnist", folder), folder); }
             catch (DatasetException e) { errors["dataset"] = [e.Message]; }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException) { errors["model"] = [e.Message]; }
         }

@@ -115,7 +115,7 @@ public sealed class SweepService(IDbContextFactory<AutoDesignDb> databases, IGra
             catch (ArgumentException e) { errors.Add(new FieldError("target", e.Message)); }
         }
         DatasetInfo? dataset = null;
-        try { dataset = DatasetCatalog.Resolve(spec.Dataset, folder).Info; }
+        try { dataset = DatasetCatalog.InfoOf(spec.Dataset, folder); }
         catch (DatasetException e) { errors.Add(new FieldError("dataset", e.Message)); }
         if (spec.Models is not { Count: > 0 }) errors.Add(new FieldError("models", "needs at least one model"));
         else if (dataset is not null)

@@ -35,7 +35,7 @@ public sealed class UploadedModels(DataFolder folder)
     /// </summary>
     public UploadedModelView Save(string name, string dataset, ModelSpec spec, byte[]? weights)
     {
-        var info = DatasetCatalog.Resolve(dataset, folder).Info;
+        var info = DatasetCatalog.InfoOf(dataset, folder);
         if (spec.Input != info.Shape || spec.Classes != info.Classes)
             throw new ArgumentException($"spec: takes {spec.Input} inputs and {spec.Classes} classes; {dataset} has {info.Shape} and {info.Classes}");
         string directory = Path.Combine(Root, name), staging = directory + ".uploading";

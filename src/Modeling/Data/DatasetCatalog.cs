@@ -35,6 +35,13 @@ public static class DatasetCatalog
         };
     }
 
+    /// <summary>What a named data set holds (shape, classes); a file that is not what it should be is a <see cref="DatasetException"/> too.</summary>
+    public static DatasetInfo InfoOf(string name, DataFolder folder)
+    {
+        try { return Resolve(name, folder).Info; }
+        catch (DataFormatException e) { throw new DatasetException(e.Message, e); }
+    }
+
     public static Dataset Load(string name, DataFolder folder)
     {
         var key = (folder.Root, name);

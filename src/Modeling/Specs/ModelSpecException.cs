@@ -2,7 +2,7 @@ namespace AutoDesign.Modeling.Specs;
 
 /// <summary>A model spec that cannot describe a network; <see cref="Field"/> is the JSON path of the culprit.</summary>
 public sealed class ModelSpecException(string field, string reason)
-    : Exception($"{field}: {reason}")
+    : ArgumentException($"{field}: {reason}")
 {
     public string Field { get; } = field;
 

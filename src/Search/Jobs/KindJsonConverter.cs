@@ -19,6 +19,7 @@ internal abstract class KindJsonConverter<TBase>(string what, Func<IJobKind, Typ
     public override TBase Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (JsonNode.Parse(ref reader) is not JsonObject json) throw new InvalidSpecException("spec", $"a {what} must be a JSON object");
+        RequireUniqueNames(json);
         string names = string.Join(", ", JobKinds.All.Select(k => k.Name));
         if (!json.TryGetPropertyValue("kind", out var given) || given is null) throw new InvalidSpecException("kind", $"is required: one of {names}");
         if (given.GetValueKind() != JsonValueKind.String) throw new InvalidSpecException("kind", $"must be a string: one of {names}");
@@ -39,6 +40,19 @@ internal abstract class KindJsonConverter<TBase>(string what, Func<IJobKind, Typ
         catch (JsonException e)
         {
             throw new InvalidSpecException(RequestJson.Field(e, "spec"), RequestJson.Reason(e, $"{kind.Name} {what}"));
+        }
+    }
+
+    /// <summary>A JSON object that names a field twice, at any depth, is refused (JsonObject throws on first reading it).</summary>
+    private void RequireUniqueNames(JsonNode json)
+    {
+        try { Visit(json); }
+        catch (ArgumentException) { throw new InvalidSpecException("spec", $"a {what} names a field twice"); }
+
+        static void Visit(JsonNode? node)
+        {
+            if (node is JsonObject fields) foreach (var (_, value) in fields) Visit(value);
+            else if (node is JsonArray items) foreach (var item in items) Visit(item);
         }
     }
 

@@ -13,6 +13,11 @@ public sealed class BadRequestTests : ServiceTest
     [InlineData("{\"kind\":\"quantize\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"latency\",\"target\":\"tpu-v9\",\"ratio\":0.5},\"budget\":{\"episodes\":10}}", "constraint.target")]
     [InlineData("{\"kind\":\"quantize\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"size\",\"ratio\":0.5},\"budget\":{\"episodes\":10},\"quantization\":{\"maxBits\":17}}", "quantization.maxBits")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"colour\":\"red\"}", "colour")]
+    [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"model\":\"lenet5\"}", "spec")]
+    [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"budget\":{\"episodes\":1,\"episodes\":2}}", "spec")]
+    [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10},\"ddpg\":{\"noiseDecay\":\"NaN\"}}", "ddpg.noiseDecay")]
+    [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10},\"ddpg\":{\"initialNoise\":\"-Infinity\"}}", "ddpg.initialNoise")]
+    [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10},\"pruning\":{\"lowerBound\":1e999}}", "pruning.lowerBound")]
     public async Task A_bad_job_spec_gets_a_400_problem_naming_the_field_and_nothing_is_stored(string spec, string field)
     {
         var (response, problem) = await Service.Client.Submit(spec);
@@ -23,6 +28,20 @@ public sealed class BadRequestTests : ServiceTest
         Assert.True(problem.GetProperty("errors").TryGetProperty(field, out var reasons), $"no error for {field}: {problem}");
         Assert.Contains(reasons.EnumerateArray(), r => !string.IsNullOrWhiteSpace(r.GetString()));
         Assert.Equal(0, (await Service.Client.GetFromJsonAsync<JsonElement>("/api/jobs")).GetProperty("total").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("\"ddpg\":{\"noiseDecay\":\"NaN\"}", "ddpg.noiseDecay")]
+    [InlineData("\"ddpg\":{\"initialNoise\":-1e999}", "ddpg.initialNoise")]
+    [InlineData("\"constraint\":{\"metric\":\"flops\",\"max\":\"Infinity\"}", "constraint.max")]
+    public async Task Not_a_number_and_infinities_are_refused_where_they_are_read(string section, string field)
+    {
+        string spec = JobApi.PruneSpec(10).Replace("\"seed\":2", section + ",\"seed\":2").Replace("\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},", section.StartsWith("\"constraint") ? "" : "\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},");
+
+        var (response, problem) = await Service.Client.Submit(spec);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("must be a finite number", problem.GetProperty("errors").GetProperty(field)[0].GetString());
     }
 
     [Fact]
@@ -51,6 +70,13 @@ public sealed class BadRequestTests : ServiceTest
         Assert.True((await tooMany.Json()).GetProperty("errors").TryGetProperty("limit", out _));
         var badStatus = await Service.Client.GetAsync($"/api/jobs?status=sleeping");
         Assert.True((await badStatus.Json()).GetProperty("errors").TryGetProperty("status", out _));
+        foreach (var query in new[] { "limit=ten", "offset=1.5", "limit=99999999999" })
+        {
+            var notANumber = await Service.Client.GetAsync($"/api/jobs?{query}");
+            Assert.Equal(HttpStatusCode.BadRequest, notANumber.StatusCode);
+            Assert.Equal("application/problem+json", notANumber.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("must be a whole number", (await notANumber.Json()).GetProperty("errors").GetProperty(query.Split('=')[0])[0].GetString());
+        }
     }
 
     [Fact]

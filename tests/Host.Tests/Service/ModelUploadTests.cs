@@ -50,6 +50,27 @@ public sealed class ModelUploadTests : ServiceTest
         Assert.DoesNotContain(new AutoDesign.Modeling.Checkpoints.ModelStore(new AutoDesign.Modeling.DataFolder(Data.Root)).All(), m => m.Card.Model.Contains("lenet5")); // nothing was trained
     }
 
+    private async Task<HttpResponseMessage> UploadText(string name, string dataset, string specJson)
+    {
+        using var form = new MultipartFormDataContent { { new StringContent(name), "name" }, { new StringContent(dataset), "dataset" } };
+        form.Add(new StringContent(specJson), "spec", "spec.json");
+        return await Service.Client.PostAsync("/api/models", form);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"x","input":{"channels":1,"height":28,"width":28},"classes":10,"layers":[{"name":"c","op":"conv","out":2,"inputs":["c"]},{"name":"fc","op":"linear","out":10}]}""")]
+    [InlineData("""{"name":"x","input":{"channels":1,"height":28,"width":28},"classes":10,"layers":[{"name":"c","op":"warp","out":2},{"name":"fc","op":"linear","out":10}]}""")]
+    [InlineData("""{"name":"x","input":{"channels":1,"height":28,"width":28},"classes":10,"layers":[{"name":"c","op":"conv","out":-2},{"name":"fc","op":"linear","out":10}]}""")]
+    [InlineData("""{"name":"x","input":{"channels":1,"height":28,"width":28},"classes":10,"layers":[{"name":"c","op":"conv","out":2,"kernel":"NaN"},{"name":"fc","op":"linear","out":10}]}""")]
+    [InlineData("""not json at all""")]
+    public async Task An_upload_whose_spec_describes_no_network_is_a_400_naming_the_spec(string specJson)
+    {
+        var response = await UploadText("bad", "mnist", specJson);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.Json()).GetProperty("errors").TryGetProperty("spec", out _), await response.Content.ReadAsStringAsync());
+    }
+
     [Fact]
     public async Task Bad_uploads_get_a_400_naming_the_field_and_store_nothing()
     {
@@ -67,6 +88,8 @@ public sealed class ModelUploadTests : ServiceTest
         await Refused(await Upload("a", "mnist", null, null), "spec");
         await Refused(await Upload("../a", "mnist", lenet, null), "name");
         await Refused(await Upload("a", "coco", lenet, null), "dataset");
+        await Refused(await Upload("a", "idx:/etc", lenet, null), "dataset");
+        await Refused(await Upload("a", "cifar10:" + Data.Root, lenet, null), "dataset"); // no CIFAR-10 files there
         var models = await Service.Client.GetFromJsonAsync<JsonElement>("/api/models");
         Assert.Empty(models.GetProperty("uploaded").EnumerateArray());
 

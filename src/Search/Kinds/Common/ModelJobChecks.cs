@@ -36,8 +36,8 @@ public static class ModelJobChecks
         if (string.IsNullOrWhiteSpace(spec.Dataset)) errors.Add("dataset", "is required");
         else
         {
-            try { dataset = DatasetCatalog.Resolve(spec.Dataset, folder).Info; }
-            catch (Exception e) when (e is DatasetException or DataFormatException) { errors.Add("dataset", e.Message); }
+            try { dataset = DatasetCatalog.InfoOf(spec.Dataset, folder); }
+            catch (DatasetException e) { errors.Add("dataset", e.Message); }
             if (dataset is { HasImages: false })
                 errors.Add("dataset", $"'{spec.Dataset}' has no images to evaluate candidates on (it sizes models for profiling only)");
         }
@@ -55,7 +55,7 @@ public static class ModelJobChecks
                     model = null;
                 }
             }
-            catch (Exception e) when (e is ArgumentException or ModelSpecException or FileNotFoundException)
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException)
             {
                 errors.Add("model", e.Message);
             }
