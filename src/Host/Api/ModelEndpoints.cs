@@ -2,6 +2,7 @@ using AutoDesign.Contracts;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Inputs;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Zoo;
 using AutoDesign.Host.Hosting;
@@ -49,13 +50,14 @@ internal static class ModelEndpoints
         catch (DatasetException e) { errors["dataset"] = [e.Message]; }
         ModelSpec? spec = null;
         if (form.Files["spec"] is not { } specFile) errors["spec"] = ["is required: the model's spec as a JSON file"];
+        else if (specFile.Length > InputFormat.ModelSpec.MaxBytes) errors["spec"] = [$"has {specFile.Length:N0} bytes; {InputFormat.ModelSpec.Description} may have at most {InputFormat.ModelSpec.MaxBytes:N0}"];
         else
         {
             try
             {
                 using var reader = new StreamReader(specFile.OpenReadStream());
                 spec = ModelSpecJson.Deserialize(await reader.ReadToEndAsync(cancellation));
-                spec.Analyze();
+                folder.Access.ModelLimits.Check(spec);
             }
             catch (Exception e) when (e is ArgumentException or System.Text.Json.JsonException or InvalidOperationException or FormatException)
             {

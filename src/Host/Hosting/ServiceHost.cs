@@ -48,7 +48,7 @@ public static class ServiceHost
         builder.Services.Configure<ServiceOptions>(builder.Configuration.GetSection(ServiceOptions.Section));
         var root = settings.DataDirectory is { Length: > 0 } directory ? Path.GetFullPath(directory) : DataFolder.Default().Root;
         Directory.CreateDirectory(root);
-        var folder = new DataFolder(root) { Access = InputAccess.Within([root, .. settings.AllowedRoots]) };
+        var folder = new DataFolder(root) { Access = InputAccess.Within([root, .. settings.AllowedRoots], settings.ModelLimits) };
         builder.Services.AddSingleton(folder);
 
         Database.Register(builder.Services, folder.Root, settings.Database);

@@ -1,3 +1,5 @@
+using AutoDesign.Modeling.Specs;
+
 namespace AutoDesign.Host.Hosting;
 
 /// <summary>The service's settings (configuration section <c>AutoDesign</c>; Orleans reads its own <c>Orleans</c> section).</summary>
@@ -13,6 +15,9 @@ public sealed class ServiceOptions
     /// descriptions); any other path a request names is refused (<c>AutoDesign:AllowedRoots:0=/srv/tables</c>).
     /// </summary>
     public string[] AllowedRoots { get; set; } = [];
+
+    /// <summary>How large a network a request may name or upload (layers, channels, parameters, MACs, activations).</summary>
+    public ModelLimits ModelLimits { get; set; } = new();
 
     /// <summary>A PostgreSQL connection string (Host=...;Database=...;Username=...) to keep records in instead of the data folder's SQLite file.</summary>
     public string? Database { get; set; }

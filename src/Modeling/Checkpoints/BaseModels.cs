@@ -25,6 +25,13 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
     /// </summary>
     public static ModelSpec ResolveSpec(string model, DatasetInfo dataset, DataFolder folder)
     {
+        var spec = Locate(model, dataset, folder);
+        folder.Access.ModelLimits.Check(spec);
+        return spec;
+    }
+
+    private static ModelSpec Locate(string model, DatasetInfo dataset, DataFolder folder)
+    {
         if (ModelZoo.IsZooName(model)) return ModelZoo.Create(model, dataset.Shape, dataset.Classes);
         string located = new UploadedModels(folder).Locate(model);
         if (folder.Inputs.FindDirectory(located) is { } directory)

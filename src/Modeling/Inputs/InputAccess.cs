@@ -1,3 +1,5 @@
+using AutoDesign.Modeling.Specs;
+
 namespace AutoDesign.Modeling.Inputs;
 
 /// <summary>
@@ -6,17 +8,20 @@ namespace AutoDesign.Modeling.Inputs;
 /// </summary>
 public sealed class InputAccess
 {
-    private InputAccess(IReadOnlyList<string>? roots) => Roots = roots;
+    private InputAccess(IReadOnlyList<string>? roots, ModelLimits limits) => (Roots, ModelLimits) = (roots, limits);
 
     /// <summary>Any path, relative ones from the working directory (the CLI).</summary>
-    public static InputAccess Anywhere { get; } = new(null);
+    public static InputAccess Anywhere { get; } = new(null, ModelLimits.Default);
 
     /// <summary>Only paths inside these folders (symbolic links resolved), relative ones from the first.</summary>
-    public static InputAccess Within(IEnumerable<string> roots)
+    public static InputAccess Within(IEnumerable<string> roots, ModelLimits? limits = null)
     {
         var real = roots.Select(r => FileSystemCalls.RealPath(Path.GetFullPath(r)) ?? Path.GetFullPath(r)).Distinct().ToList();
-        return real.Count > 0 ? new InputAccess(real) : throw new ArgumentException("confined access needs at least one root");
+        return real.Count > 0 ? new InputAccess(real, limits ?? ModelLimits.Default) : throw new ArgumentException("confined access needs at least one root");
     }
+
+    /// <summary>How large a network a caller names or sends may be.</summary>
+    public ModelLimits ModelLimits { get; }
 
     /// <summary>The allowed roots, or null when any path may be read.</summary>
     public IReadOnlyList<string>? Roots { get; }

@@ -63,6 +63,7 @@ public sealed class ModelUploadTests : ServiceTest
     [InlineData("""{"name":"x","input":{"channels":1,"height":28,"width":28},"classes":10,"layers":[{"name":"c","op":"conv","out":-2},{"name":"fc","op":"linear","out":10}]}""")]
     [InlineData("""{"name":"x","input":{"channels":1,"height":28,"width":28},"classes":10,"layers":[{"name":"c","op":"conv","out":2,"kernel":"NaN"},{"name":"fc","op":"linear","out":10}]}""")]
     [InlineData("""not json at all""")]
+    [InlineData("""{"name":"x","input":{"channels":1,"height":28,"width":28},"classes":10,"layers":[{"name":"c","op":"conv","out":1000000000},{"name":"fc","op":"linear","out":10}]}""")]
     public async Task An_upload_whose_spec_describes_no_network_is_a_400_naming_the_spec(string specJson)
     {
         var response = await UploadText("bad", "mnist", specJson);
