@@ -65,6 +65,18 @@ public static class Database
         }
     }
 
+    /// <summary>
+    /// A transaction that holds the job queue for itself, so that counting the queued jobs and adding one is atomic
+    /// across requests and silos: SQLite's transactions take the write lock when they begin, PostgreSQL's take an
+    /// advisory lock held to the end of the transaction.
+    /// </summary>
+    public static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction> LockQueueAsync(AutoDesignDb db, CancellationToken cancellation)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(cancellation);
+        if (db.Database.IsNpgsql()) await db.Database.ExecuteSqlRawAsync("SELECT pg_advisory_xact_lock(72410001)", cancellation);
+        return transaction;
+    }
+
     private sealed class Narrowed<T>(IDbContextFactory<T> inner) : IDbContextFactory<AutoDesignDb> where T : AutoDesignDb
     {
         public AutoDesignDb CreateDbContext() => inner.CreateDbContext();

@@ -52,6 +52,7 @@ internal static class JobEndpoints
         }
         catch (QueueFullException e)
         {
+            request.HttpContext.Response.Headers.RetryAfter = QueueFullException.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Job queue full");
         }
     }

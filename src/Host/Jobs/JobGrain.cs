@@ -34,9 +34,9 @@ internal sealed class JobGrain(
 
     public async Task<CancelOutcome> CancelAsync()
     {
-        var (outcome, owner) = await lifecycle.RequestCancelAsync(Id, heldHere: runner.Has(Id), CancellationToken.None);
+        var (outcome, owner) = await lifecycle.RequestCancelAsync(Id, CancellationToken.None);
+        runner.Cancel(Id); // a queued job this silo was about to start stops before it runs
         if (outcome != CancelOutcome.Stopping) return outcome;
-        runner.Cancel(Id);
         if (owner is not null && owner != JobRunner.SiloName(silo))
         {
             try { await GrainFactory.GetGrain<ISiloJobsGrain>(SiloBoundPlacement.KeyFor(owner, "jobs")).CancelAsync(Id); }

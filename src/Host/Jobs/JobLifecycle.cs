@@ -15,6 +15,7 @@ public sealed class JobLifecycle(IDbContextFactory<AutoDesignDb> databases)
     {
         var summary = JobKinds.Of(plan).Summarize(plan);
         await using var db = await databases.CreateDbContextAsync(cancellation);
+        await using var queue = await Database.LockQueueAsync(db, cancellation);
         if (await db.Jobs.CountAsync(j => j.Status == JobStatus.Queued, cancellation) >= maxQueued) throw new QueueFullException(maxQueued);
         var job = new JobRecord
         {
@@ -32,6 +33,7 @@ public sealed class JobLifecycle(IDbContextFactory<AutoDesignDb> databases)
         };
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellation);
+        await queue.CommitAsync(cancellation);
         return job;
     }
 
@@ -74,10 +76,10 @@ public sealed class JobLifecycle(IDbContextFactory<AutoDesignDb> databases)
         ChangeAsync(id, job => { Finish(job, JobStatus.Cancelled); return true; }, cancellation);
 
     /// <summary>
-    /// Asks a job to stop. A queued job that no silo holds (<paramref name="heldHere"/> false) is cancelled at once;
-    /// otherwise the request is kept with the job, so whichever silo runs it, now or after a take-over, stops it.
+    /// Asks a job to stop. A queued job is cancelled at once (a worker that takes it up finds it finished); a running
+    /// one keeps the request, so whichever silo runs it, now or after a take-over, stops it.
     /// </summary>
-    public async Task<(CancelOutcome Outcome, string? Silo)> RequestCancelAsync(Guid id, bool heldHere, CancellationToken cancellation)
+    public async Task<(CancelOutcome Outcome, string? Silo)> RequestCancelAsync(Guid id, CancellationToken cancellation)
     {
         var outcome = CancelOutcome.Unknown;
         var job = await ChangeAsync(id, job =>
@@ -88,7 +90,7 @@ public sealed class JobLifecycle(IDbContextFactory<AutoDesignDb> databases)
                 return false;
             }
             job.CancelRequested = true;
-            if (job.Status == JobStatus.Queued && !heldHere)
+            if (job.Status == JobStatus.Queued)
             {
                 Finish(job, JobStatus.Cancelled);
                 outcome = CancelOutcome.Cancelled;
