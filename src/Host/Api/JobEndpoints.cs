@@ -29,6 +29,8 @@ internal static class JobEndpoints
             .WithSummary("A candidate's network layer by layer: shapes, its policy (channels or bits) and latency on ?target= (default: the job's).");
         jobs.MapGet("/{id:guid}/pareto", Pareto).WithSummary("The current Pareto front of accuracy against the constrained cost.");
         jobs.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithSummary("Cancel a queued or running job.");
+        jobs.MapPost("/{id:guid}/resume", Resume).RequireAuthorization(ApiKeyAuthentication.MutatePolicy)
+            .WithSummary("Queue a failed job again; it resumes from its journal (e.g. after a storage fault that has passed).");
         jobs.MapGet("/{id:guid}/export", Export)
             .WithSummary("Download a candidate (default: the best) as onnx, json or weights; candidates other than the best come as json.");
     }
@@ -114,6 +116,15 @@ internal static class JobEndpoints
         return outcome == CancelOutcome.Finished
             ? TypedResults.Problem($"job {id} has already {job.Status}", statusCode: StatusCodes.Status409Conflict, title: "Job already finished")
             : TypedResults.Accepted((string?)null, job);
+    }
+
+    private static async Task<Results<Accepted<JobView>, ProblemHttpResult>> Resume(Guid id, JobService service, CancellationToken cancellation)
+    {
+        var (job, resumed) = await service.Resume(id, cancellation);
+        if (job is null) return NotFound(id);
+        return resumed
+            ? TypedResults.Accepted((string?)null, job)
+            : TypedResults.Problem($"job {id} has {job.Status}; only a failed job can be resumed", statusCode: StatusCodes.Status409Conflict, title: "Job cannot be resumed");
     }
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Export(

@@ -7,6 +7,7 @@ using AutoDesign.Host.Evaluators;
 using AutoDesign.Host.Export;
 using AutoDesign.Host.Jobs;
 using AutoDesign.Host.Profiling;
+using AutoDesign.Host.Resilience;
 using AutoDesign.Host.Security;
 using AutoDesign.Host.Sharing;
 using AutoDesign.Storage;
@@ -52,7 +53,10 @@ public static class ServiceHost
         builder.Services.AddSingleton(folder);
 
         Database.Register(builder.Services, folder.Root, settings.Database);
-        builder.Services.AddHealthChecks().AddDbContextCheck<AutoDesignDb>("database");
+        builder.Services.AddSingleton<StorageHealth>();
+        builder.Services.AddSingleton<StorageRecovery>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<StorageRecovery>());
+        builder.Services.AddHealthChecks().AddDbContextCheck<AutoDesignDb>("database").AddCheck<StorageHealth>("storage");
 
         builder.UseOrleans(silo => SiloConfiguration.Configure(silo, settings));
 

@@ -31,6 +31,9 @@ public sealed class ServiceOptions
     /// <summary>How often reminders tick: a running job checks that some silo runs it, a sweep whether its cron time has come.</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often, after a storage fault, the service tries the storage again and resumes the jobs the fault stopped.</summary>
+    public TimeSpan StorageRetryPeriod { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How long a silo waits for another silo's answer: at least one candidate's evaluation.</summary>
     public TimeSpan EvaluationTimeout { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -72,6 +72,25 @@ public sealed class JobLifecycle(IDbContextFactory<AutoDesignDb> databases)
     public Task FailAsync(Guid id, string error, CancellationToken cancellation) =>
         ChangeAsync(id, job => { Finish(job, JobStatus.Failed); job.Error = error; return true; }, cancellation);
 
+    /// <summary>
+    /// Queues a failed job again to resume from its journal (true); a job still queued or running is left as it is (true);
+    /// a completed, cancelled or unknown one cannot be resumed (false).
+    /// </summary>
+    public async Task<bool> ResumeAsync(Guid id, CancellationToken cancellation)
+    {
+        bool resumable = false;
+        await ChangeAsync(id, job =>
+        {
+            resumable = job.Status is JobStatus.Failed or JobStatus.Queued or JobStatus.Running;
+            if (job.Status != JobStatus.Failed) return false;
+            job.Status = JobStatus.Queued;
+            job.Error = null;
+            job.FinishedAt = null;
+            return true;
+        }, cancellation);
+        return resumable;
+    }
+
     public Task CancelledAsync(Guid id, CancellationToken cancellation) =>
         ChangeAsync(id, job => { Finish(job, JobStatus.Cancelled); return true; }, cancellation);
 

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Threading.Channels;
 using AutoDesign.Host.Evaluators;
 using AutoDesign.Host.Hosting;
+using AutoDesign.Host.Resilience;
 using AutoDesign.Host.Sharing;
 using AutoDesign.Modeling;
 using AutoDesign.Search.Jobs;
@@ -25,6 +26,7 @@ internal sealed class JobRunner(
     IGrainFactory grains,
     IOptions<ServiceOptions> options,
     ILocalSiloDetails silo,
+    StorageRecovery recovery,
     ILogger<JobRunner> logger) : BackgroundService
 {
     private readonly Channel<Guid> _queue = Channel.CreateUnbounded<Guid>();
@@ -58,6 +60,12 @@ internal sealed class JobRunner(
                 try
                 {
                     await RunAsync(id, cancel, stopping);
+                }
+                catch (Exception e) when (!stopping.IsCancellationRequested)
+                {
+                    // Not even the job's failure could be written: the storage is at fault; nothing stops the other jobs.
+                    if (StorageFaults.Cause(e) is { } cause) recovery.Stopped(cause, id);
+                    logger.LogError(e, "Job {Id} stopped and its state could not be recorded", id);
                 }
                 finally
                 {
@@ -112,8 +120,10 @@ internal sealed class JobRunner(
         }
         catch (Exception e)
         {
-            await lifecycle.FailAsync(id, e.Message, CancellationToken.None);
             logger.LogError(e, "Job {Id} failed", id);
+            string? storage = StorageFaults.Cause(e);
+            if (storage is not null) recovery.Stopped(storage, id);
+            await lifecycle.FailAsync(id, JobErrors.Describe(e, storage, folder), CancellationToken.None);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using AutoDesign.Host.Hosting;
+using AutoDesign.Host.Resilience;
 using AutoDesign.Modeling;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Pareto;
@@ -13,7 +14,8 @@ namespace AutoDesign.Host.Jobs;
 /// What people and programs do with jobs — the contract behind the REST API and the dashboard: submit, list, read,
 /// page through candidates, read the Pareto front, cancel. Reads come from the database, never from a running grain.
 /// </summary>
-public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, JobLifecycle lifecycle, IGrainFactory grains, DataFolder folder, IOptions<ServiceOptions> options)
+public sealed class JobService(
+    IDbContextFactory<AutoDesignDb> databases, JobLifecycle lifecycle, StorageRecovery recovery, IGrainFactory grains, DataFolder folder, IOptions<ServiceOptions> options)
 {
     public const int MaxPageSize = 1_000;
 
@@ -74,11 +76,28 @@ public sealed class JobService(IDbContextFactory<AutoDesignDb> databases, JobLif
         return await grains.GetGrain<IJobGrain>(id).CancelAsync();
     }
 
-    private static JobView View(JobRecord job) =>
-        new(job.Id, job.Kind, job.Model, job.Dataset, job.Agent, job.Status.ToString().ToLowerInvariant(),
+    /// <summary>
+    /// Queues a failed job again; it resumes from its journal (the candidates it recorded are kept). Null for an unknown
+    /// job; the job as it is when it cannot be resumed (completed or cancelled).
+    /// </summary>
+    public async Task<(JobView? Job, bool Resumed)> Resume(Guid id, CancellationToken cancellation = default)
+    {
+        bool resumed = await lifecycle.ResumeAsync(id, cancellation);
+        if (resumed) await grains.GetGrain<IJobGrain>(id).StartAsync();
+        return (await Get(id, cancellation), resumed);
+    }
+
+    private JobView View(JobRecord job)
+    {
+        // A job a storage fault stopped is failed, with that cause, even where the fault kept its record from saying so.
+        var (status, error) = job.Status is JobStatus.Queued or JobStatus.Running && recovery.StoppedBy(job.Id) is { } cause
+            ? ("failed", JobErrors.Storage(cause))
+            : (job.Status.ToString().ToLowerInvariant(), job.Error);
+        return new(job.Id, job.Kind, job.Model, job.Dataset, job.Agent, status,
             job.CreatedAt, job.StartedAt, job.FinishedAt, new JobProgress(job.CandidateCount, job.Episodes),
-            job.BestAccuracy, job.BestCost, job.BudgetLimit, job.Error, job.Silo, JsonNode.Parse(job.Spec)!.AsObject(),
+            job.BestAccuracy, job.BestCost, job.BudgetLimit, error, job.Silo, JsonNode.Parse(job.Spec)!.AsObject(),
             job.Result is null ? null : StoredJson.Read<JobOutcome>(job.Result), HasNetworks(job));
+    }
 
     /// <summary>Whether the job's candidates are networks to profile and export, as its kind says of its spec.</summary>
     private static bool HasNetworks(JobRecord job)
