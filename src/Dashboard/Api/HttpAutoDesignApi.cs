@@ -67,7 +67,9 @@ public sealed class HttpAutoDesignApi(HttpClient http, ApiKeySession key) : IAut
 
     private async Task<T?> Get<T>(string url, CancellationToken cancellation)
     {
-        using var response = await http.GetAsync(url, cancellation);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (await key.Load() is { } apiKey) request.Headers.Add(KeyHeader, apiKey); // profiling reads need one where changes do
+        using var response = await http.SendAsync(request, cancellation);
         if (response.StatusCode == HttpStatusCode.NotFound) return default;
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<T>(AutoDesignJson.Options, cancellation);

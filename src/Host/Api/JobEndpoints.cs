@@ -25,13 +25,13 @@ internal static class JobEndpoints
         jobs.MapGet("/", List).WithSummary("Jobs, newest first, optionally of one status.");
         jobs.MapGet("/{id:guid}", Get).WithName("GetJob").WithSummary("A job: status, progress, best so far, and its result once completed.");
         jobs.MapGet("/{id:guid}/candidates", Candidates).WithSummary("The job's evaluated candidates in order, a page at a time.");
-        jobs.MapGet("/{id:guid}/candidates/{index:int}/layers", Layers)
+        jobs.MapGet("/{id:guid}/candidates/{index:int}/layers", Layers).Expensive()
             .WithSummary("A candidate's network layer by layer: shapes, its policy (channels or bits) and latency on ?target= (default: the job's).");
         jobs.MapGet("/{id:guid}/pareto", Pareto).WithSummary("The current Pareto front of accuracy against the constrained cost.");
         jobs.MapPost("/{id:guid}/cancel", Cancel).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithSummary("Cancel a queued or running job.");
         jobs.MapPost("/{id:guid}/resume", Resume).RequireAuthorization(ApiKeyAuthentication.MutatePolicy)
             .WithSummary("Queue a failed job again; it resumes from its journal (e.g. after a storage fault that has passed).");
-        jobs.MapGet("/{id:guid}/export", Export)
+        jobs.MapGet("/{id:guid}/export", Export).Expensive()
             .WithSummary("Download a candidate (default: the best) as onnx, json or weights; candidates other than the best come as json.");
     }
 

@@ -6,6 +6,7 @@ using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Host.Jobs;
 using AutoDesign.Host.Profiling;
+using AutoDesign.Host.Security;
 using AutoDesign.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -24,7 +25,7 @@ internal static class ProfileEndpoints
                     .Select(d => new DeviceView(d.Id, d.Silo, d.Name, d.Kind, d.Description, d.Threads, d.RegisteredAt)).ToListAsync(cancellation));
             })
             .WithTags("Targets").WithSummary("The compute devices the silos registered.");
-        app.MapGet("/api/targets/{name}/profile", Profile).WithTags("Targets")
+        app.MapGet("/api/targets/{name}/profile", Profile).Expensive().WithTags("Targets")
             .WithSummary("Per-layer and total latency (and energy) of a model on a target, from its profiler grain (cached for an hour); " +
                          "a measured target runs on this silo's device, or on the device of the silo named by ?silo=.");
     }

@@ -83,6 +83,7 @@ public static class ServiceHost
 
         bool requireKeys = settings.RequireApiKey || ListensBeyondLoopback(builder.Configuration["urls"]);
         builder.Services.AddApiKeyAuthentication(requireKeys);
+        builder.Services.AddRequestLimits(settings.ExpensiveReadsPerMinute);
 
         var app = builder.Build();
         Database.Migrate(app.Services.GetRequiredService<IDbContextFactory<AutoDesignDb>>());
@@ -92,6 +93,7 @@ public static class ServiceHost
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         app.MapJobs();

@@ -46,6 +46,9 @@ public sealed class ServiceOptions
     /// <summary>Ask for an API key on every change even on loopback (beyond loopback one is always required).</summary>
     public bool RequireApiKey { get; set; }
 
+    /// <summary>Profiling, layer-table and export requests one client (API key, or address without one) may make a minute.</summary>
+    public int ExpensiveReadsPerMinute { get; set; } = 60;
+
     /// <summary>The address (or host name) other silos reach this one at, with a shared database.</summary>
     public string AdvertisedAddress { get; set; } = "127.0.0.1";
 

@@ -16,6 +16,9 @@ internal sealed class ApiKeyAuthentication(IOptionsMonitor<AuthenticationSchemeO
 
     public const string MutatePolicy = "mutate";
 
+    /// <summary>Reads that cost the service real work (profiling a network, a candidate's layer table, an export): they need a key where changes do.</summary>
+    public const string ExpensivePolicy = "expensive";
+
     public const string Header = "X-Api-Key";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -46,11 +49,15 @@ internal static class ApiKeyAuthenticationSetup
         services.AddSingleton<ApiKeys>();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
-        services.AddAuthorization(authorization => authorization.AddPolicy(ApiKeyAuthentication.MutatePolicy, policy =>
+        services.AddAuthorization(authorization =>
         {
-            if (required) policy.RequireAuthenticatedUser();
-            else policy.RequireAssertion(_ => true); // on loopback only, changes need no key unless asked for
-        }));
+            foreach (string name in new[] { ApiKeyAuthentication.MutatePolicy, ApiKeyAuthentication.ExpensivePolicy })
+                authorization.AddPolicy(name, policy =>
+                {
+                    if (required) policy.RequireAuthenticatedUser();
+                    else policy.RequireAssertion(_ => true); // on loopback only, no key is needed unless asked for
+                });
+        });
         return services;
     }
 }

@@ -41,6 +41,19 @@ public sealed class ApiKeyTests() : ServiceTest("--AutoDesign:RequireApiKey=true
     }
 
     [Fact]
+    public async Task Expensive_reads_need_a_key_where_changes_do()
+    {
+        const string profile = "/api/targets/bitfusion/profile?model=lenet5&dataset=mnist";
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Service.Client.GetAsync(profile)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Service.Client.GetAsync($"/api/jobs/{Guid.NewGuid()}/candidates/0/layers?target=analytic:%2Fetc%2Fpasswd")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await Service.Client.GetAsync($"/api/jobs/{Guid.NewGuid()}/export")).StatusCode);
+
+        string key = (await CliRunner.InProcess("apikey", "create", "--name", "reader", "--data-dir", Data.Root, "--json")).Json().GetProperty("key").GetString()!;
+        var request = new HttpRequestMessage(HttpMethod.Get, profile) { Headers = { { "X-Api-Key", key } } };
+        Assert.Equal(HttpStatusCode.OK, (await Service.Client.SendAsync(request)).StatusCode);
+    }
+
+    [Fact]
     public async Task Only_a_hash_of_a_key_is_stored()
     {
         string key = (await CliRunner.InProcess("apikey", "create", "--name", "dashboard", "--data-dir", Data.Root, "--json")).Json().GetProperty("key").GetString()!;
