@@ -22,7 +22,7 @@ internal static class ModelEndpoints
                 ModelZoo.Families,
                 "a family, then optionally -w<width multiplier> and -d<depth multiplier>, e.g. resnet20-w0.5 or mobilenet-v2-w0.75",
                 new ModelStore(folder).All().Select(m => new TrainedModelView(m.Card.Model, m.Card.Dataset, m.Card.Macs, m.Card.Params,
-                    m.Card.TestAccuracy, m.Card.CreatedAt, m.Directory)).ToList(),
+                    m.Card.TestAccuracy, m.Card.CreatedAt, folder.Portable(m.Directory))).ToList(),
                 new UploadedModels(folder).All(),
                 DatasetCatalog.BuiltIn)))
             .WithTags("Models").WithSummary("The model zoo, the models trained so far, and uploads (named upload:NAME in job specs).");

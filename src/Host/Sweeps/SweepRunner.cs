@@ -55,7 +55,7 @@ internal sealed class SweepRunner(IDbContextFactory<AutoDesignDb> databases, Dat
             }
             catch (Exception e)
             {
-                run.Error = e.Message;
+                run.Error = Jobs.JobErrors.Describe(e, Resilience.StorageFaults.Cause(e), folder);
                 logger.LogError(e, "Sweep {Name} failed", sweep.Name);
             }
             run.FinishedAt = DateTime.UtcNow;

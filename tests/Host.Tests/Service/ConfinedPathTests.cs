@@ -1,3 +1,4 @@
+using AutoDesign.Cli.Tests;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -58,6 +59,19 @@ public sealed class ConfinedPathTests() : ServiceTest($"--AutoDesign:AllowedRoot
         var problem = await response.Json();
         Assert.Contains(reason, problem.GetProperty("errors").GetProperty(field)[0].GetString());
         Assert.DoesNotContain("root:", problem.ToString());
+    }
+
+    [Fact]
+    public async Task Responses_name_the_data_folders_contents_relative_to_it()
+    {
+        var trained = await CliRunner.InProcess("train", "--model", "lenet5", "--dataset", "mnist", "--epochs", "1", "--train-limit", "300", "--json", "--data-dir", Data.Root);
+        Assert.True(trained.ExitCode == 0, trained.Stderr);
+
+        string models = await Service.Client.GetStringAsync("/api/models");
+        string directory = JsonDocument.Parse(models).RootElement.GetProperty("trained")[0].GetProperty("directory").GetString()!;
+
+        Assert.StartsWith("models/lenet5__mnist__", directory);
+        Assert.DoesNotContain(Data.Root, models);
     }
 
     [Fact]
