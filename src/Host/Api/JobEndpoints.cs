@@ -84,7 +84,7 @@ internal static class JobEndpoints
     }
 
     private static async Task<Results<Ok<CandidateLayers>, ValidationProblem, ProblemHttpResult>> Layers(
-        Guid id, int index, string? target, JobService service, CandidateProfiles profiles, CancellationToken cancellation)
+        Guid id, int index, string? target, JobService service, CandidateProfiles profiles, IOptions<ServiceOptions> options, CancellationToken cancellation)
     {
         var job = await service.Get(id, cancellation);
         if (job is null) return NotFound(id);
@@ -99,6 +99,7 @@ internal static class JobEndpoints
                 : TypedResults.Problem($"job {id} has no candidate {index}", statusCode: StatusCodes.Status404NotFound, title: "Not found");
         }
         catch (ArgumentException e) { return Invalid("target", e.Message); }
+        catch (TimeoutException) { return ProfileEndpoints.ProfileTimedOut(options.Value.ProfileTimeout); }
         catch (Exception e) when (e is InvalidOperationException or InvalidSpecException)
         {
             return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "No network to profile");

@@ -4,18 +4,23 @@ using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
+using AutoDesign.Host.Hosting;
 using AutoDesign.Host.Jobs;
 using AutoDesign.Host.Profiling;
 using AutoDesign.Host.Security;
 using AutoDesign.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace AutoDesign.Host.Api;
 
 /// <summary><c>/api/devices</c> and <c>/api/targets/{name}/profile</c>: the silos' devices, and a model's cost on a target.</summary>
 internal static class ProfileEndpoints
 {
+    public static ProblemHttpResult ProfileTimedOut(TimeSpan timeout) =>
+        TypedResults.Problem($"the measurement did not finish within {timeout} (AutoDesign:ProfileTimeout)", statusCode: StatusCodes.Status503ServiceUnavailable, title: "Measurement timed out");
+
     public static void MapProfiling(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/devices", async (IDbContextFactory<AutoDesignDb> databases, CancellationToken cancellation) =>
@@ -30,9 +35,9 @@ internal static class ProfileEndpoints
                          "a measured target runs on this silo's device, or on the device of the silo named by ?silo=.");
     }
 
-    private static async Task<Results<Ok<CostReport>, ValidationProblem>> Profile(
+    private static async Task<Results<Ok<CostReport>, ValidationProblem, ProblemHttpResult>> Profile(
         string name, string? model, string? dataset, string? precision, string? silo, DataFolder folder, IGrainFactory grains,
-        ILocalSiloDetails local, IDbContextFactory<AutoDesignDb> databases)
+        ILocalSiloDetails local, IDbContextFactory<AutoDesignDb> databases, IOptions<ServiceOptions> options)
     {
         var errors = new Dictionary<string, string[]>();
         IHardwareTarget? target = null;
@@ -65,6 +70,7 @@ internal static class ProfileEndpoints
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var profiler = grains.GetGrain<IProfilerGrain>(ProfilerGrain.KeyFor(target!, owner));
-        return TypedResults.Ok(await profiler.MeasureAsync(spec!, bits));
+        try { return TypedResults.Ok(await profiler.MeasureAsync(spec!, bits).WaitAsync(options.Value.ProfileTimeout)); }
+        catch (TimeoutException) { return ProfileTimedOut(options.Value.ProfileTimeout); }
     }
 }

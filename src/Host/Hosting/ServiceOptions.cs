@@ -31,6 +31,12 @@ public sealed class ServiceOptions
     /// <summary>How often reminders tick: a running job checks that some silo runs it, a sweep whether its cron time has come.</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long one run of a job may take (base-model training, search and test) before it fails; a resumed job starts the clock again.</summary>
+    public TimeSpan JobTimeLimit { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How long a profile or layer-table request waits for its measurement before it fails with 503.</summary>
+    public TimeSpan ProfileTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How often, after a storage fault, the service tries the storage again and resumes the jobs the fault stopped.</summary>
     public TimeSpan StorageRetryPeriod { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -85,7 +85,8 @@ internal sealed class JobRunner(
         if (job is null) return;
 
         logger.LogInformation("Job {Id} ({Kind} {Model} on {Dataset}, {Agent}) starts with {Candidates} candidates recorded", id, job.Kind, job.Model, job.Dataset, job.Agent, job.CandidateCount);
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stopping);
+        using var timeLimit = new CancellationTokenSource(options.Value.JobTimeLimit);
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stopping, timeLimit.Token);
         try
         {
             var plan = await PlanOf(job, stopping);
@@ -112,6 +113,11 @@ internal sealed class JobRunner(
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             logger.LogInformation("Job {Id} stops with the silo; it resumes from its journal", id);
+        }
+        catch (OperationCanceledException) when (timeLimit.IsCancellationRequested && !cancel.IsCancellationRequested)
+        {
+            logger.LogWarning("Job {Id} ran past its time limit of {Limit}", id, options.Value.JobTimeLimit);
+            await lifecycle.FailAsync(id, $"The job ran past its time limit of {options.Value.JobTimeLimit} (AutoDesign:JobTimeLimit); what it recorded is kept.", CancellationToken.None);
         }
         catch (OperationCanceledException)
         {

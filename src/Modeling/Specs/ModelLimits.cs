@@ -22,6 +22,24 @@ public sealed record ModelLimits
     /// <summary>Values one layer outputs (or the input holds) for one image.</summary>
     public long MaxActivations { get; init; } = 50_000_000;
 
+    /// <summary>Memory that training a network (or scoring its candidates) may take, by <see cref="TrainingBytes"/>'s estimate: 8 GiB.</summary>
+    public long MaxTrainingBytes { get; init; } = 8L << 30;
+
+    /// <summary>
+    /// About what training takes at <paramref name="batch"/> images a step, in bytes of float32: the weights, their
+    /// gradients and two optimizer moments, and every layer's output kept for the backward pass with its gradient.
+    /// </summary>
+    public static long TrainingBytes(ModelAnalysis analysis, int batch) =>
+        4 * (4 * analysis.Params + 2L * batch * analysis.Layers.Sum(l => l.OutputShape.Elements));
+
+    /// <summary>Null when training at <paramref name="batch"/> fits <see cref="MaxTrainingBytes"/>, else why not.</summary>
+    public string? TrainingTooLarge(ModelAnalysis analysis, int batch)
+    {
+        long bytes = TrainingBytes(analysis, batch);
+        return bytes <= MaxTrainingBytes ? null
+            : $"training it at {batch} images a step takes about {bytes / (1 << 20):N0} MiB; the service allows {MaxTrainingBytes / (1 << 20):N0} MiB (ModelLimits:MaxTrainingBytes)";
+    }
+
     /// <summary>The spec's analysis; a <see cref="ModelSpecException"/> naming the layer (or field) when the spec is over a limit.</summary>
     public ModelAnalysis Check(ModelSpec spec)
     {

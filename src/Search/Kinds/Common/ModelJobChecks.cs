@@ -79,6 +79,11 @@ public static class ModelJobChecks
         if (errors.Count > before || dataset is null || model is null || constraint is null) return null;
         var recipe = TrainingOptions.RecipeFor(spec.Model!);
         var training = recipe with { Epochs = spec.Training?.Epochs ?? recipe.Epochs, TrainLimit = spec.Training?.TrainLimit ?? recipe.TrainLimit };
+        if (folder.Access.ModelLimits.TrainingTooLarge(model.Analyze(), training.BatchSize) is { } tooLarge)
+        {
+            errors.Add("model", tooLarge);
+            return null;
+        }
         return new CheckedModelJob(dataset, model, metric, constraint, episodes, warmup, training, noise, decay);
     }
 
