@@ -77,6 +77,16 @@ public static class Database
         return transaction;
     }
 
+    /// <summary>
+    /// Closes the pooled connections, so the next ones open afresh: a SQLite connection opened while its folder was
+    /// read-only stays read-only after the folder is writable again.
+    /// </summary>
+    public static void Reconnect()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Npgsql.NpgsqlConnection.ClearAllPools();
+    }
+
     private sealed class Narrowed<T>(IDbContextFactory<T> inner) : IDbContextFactory<AutoDesignDb> where T : AutoDesignDb
     {
         public AutoDesignDb CreateDbContext() => inner.CreateDbContext();

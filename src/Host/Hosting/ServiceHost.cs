@@ -76,6 +76,7 @@ public static class ServiceHost
         builder.WebHost.UseStaticWebAssets(); // the dashboard's and its libraries' files, in any environment
         builder.Services.AddAutoDesignDashboard(services => ApiAddress.Of(services.GetRequiredService<IServer>()));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageFaultHandler>();
         builder.Services.AddExceptionHandler<BadRequestHandler>();
         builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
         builder.Services.AddOpenApi();

@@ -43,6 +43,7 @@ public sealed class StorageRecovery(
             if (!health.IsFaulted && _stopped.IsEmpty) continue;
             try
             {
+                Database.Reconnect();
                 await ProbeAsync(stopping);
                 foreach (var id in _stopped.Keys)
                 {

@@ -40,6 +40,26 @@ internal sealed class SmallDisk : IDisposable
 
     public void Free() => File.Delete(_filler);
 
+    /// <summary>
+    /// Remounts the file system read-only. The kernel refuses while a file on it is open for writing, so the service's
+    /// idle database connections are closed first, and the remount is tried until no write is under way.
+    /// </summary>
+    public void MakeReadOnly()
+    {
+        string result = "";
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; Thread.Sleep(50))
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            result = Run("mount", "-o", "remount,ro", Root);
+            if (IsReadOnly()) return;
+        }
+        throw new InvalidOperationException($"{Root} could not be made read-only: {result}");
+    }
+
+    public void MakeWritable() => Run("mount", "-o", "remount,rw", Root);
+
+    private bool IsReadOnly() => File.ReadAllLines("/proc/mounts").Any(line => line.Split(' ') is var f && f[1] == Root && f[3].Split(',').Contains("ro"));
+
     public void Dispose()
     {
         Run("umount", "-l", Root);
