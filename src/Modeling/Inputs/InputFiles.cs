@@ -45,6 +45,12 @@ public sealed class InputFiles(DataFolder folder)
     public byte[] ReadBytes(string name, InputFormat format)
     {
         string path = File(name, format);
+        try { return ReadBounded(name, path, format); }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException) { throw new InputFileException($"'{name}' cannot be read"); }
+    }
+
+    private static byte[] ReadBounded(string name, string path, InputFormat format)
+    {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         // Read no more than the limit even if the file grew since it was measured.
         using var bounded = new MemoryStream();

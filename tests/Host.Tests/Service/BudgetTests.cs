@@ -25,6 +25,15 @@ public sealed class BudgetTests() : ServiceTest(
         Assert.Equal("failed", job.Status());
         Assert.Contains("time limit", job.GetProperty("error").GetString());
         Assert.Equal("Healthy", await Service.Client.GetStringAsync("/health"));
+
+        // A failed job can be queued again (here it meets its limit again); a finished one cannot, an unknown one is not found.
+        var resumed = await Service.Client.PostAsync($"/api/jobs/{id}/resume", null);
+        Assert.Equal(HttpStatusCode.Accepted, resumed.StatusCode);
+        Assert.NotEqual("failed", (await resumed.Json()).Status());
+        await Service.Client.PostAsync($"/api/jobs/{id}/cancel", null);
+        Assert.Equal("cancelled", (await Service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(1))).Status());
+        Assert.Equal(HttpStatusCode.Conflict, (await Service.Client.PostAsync($"/api/jobs/{id}/resume", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Service.Client.PostAsync($"/api/jobs/{Guid.NewGuid()}/resume", null)).StatusCode);
     }
 
     [Fact]
