@@ -39,9 +39,6 @@ public sealed class InputFiles(DataFolder folder)
         return FileSystemCalls.TypeOf(path, out _) == FileSystemCalls.FileType.Directory ? path : null;
     }
 
-    /// <summary>Whether the name is a regular file (false when missing or something else); "not allowed" outside the roots.</summary>
-    public bool IsFile(string name) => FileSystemCalls.TypeOf(Allowed(name), out _) == FileSystemCalls.FileType.Regular;
-
     public byte[] ReadBytes(string name, InputFormat format)
     {
         string path = File(name, format);

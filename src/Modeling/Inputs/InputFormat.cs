@@ -6,8 +6,6 @@ public sealed record InputFormat(string Description, long MaxBytes)
     private const long MiB = 1L << 20;
 
     public static InputFormat ModelSpec { get; } = new("a model spec (JSON)", 16 * MiB);
-    public static InputFormat ModelCard { get; } = new("a model card (JSON)", 16 * MiB);
-    public static InputFormat Weights { get; } = new("TorchSharp weights", 4096 * MiB);
     public static InputFormat HardwareDescription { get; } = new("a hardware description (JSON)", 1 * MiB);
     public static InputFormat LatencyTable { get; } = new("a look-up table (JSON or YAML)", 64 * MiB);
     public static InputFormat BenchmarkTable { get; } = new("a benchmark table (CSV or JSON)", 256 * MiB);

@@ -7,13 +7,20 @@ namespace AutoDesign.Host.Tests.Service;
 
 public sealed class StorageFaultTests
 {
+    /// <summary>A job of 40 candidates that has recorded a few.</summary>
+    private static async Task<string> JobUnderWay(TestService service)
+    {
+        string id = (await service.Client.Submit(JobApi.PruneSpec(episodes: 40))).Body.GetProperty("id").GetString()!;
+        await service.Client.WaitFor(id, j => j.Candidates() >= 3, TimeSpan.FromMinutes(3));
+        return id;
+    }
+
     [Fact]
     public async Task A_full_disk_fails_the_job_with_its_cause_keeps_the_service_up_and_the_job_resumes_when_space_returns()
     {
         using var disk = new SmallDisk(megabytes: 64);
         await using var service = await TestService.Start(disk.Root, "--AutoDesign:StorageRetryPeriod=00:00:01");
-        string id = (await service.Client.Submit(JobApi.PruneSpec(episodes: 40))).Body.GetProperty("id").GetString()!;
-        await service.Client.WaitFor(id, j => j.Candidates() >= 3, TimeSpan.FromMinutes(3));
+        string id = await JobUnderWay(service);
 
         disk.Fill();
         var failed = await service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(3));
@@ -39,8 +46,7 @@ public sealed class StorageFaultTests
     {
         using var disk = new SmallDisk(megabytes: 64);
         await using var service = await TestService.Start(disk.Root, "--AutoDesign:StorageRetryPeriod=00:00:01");
-        string id = (await service.Client.Submit(JobApi.PruneSpec(episodes: 40))).Body.GetProperty("id").GetString()!;
-        await service.Client.WaitFor(id, j => j.Candidates() >= 3, TimeSpan.FromMinutes(3));
+        string id = await JobUnderWay(service);
 
         disk.MakeReadOnly();
         try
