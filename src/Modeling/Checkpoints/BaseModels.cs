@@ -38,7 +38,7 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
             return SavedModel.IsSavedModel(directory)
                 ? SavedModel.Load(directory).Spec
                 : throw new InputFileException($"'{model}' is a folder but not a saved model (that needs {SavedModel.SpecFile} and {SavedModel.WeightsFile})");
-        if (folder.Inputs.FindFile(located, InputFormat.ModelSpec) is { } file) return ModelSpecJson.FromFile(folder.Inputs.ReadText(file, InputFormat.ModelSpec), model);
+        if (folder.Inputs.FindFile(located, InputFormat.ModelSpec) is not null) return ModelSpecJson.FromFile(folder.Inputs.ReadText(located, InputFormat.ModelSpec), model);
         return ModelZoo.Create(model, dataset.Shape, dataset.Classes); // throws, listing the zoo
     }
 
