@@ -89,9 +89,7 @@ public static class OnnxExporter
                 }
             }
 
-            if (layer.Activation == Activation.Relu) g.Node("Relu", $"{layer.Name}_relu", [raw], output);
-            else if (layer.Activation == Activation.Relu6)
-                g.Node("Clip", $"{layer.Name}_relu6", [raw, g.Floats($"{layer.Name}_min", [0f]), g.Floats($"{layer.Name}_max", [6f])], output);
+            if (layer.Activation != Activation.None) Activate(g, layer, raw, output);
             if (int8 && output != OutputName) Quantized(g, dequantized, output, $"{layer.Name}_out", ranges[layer.Name].Output);
         }
 
@@ -139,6 +137,46 @@ public static class OnnxExporter
     }
 
     // Value ranges of each int8 layer's input and output (after its activation) on the calibration images.
+    /// <summary>The layer's activation from <paramref name="raw"/> to <paramref name="output"/>, in opset 13's operators.</summary>
+    private static void Activate(OnnxGraphBuilder g, LayerSpec layer, string raw, string output)
+    {
+        string n = layer.Name;
+        string Constant(string name, float value) => g.Floats($"{n}_{name}", [value]);
+        string HardSigmoid(string into) => g.Node("HardSigmoid", $"{n}_hardsigmoid", [raw], into, OnnxGraphBuilder.Float("alpha", 1f / 6), OnnxGraphBuilder.Float("beta", 0.5f));
+        switch (layer.Activation)
+        {
+            case Activation.Relu: g.Node("Relu", $"{n}_relu", [raw], output); break;
+            case Activation.Relu6: g.Node("Clip", $"{n}_relu6", [raw, Constant("min", 0f), Constant("max", 6f)], output); break;
+            case Activation.Sigmoid: g.Node("Sigmoid", $"{n}_sigmoid", [raw], output); break;
+            case Activation.HardSigmoid: HardSigmoid(output); break;
+            case Activation.HardSwish: g.Node("Mul", $"{n}_hardswish", [raw, HardSigmoid($"{n}_gate")], output); break;
+            case Activation.Silu: g.Node("Mul", $"{n}_silu", [raw, g.Node("Sigmoid", $"{n}_sigmoid", [raw], $"{n}_gate")], output); break;
+            case Activation.Gelu:
+            {
+                string scaled = g.Node("Div", $"{n}_gelu_scale", [raw, Constant("sqrt2", MathF.Sqrt(2f))], $"{n}_gelu_scaled");
+                string erf = g.Node("Erf", $"{n}_gelu_erf", [scaled], $"{n}_gelu_erfed");
+                string cdf = g.Node("Add", $"{n}_gelu_one", [erf, Constant("one", 1f)], $"{n}_gelu_cdf");
+                string product = g.Node("Mul", $"{n}_gelu_mul", [raw, cdf], $"{n}_gelu_product");
+                g.Node("Mul", $"{n}_gelu", [product, Constant("half", 0.5f)], output);
+                break;
+            }
+            case Activation.GeluTanh:
+            {
+                string square = g.Node("Mul", $"{n}_gelu_square", [raw, raw], $"{n}_gelu_x2");
+                string cube = g.Node("Mul", $"{n}_gelu_cube", [square, raw], $"{n}_gelu_x3");
+                string term = g.Node("Mul", $"{n}_gelu_term", [cube, Constant("c", 0.044715f)], $"{n}_gelu_cx3");
+                string inner = g.Node("Add", $"{n}_gelu_inner", [raw, term], $"{n}_gelu_sum");
+                string scaled = g.Node("Mul", $"{n}_gelu_scale", [inner, Constant("k", MathF.Sqrt(2f / MathF.PI))], $"{n}_gelu_scaled");
+                string tanh = g.Node("Tanh", $"{n}_gelu_tanh", [scaled], $"{n}_gelu_tanhed");
+                string cdf = g.Node("Add", $"{n}_gelu_one", [tanh, Constant("one", 1f)], $"{n}_gelu_cdf");
+                string product = g.Node("Mul", $"{n}_gelu_mul", [raw, cdf], $"{n}_gelu_product");
+                g.Node("Mul", $"{n}_gelu", [product, Constant("half", 0.5f)], output);
+                break;
+            }
+            default: throw new NotSupportedException($"layer '{n}': activation {layer.Activation} has no ONNX form");
+        }
+    }
+
     private static Dictionary<string, ((float Min, float Max) Input, (float Min, float Max) Output)> ActivationRanges(SpecNetwork network, OnnxExportOptions options)
     {
         var spec = network.Spec;

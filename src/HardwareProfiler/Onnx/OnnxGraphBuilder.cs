@@ -39,6 +39,8 @@ internal sealed class OnnxGraphBuilder(GraphProto graph)
         return attribute;
     }
 
+    public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
     public static ValueInfoProto FloatTensor(string name, params object[] dims)

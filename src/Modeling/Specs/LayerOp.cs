@@ -26,4 +26,20 @@ public enum Activation
     [JsonStringEnumMemberName("none")] None,
     [JsonStringEnumMemberName("relu")] Relu,
     [JsonStringEnumMemberName("relu6")] Relu6,
+    [JsonStringEnumMemberName("sigmoid")] Sigmoid,
+
+    /// <summary>relu6(x + 3) / 6, as PyTorch's hardsigmoid (MobileNetV3's gates).</summary>
+    [JsonStringEnumMemberName("hard-sigmoid")] HardSigmoid,
+
+    /// <summary>x * relu6(x + 3) / 6 (MobileNetV3).</summary>
+    [JsonStringEnumMemberName("hard-swish")] HardSwish,
+
+    /// <summary>x * sigmoid(x), also called swish (EfficientNet).</summary>
+    [JsonStringEnumMemberName("silu")] Silu,
+
+    /// <summary>x * Φ(x) with the Gaussian's exact distribution function (erf).</summary>
+    [JsonStringEnumMemberName("gelu")] Gelu,
+
+    /// <summary>GELU's tanh approximation: 0.5 x (1 + tanh(√(2/π) (x + 0.044715 x³))).</summary>
+    [JsonStringEnumMemberName("gelu-tanh")] GeluTanh,
 }

@@ -28,6 +28,12 @@ internal static class LayerUnits
     {
         Activation.Relu => F.relu(x),
         Activation.Relu6 => F.relu6(x),
+        Activation.Sigmoid => F.sigmoid(x),
+        Activation.HardSigmoid => F.hardsigmoid(x),
+        Activation.HardSwish => F.hardswish(x),
+        Activation.Silu => F.silu(x),
+        Activation.Gelu => F.gelu(x),
+        Activation.GeluTanh => F.gelu(x, TorchSharp.Modules.GELU.Approximate.tanh),
         _ => x,
     };
 }

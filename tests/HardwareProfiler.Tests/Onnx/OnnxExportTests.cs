@@ -55,6 +55,41 @@ public class OnnxExportTests
         Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale + 1e-5, $"{p.First} vs {p.Second}"));
     }
 
+    [Theory]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.HardSigmoid)]
+    [InlineData(Activation.HardSwish)]
+    [InlineData(Activation.Silu)]
+    [InlineData(Activation.Gelu)]
+    [InlineData(Activation.GeluTanh)]
+    public void Each_activation_computes_in_onnx_runtime_what_it_computes_in_torchsharp(Activation activation)
+    {
+        var spec = new ModelSpec
+        {
+            Name = "act",
+            Input = new InputSpec(2, 8, 8),
+            Classes = 10,
+            Layers =
+            [
+                new LayerSpec { Name = "c", Op = LayerOp.Conv, Out = 6, Kernel = 3, BatchNorm = true, Activation = activation },
+                new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10, Activation = activation },
+            ],
+        };
+        Assert.Equal(activation, ModelSpecJson.Deserialize(ModelSpecJson.Serialize(spec)).Layers[0].Activation);
+        manual_seed(3);
+        using var network = new SpecNetwork(spec);
+        network.eval();
+        using var scope = NewDisposeScope();
+        var input = randn(4, 2, 8, 8) * 3; // wide enough to reach every piece of the piecewise activations
+        float[] expected;
+        using (no_grad()) expected = network.forward(input).data<float>().ToArray();
+
+        var actual = RunOnnx(OnnxExporter.Export(network).ToByteArray(), input);
+
+        double scale = expected.Max(Math.Abs);
+        Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale + 1e-5, $"{p.First} vs {p.Second}"));
+    }
+
     [Fact]
     public void Int8_layers_run_as_integer_operators_and_stay_close_to_float()
     {
