@@ -22,6 +22,7 @@ internal static class StorageFaults
                 case DbException db: return db.Message;
                 case IOException { HResult: NoSpace or QuotaExceeded }: return "the disk of the data folder is full";
                 case IOException { HResult: ReadOnlyFileSystem }: return "the data folder is on a read-only file system";
+                case UnauthorizedAccessException: return "the service may not write in its data folder";
             }
         }
         return exception is DbUpdateException ? "the database refused the change" : null;

@@ -23,13 +23,18 @@ public sealed class StorageRecovery(
     IOptions<ServiceOptions> options,
     ILogger<StorageRecovery> logger) : BackgroundService
 {
+    /// <summary>How often one job is resumed by itself: a job that a fault stops again and again stays failed, for a person to resume.</summary>
+    public const int MaxResumes = 3;
+
     private readonly ConcurrentDictionary<Guid, string> _stopped = new();
+    private readonly ConcurrentDictionary<Guid, int> _resumes = new();
 
     /// <summary>Records a storage fault that stopped <paramref name="job"/>, to resume it once the storage works.</summary>
     public void Stopped(string cause, Guid job)
     {
         health.Faulted(cause);
-        _stopped[job] = cause;
+        if (_resumes.GetValueOrDefault(job) < MaxResumes) _stopped[job] = cause;
+        else logger.LogWarning("Job {Id} was stopped by the storage {Times} times; it stays failed until it is resumed through the API", job, MaxResumes + 1);
     }
 
     /// <summary>The storage fault that stopped the job on this silo and that its record may not show (the write failed too), or null.</summary>
@@ -49,6 +54,7 @@ public sealed class StorageRecovery(
                 {
                     if (await lifecycle.ResumeAsync(id, stopping)) await grains.GetGrain<IJobGrain>(id).StartAsync();
                     _stopped.TryRemove(id, out _);
+                    _resumes.AddOrUpdate(id, 1, (_, times) => times + 1);
                     logger.LogInformation("Job {Id}, stopped by a storage fault, resumes from its journal", id);
                 }
                 if (health.IsFaulted) logger.LogInformation("The storage takes writes again");
@@ -58,6 +64,11 @@ public sealed class StorageRecovery(
             {
                 health.Faulted(cause);
                 logger.LogWarning("The storage still fails ({Cause}); {Jobs} jobs wait to resume", cause, _stopped.Count);
+            }
+            catch (Exception e) when (!stopping.IsCancellationRequested)
+            {
+                // Whatever else failed (a grain call, say), the next tick tries again: this loop never stops the host.
+                logger.LogWarning(e, "Resuming the jobs a storage fault stopped failed; trying again");
             }
         }
     }
