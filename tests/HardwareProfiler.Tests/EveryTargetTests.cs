@@ -13,11 +13,32 @@ public class EveryTargetTests
 {
     private static readonly MeasurementOptions Quick = new() { WarmupRuns = 1, MinRuns = 3, MinTime = TimeSpan.Zero };
 
+    // Concat, grouped conv, layer norm, upsample and an element-wise mul, which no zoo model has all of.
+    private static ModelSpec Branches(InputSpec input) => new()
+    {
+        Name = "branches",
+        Input = input,
+        Classes = 10,
+        Layers =
+        [
+            new LayerSpec { Name = "stem", Op = LayerOp.Conv, Out = 16, Kernel = 3, Stride = 2, BatchNorm = true, Activation = Activation.Relu },
+            new LayerSpec { Name = "grouped", Op = LayerOp.Conv, Out = 16, Kernel = 3, Groups = 4, BatchNorm = true, Activation = Activation.Relu },
+            new LayerSpec { Name = "down", Op = LayerOp.MaxPool, Kernel = 2, Stride = 2, Padding = 0 },
+            new LayerSpec { Name = "up", Op = LayerOp.Upsample, Scale = 2 },
+            new LayerSpec { Name = "joined", Op = LayerOp.Concat, Inputs = ["stem", "up"] },
+            new LayerSpec { Name = "norm", Op = LayerOp.LayerNorm, Activation = Activation.Gelu },
+            new LayerSpec { Name = "product", Op = LayerOp.Mul, Inputs = ["norm", "joined"] },
+            new LayerSpec { Name = "gap", Op = LayerOp.GlobalAvgPool },
+            new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10 },
+        ],
+    };
+
     [Fact]
     public void Each_target_costs_each_pruned_mixed_precision_zoo_model()
     {
         var input = new InputSpec(1, 28, 28);
-        var models = new[] { "lenet5", "vgg-small", "resnet20", "mobilenetv2-small" }.Select(m => ModelZoo.Create(m, input, 10)).ToList();
+        var models = new[] { "lenet5", "vgg-small", "resnet20", "mobilenetv2-small", "mobilenetv3-small-w0.5" }
+            .Select(m => ModelZoo.Create(m, input, 10)).Append(Branches(input)).ToList();
         var pruned = models.Select(m =>
         {
             var groups = m.Analyze().ChannelGroups.Where(g => g.Prunable);

@@ -4,8 +4,8 @@ namespace AutoDesign.HardwareProfiler.Analytic;
 
 /// <summary>
 /// A layer as a matrix product for the cost models: M outputs per position (output channels), K reduction length
-/// (input channels x kernel area; kernel area alone for depthwise, where M counts the channels), N positions.
-/// Layers without weights are pure memory traffic.
+/// (input channels per group x kernel area; kernel area alone for depthwise, where M counts the channels), N positions.
+/// Layers without weights (pools, joins, upsampling) and layer norm are pure memory traffic.
 /// </summary>
 public sealed record LayerWorkload(string Name, LayerOp Op, long M, long K, long N, long Weights, long InputElements, long OutputElements)
 {
@@ -21,10 +21,12 @@ public sealed record LayerWorkload(string Name, LayerOp Op, long M, long K, long
             var s = analysis.Layers[i];
             long positions = (long)s.OutputShape.Height * s.OutputShape.Width;
             long kernelArea = (long)layer.Kernel * layer.Kernel;
-            long inputs = s.InputShape.Elements * (layer.Op == LayerOp.Add ? layer.Inputs!.Count : 1);
+            // A join reads every input it names; a gate of one value per channel is small but counts all the same.
+            long inputs = layer.IsJoin ? spec.InputsOf(i).Sum(name => analysis[name].OutputShape.Elements) : s.InputShape.Elements;
+            long reduction = s.InChannels / Math.Max(1, s.Groups) * kernelArea;
             return layer.Op switch
             {
-                LayerOp.Conv => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, s.InChannels * kernelArea, positions, s.OutChannels * s.InChannels * kernelArea, inputs, s.OutputShape.Elements),
+                LayerOp.Conv => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, reduction, positions, s.OutChannels * reduction, inputs, s.OutputShape.Elements),
                 LayerOp.DepthwiseConv => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, kernelArea, positions, s.OutChannels * kernelArea, inputs, s.OutputShape.Elements),
                 LayerOp.Linear => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, s.InChannels, 1, (long)s.OutChannels * s.InChannels, inputs, s.OutChannels),
                 _ => new LayerWorkload(layer.Name, layer.Op, 0, 0, 0, 0, inputs, s.OutputShape.Elements),

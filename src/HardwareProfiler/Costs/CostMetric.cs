@@ -53,7 +53,7 @@ public abstract record CostMetric(string Name, string Unit)
 
         private static long Weights(LayerSummary s) => s.Op == LayerOp.Linear
             ? (long)s.InChannels * s.OutChannels
-            : (long)s.OutChannels * (s.Op == LayerOp.DepthwiseConv ? 1 : s.InChannels) * s.Kernel * s.Kernel;
+            : (long)s.OutChannels * (s.InChannels / Math.Max(1, s.Groups)) * s.Kernel * s.Kernel;
     }
 
     /// <summary>Costs a hardware target reports (measured, tabulated, predicted or simulated, as the target is).</summary>

@@ -87,6 +87,29 @@ public static class OnnxExporter
                         sum = g.Node("Add", k == 1 ? layer.Name : $"{layer.Name}_{k}", [sum, Read(inputs[k])], k == inputs.Count - 1 ? raw : $"{layer.Name}_partial{k}");
                     break;
                 }
+                case LayerOp.Concat:
+                    g.Node("Concat", layer.Name, inputs.Select(Read), raw, G.Int("axis", 1));
+                    break;
+                case LayerOp.Mul:
+                {
+                    string gate = Read(inputs[1]);
+                    var gateShape = analysis[inputs[1]].OutputShape;
+                    if (gateShape.Flat && !summary.InputShape.Flat) // one value per channel: (N, C) -> (N, C, 1, 1)
+                        gate = g.Node("Unsqueeze", $"{layer.Name}_gate", [gate, g.Int64s($"{layer.Name}_gate_axes", 2, 3)], $"{layer.Name}_gate_map");
+                    g.Node("Mul", layer.Name, [Read(x), gate], raw);
+                    break;
+                }
+                case LayerOp.Upsample:
+                {
+                    // Nearest with the asymmetric mapping and floor, as torch's interpolate(mode="nearest").
+                    float scale = layer.Scale!.Value;
+                    g.Node("Resize", layer.Name, [Read(x), "", g.Floats($"{layer.Name}_scales", [1f, 1f, scale, scale], 4)], raw,
+                        G.String("mode", "nearest"), G.String("coordinate_transformation_mode", "asymmetric"), G.String("nearest_mode", "floor"));
+                    break;
+                }
+                case LayerOp.LayerNorm:
+                    LayerNorm(g, layer, summary, state, Read(x), raw);
+                    break;
             }
 
             if (layer.Activation != Activation.None) Activate(g, layer, raw, output);
@@ -97,6 +120,22 @@ public static class OnnxExporter
         var model = new ModelProto { IrVersion = 8, ProducerName = "AutoDesign", ProducerVersion = "1", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
         return model;
+    }
+
+    // Layer norm over axis 1 in opset 13's operators (LayerNormalization came in opset 17): (x - mean) / sqrt(var + eps) * w + b.
+    private static void LayerNorm(G g, LayerSpec layer, LayerSummary summary, IReadOnlyDictionary<string, Tensor> state, string x, string output)
+    {
+        string n = layer.Name;
+        long[] perChannel = summary.InputShape.Flat ? [summary.OutChannels] : [summary.OutChannels, 1, 1];
+        string mean = g.Node("ReduceMean", $"{n}_mean", [x], $"{n}_mean_out", G.Ints("axes", 1), G.Int("keepdims", 1));
+        string centred = g.Node("Sub", $"{n}_centre", [x, mean], $"{n}_centred");
+        string square = g.Node("Mul", $"{n}_square", [centred, centred], $"{n}_squared");
+        string variance = g.Node("ReduceMean", $"{n}_variance", [square], $"{n}_variance_out", G.Ints("axes", 1), G.Int("keepdims", 1));
+        string shifted = g.Node("Add", $"{n}_epsilon", [variance, g.Floats($"{n}_eps", [(float)layer.EffectiveEpsilon])], $"{n}_shifted");
+        string deviation = g.Node("Sqrt", $"{n}_sqrt", [shifted], $"{n}_deviation");
+        string normalised = g.Node("Div", $"{n}_normalise", [centred, deviation], $"{n}_normalised");
+        string scaled = g.Node("Mul", $"{n}_scale", [normalised, g.Floats($"{n}.weight", Data(state[$"{n}.weight"]), perChannel)], $"{n}_scaled");
+        g.Node("Add", n, [scaled, g.Floats($"{n}.bias", Data(state[$"{n}.bias"]), perChannel)], output);
     }
 
     public static void Save(ModelProto model, string path) => File.WriteAllBytes(path, model.ToByteArray());

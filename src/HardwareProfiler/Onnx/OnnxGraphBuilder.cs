@@ -21,6 +21,13 @@ internal sealed class OnnxGraphBuilder(GraphProto graph)
     public string Floats(string name, float[] values, params long[] dims) =>
         Initializer(name, TensorProto.Types.DataType.Float, dims, MemoryMarshalBytes(values));
 
+    public string Int64s(string name, params long[] values)
+    {
+        var bytes = new byte[values.Length * sizeof(long)];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        return Initializer(name, TensorProto.Types.DataType.Int64, [values.Length], bytes);
+    }
+
     public string Int8s(string name, sbyte[] values, params long[] dims) =>
         Initializer(name, TensorProto.Types.DataType.Int8, dims, (byte[])(Array)values);
 
@@ -40,6 +47,9 @@ internal sealed class OnnxGraphBuilder(GraphProto graph)
     }
 
     public static AttributeProto Float(string name, float value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Float, F = value };
+
+    public static AttributeProto String(string name, string value) =>
+        new() { Name = name, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(value) };
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 

@@ -25,7 +25,8 @@ public sealed class LatencyPredictor
     }
 
     /// <summary>What a trained predictor says of itself, stored beside it.</summary>
-    public sealed record Card(string Name, string Source, Modeling.Specs.Precision Precision, int TrainingSamples, int HeldOutSamples, double HeldOutMape, DateTimeOffset CreatedAt);
+    /// <param name="Features">How many features per layer the predictor was trained on (older cards: 0).</param>
+    public sealed record Card(string Name, string Source, Modeling.Specs.Precision Precision, int TrainingSamples, int HeldOutSamples, double HeldOutMape, DateTimeOffset CreatedAt, int Features = 0);
 
     private readonly MLContext _ml = new(seed: 1);
     private readonly PredictionEngine<Sample, Prediction> _engine;
@@ -70,7 +71,7 @@ public sealed class LatencyPredictor
         var model = trainer.Fit(ml.Data.LoadFromEnumerable(train));
         var engine = ml.Model.CreatePredictionEngine<Sample, Prediction>(model);
         double mape = test.Average(t => Math.Abs(Math.Exp(engine.Predict(t.Sample).Score) - Math.Exp(t.Sample.Label)) / Math.Exp(t.Sample.Label));
-        return new LatencyPredictor(model, new Card(name, table.Source, table.Precision, train.Count, test.Count, mape, DateTimeOffset.UtcNow));
+        return new LatencyPredictor(model, new Card(name, table.Source, table.Precision, train.Count, test.Count, mape, DateTimeOffset.UtcNow, LayerFeatures.Count));
     }
 
     public void Save(string directory)
@@ -88,9 +89,11 @@ public sealed class LatencyPredictor
         string? card = folder.Inputs.FindFile(Path.Combine(directory, name + ".json"), Modeling.Inputs.InputFormat.Predictor);
         if (model is null || card is null)
             throw new ArgumentException($"predictor:{name}: not found in the data folder's predictors/; train one with `autodesign sweep --target <measured target> --name {name}`");
+        var info = JsonSerializer.Deserialize<Card>(File.ReadAllText(card), AutoDesignJson.Options)!;
+        if (info.Features != LayerFeatures.Count)
+            throw new ArgumentException($"predictor:{name}: was trained on an older description of layers; train it again with `autodesign sweep --target {info.Source} --name {name}`");
         var ml = new MLContext(seed: 1);
         var loaded = ml.Model.Load(model, out _);
-        var info = JsonSerializer.Deserialize<Card>(File.ReadAllText(card), AutoDesignJson.Options)!;
         return new LatencyPredictor(loaded, info);
     }
 }

@@ -5,7 +5,8 @@ namespace AutoDesign.HardwareProfiler.Tables;
 
 /// <summary>
 /// What a layer's latency depends on, as a look-up-table key: its op, input and output shapes, kernel, stride,
-/// batch norm, activation and bit-widths, e.g. <c>conv:16x28x28>32x14x14:k3:s2:bn:relu:w32a32</c>. The
+/// batch norm, activation and bit-widths, e.g. <c>conv:16x28x28>32x14x14:k3:s2:bn:relu:w32a32</c> (a grouped conv is
+/// <c>conv-g4</c>). The
 /// <see cref="Family"/> drops the channel counts, so layers that differ only in width can be interpolated.
 /// </summary>
 public sealed record LayerKey(string Key, string Family, int InChannels, int OutChannels)
@@ -13,6 +14,7 @@ public sealed record LayerKey(string Key, string Family, int InChannels, int Out
     public static LayerKey For(LayerSpec layer, LayerSummary shape, Precision precision)
     {
         string op = System.Text.Json.JsonSerializer.Serialize(layer.Op).Trim('"');
+        if (layer.Op == LayerOp.Conv && shape.Groups > 1) op += $"-g{shape.Groups}";
         var input = shape.InputShape;
         var output = shape.OutputShape;
         string act = layer.Activation.ToString().ToLowerInvariant();

@@ -2,12 +2,14 @@ namespace AutoDesign.Modeling.Specs;
 
 /// <summary>
 /// A set of layer outputs whose channel counts must agree: a conv and the depthwise convs and pools that follow it,
-/// or every branch joined by a residual add. Pruning keeps the same channels in every member, or leaves the group alone.
+/// every branch joined by a residual add, or a squeeze-and-excitation gate and the map it scales. A concat does not
+/// merge groups: each of its inputs' channel ranges stays its own group. Pruning keeps the same channels in every
+/// member, or leaves the group alone.
 /// </summary>
 /// <param name="Producers">Conv or linear layers whose <c>out</c> sets the group's width; they are pruned together.</param>
-/// <param name="Followers">Depthwise convs whose channels follow the group (their filters are cut with it).</param>
-/// <param name="Consumers">Conv or linear layers that read the group as their input channels (their input is cut).</param>
-/// <param name="FixedBecause">Why the group cannot be pruned (it holds the network input or its output), or null.</param>
+/// <param name="Followers">Depthwise convs and layer norms whose channels follow the group (their weights are cut with it).</param>
+/// <param name="Consumers">Conv or linear layers that read the group as (some of) their input channels (their input is cut).</param>
+/// <param name="FixedBecause">Why the group cannot be pruned (it holds the network input or its output, or a grouped conv reads it), or null.</param>
 public sealed record ChannelGroup(
     int Id,
     int Channels,

@@ -1,6 +1,12 @@
 namespace AutoDesign.Modeling.Specs;
 
-/// <summary>Finds the <see cref="ChannelGroup"/>s of a spec with a union-find over layer outputs.</summary>
+/// <summary>
+/// Finds the <see cref="ChannelGroup"/>s of a spec and the channel layout of every layer's input. Each layer output
+/// carries a layout, a list of segments that name a group: a dense conv or linear layer starts a new group, a concat
+/// lays its inputs' layouts end to end, and every other layer passes its input's layout on. An add or mul ties the
+/// segments of its inputs pairwise (union-find), so every branch of a residual join, or a squeeze-and-excitation gate
+/// and the map it scales, keep the same channels.
+/// </summary>
 internal static class ChannelTies
 {
     private sealed class Members
@@ -10,53 +16,100 @@ internal static class ChannelTies
         public List<string> Consumers { get; } = [];
     }
 
-    public static IReadOnlyList<ChannelGroup> Find(ModelSpec spec)
+    private readonly record struct Segment(int Slot, int Channels);
+
+    public static (IReadOnlyList<ChannelGroup> Groups, IReadOnlyDictionary<string, IReadOnlyList<ChannelSegment>> InputLayouts) Find(
+        ModelSpec spec, IReadOnlyList<LayerSummary> summaries)
     {
         int count = spec.Layers.Count;
         int networkInput = count; // the input image gets the slot after the last layer
         var parent = Enumerable.Range(0, count + 1).ToArray();
+        var fixedBecause = new Dictionary<int, string>(); // by slot; moved to roots at the end
         var index = spec.Layers.Select((l, i) => (l.Name, i)).ToDictionary(p => p.Name, p => p.i);
-
         int Root(int x) => parent[x] == x ? x : parent[x] = Root(parent[x]);
-        IEnumerable<int> Sources(int layer) =>
-            spec.InputsOf(layer) is { Count: > 0 } names ? names.Select(n => index[n]) : [networkInput];
+        int[] Sources(int layer) => spec.InputsOf(layer) is { Count: > 0 } names ? [.. names.Select(n => index[n])] : [networkInput];
+        void Fix(IEnumerable<Segment> segments, string reason)
+        {
+            foreach (var s in segments) fixedBecause.TryAdd(s.Slot, reason);
+        }
 
-        // Every layer but a conv or linear passes its input's channels through, so it joins their group.
-        for (int i = 0; i < count; i++)
-            if (spec.Layers[i].Op is not (LayerOp.Conv or LayerOp.Linear))
-                foreach (int source in Sources(i)) parent[Root(i)] = Root(source);
-
-        var groups = new SortedDictionary<int, Members>(); // keyed by root, ordered below by first appearance
-        Members Of(int slot) => groups.TryGetValue(Root(slot), out var m) ? m : groups[Root(slot)] = new Members();
-        Of(networkInput);
+        var layouts = new Segment[count + 1][];
+        layouts[networkInput] = [new Segment(networkInput, spec.Input.Channels)];
+        var inputLayouts = new Segment[count][];
         for (int i = 0; i < count; i++)
         {
             var layer = spec.Layers[i];
-            if (layer.Op is LayerOp.Conv or LayerOp.Linear)
+            var summary = summaries[i];
+            var sources = Sources(i);
+            var input = inputLayouts[i] = layouts[sources[0]];
+            switch (ChannelRole.Of(layer, summary))
             {
-                Of(i).Producers.Add(layer.Name);
-                Of(Sources(i).First()).Consumers.Add(layer.Name);
-            }
-            else if (layer.Op is LayerOp.DepthwiseConv)
-            {
-                Of(i).Followers.Add(layer.Name);
+                case ChannelRole.Kind.Producer:
+                    layouts[i] = [new Segment(i, summary.OutChannels)];
+                    if (summary.Groups > 1)
+                    {
+                        Fix(input, "a grouped conv reads it");
+                        Fix(layouts[i], "a grouped conv makes it");
+                    }
+                    break;
+                case ChannelRole.Kind.Concat:
+                    layouts[i] = [.. sources.SelectMany(s => layouts[s])];
+                    break;
+                case ChannelRole.Kind.Tie:
+                    layouts[i] = input;
+                    foreach (int other in sources.Skip(1))
+                    {
+                        var joined = layouts[other];
+                        if (joined.Select(s => s.Channels).SequenceEqual(input.Select(s => s.Channels)))
+                            for (int k = 0; k < input.Length; k++) parent[Root(joined[k].Slot)] = Root(input[k].Slot);
+                        else
+                        {
+                            Fix(input, $"'{layer.Name}' joins it with channels split differently");
+                            Fix(joined, $"'{layer.Name}' joins it with channels split differently");
+                        }
+                    }
+                    break;
+                default:
+                    layouts[i] = input;
+                    break;
             }
         }
 
-        int inputRoot = Root(networkInput), outputRoot = Root(count - 1);
-        int FirstAppearance(int root) => root == inputRoot ? -1 : Enumerable.Range(0, count).First(i => Root(i) == root);
+        // Groups are the roots that some layout names, in order of first appearance (the network input first).
+        var order = new List<int>();
+        var channels = new Dictionary<int, int>();
+        foreach (var layout in layouts.Skip(count).Concat(layouts.Take(count)))
+            foreach (var s in layout)
+                if (channels.TryAdd(Root(s.Slot), s.Channels)) order.Add(Root(s.Slot));
+        var id = order.Select((root, k) => (root, k)).ToDictionary(p => p.root, p => p.k);
+        var members = order.Select(_ => new Members()).ToArray();
 
-        return groups
-            .OrderBy(g => FirstAppearance(g.Key))
-            .Select((g, id) => new ChannelGroup(
-                id,
-                g.Key == inputRoot ? spec.Input.Channels : spec.Layer(g.Value.Producers[0]).Out!.Value,
-                g.Value.Producers,
-                g.Value.Followers,
-                g.Value.Consumers,
-                g.Key == inputRoot ? "it carries the network input"
-                    : g.Key == outputRoot ? "it carries the class scores"
-                    : null))
-            .ToList();
+        for (int i = 0; i < count; i++)
+        {
+            var layer = spec.Layers[i];
+            var readGroups = inputLayouts[i].Select(s => id[Root(s.Slot)]).Distinct();
+            switch (ChannelRole.Of(layer, summaries[i]))
+            {
+                case ChannelRole.Kind.Producer:
+                    members[id[Root(i)]].Producers.Add(layer.Name);
+                    foreach (int g in readGroups) members[g].Consumers.Add(layer.Name);
+                    break;
+                case ChannelRole.Kind.Follower:
+                    foreach (int g in readGroups) members[g].Followers.Add(layer.Name);
+                    break;
+            }
+        }
+
+        var reasons = new Dictionary<int, string>();
+        foreach (var (slot, reason) in fixedBecause.OrderBy(p => p.Key)) reasons.TryAdd(id[Root(slot)], reason);
+        foreach (var s in layouts[count - 1]) reasons[id[Root(s.Slot)]] = "it carries the class scores";
+        foreach (var s in layouts[networkInput]) reasons[id[Root(s.Slot)]] = "it carries the network input";
+
+        var groups = order.Select((root, g) => new ChannelGroup(g, channels[root], members[g].Producers, members[g].Followers,
+            members[g].Consumers, reasons.GetValueOrDefault(g))).ToList();
+        var resolved = spec.Layers.Select((l, i) => (l.Name, Layout: (IReadOnlyList<ChannelSegment>)
+            [.. inputLayouts[i].Select(s => new ChannelSegment(id[Root(s.Slot)], s.Channels))]))
+            .ToDictionary(p => p.Name, p => p.Layout);
+        return (groups, resolved);
     }
 }

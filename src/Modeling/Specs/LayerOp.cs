@@ -6,7 +6,7 @@ namespace AutoDesign.Modeling.Specs;
 [JsonConverter(typeof(JsonStringEnumConverter<LayerOp>))]
 public enum LayerOp
 {
-    /// <summary>Dense 2-D convolution (groups = 1), optionally followed by batch norm and an activation.</summary>
+    /// <summary>2-D convolution, dense or grouped (<see cref="LayerSpec.Groups"/>), optionally followed by batch norm and an activation.</summary>
     [JsonStringEnumMemberName("conv")] Conv,
     /// <summary>Depthwise 2-D convolution: one filter per input channel, so its channels follow its input.</summary>
     [JsonStringEnumMemberName("dwconv")] DepthwiseConv,
@@ -18,6 +18,21 @@ public enum LayerOp
     [JsonStringEnumMemberName("global-avg-pool")] GlobalAvgPool,
     /// <summary>Element-wise sum of two or more inputs of the same shape (a residual join).</summary>
     [JsonStringEnumMemberName("add")] Add,
+
+    /// <summary>Joins two or more inputs along the channels, in the order listed (Inception, DenseNet, SqueezeNet's fire modules).</summary>
+    [JsonStringEnumMemberName("concat")] Concat,
+
+    /// <summary>
+    /// Element-wise product of a feature map (first input) and a gate (second input) of the same shape, or a vector
+    /// of one value per channel broadcast over the map (squeeze-and-excitation).
+    /// </summary>
+    [JsonStringEnumMemberName("mul")] Mul,
+
+    /// <summary>Nearest-neighbour upsampling by an integer <see cref="LayerSpec.Scale"/>.</summary>
+    [JsonStringEnumMemberName("upsample")] Upsample,
+
+    /// <summary>Layer norm over the channels at each position, with a scale and shift per channel (ConvNeXt).</summary>
+    [JsonStringEnumMemberName("layer-norm")] LayerNorm,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<Activation>))]

@@ -27,6 +27,15 @@ public sealed record LayerSpec
     /// <summary>Zero padding on each side; null means kernel / 2 ("same" for odd kernels at stride 1).</summary>
     public int? Padding { get; init; }
 
+    /// <summary>Convolution groups: null or 1 for a dense conv; a grouped conv splits its input and output channels into this many groups.</summary>
+    public int? Groups { get; init; }
+
+    /// <summary>Upsampling factor of an upsample layer (height and width).</summary>
+    public int? Scale { get; init; }
+
+    /// <summary>Added to the variance of a layer norm; null means 1e-6.</summary>
+    public double? Epsilon { get; init; }
+
     /// <summary>Batch normalisation after a conv; a conv without it carries a bias.</summary>
     public bool BatchNorm { get; init; }
 
@@ -35,5 +44,13 @@ public sealed record LayerSpec
 
     public int EffectivePadding => Padding ?? Kernel / 2;
 
+    public int EffectiveGroups => Groups ?? 1;
+
+    public double EffectiveEpsilon => Epsilon ?? 1e-6;
+
+    /// <summary>Whether the layer multiplies by weights (and so has bit-widths to choose); layer norm's scale does not count.</summary>
     public bool HasWeights => Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear;
+
+    /// <summary>Whether the layer joins several inputs (and so has no module of its own).</summary>
+    public bool IsJoin => Op is LayerOp.Add or LayerOp.Concat or LayerOp.Mul;
 }

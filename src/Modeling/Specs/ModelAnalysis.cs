@@ -1,9 +1,11 @@
 namespace AutoDesign.Modeling.Specs;
 
 /// <summary>Everything derived from a spec without building it: per-layer shapes and costs, totals and channel ties.</summary>
+/// <param name="InputLayouts">For each layer (by name), the channel groups its (first) input is made of, in channel order.</param>
 public sealed record ModelAnalysis(
     IReadOnlyList<LayerSummary> Layers,
-    IReadOnlyList<ChannelGroup> ChannelGroups)
+    IReadOnlyList<ChannelGroup> ChannelGroups,
+    IReadOnlyDictionary<string, IReadOnlyList<ChannelSegment>> InputLayouts)
 {
     public long Macs => Layers.Sum(l => l.Macs);
 

@@ -40,7 +40,8 @@ internal static partial class ModelAnalyzer
             throw new ModelSpecException($"layers[{summaries.Count - 1}]",
                 $"the last layer must produce {spec.Classes} class scores, it produces {output}");
 
-        return new ModelAnalysis(summaries, ChannelTies.Find(spec));
+        var (groups, layouts) = ChannelTies.Find(spec, summaries);
+        return new ModelAnalysis(summaries, groups, layouts);
     }
 
     private static List<TensorShape> ResolveInputs(ModelSpec spec, int index, Dictionary<string, TensorShape> shapes, string at)
@@ -59,10 +60,16 @@ internal static partial class ModelAnalyzer
 
     private static LayerSummary Summarize(LayerSpec layer, List<TensorShape> inputs, string at)
     {
-        if (layer.Op != LayerOp.Add && inputs.Count != 1)
+        if (!layer.IsJoin && inputs.Count != 1)
             throw new ModelSpecException($"{at}.inputs", $"a {Json(layer.Op)} layer reads exactly one input, got {inputs.Count}");
         if (layer.Op != LayerOp.Conv && layer.Op != LayerOp.DepthwiseConv && layer.BatchNorm)
             throw new ModelSpecException($"{at}.batchNorm", $"only conv and dwconv layers take batch norm");
+        if (layer.Op != LayerOp.Conv && layer.Groups is not null)
+            throw new ModelSpecException($"{at}.groups", "only a conv layer takes groups");
+        if (layer.Op != LayerOp.Upsample && layer.Scale is not null)
+            throw new ModelSpecException($"{at}.scale", "only an upsample layer takes a scale");
+        if (layer.Op != LayerOp.LayerNorm && layer.Epsilon is not null)
+            throw new ModelSpecException($"{at}.epsilon", "only a layer-norm layer takes an epsilon");
         var input = inputs[0];
 
         switch (layer.Op)
@@ -75,12 +82,13 @@ internal static partial class ModelAnalyzer
                 if (depthwise && layer.Out is not null && layer.Out != input.Channels)
                     throw new ModelSpecException($"{at}.out", $"a dwconv keeps its input's {input.Channels} channels; leave 'out' unset");
                 int outChannels = depthwise ? input.Channels : RequireOut(layer, at);
+                int groups = depthwise ? input.Channels : RequireGroups(layer, input.Channels, outChannels, at);
                 var output = ConvOutput(layer, input, outChannels, at);
-                long weightsPerFilter = (depthwise ? 1L : input.Channels) * layer.Kernel * layer.Kernel;
+                long weightsPerFilter = (long)(input.Channels / groups) * layer.Kernel * layer.Kernel;
                 long macs = output.Elements * weightsPerFilter;
                 long parameters = outChannels * weightsPerFilter + (layer.BatchNorm ? 2L * outChannels : outChannels);
                 return new LayerSummary(layer.Name, layer.Op, input.Channels, outChannels, layer.Kernel, layer.Stride,
-                    depthwise ? input.Channels : 1, input, output, macs, parameters);
+                    groups, input, output, macs, parameters);
             }
             case LayerOp.Linear:
             {
@@ -94,9 +102,9 @@ internal static partial class ModelAnalyzer
             case LayerOp.AvgPool:
             {
                 RequireFeatureMap(layer, input, at);
-                if (layer.Out is not null) throw new ModelSpecException($"{at}.out", "a pool keeps its input's channels; leave 'out' unset");
+                RequireNoOut(layer, at);
                 var output = ConvOutput(layer, input, input.Channels, at);
-                return new LayerSummary(layer.Name, layer.Op, input.Channels, input.Channels, layer.Kernel, layer.Stride, 0, input, output, 0, 0);
+                return Passing(layer, input, output);
             }
             case LayerOp.GlobalAvgPool:
                 RequireFeatureMap(layer, input, at);
@@ -108,11 +116,68 @@ internal static partial class ModelAnalyzer
                 for (int k = 1; k < inputs.Count; k++)
                     if (inputs[k] != input)
                         throw new ModelSpecException($"{at}.inputs", $"an add needs equal shapes, got {input} and {inputs[k]}");
-                return new LayerSummary(layer.Name, layer.Op, input.Channels, input.Channels, 1, 1, 0, input, input, 0, 0);
+                return Passing(layer, input, input);
+            }
+            case LayerOp.Concat:
+            {
+                if (inputs.Count < 2) throw new ModelSpecException($"{at}.inputs", "a concat joins at least two inputs");
+                for (int k = 1; k < inputs.Count; k++)
+                    if (inputs[k].Flat != input.Flat || inputs[k].Height != input.Height || inputs[k].Width != input.Width)
+                        throw new ModelSpecException($"{at}.inputs", $"a concat needs inputs of one size, got {input} and {inputs[k]}");
+                long channels = inputs.Sum(s => (long)s.Channels);
+                if (channels > int.MaxValue) throw new ModelSpecException($"{at}.inputs", "the joined channels are too many");
+                var output = input with { Channels = (int)channels };
+                return new LayerSummary(layer.Name, layer.Op, (int)channels, (int)channels, 1, 1, 0, input, output, 0, 0);
+            }
+            case LayerOp.Mul:
+            {
+                if (inputs.Count != 2) throw new ModelSpecException($"{at}.inputs", $"a mul reads a feature map and a gate, got {inputs.Count} inputs");
+                var gate = inputs[1];
+                bool perChannel = gate.Channels == input.Channels && (gate.Flat || gate.Height * gate.Width == 1);
+                if (gate != input && !perChannel)
+                    throw new ModelSpecException($"{at}.inputs[1]", $"a mul's gate must have the map's shape {input} or one value per channel ({input.Channels}), got {gate}");
+                return Passing(layer, input, input);
+            }
+            case LayerOp.Upsample:
+            {
+                RequireFeatureMap(layer, input, at);
+                RequireNoOut(layer, at);
+                int scale = layer.Scale switch
+                {
+                    null => throw new ModelSpecException($"{at}.scale", "an upsample layer needs 'scale'"),
+                    < 1 or > 64 => throw new ModelSpecException($"{at}.scale", $"must be between 1 and 64, got {layer.Scale}"),
+                    _ => layer.Scale.Value,
+                };
+                return Passing(layer, input, input with { Height = input.Height * scale, Width = input.Width * scale });
+            }
+            case LayerOp.LayerNorm:
+            {
+                RequireNoOut(layer, at);
+                if (layer.Epsilon is { } epsilon && !(epsilon > 0 && epsilon < 1))
+                    throw new ModelSpecException($"{at}.epsilon", $"must be between 0 and 1, got {epsilon}");
+                return Passing(layer, input, input) with { Params = 2L * input.Channels };
             }
             default:
                 throw new ModelSpecException($"{at}.op", $"unknown op {(int)layer.Op}");
         }
+    }
+
+    // A layer without weights of its own whose channels follow its input.
+    private static LayerSummary Passing(LayerSpec layer, TensorShape input, TensorShape output) =>
+        new(layer.Name, layer.Op, input.Channels, input.Channels, layer.Kernel, layer.Stride, 0, input, output, 0, 0);
+
+    private static void RequireNoOut(LayerSpec layer, string at)
+    {
+        if (layer.Out is not null) throw new ModelSpecException($"{at}.out", $"a {Json(layer.Op)} layer keeps its input's channels; leave 'out' unset");
+    }
+
+    private static int RequireGroups(LayerSpec layer, int inChannels, int outChannels, string at)
+    {
+        int groups = layer.EffectiveGroups;
+        if (groups < 1) throw new ModelSpecException($"{at}.groups", $"must be at least 1, got {groups}");
+        if (inChannels % groups != 0 || outChannels % groups != 0)
+            throw new ModelSpecException($"{at}.groups", $"{groups} groups must divide both the {inChannels} input and the {outChannels} output channels");
+        return groups;
     }
 
     private static int RequireOut(LayerSpec layer, string at) => layer.Out switch

@@ -13,7 +13,9 @@ public sealed record PruningPolicy(IReadOnlyDictionary<string, int> Keep)
     /// <summary>The spec with every producer of a pruned group narrowed to the kept width; throws naming a bad entry.</summary>
     public ModelSpec ApplyTo(ModelSpec spec)
     {
-        var groups = spec.Analyze().ChannelGroups.Where(g => g.Prunable).ToDictionary(KeyOf);
+        var analysis = spec.Analyze();
+        var groups = analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(KeyOf);
+        var keepOf = new Dictionary<int, int>();
         var width = new Dictionary<string, int>();
         foreach (var (key, keep) in Keep)
         {
@@ -22,10 +24,21 @@ public sealed record PruningPolicy(IReadOnlyDictionary<string, int> Keep)
             if (keep < 1 || keep > group.Channels)
                 throw new ArgumentException($"policy keeps {keep} channels of '{key}', which has {group.Channels}");
             foreach (var producer in group.Producers) width[producer] = keep;
+            keepOf[group.Id] = keep;
         }
         return spec with
         {
-            Layers = spec.Layers.Select(l => width.TryGetValue(l.Name, out int w) ? l with { Out = w } : l).ToList(),
+            Layers = spec.Layers.Select((l, i) =>
+                width.TryGetValue(l.Name, out int w) ? l with { Out = w }
+                : ChannelRole.Of(l, analysis.Layers[i]) == ChannelRole.Kind.Follower && l.Op == LayerOp.Conv ? DepthwiseAs(l, analysis.InputLayouts[l.Name], keepOf)
+                : l).ToList(),
         };
+    }
+
+    // A depthwise conv written as a conv keeps one group per remaining input channel.
+    private static LayerSpec DepthwiseAs(LayerSpec layer, IReadOnlyList<ChannelSegment> input, Dictionary<int, int> keepOf)
+    {
+        int channels = input.Sum(s => keepOf.GetValueOrDefault(s.Group, s.Channels));
+        return layer with { Out = channels, Groups = channels };
     }
 }

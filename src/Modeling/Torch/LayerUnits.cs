@@ -8,7 +8,7 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace AutoDesign.Modeling.Torch;
 
-/// <summary>The TorchSharp module for one layer with weights or a window; joins (add) need none.</summary>
+/// <summary>The TorchSharp module for one layer with weights or a window; joins (add, concat, mul) need none.</summary>
 internal static class LayerUnits
 {
     /// <summary>Batch norm's epsilon (PyTorch's default), needed to fold it into a conv on export.</summary>
@@ -20,9 +20,33 @@ internal static class LayerUnits
         LayerOp.Linear => new LinearUnit(layer, shape),
         LayerOp.MaxPool => new PoolUnit(layer, max: true),
         LayerOp.AvgPool => new PoolUnit(layer, max: false),
-        LayerOp.GlobalAvgPool => new GlobalAvgPoolUnit(layer.Name),
+        LayerOp.GlobalAvgPool => new GlobalAvgPoolUnit(layer.Name, layer.Activation),
+        LayerOp.Upsample => new UpsampleUnit(layer),
+        LayerOp.LayerNorm => new LayerNormUnit(layer, shape),
         _ => null,
     };
+
+    /// <summary>What a join layer computes from its inputs, before its activation.</summary>
+    public static Tensor Join(LayerOp op, IReadOnlyList<Tensor> inputs)
+    {
+        switch (op)
+        {
+            case LayerOp.Concat:
+                return cat([.. inputs], 1);
+            case LayerOp.Mul:
+            {
+                var (map, gate) = (inputs[0], inputs[1]);
+                while (gate.dim() < map.dim()) gate = gate.unsqueeze(-1); // one value per channel, broadcast over the map
+                return map * gate;
+            }
+            default:
+            {
+                var sum = inputs[0] + inputs[1];
+                for (int k = 2; k < inputs.Count; k++) sum = sum + inputs[k];
+                return sum;
+            }
+        }
+    }
 
     public static Tensor Activate(Tensor x, Activation activation) => activation switch
     {
@@ -107,15 +131,54 @@ internal sealed class LinearUnit : Module<Tensor, Tensor>, IQuantizable
 internal sealed class PoolUnit(LayerSpec layer, bool max) : Module<Tensor, Tensor>(layer.Name)
 {
     private readonly long _kernel = layer.Kernel, _stride = layer.Stride, _padding = layer.EffectivePadding;
+    private readonly Activation _activation = layer.Activation;
 
-    public override Tensor forward(Tensor input) => max
+    public override Tensor forward(Tensor input) => LayerUnits.Activate(max
         ? F.max_pool2d(input, _kernel, _stride, _padding)
-        : F.avg_pool2d(input, _kernel, _stride, _padding);
+        : F.avg_pool2d(input, _kernel, _stride, _padding), _activation);
 }
 
-internal sealed class GlobalAvgPoolUnit(string name) : Module<Tensor, Tensor>(name)
+internal sealed class GlobalAvgPoolUnit(string name, Activation activation) : Module<Tensor, Tensor>(name)
 {
-    public override Tensor forward(Tensor input) => input.mean([2, 3]);
+    public override Tensor forward(Tensor input) => LayerUnits.Activate(input.mean([2, 3]), activation);
+}
+
+/// <summary>Nearest-neighbour upsampling: each value is repeated scale x scale times.</summary>
+internal sealed class UpsampleUnit(LayerSpec layer) : Module<Tensor, Tensor>(layer.Name)
+{
+    private readonly double _scale = layer.Scale!.Value;
+    private readonly Activation _activation = layer.Activation;
+
+    public override Tensor forward(Tensor input) =>
+        LayerUnits.Activate(F.interpolate(input, scale_factor: [_scale, _scale], mode: InterpolationMode.Nearest), _activation);
+}
+
+/// <summary>Layer norm over the channels at each position (ConvNeXt's), with a learned scale and shift per channel.</summary>
+internal sealed class LayerNormUnit : Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly Parameter bias;
+    private readonly double _epsilon;
+    private readonly Activation _activation;
+
+    public LayerNormUnit(LayerSpec layer, LayerSummary shape) : base(layer.Name)
+    {
+        weight = nn.Parameter(ones(shape.OutChannels));
+        bias = nn.Parameter(zeros(shape.OutChannels));
+        _epsilon = layer.EffectiveEpsilon;
+        _activation = layer.Activation;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        if (input.dim() == 2) return LayerUnits.Activate(F.layer_norm(input, [input.shape[1]], weight, bias, _epsilon), _activation);
+        var mean = input.mean([1], keepdim: true);
+        var centred = input - mean;
+        var variance = centred.square().mean([1], keepdim: true);
+        var normalised = centred / (variance + _epsilon).sqrt();
+        return LayerUnits.Activate(normalised * weight.reshape(1, -1, 1, 1) + bias.reshape(1, -1, 1, 1), _activation);
+    }
 }
 
 /// <summary>A layer whose input and weights can be fake-quantized.</summary>

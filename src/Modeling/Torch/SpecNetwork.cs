@@ -72,9 +72,7 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
                 outputs[i] = unit.forward(Read(sources[0]));
                 continue;
             }
-            var sum = Read(sources[0]) + Read(sources[1]);
-            for (int k = 2; k < sources.Length; k++) sum = sum + Read(sources[k]);
-            outputs[i] = LayerUnits.Activate(sum, _layers[i].Activation);
+            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i].Op, [.. sources.Select(Read)]), _layers[i].Activation);
         }
         return outputs;
     }

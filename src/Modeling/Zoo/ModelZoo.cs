@@ -7,16 +7,17 @@ namespace AutoDesign.Modeling.Zoo;
 /// <summary>
 /// The built-in model families, named as <c>family[-w&lt;width&gt;][-d&lt;depth&gt;]</c>: <c>lenet5</c>, <c>vgg-small-w0.5</c>,
 /// <c>resnet20</c> (any depth 6n+2: <c>resnet56</c>), <c>mobilenetv2-small-d0.5</c> (depth scales the blocks per stage),
-/// and the ImageNet-size <c>mobilenet-v1</c>, <c>mobilenet-v2</c>, <c>resnet-18</c>, <c>resnet-50</c> (build them for the
+/// and the ImageNet-size <c>mobilenet-v1</c>, <c>mobilenet-v2</c>, <c>mobilenetv3-small</c>, <c>mobilenetv3-large</c>,
+/// <c>efficientnet-b0</c>, <c>resnet-18</c>, <c>resnet-50</c> (build them for the
 /// shape-only data set <c>imagenet</c>, 3x224x224 and 1,000 classes, to profile them).
 /// Every model adapts to the input shape and class count of the data set it is built for.
 /// </summary>
 public static partial class ModelZoo
 {
     public static IReadOnlyList<string> Families { get; } =
-        ["lenet5", "vgg-small", "resnet20", "mobilenetv2-small", "mobilenet-v1", "mobilenet-v2", "resnet-18", "resnet-50"];
+        ["lenet5", "vgg-small", "resnet20", "mobilenetv2-small", "mobilenet-v1", "mobilenet-v2", "mobilenetv3-small", "mobilenetv3-large", "efficientnet-b0", "resnet-18", "resnet-50"];
 
-    [GeneratedRegex(@"^(?<family>lenet5|vgg-small|resnet(?<depth>\d+)|resnet-(?<imagenetDepth>\d+)|mobilenetv2-small|mobilenet-v1|mobilenet-v2)(-w(?<width>\d+(\.\d+)?))?(-d(?<dmult>\d+(\.\d+)?))?$")]
+    [GeneratedRegex(@"^(?<family>lenet5|vgg-small|resnet(?<depth>\d+)|resnet-(?<imagenetDepth>\d+)|mobilenetv2-small|mobilenet-v1|mobilenet-v2|mobilenetv3-small|mobilenetv3-large|efficientnet-b0)(-w(?<width>\d+(\.\d+)?))?(-d(?<dmult>\d+(\.\d+)?))?$")]
     private static partial Regex NamePattern();
 
     public static bool IsZooName(string name) => NamePattern().IsMatch(name);
@@ -46,6 +47,9 @@ public static partial class ModelZoo
                 "mobilenetv2-small" => MobileNetV2Small.Create(name, input, classes, width, depth),
                 "mobilenet-v1" => MobileNetV1.Create(name, input, classes, width),
                 "mobilenet-v2" => MobileNetV2.Create(name, input, classes, width),
+                "mobilenetv3-small" => MobileNetV3.CreateSmall(name, input, classes, width),
+                "mobilenetv3-large" => MobileNetV3.CreateLarge(name, input, classes, width),
+                "efficientnet-b0" => EfficientNet.CreateB0(name, input, classes, width),
                 _ when match.Groups["imagenetDepth"].Success =>
                     ImageNetResNet.Create(name, input, classes, int.Parse(match.Groups["imagenetDepth"].Value, CultureInfo.InvariantCulture), width),
                 _ => ResNetCifar.Create(name, input, classes, int.Parse(match.Groups["depth"].Value, CultureInfo.InvariantCulture), width),

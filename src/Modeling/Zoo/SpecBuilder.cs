@@ -29,6 +29,18 @@ public sealed class SpecBuilder(string name, InputSpec input, int classes)
     public string Linear(string name, int @out, Activation activation = Activation.None) =>
         Add(new LayerSpec { Name = name, Op = LayerOp.Linear, Out = @out, Activation = activation });
 
+    /// <summary>
+    /// Squeeze-and-excitation on <paramref name="map"/> (Hu et al. 2018): global pooling, a squeeze and an excite
+    /// layer (1x1 convs on a 1x1 map, written as linear layers), and the map scaled channel by channel by the gate.
+    /// </summary>
+    public string SqueezeExcite(string id, string map, int channels, int squeeze, Activation inner, Activation gate)
+    {
+        Add(new LayerSpec { Name = $"{id}_pool", Op = LayerOp.GlobalAvgPool, Inputs = [map] });
+        Linear($"{id}_squeeze", squeeze, inner);
+        string excite = Linear($"{id}_excite", channels, gate);
+        return Add(new LayerSpec { Name = $"{id}_scale", Op = LayerOp.Mul, Inputs = [map, excite] });
+    }
+
     public string Residual(string name, IReadOnlyList<string> inputs, Activation activation = Activation.None) =>
         Add(new LayerSpec { Name = name, Op = LayerOp.Add, Inputs = inputs, Activation = activation });
 

@@ -26,27 +26,32 @@ public static class ChannelPruner
         using var scope = NewDisposeScope();
         var state = new Dictionary<string, Tensor>(network.state_dict());
 
+        var kept = new Dictionary<int, Tensor>(); // by group id
         foreach (var group in analysis.ChannelGroups.Where(g => g.Prunable))
         {
             if (!policy.Keep.TryGetValue(PruningPolicy.KeyOf(group), out int keep) || keep == group.Channels) continue;
-            var kept = KeptChannels(group, state, keep, importance);
-            keptByGroup[PruningPolicy.KeyOf(group)] = kept.data<long>().ToArray();
-            foreach (var layer in group.Producers.Concat(group.Followers))
-                foreach (var key in state.Keys.Where(k => k.StartsWith(layer + ".", StringComparison.Ordinal) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList())
-                    state[key] = state[key].index_select(0, kept);
-            foreach (var consumer in group.Consumers)
+            kept[group.Id] = KeptChannels(group, state, keep, importance);
+            keptByGroup[PruningPolicy.KeyOf(group)] = kept[group.Id].data<long>().ToArray();
+        }
+
+        foreach (var group in analysis.ChannelGroups.Where(g => kept.ContainsKey(g.Id)))
+            foreach (var producer in group.Producers)
+                SelectRows(state, producer, kept[group.Id]);
+        foreach (var layer in analysis.ChannelGroups.SelectMany(g => g.Followers).Distinct())
+            if (InputChannelsKept(analysis.InputLayouts[layer], kept) is { } rows) SelectRows(state, layer, rows);
+        foreach (var consumer in analysis.ChannelGroups.SelectMany(g => g.Consumers).Distinct())
+        {
+            if (InputChannelsKept(analysis.InputLayouts[consumer], kept) is not { } columns) continue;
+            var summary = analysis[consumer];
+            if (summary.Op == LayerOp.Linear)
             {
-                var summary = analysis[consumer];
-                if (summary.Op == LayerOp.Linear)
-                {
-                    string key = $"{consumer}.fc.weight";
-                    state[key] = state[key].index_select(1, FlattenedColumns(kept, summary.InputShape));
-                }
-                else
-                {
-                    string key = $"{consumer}.conv.weight";
-                    state[key] = state[key].index_select(1, kept);
-                }
+                string key = $"{consumer}.fc.weight";
+                state[key] = state[key].index_select(1, FlattenedColumns(columns, summary.InputShape));
+            }
+            else
+            {
+                string key = $"{consumer}.conv.weight";
+                state[key] = state[key].index_select(1, columns);
             }
         }
 
@@ -72,6 +77,27 @@ public static class ChannelPruner
         }
         var (_, order) = score!.topk(keep);
         return order.sort().Values;
+    }
+
+    // Cuts every per-output-channel tensor of a layer (filters, bias, batch or layer norm entries) to the kept rows.
+    private static void SelectRows(Dictionary<string, Tensor> state, string layer, Tensor rows)
+    {
+        foreach (var key in state.Keys.Where(k => k.StartsWith(layer + ".", StringComparison.Ordinal) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList())
+            state[key] = state[key].index_select(0, rows);
+    }
+
+    // The input channels a layer keeps, segment by segment of its input's layout; null when none of them is pruned.
+    private static Tensor? InputChannelsKept(IReadOnlyList<ChannelSegment> layout, Dictionary<int, Tensor> kept)
+    {
+        if (!layout.Any(s => kept.ContainsKey(s.Group))) return null;
+        var parts = new List<Tensor>();
+        long offset = 0;
+        foreach (var segment in layout)
+        {
+            parts.Add((kept.TryGetValue(segment.Group, out var rows) ? rows : arange(segment.Channels, dtype: ScalarType.Int64)) + offset);
+            offset += segment.Channels;
+        }
+        return cat(parts, 0);
     }
 
     // A linear layer reads a (C, H, W) map flattened channel by channel: channel c owns columns c*H*W .. (c+1)*H*W - 1.

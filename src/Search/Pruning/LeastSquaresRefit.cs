@@ -36,7 +36,7 @@ public sealed class LeastSquaresRefit : IDisposable
         for (int i = 0; i < spec.Layers.Count; i++)
         {
             var layer = spec.Layers[i];
-            if (layer.Op is not (LayerOp.Conv or LayerOp.Linear)) continue;
+            if (layer.Op is not (LayerOp.Conv or LayerOp.Linear) || layer.EffectiveGroups > 1) continue; // grouped convs are never refit
             var inputs = spec.InputsOf(i);
             var input = inputs.Count == 0 ? _images : outputs[inputs[0]];
             Target target;
@@ -74,7 +74,7 @@ public sealed class LeastSquaresRefit : IDisposable
         pruned.Forward(_images, (name, input) =>
         {
             var now = pruned.Analysis[name];
-            if (now.Op is not (LayerOp.Conv or LayerOp.Linear) || now.InChannels == originalLayers[name].InChannels) return;
+            if (now.Op is not (LayerOp.Conv or LayerOp.Linear) || now.Groups > 1 || now.InChannels == originalLayers[name].InChannels) return;
             var target = _targets[name];
             var outputs = keptOutputs.TryGetValue(name, out var rows) ? target.Outputs.index_select(1, tensor(rows)) : target.Outputs;
             var layer = pruned.Spec.Layer(name);

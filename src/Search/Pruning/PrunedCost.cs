@@ -9,30 +9,34 @@ namespace AutoDesign.Search.Pruning;
 /// </summary>
 internal sealed class PrunedCost
 {
+    // A run of input channels: the index of its prunable group (-1: fixed) and its unpruned width.
+    private readonly record struct Width(int Group, int Channels);
+
     // OutputPlane: output positions per channel; KernelArea: k x k; InputPlane: positions per input channel a linear layer flattens.
-    private sealed record Term(LayerOp Op, int InGroup, int InChannels, int OutGroup, int OutChannels, long OutputPlane, long KernelArea, long InputPlane, bool BatchNorm);
+    private sealed record Term(LayerOp Op, Width[] Input, Width Output, int Groups, long OutputPlane, long KernelArea, long InputPlane, bool BatchNorm);
 
     private readonly Term[] _terms;
 
     public PrunedCost(ModelSpec spec, IReadOnlyList<ChannelGroup> prunable)
     {
         var analysis = spec.Analyze();
-        var groupOf = new Dictionary<string, int>();
-        for (int g = 0; g < prunable.Count; g++)
-            foreach (var layer in prunable[g].Producers.Concat(prunable[g].Followers)) groupOf[layer] = g;
-        var inputGroupOf = new Dictionary<string, int>();
-        for (int g = 0; g < prunable.Count; g++)
-            foreach (var layer in prunable[g].Consumers.Concat(prunable[g].Followers)) inputGroupOf[layer] = g;
+        var indexOfId = prunable.Select((g, k) => (g.Id, k)).ToDictionary(p => p.Id, p => p.k);
+        int Index(int groupId) => indexOfId.GetValueOrDefault(groupId, -1);
+        var producedBy = new Dictionary<string, int>();
+        foreach (var group in analysis.ChannelGroups)
+            foreach (var layer in group.Producers) producedBy[layer] = group.Id;
 
         _terms = spec.Layers.Select((layer, i) =>
         {
             var summary = analysis.Layers[i];
             long plane = summary.InputShape.Flat ? 1 : (long)summary.InputShape.Height * summary.InputShape.Width;
-            return new Term(layer.Op,
-                inputGroupOf.GetValueOrDefault(layer.Name, -1), layer.Op == LayerOp.Linear ? (int)(summary.InChannels / plane) : summary.InChannels,
-                groupOf.GetValueOrDefault(layer.Name, -1), summary.OutChannels,
+            var input = analysis.InputLayouts[layer.Name].Select(s => new Width(Index(s.Group), s.Channels)).ToArray();
+            var output = producedBy.TryGetValue(layer.Name, out int id) ? new Width(Index(id), summary.OutChannels) : new Width(-1, summary.OutChannels);
+            // A depthwise conv written as a conv: its width follows its input.
+            bool depthwise = layer.Op == LayerOp.DepthwiseConv || summary.Groups > 1 && summary.Groups == summary.InChannels && summary.Groups == summary.OutChannels;
+            return new Term(depthwise ? LayerOp.DepthwiseConv : layer.Op, input, output, Math.Max(1, summary.Groups),
                 (long)summary.OutputShape.Height * summary.OutputShape.Width, (long)layer.Kernel * layer.Kernel, plane, layer.BatchNorm);
-        }).Where(t => t.Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear).ToArray();
+        }).Where(t => t.Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear or LayerOp.LayerNorm).ToArray();
     }
 
     public (long Macs, long Params) Of(IReadOnlyList<int> counts)
@@ -40,14 +44,17 @@ internal sealed class PrunedCost
         long macs = 0, parameters = 0;
         foreach (var t in _terms)
         {
-            long inWidth = t.InGroup >= 0 ? counts[t.InGroup] : t.InChannels;
-            long outWidth = t.OutGroup >= 0 ? counts[t.OutGroup] : t.OutChannels;
+            long inWidth = t.Input.Sum(w => w.Group >= 0 ? counts[w.Group] : (long)w.Channels);
+            long outWidth = t.Output.Group >= 0 ? counts[t.Output.Group] : t.Output.Channels;
             long perOutput = t.BatchNorm ? 2 : 1;
             switch (t.Op)
             {
+                case LayerOp.LayerNorm:
+                    parameters += 2 * inWidth;
+                    break;
                 case LayerOp.DepthwiseConv:
-                    macs += t.OutputPlane * t.KernelArea * outWidth;
-                    parameters += outWidth * t.KernelArea + outWidth * perOutput;
+                    macs += t.OutputPlane * t.KernelArea * inWidth;
+                    parameters += inWidth * t.KernelArea + inWidth * perOutput;
                     break;
                 case LayerOp.Linear:
                     long inFeatures = inWidth * t.InputPlane;
@@ -55,8 +62,8 @@ internal sealed class PrunedCost
                     parameters += inFeatures * outWidth + outWidth;
                     break;
                 default:
-                    macs += t.OutputPlane * t.KernelArea * outWidth * inWidth;
-                    parameters += outWidth * inWidth * t.KernelArea + outWidth * perOutput;
+                    macs += t.OutputPlane * t.KernelArea * outWidth * inWidth / t.Groups;
+                    parameters += outWidth * inWidth * t.KernelArea / t.Groups + outWidth * perOutput;
                     break;
             }
         }

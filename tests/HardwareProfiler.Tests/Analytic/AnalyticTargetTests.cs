@@ -16,7 +16,7 @@ public sealed class AnalyticTargetTests : IDisposable
     public void Every_preset_costs_every_zoo_model_with_per_layer_figures_that_add_up()
     {
         foreach (var name in new[] { "bitfusion", "bismo", "gpu-a100", "gpu-jetson-nano" })
-            foreach (var model in new[] { "lenet5", "vgg-small", "resnet20", "mobilenetv2-small" })
+            foreach (var model in new[] { "lenet5", "vgg-small", "resnet20", "mobilenetv2-small", "mobilenetv3-small", "efficientnet-b0" })
             {
                 var spec = ModelZoo.Create(model, new InputSpec(3, 32, 32), 10);
                 var report = HardwareTargets.Resolve(name).Measure(spec);
@@ -25,9 +25,23 @@ public sealed class AnalyticTargetTests : IDisposable
                 Assert.Equal("ms", report.Latency.Unit);
                 Assert.Equal("true", report.Conditions["simulated"]);
                 Assert.Equal(spec.Layers.Count, report.Layers.Count);
-                Assert.Equal(report.Latency.Value, report.Layers.Sum(l => l.Latency.Value), 9);
-                Assert.Equal(report.Energy!.Value, report.Layers.Sum(l => l.ComputeEnergy!.Value + l.MemoryEnergy!.Value), 9);
+                Assert.Equal(report.Latency.Value, report.Layers.Sum(l => l.Latency.Value), 1e-12 * report.Latency.Value);
+                Assert.Equal(report.Energy!.Value, report.Layers.Sum(l => l.ComputeEnergy!.Value + l.MemoryEnergy!.Value), 1e-12 * report.Energy.Value);
             }
+    }
+
+    [Fact]
+    public void A_squeeze_and_excitation_multiply_costs_memory_traffic_and_no_compute()
+    {
+        var spec = ModelZoo.Create("mobilenetv3-small", new InputSpec(3, 224, 224), 1000);
+        var workload = LayerWorkload.Of(spec).Single(w => w.Name == "b4_se_scale");
+        var report = HardwareTargets.Resolve("bitfusion").Measure(spec).Layers.Single(l => l.Layer == "b4_se_scale");
+
+        Assert.False(workload.Computes);
+        Assert.Equal(96L * 14 * 14 + 96, workload.InputElements); // the map and one gate value per channel
+        Assert.Equal(0, report.ComputeEnergy!.Value);
+        Assert.True(report.MemoryEnergy!.Value > 0);
+        Assert.True(report.Latency.Value > 0);
     }
 
     [Fact]

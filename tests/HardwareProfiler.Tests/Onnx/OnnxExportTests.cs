@@ -40,6 +40,8 @@ public class OnnxExportTests
     [InlineData("vgg-small-w0.5", 3, 32)]
     [InlineData("resnet20", 1, 28)]
     [InlineData("mobilenetv2-small", 3, 32)]
+    [InlineData("mobilenetv3-small", 3, 32)]
+    [InlineData("efficientnet-b0-w0.5", 3, 32)]
     public void Onnx_runtime_reproduces_torchsharp_outputs(string model, int channels, int size)
     {
         using var network = Network(model, new InputSpec(channels, size, size));
@@ -81,6 +83,46 @@ public class OnnxExportTests
         network.eval();
         using var scope = NewDisposeScope();
         var input = randn(4, 2, 8, 8) * 3; // wide enough to reach every piece of the piecewise activations
+        float[] expected;
+        using (no_grad()) expected = network.forward(input).data<float>().ToArray();
+
+        var actual = RunOnnx(OnnxExporter.Export(network).ToByteArray(), input);
+
+        double scale = expected.Max(Math.Abs);
+        Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale + 1e-5, $"{p.First} vs {p.Second}"));
+    }
+
+    [Fact]
+    public void Concat_mul_upsample_layer_norm_and_grouped_convs_compute_in_onnx_runtime_what_they_compute_in_torchsharp()
+    {
+        var spec = new ModelSpec
+        {
+            Name = "ops",
+            Input = new InputSpec(4, 8, 8),
+            Classes = 5,
+            Layers =
+            [
+                new LayerSpec { Name = "a", Op = LayerOp.Conv, Out = 6, Kernel = 3, Inputs = [] },
+                new LayerSpec { Name = "b", Op = LayerOp.Conv, Out = 10, Kernel = 3, Groups = 2, BatchNorm = true, Inputs = [] },
+                new LayerSpec { Name = "joined", Op = LayerOp.Concat, Inputs = ["a", "b"] },
+                new LayerSpec { Name = "norm", Op = LayerOp.LayerNorm },
+                new LayerSpec { Name = "pool", Op = LayerOp.GlobalAvgPool },
+                new LayerSpec { Name = "gate", Op = LayerOp.Linear, Out = 16, Activation = Activation.HardSigmoid },
+                new LayerSpec { Name = "scaled", Op = LayerOp.Mul, Inputs = ["norm", "gate"] },
+                new LayerSpec { Name = "squared", Op = LayerOp.Mul, Inputs = ["scaled", "scaled"] },
+                new LayerSpec { Name = "down", Op = LayerOp.MaxPool, Kernel = 2, Stride = 2, Padding = 0 },
+                new LayerSpec { Name = "up", Op = LayerOp.Upsample, Scale = 2, Activation = Activation.Relu },
+                new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 5 },
+            ],
+        };
+        manual_seed(4);
+        using var network = new SpecNetwork(spec);
+        network.eval();
+        using var scope = NewDisposeScope();
+        using (no_grad())
+            foreach (var (name, p) in network.named_parameters())
+                if (name.StartsWith("norm.", StringComparison.Ordinal)) p.uniform_(-1, 1);
+        var input = randn(3, 4, 8, 8);
         float[] expected;
         using (no_grad()) expected = network.forward(input).data<float>().ToArray();
 

@@ -11,6 +11,9 @@ public class ImageNetZooTests
     [InlineData("mobilenet-v2", 300e6, 3.50e6)]   // Sandler et al. 2018, table 4: 300 M, 3.4 M (torchvision: 3.50 M)
     [InlineData("resnet-18", 1.814e9, 11.69e6)]   // torchvision: 1.81 G MACs, 11.69 M parameters
     [InlineData("resnet-50", 4.09e9, 25.56e6)]    // He et al. 2016: 3.8 G FLOPs (torchvision: 4.09 G MACs, 25.56 M)
+    [InlineData("mobilenetv3-small", 56e6, 2.54e6)]  // Howard et al. 2019, table 3: 56 M MAdds (torchvision: 2,542,856 parameters)
+    [InlineData("mobilenetv3-large", 219e6, 5.48e6)] // Howard et al. 2019, table 3: 219 M MAdds (torchvision: 5,483,032 parameters)
+    [InlineData("efficientnet-b0", 390e6, 5.29e6)]   // Tan and Le 2019, table 2: 0.39 B FLOPs (torchvision: 5,288,548 parameters)
     public void Macs_and_parameters_match_the_published_figures(string name, double macs, double parameters)
     {
         var imagenet = DatasetCatalog.Resolve("imagenet", DataFolder.Default()).Info;

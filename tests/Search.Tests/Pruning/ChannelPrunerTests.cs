@@ -10,10 +10,12 @@ public class ChannelPrunerTests
 {
     private static readonly InputSpec Mnist = new(1, 28, 28);
 
-    private static SpecNetwork Network(string name)
+    private static SpecNetwork Network(string name) => Network(ModelZoo.Create(name, Mnist, 10));
+
+    private static SpecNetwork Network(ModelSpec spec)
     {
         manual_seed(11);
-        var network = new SpecNetwork(ModelZoo.Create(name, Mnist, 10));
+        var network = new SpecNetwork(spec);
         using (no_grad())
             foreach (var (key, buffer) in network.named_buffers())
                 if (key.EndsWith("running_var", StringComparison.Ordinal)) buffer.uniform_(0.5, 2.0); // non-trivial statistics
@@ -43,6 +45,9 @@ public class ChannelPrunerTests
     [InlineData("resnet20-w0.5", "s3b2_conv1")]
     [InlineData("mobilenetv2-small-w0.5", "s2b1_expand")] // an expansion followed by its depthwise conv
     [InlineData("mobilenetv2-small-w0.5", "s2b1_project")] // a projection tied by an identity shortcut
+    [InlineData("mobilenetv3-small-w0.5", "b4_expand")]     // an expansion, its depthwise conv and the excite layer of its gate
+    [InlineData("mobilenetv3-small-w0.5", "b4_se_squeeze")] // the squeeze of a squeeze-and-excitation gate
+    [InlineData("efficientnet-b0-w0.5", "s2b1_expand")]
     public void Removing_silent_channels_leaves_the_output_unchanged(string model, string groupKey)
     {
         using var network = Network(model);
@@ -65,10 +70,48 @@ public class ChannelPrunerTests
     }
 
     [Theory]
+    [InlineData("a")]
+    [InlineData("b")]
+    public void A_concat_reader_loses_exactly_the_pruned_range_of_its_input(string groupKey)
+    {
+        using var network = Network(new ModelSpec
+        {
+            Name = "branches",
+            Input = Mnist,
+            Classes = 10,
+            Layers =
+            [
+                new LayerSpec { Name = "a", Op = LayerOp.Conv, Out = 8, Kernel = 3, Stride = 2, BatchNorm = true, Activation = Activation.Relu, Inputs = [] },
+                new LayerSpec { Name = "b", Op = LayerOp.Conv, Out = 12, Kernel = 5, Padding = 2, Stride = 2, Activation = Activation.Relu, Inputs = [] },
+                new LayerSpec { Name = "joined", Op = LayerOp.Concat, Inputs = ["a", "b"] },
+                new LayerSpec { Name = "dw", Op = LayerOp.DepthwiseConv, Kernel = 3, BatchNorm = true, Activation = Activation.Relu },
+                new LayerSpec { Name = "c", Op = LayerOp.Conv, Out = 16, Kernel = 3, Activation = Activation.Relu },
+                new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10, Inputs = ["joined"] },
+                new LayerSpec { Name = "sum", Op = LayerOp.Add, Inputs = ["fc", "fc"] },
+            ],
+        });
+        var group = network.Analysis.ChannelGroups.Single(g => g.Prunable && PruningPolicy.KeyOf(g) == groupKey);
+        long[] silent = [0, 3, 5];
+        Silence(network, group, silent);
+        using var scope = NewDisposeScope();
+        var input = randn(4, 1, 28, 28);
+        var expected = network.forward(input);
+
+        using var pruned = ChannelPruner.Prune(network, new PruningPolicy(new Dictionary<string, int> { [groupKey] = group.Channels - silent.Length }));
+        pruned.eval();
+
+        float scale = expected.abs().max().item<float>(), difference = (pruned.forward(input) - expected).abs().max().item<float>();
+        Assert.True(difference <= 1e-5 * scale, $"max difference {difference} at output scale {scale}");
+        Assert.Equal(20 - silent.Length, pruned.Analysis["dw"].OutChannels);
+    }
+
+    [Theory]
     [InlineData("lenet5")]
     [InlineData("vgg-small")]
     [InlineData("resnet20")]
     [InlineData("mobilenetv2-small")]
+    [InlineData("mobilenetv3-small")]
+    [InlineData("efficientnet-b0-w0.5")]
     public void Pruning_every_group_by_half_gives_a_real_smaller_network(string model)
     {
         using var network = Network(model);

@@ -23,6 +23,8 @@ public class PruningSpaceTests
     [InlineData("mobilenetv2-small", "flops", 0.5)]
     [InlineData("mobilenetv2-small", "flops", 0.3)]
     [InlineData("mobilenetv2-small", "energy", 0.4)]
+    [InlineData("mobilenetv3-small", "flops", 0.5)]
+    [InlineData("efficientnet-b0-w0.5", "params", 0.5)]
     public void Every_episode_of_every_agent_meets_the_budget_on_the_real_pruned_network(string model, string metricName, double ratio)
     {
         var metric = metricName switch
