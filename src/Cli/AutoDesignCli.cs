@@ -11,6 +11,7 @@ public static class AutoDesignCli
         {
             DoctorCommand.Create(),
             InspectCommand.Create(),
+            ImportCommand.Create(),
             TrainCommand.Create(),
             SupernetCommand.Create(),
             EvaluateCommand.Create(),

@@ -6,7 +6,7 @@ using AutoDesign.Modeling.Training;
 
 namespace AutoDesign.Cli;
 
-/// <summary><c>autodesign evaluate --model M --dataset D</c>: scores a saved model (the newest cached one, or a folder).</summary>
+/// <summary><c>autodesign evaluate --model M --dataset D</c>: scores a saved model (the newest cached one, an upload, or a folder).</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
@@ -25,7 +25,7 @@ internal static class EvaluateCommand
                 var folder = CommonOptions.Folder(parse.GetValue(dataDir));
                 string modelName = parse.GetRequiredValue(model);
                 string? datasetName = parse.GetValue(dataset);
-                var saved = Find(new ModelStore(folder), modelName, datasetName);
+                var saved = Find(new ModelStore(folder), new UploadedModels(folder).Locate(modelName), datasetName);
                 datasetName ??= saved.Card.Dataset;
 
                 var data = DatasetCatalog.Load(datasetName, folder);

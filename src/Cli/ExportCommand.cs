@@ -13,7 +13,7 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "A saved model folder, or a zoo name (the newest trained one in the cache).", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "A saved model folder, an upload (upload:NAME), or a zoo name (the newest trained one in the cache).", Required = true };
         var dataset = new Option<string>("--dataset", "-d") { Description = "The data set it was trained on (to find it in the cache, and to calibrate int8).", DefaultValueFactory = _ => "mnist" };
         var format = new Option<string>("--format", "-f") { Description = "onnx, json (the spec) or weights (TorchSharp state dict).", DefaultValueFactory = _ => "onnx" };
         format.AcceptOnlyFromAmong("onnx", "json", "weights");
@@ -33,11 +33,12 @@ internal static class ExportCommand
             {
                 var folder = CommonOptions.Folder(parse.GetValue(dataDir));
                 string name = parse.GetRequiredValue(model), datasetName = parse.GetRequiredValue(dataset), kind = parse.GetRequiredValue(format);
-                var saved = SavedModel.IsSavedModel(name) ? SavedModel.Load(name) : new ModelStore(folder).Find(name, datasetName).FirstOrDefault();
+                string located = new UploadedModels(folder).Locate(name);
+                var saved = SavedModel.IsSavedModel(located) ? SavedModel.Load(located) : new ModelStore(folder).Find(name, datasetName).FirstOrDefault();
                 if (saved is null && !parse.GetValue(untrained))
                     throw new ArgumentException($"no trained '{name}' on '{datasetName}': train it first, or pass --untrained for random weights");
                 using var network = saved?.CreateNetwork() ?? Untrained(name, datasetName, folder);
-                string path = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.GetFileName(name.TrimEnd('/')) + ModelExport.Extension(kind));
+                string path = parse.GetValue(output)?.FullName ?? Path.GetFullPath(Path.GetFileName(name.TrimEnd('/').Replace(UploadedModels.Prefix, "", StringComparison.Ordinal)) + ModelExport.Extension(kind));
                 var int8Layers = parse.GetValue(int8) && kind == "onnx"
                     ? network.Spec.Layers.Where(l => l.HasWeights).Select(l => l.Name).ToHashSet()
                     : new HashSet<string>();

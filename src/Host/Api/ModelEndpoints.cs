@@ -2,6 +2,7 @@ using AutoDesign.Contracts;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Import;
 using AutoDesign.Modeling.Inputs;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Zoo;
@@ -13,7 +14,7 @@ using Microsoft.Extensions.Options;
 
 namespace AutoDesign.Host.Api;
 
-/// <summary><c>/api/models</c>: the zoo, the trained models, and uploads (a spec, with or without weights).</summary>
+/// <summary><c>/api/models</c>: the zoo, the trained models, and uploads (a spec, with or without weights, or an ONNX file).</summary>
 internal static class ModelEndpoints
 {
     public static void MapModels(this IEndpointRouteBuilder app)
@@ -27,7 +28,8 @@ internal static class ModelEndpoints
                 DatasetCatalog.BuiltIn)))
             .WithTags("Models").WithSummary("The model zoo, the models trained so far, and uploads (named upload:NAME in job specs).");
         app.MapPost("/api/models", Upload).RequireAuthorization(ApiKeyAuthentication.MutatePolicy).WithTags("Models")
-            .WithSummary("Upload a model as multipart/form-data: name, dataset, spec (ModelSpec JSON file) and optionally weights (TorchSharp state dict).");
+            .WithSummary("Upload a model as multipart/form-data: name, dataset, and either spec (ModelSpec JSON file) with optional weights " +
+                         "(TorchSharp state dict), or onnx (a CNN exported to ONNX, imported with its weights).");
     }
 
     private static async Task<Results<Created<UploadedModelView>, ValidationProblem, ProblemHttpResult>> Upload(
@@ -36,7 +38,7 @@ internal static class ModelEndpoints
         long limit = options.Value.MaxUploadBytes;
         if (request.ContentLength > limit)
             return TypedResults.Problem($"the upload is larger than {limit:N0} bytes", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Upload too large");
-        if (!request.HasFormContentType) return Invalid("spec", "send multipart/form-data with fields name and dataset and files spec and (optionally) weights");
+        if (!request.HasFormContentType) return Invalid("spec", "send multipart/form-data with fields name and dataset and files spec and (optionally) weights, or onnx");
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
         var form = await request.ReadFormAsync(new FormOptions { MultipartBodyLengthLimit = limit }, cancellation);
 
@@ -48,6 +50,12 @@ internal static class ModelEndpoints
         else if (uploads.Exists(name)) errors["name"] = [$"there is already an upload named '{name}'"];
         try { DatasetCatalog.InfoOf(dataset, folder); }
         catch (DatasetException e) { errors["dataset"] = [e.Message]; }
+        if (form.Files["onnx"] is { } onnxFile)
+        {
+            if (form.Files["spec"] is not null || form.Files["weights"] is not null) errors["onnx"] = ["send either onnx or spec (and weights), not both"];
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The upload is not valid");
+            return await Import(name, dataset, onnxFile, folder, uploads, cancellation);
+        }
         ModelSpec? spec = null;
         if (form.Files["spec"] is not { } specFile) errors["spec"] = ["is required: the model's spec as a JSON file"];
         else if (specFile.Length > InputFormat.ModelSpec.MaxBytes) errors["spec"] = [$"has {specFile.Length:N0} bytes; {InputFormat.ModelSpec.Description} may have at most {InputFormat.ModelSpec.MaxBytes:N0}"];
@@ -82,6 +90,31 @@ internal static class ModelEndpoints
         {
             string field = e.Message.StartsWith("weights:", StringComparison.Ordinal) ? "weights" : "spec";
             return Invalid(field, e.Message[(e.Message.IndexOf(':') + 1)..].Trim());
+        }
+    }
+
+    // Reads the ONNX file into a spec and weights, checks it against the service's model limits and the data set, and stores it.
+    private static async Task<Results<Created<UploadedModelView>, ValidationProblem, ProblemHttpResult>> Import(
+        string name, string dataset, IFormFile file, DataFolder folder, UploadedModels uploads, CancellationToken cancellation)
+    {
+        if (file.Length > InputFormat.Onnx.MaxBytes)
+            return Invalid("onnx", $"has {file.Length:N0} bytes; {InputFormat.Onnx.Description} may have at most {InputFormat.Onnx.MaxBytes:N0}");
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, cancellation);
+        try
+        {
+            var saved = await Task.Run(() =>
+            {
+                var imported = OnnxImporter.Import(buffer.ToArray(), name);
+                folder.Access.ModelLimits.Check(imported.Spec);
+                return uploads.Save(name, dataset, imported);
+            }, cancellation);
+            return TypedResults.Created("/api/models", saved);
+        }
+        catch (ArgumentException e)
+        {
+            string reason = e.Message.StartsWith("spec:", StringComparison.Ordinal) ? e.Message["spec:".Length..].Trim() : e.Message;
+            return Invalid("onnx", reason);
         }
     }
 

@@ -57,7 +57,11 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         {
             // A saved model (an upload with weights, or a folder) is the starting point as it is: nothing to train.
             var given = SavedModel.Load(directory);
-            return given.Card.Dataset == datasetName
+            if (given.Card.Dataset.Length == 0 && (given.Spec.Input != source.Info.Shape || given.Spec.Classes != source.Info.Classes))
+                throw new ArgumentException($"model '{model}' takes {given.Spec.Input} inputs and {given.Spec.Classes} classes; " +
+                                            $"data set '{datasetName}' has {source.Info.Shape} and {source.Info.Classes}");
+            // An import registered without a data set serves any data set of its shape.
+            return given.Card.Dataset == datasetName || given.Card.Dataset.Length == 0
                 ? new Result(given, FromCache: true)
                 : throw new ArgumentException($"model '{model}' was trained on '{given.Card.Dataset}', not '{datasetName}'");
         }

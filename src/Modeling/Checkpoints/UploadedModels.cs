@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Import;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
@@ -33,10 +34,36 @@ public sealed class UploadedModels(DataFolder folder)
     /// state dict) must fit the spec; with weights, the model's test accuracy on the data set is measured and kept.
     /// Throws <see cref="ArgumentException"/> whose message starts with the field at fault (<c>spec:</c>, <c>weights:</c>).
     /// </summary>
-    public UploadedModelView Save(string name, string dataset, ModelSpec spec, byte[]? weights)
+    public UploadedModelView Save(string name, string dataset, ModelSpec spec, byte[]? weights) =>
+        Store(name, dataset, spec, weights is null ? null : staging =>
+        {
+            var network = new SpecNetwork(spec);
+            string file = Path.Combine(staging, "upload.dat");
+            File.WriteAllBytes(file, weights);
+            try { network.load(file); }
+            catch (Exception e)
+            {
+                network.Dispose();
+                throw new ArgumentException($"weights: do not fit the spec ({e.Message})");
+            }
+            File.Delete(file);
+            return network;
+        });
+
+    /// <summary>
+    /// Stores a model imported from ONNX (its spec renamed to the upload), measured like an upload with weights; with no
+    /// data set it is stored unmeasured and serves any data set of its input shape and class count.
+    /// </summary>
+    public UploadedModelView Save(string name, string? dataset, ImportedModel imported)
     {
-        var info = DatasetCatalog.InfoOf(dataset, folder);
-        if (spec.Input != info.Shape || spec.Classes != info.Classes)
+        var model = imported with { Spec = imported.Spec with { Name = name } };
+        return Store(name, dataset, model.Spec, _ => model.CreateNetwork());
+    }
+
+    private UploadedModelView Store(string name, string? dataset, ModelSpec spec, Func<string, SpecNetwork>? weighted)
+    {
+        var info = dataset is null ? null : DatasetCatalog.InfoOf(dataset, folder);
+        if (info is not null && (spec.Input != info.Shape || spec.Classes != info.Classes))
             throw new ArgumentException($"spec: takes {spec.Input} inputs and {spec.Classes} classes; {dataset} has {info.Shape} and {info.Classes}");
         string directory = Path.Combine(Root, name), staging = directory + ".uploading";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
@@ -44,24 +71,19 @@ public sealed class UploadedModels(DataFolder folder)
         try
         {
             double? accuracy = null;
-            if (weights is null) ModelSpecJson.Save(spec, Path.Combine(staging, SavedModel.SpecFile));
+            if (weighted is null) ModelSpecJson.Save(spec, Path.Combine(staging, SavedModel.SpecFile));
             else
             {
-                using var network = new SpecNetwork(spec);
-                string file = Path.Combine(staging, "upload.dat");
-                File.WriteAllBytes(file, weights);
-                try { network.load(file); }
-                catch (Exception e) { throw new ArgumentException($"weights: do not fit the spec ({e.Message})"); }
-                File.Delete(file);
+                using var network = weighted(staging);
                 network.eval();
                 var card = new ModelCard
                 {
-                    Model = Prefix + name, Dataset = dataset, SpecHash = spec.ContentHash(),
+                    Model = Prefix + name, Dataset = dataset ?? "", SpecHash = spec.ContentHash(),
                     Macs = network.Analysis.Macs, Params = network.Analysis.Params, Mean = [], Std = [],
                 };
-                if (info.HasImages)
+                if (info is { HasImages: true })
                 {
-                    var data = DatasetCatalog.Load(dataset, folder);
+                    var data = DatasetCatalog.Load(dataset!, folder);
                     accuracy = Evaluation.Of(network, data.Test, data.Mean, data.Std).Accuracy;
                     card = card with { Mean = data.Mean, Std = data.Std, TestAccuracy = accuracy };
                 }
@@ -70,7 +92,7 @@ public sealed class UploadedModels(DataFolder folder)
             if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
             Directory.Move(staging, directory);
             var analysis = spec.Analyze();
-            return new UploadedModelView(name, Prefix + name, dataset, analysis.Macs, analysis.Params, weights is not null, accuracy);
+            return new UploadedModelView(name, Prefix + name, dataset ?? "", analysis.Macs, analysis.Params, weighted is not null, accuracy);
         }
         finally
         {

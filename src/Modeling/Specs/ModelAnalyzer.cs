@@ -58,7 +58,7 @@ internal static partial class ModelAnalyzer
         return result;
     }
 
-    private static LayerSummary Summarize(LayerSpec layer, List<TensorShape> inputs, string at)
+    internal static LayerSummary Summarize(LayerSpec layer, List<TensorShape> inputs, string at)
     {
         if (!layer.IsJoin && inputs.Count != 1)
             throw new ModelSpecException($"{at}.inputs", $"a {Json(layer.Op)} layer reads exactly one input, got {inputs.Count}");

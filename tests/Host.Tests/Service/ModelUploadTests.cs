@@ -99,4 +99,50 @@ public sealed class ModelUploadTests : ServiceTest
         var (accepted, _) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 4).Replace("\"model\":\"lenet5\"", "\"model\":\"upload:spec-only\""));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode); // a spec alone is trained on first use
     }
+
+    private async Task<HttpResponseMessage> UploadOnnx(string name, string dataset, byte[] file)
+    {
+        using var form = new MultipartFormDataContent { { new StringContent(name), "name" }, { new StringContent(dataset), "dataset" } };
+        form.Add(new ByteArrayContent(file), "onnx", "model.onnx");
+        return await Service.Client.PostAsync("/api/models", form);
+    }
+
+    [Fact]
+    public async Task An_onnx_file_is_imported_with_its_weights_and_a_job_prunes_it()
+    {
+        var file = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "fixtures", "fixture-opset13.onnx"));
+
+        var response = await UploadOnnx("from-pytorch", "mnist", file);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        var uploaded = await response.Json();
+        Assert.Equal("upload:from-pytorch", uploaded.GetProperty("reference").GetString());
+        Assert.True(uploaded.GetProperty("hasWeights").GetBoolean());
+        var (submitted, job) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 4).Replace("\"model\":\"lenet5\"", "\"model\":\"upload:from-pytorch\""));
+        Assert.True(submitted.StatusCode == HttpStatusCode.Accepted, job.ToString());
+        var done = await Service.Client.WaitFor(job.GetProperty("id").GetString()!, j => j.IsFinished(), TimeSpan.FromMinutes(3));
+        Assert.Equal("completed", done.Status());
+    }
+
+    [Fact]
+    public async Task A_bad_onnx_file_is_a_400_naming_the_onnx_field_and_nothing_is_stored()
+    {
+        var file = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "fixtures", "fixture-opset13.onnx"));
+
+        foreach (var (bytes, dataset, message) in new[]
+        {
+            (file[..(file.Length / 3)], "mnist", "not an ONNX model"),
+            ("<html>hello</html>"u8.ToArray(), "mnist", "not an ONNX model"),
+            (file, "imagenet", "10 classes"),
+        })
+        {
+            var response = await UploadOnnx("bad", dataset, bytes);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var errors = (await response.Json()).GetProperty("errors");
+            Assert.Contains(message, errors.GetProperty("onnx")[0].GetString());
+            Assert.DoesNotContain("hello", await response.Content.ReadAsStringAsync());
+        }
+        var models = await Service.Client.GetFromJsonAsync<JsonElement>("/api/models");
+        Assert.Empty(models.GetProperty("uploaded").EnumerateArray());
+    }
 }

@@ -105,6 +105,22 @@ public class ChannelPrunerTests
         Assert.Equal(20 - silent.Length, pruned.Analysis["dw"].OutChannels);
     }
 
+    [Fact]
+    public void A_network_imported_from_pytorch_prunes_to_a_smaller_network_that_runs()
+    {
+        var file = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "fixture-opset13.onnx"));
+        using var network = Modeling.Import.OnnxImporter.Import(file, "imported").CreateNetwork();
+        var keep = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf, g => Math.Max(1, g.Channels / 2));
+        Assert.Contains("se_squeeze", keep.Keys); // the squeeze of the gate, and the expansion with its gate, are prunable
+        Assert.Contains("expand_0", keep.Keys);
+
+        using var pruned = ChannelPruner.Prune(network, new PruningPolicy(keep));
+        using var scope = NewDisposeScope();
+
+        Assert.Equal(new long[] { 2, 10 }, pruned.forward(randn(2, 1, 28, 28)).shape);
+        Assert.True(pruned.Analysis.Macs < network.Analysis.Macs * 0.75);
+    }
+
     [Theory]
     [InlineData("lenet5")]
     [InlineData("vgg-small")]
