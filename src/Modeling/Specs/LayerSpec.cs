@@ -44,13 +44,17 @@ public sealed record LayerSpec
 
     public int EffectivePadding => Padding ?? Kernel / 2;
 
+    // Derived values are left out of the JSON (EffectivePadding and HasWeights stay in it: cached models are keyed by its hash).
+    [JsonIgnore]
     public int EffectiveGroups => Groups ?? 1;
 
+    [JsonIgnore]
     public double EffectiveEpsilon => Epsilon ?? 1e-6;
 
     /// <summary>Whether the layer multiplies by weights (and so has bit-widths to choose); layer norm's scale does not count.</summary>
     public bool HasWeights => Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear;
 
     /// <summary>Whether the layer joins several inputs (and so has no module of its own).</summary>
+    [JsonIgnore]
     public bool IsJoin => Op is LayerOp.Add or LayerOp.Concat or LayerOp.Mul;
 }
