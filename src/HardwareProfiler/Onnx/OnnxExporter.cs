@@ -1,3 +1,4 @@
+using AutoDesign.Modeling.Quantization;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using Google.Protobuf;
@@ -13,6 +14,9 @@ namespace AutoDesign.HardwareProfiler.Onnx;
 /// <see cref="OnnxExportOptions.Int8Layers"/> are exported in QDQ form, the layout ONNX Runtime fuses into integer
 /// kernels: input and output activations are quantized to uint8 (asymmetric, range from calibration) and weights to
 /// int8 (symmetric, one scale per output channel), i.e. DQ(input), DQ(weights) -> op -> activation -> Q -> DQ.
+/// Other layers the network fake-quantizes (<see cref="SpecNetwork.Quantization"/>, at any bit-width) are written as
+/// the network computes them: weights quantized and dequantized, the input clipped and rounded to its step, so that
+/// the file scores what the search scored.
 /// </summary>
 public static class OnnxExporter
 {
@@ -44,13 +48,14 @@ public static class OnnxExporter
             string output = i == spec.Layers.Count - 1 ? OutputName : layer.Name;
             string raw = layer.Activation == Activation.None ? output : $"{layer.Name}_preact";
             bool int8 = options.Int8Layers.Contains(layer.Name);
+            var simulated = network.Quantization?.GetValueOrDefault(layer.Name);
 
             switch (layer.Op)
             {
                 case LayerOp.Conv or LayerOp.DepthwiseConv:
                 {
-                    var (weight, bias) = FoldedConv(state, layer);
-                    string input = int8 ? Quantized(g, dequantized, x, $"{layer.Name}_in", ranges[layer.Name].Input) : Read(x);
+                    var (weight, bias) = FoldedConv(state, layer, int8 ? null : simulated);
+                    string input = int8 ? Quantized(g, dequantized, x, $"{layer.Name}_in", ranges[layer.Name].Input) : Simulated(g, layer.Name, Read(x), simulated);
                     string w = int8 ? Int8Weights(g, layer.Name, weight) : g.Floats($"{layer.Name}.weight", Data(weight), weight.shape);
                     string b = g.Floats($"{layer.Name}.bias", Data(bias), bias.shape[0]);
                     int pad = layer.EffectivePadding;
@@ -62,9 +67,9 @@ public static class OnnxExporter
                 case LayerOp.Linear:
                 {
                     if (!summary.InputShape.Flat) x = g.Node("Flatten", $"{layer.Name}_flatten", [Read(x)], $"{layer.Name}_flat", G.Int("axis", 1));
-                    var weight = state[$"{layer.Name}.fc.weight"];
+                    var weight = SimulatedWeights(state[$"{layer.Name}.fc.weight"], int8 ? null : simulated);
                     var bias = state[$"{layer.Name}.fc.bias"];
-                    string input = int8 ? Quantized(g, dequantized, x, $"{layer.Name}_in", ranges[layer.Name].Input) : Read(x);
+                    string input = int8 ? Quantized(g, dequantized, x, $"{layer.Name}_in", ranges[layer.Name].Input) : Simulated(g, layer.Name, Read(x), simulated);
                     string w = int8 ? Int8Weights(g, layer.Name, weight) : g.Floats($"{layer.Name}.weight", Data(weight), weight.shape);
                     g.Node("Gemm", layer.Name, [input, w, g.Floats($"{layer.Name}.bias", Data(bias), bias.shape[0])], raw, G.Int("transB", 1));
                     break;
@@ -141,13 +146,31 @@ public static class OnnxExporter
     public static void Save(ModelProto model, string path) => File.WriteAllBytes(path, model.ToByteArray());
 
     // Conv weights and bias with the following batch norm folded in: w' = w * g / sqrt(v + e), b' = beta + (b - m) * g / sqrt(v + e).
-    private static (Tensor Weight, Tensor Bias) FoldedConv(IReadOnlyDictionary<string, Tensor> state, LayerSpec layer)
+    private static (Tensor Weight, Tensor Bias) FoldedConv(IReadOnlyDictionary<string, Tensor> state, LayerSpec layer, LayerQuantization? quantization)
     {
-        var weight = state[$"{layer.Name}.conv.weight"];
+        var weight = SimulatedWeights(state[$"{layer.Name}.conv.weight"], quantization);
         var bias = state.TryGetValue($"{layer.Name}.conv.bias", out var b) ? b : zeros(weight.shape[0]);
         if (!layer.BatchNorm) return (weight, bias);
         var factor = state[$"{layer.Name}.bn.weight"] / (state[$"{layer.Name}.bn.running_var"] + SpecNetwork.BatchNormEpsilon).sqrt();
         return (weight * factor.reshape(-1, 1, 1, 1), state[$"{layer.Name}.bn.bias"] + (bias - state[$"{layer.Name}.bn.running_mean"]) * factor);
+    }
+
+    // A fake-quantized layer's weights as the network uses them: quantized and dequantized at its weight bits.
+    private static Tensor SimulatedWeights(Tensor weight, LayerQuantization? quantization) =>
+        quantization is { WeightBits: < 32 } q ? FakeQuantize.Weights(weight, q.WeightBits) : weight;
+
+    // A fake-quantized layer's input exactly as the network computes it: clipped to its range, divided by the step
+    // clip / levels, rounded (half to even, as torch) and scaled back. Written with Div, Round and Mul rather than
+    // QuantizeLinear/DequantizeLinear: ONNX Runtime fuses Q/DQ pairs into integer kernels that round differently.
+    private static string Simulated(G g, string layer, string input, LayerQuantization? quantization)
+    {
+        if (quantization is not { ActivationBits: < 32 } q) return input;
+        float clip = Math.Max(q.ActivationClip, 1e-8f);
+        float levels = Math.Max(1, q.SignedInput ? (1 << (q.ActivationBits - 1)) - 1 : (1 << q.ActivationBits) - 1);
+        string step = g.Floats($"{layer}_in_step", [clip / levels]);
+        string clipped = g.Node("Clip", $"{layer}_in_clip", [input, g.Floats($"{layer}_in_low", [q.SignedInput ? -clip : 0f]), g.Floats($"{layer}_in_high", [clip])], $"{layer}_in_clipped");
+        string rounded = g.Node("Round", $"{layer}_in_round", [g.Node("Div", $"{layer}_in_divide", [clipped, step], $"{layer}_in_steps")], $"{layer}_in_levels");
+        return g.Node("Mul", $"{layer}_in_quantize", [rounded, step], $"{layer}_in_quantized");
     }
 
     // Q -> DQ of a float tensor with uint8 parameters for its range; a tensor is quantized once and shared by its consumers.

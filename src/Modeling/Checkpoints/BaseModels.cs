@@ -76,6 +76,7 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         else if (Store.TryGet(key) is { } cached) return new Result(cached, FromCache: true);
 
         var data = DatasetCatalog.Load(datasetName, folder);
+        foreach (var warning in data.Warnings) logger.LogWarning("{Warning}", warning);
         manual_seed(options.Seed);
         using var network = new SpecNetwork(spec);
         logger.LogInformation("Training {Model} on {Dataset} for {Epochs} epochs ({Macs:N0} MACs, {Params:N0} parameters)",

@@ -35,6 +35,9 @@ public sealed record ModelCard
     /// <summary>The bit-widths the weights were fine-tuned for, when the model is quantized (its weights are stored in float).</summary>
     public Specs.PrecisionPolicy? Precision { get; init; }
 
+    /// <summary>How each quantized layer is fake-quantized (bits, clipping, sign); loading the model applies it.</summary>
+    public IReadOnlyDictionary<string, Quantization.LayerQuantization>? Quantization { get; init; }
+
     /// <summary>The card of a network made from this card's model (pruned, quantized): same data set and normalisation.</summary>
     public ModelCard Derive(string model, Torch.SpecNetwork network, double testAccuracy, double validationAccuracy) => new()
     {

@@ -46,6 +46,7 @@ public sealed record SavedModel(string Directory, ModelSpec Spec, ModelCard Card
     {
         var network = new SpecNetwork(Spec);
         network.load(Path.Combine(Directory, WeightsFile));
+        network.Quantize(Card.Quantization);
         network.eval();
         return network;
     }

@@ -13,6 +13,9 @@ public sealed record Dataset(
     float[] Std,
     string SplitRule)
 {
+    /// <summary>What went wrong while loading but did not stop it (images skipped), one line each.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public ImageSet this[DataSplit split] => split switch
     {
         DataSplit.Train => Train,

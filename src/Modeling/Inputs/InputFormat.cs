@@ -12,6 +12,8 @@ public sealed record InputFormat(string Description, long MaxBytes)
     public static InputFormat IdxFile { get; } = new("an IDX file", 2047 * MiB);
     public static InputFormat Cifar10Batch { get; } = new("a CIFAR-10 binary batch", 64 * MiB);
     public static InputFormat Predictor { get; } = new("a latency predictor", 256 * MiB);
+    public static InputFormat Image { get; } = new("an image (JPEG or PNG)", 64 * MiB);
+    public static InputFormat DatasetSettings { get; } = new("data set settings (JSON)", 64 * 1024);
     public static InputFormat Onnx { get; } = new("an ONNX model", 1024 * MiB);
     public static InputFormat SupernetCard { get; } = new("a super-network card (JSON)", 16 * MiB);
 }

@@ -42,10 +42,14 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
     /// </summary>
     public void Quantize(IReadOnlyDictionary<string, Quantization.LayerQuantization>? layers)
     {
+        Quantization = layers is null ? null : new Dictionary<string, Quantization.LayerQuantization>(layers);
         for (int i = 0; i < _layers.Length; i++)
             if (_units[i] is IQuantizable unit)
                 unit.Quantization = layers is not null && layers.TryGetValue(_layers[i].Name, out var q) ? q : null;
     }
+
+    /// <summary>The fake quantization of each quantized layer (null: the network runs in float).</summary>
+    public IReadOnlyDictionary<string, Quantization.LayerQuantization>? Quantization { get; private set; }
 
     public override Tensor forward(Tensor input) => Run(input, null)[^1];
 

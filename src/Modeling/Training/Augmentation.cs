@@ -3,14 +3,42 @@ using static TorchSharp.torch;
 namespace AutoDesign.Modeling.Training;
 
 /// <summary>
-/// Random translation (a crop of the image padded with <see cref="Padding"/> black pixels per side) and, for data
-/// sets whose mirror images are valid, a horizontal flip of half the batch. Offsets come from a seeded generator.
+/// Random translation (a crop of the image padded with <see cref="Padding"/> black pixels per side) or, for photos
+/// (<paramref name="resizedCrops"/>), a random resized crop; and, for data sets whose mirror images are valid, a
+/// horizontal flip of half the batch. Offsets, scales and flips come from a seeded generator.
 /// </summary>
-public sealed class Augmentation(int padding, bool flip, SplitMix64 random)
+public sealed class Augmentation(int padding, bool flip, SplitMix64 random, bool resizedCrops = false)
 {
+    /// <summary>The smallest share of the image's area a resized crop keeps (torchvision's 0.08 is meant for 224-pixel ImageNet images).</summary>
+    public const double MinimumCropArea = 0.35;
+
     public int Padding { get; } = padding;
 
-    public Tensor Apply(Tensor images)
+    public Tensor Apply(Tensor images) => resizedCrops ? ResizedCrops(images) : Translated(images);
+
+    // A crop of random area (MinimumCropArea..1) and aspect ratio (3/4..4/3, log-uniform), scaled back to full size
+    // with bilinear sampling: one affine map per image, in the [-1, 1] coordinates of affine_grid.
+    private Tensor ResizedCrops(Tensor images)
+    {
+        long n = images.shape[0];
+        var theta = new float[n * 6];
+        for (int i = 0; i < n; i++)
+        {
+            double area = MinimumCropArea + (1 - MinimumCropArea) * random.NextDouble();
+            double aspect = Math.Exp(Math.Log(3.0 / 4) + (Math.Log(4.0 / 3) - Math.Log(3.0 / 4)) * random.NextDouble());
+            double width = Math.Min(1, Math.Sqrt(area * aspect)), height = Math.Min(1, Math.Sqrt(area / aspect));
+            double centreX = (1 - width) * (2 * random.NextDouble() - 1), centreY = (1 - height) * (2 * random.NextDouble() - 1);
+            bool mirror = flip && random.NextInt(2) == 1;
+            theta[i * 6] = (float)(mirror ? -width : width);
+            theta[i * 6 + 2] = (float)centreX;
+            theta[i * 6 + 4] = (float)height;
+            theta[i * 6 + 5] = (float)centreY;
+        }
+        var grid = nn.functional.affine_grid(tensor(theta).reshape(n, 2, 3).to(images.device), [.. images.shape], align_corners: false);
+        return nn.functional.grid_sample(images, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Border, align_corners: false);
+    }
+
+    private Tensor Translated(Tensor images)
     {
         long n = images.shape[0], channels = images.shape[1], height = images.shape[2], width = images.shape[3];
         var shiftY = new long[n];

@@ -51,7 +51,7 @@ public sealed class Trainer(ILogger logger)
             var random = new SplitMix64(((ulong)options.Seed << 32) ^ (ulong)epoch);
             var order = random.Permutation(train.Count);
             var augmentation = options.Augment
-                ? new Augmentation(Augmentation.PaddingFor(data.Info.Shape.Height), data.Info.Flippable, random)
+                ? new Augmentation(Augmentation.PaddingFor(data.Info.Shape.Height), data.Info.Flippable, random, data.Info.Photos)
                 : null;
 
             network.train();

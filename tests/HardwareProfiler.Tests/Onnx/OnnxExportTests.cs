@@ -132,6 +132,40 @@ public class OnnxExportTests
         Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale + 1e-5, $"{p.First} vs {p.Second}"));
     }
 
+    [Theory]
+    [InlineData(new[] { 8, 4, 3, 6, 2, 5, 8, 7 })]
+    [InlineData(new[] { 8 })]
+    [InlineData(new[] { 32, 8 })]
+    [InlineData(new[] { 8, 32 })]
+    public void A_fake_quantized_network_at_any_bit_widths_is_exported_as_it_computes(int[] bits)
+    {
+        using var network = Network("vgg-small-w0.5", new InputSpec(1, 28, 28));
+        var layers = network.Spec.Layers.Where(l => l.HasWeights).Select(l => l.Name).ToList();
+        network.Quantize(layers.Select((name, i) => (name, q: new Modeling.Quantization.LayerQuantization(bits[i % bits.Length], bits[(i + 3) % bits.Length],
+            ActivationClip: i == 0 ? 2.5f : 1.5f, SignedInput: i == 0))).ToDictionary(p => p.name, p => p.q));
+        using var scope = NewDisposeScope();
+        var input = randn(16, 1, 28, 28);
+        float[] expected;
+        using (no_grad()) expected = network.forward(input).data<float>().ToArray();
+        float[] unquantized;
+        using (no_grad())
+        {
+            var saved = network.Quantization;
+            network.Quantize(null);
+            unquantized = network.forward(input).data<float>().ToArray();
+            network.Quantize(saved);
+        }
+
+        var actual = RunOnnx(OnnxExporter.Export(network).ToByteArray(), input);
+
+        // Two float engines sum in different orders (and ONNX Runtime fuses kernels), so now and then an activation
+        // lands on the other side of a rounding boundary and moves one step: the file matches the network up to such
+        // flips, far closer than the unquantized network does (measured: 1 to 11 % of the quantization's effect).
+        static double Distance(float[] a, float[] b) => Math.Sqrt(a.Zip(b).Sum(p => (double)(p.First - p.Second) * (p.First - p.Second)));
+        double exported = Distance(expected, actual), quantization = Distance(expected, unquantized);
+        Assert.True(exported < 0.2 * quantization, $"the exported file is {exported:G3} from the network, quantization moves it {quantization:G3}");
+    }
+
     [Fact]
     public void Int8_layers_run_as_integer_operators_and_stay_close_to_float()
     {

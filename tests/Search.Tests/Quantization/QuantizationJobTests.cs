@@ -1,4 +1,6 @@
 using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Training;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Kinds.Quantize;
@@ -48,6 +50,12 @@ public sealed class QuantizationJobTests : IDisposable
         var saved = SavedModel.Load(best.SavedModel);
         Assert.Equal(best.Policy[2].WBits, saved.Card.Precision!.For("fc1").WeightBits);
         Assert.Equal(best.TestAccuracy, saved.Card.TestAccuracy);
+        // The saved model loads quantized as it was scored, and its ONNX file scores (up to rounding) the same.
+        using var network = saved.CreateNetwork();
+        var data = DatasetCatalog.Load("mnist", _data.Folder);
+        Assert.Equal(best.TestAccuracy, Evaluation.Of(network, data.Test, saved.Card.Mean, saved.Card.Std).Accuracy, 9);
+        var onnx = AutoDesign.HardwareProfiler.Onnx.OnnxExporter.Export(network);
+        Assert.Contains(onnx.Graph.Node, n => n.OpType == "Round");
     }
 
     [Theory]

@@ -137,7 +137,11 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
         string saved = "";
         if (directory != "")
         {
-            var card = baseModel.Card.Derive($"{plan.Model} quantized", network, testAccuracy, candidate.Accuracy) with { Precision = policy };
+            var card = baseModel.Card.Derive($"{plan.Model} quantized", network, testAccuracy, candidate.Accuracy) with
+            {
+                Precision = policy,
+                Quantization = network.Quantization,
+            };
             saved = SavedModel.Save(directory, network, card).Directory;
         }
 
