@@ -42,7 +42,7 @@ public class EveryTargetTests
         var pruned = models.Select(m =>
         {
             var groups = m.Analyze().ChannelGroups.Where(g => g.Prunable);
-            return new PruningPolicy(groups.ToDictionary(PruningPolicy.KeyOf, g => Math.Max(1, g.Channels * 3 / 4))).ApplyTo(m);
+            return new PruningPolicy(groups.ToDictionary(PruningPolicy.KeyOf, g => g.Snap(g.Channels * 0.75))).ApplyTo(m);
         }).ToList();
         var mixed = (ModelSpec spec) => new PrecisionPolicy(new Precision(8, 8), new Dictionary<string, Precision> { [spec.Layers.First(l => l.HasWeights).Name] = new(4, 6) });
         var table = LatencySweep.Run("all", HardwareTargets.Resolve("bitfusion"), models, randomVariants: 2,

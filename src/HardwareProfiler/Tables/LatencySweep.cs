@@ -48,7 +48,7 @@ public static class LatencySweep
     {
         var groups = model.Analyze().ChannelGroups.Where(g => g.Prunable).ToList();
         ModelSpec Narrow(Func<ChannelGroup, double> ratio) =>
-            new PruningPolicy(groups.ToDictionary(PruningPolicy.KeyOf, g => Math.Clamp((int)Math.Round(g.Channels * ratio(g)), 1, g.Channels))).ApplyTo(model);
+            new PruningPolicy(groups.ToDictionary(PruningPolicy.KeyOf, g => g.Snap(g.Channels * ratio(g)))).ApplyTo(model);
         foreach (double width in UniformWidths) yield return width == 1.0 ? model : Narrow(_ => width);
         for (int i = 0; i < randomVariants; i++) yield return Narrow(_ => 0.25 + 0.75 * random.NextDouble());
     }

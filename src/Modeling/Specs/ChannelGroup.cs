@@ -10,13 +10,18 @@ namespace AutoDesign.Modeling.Specs;
 /// <param name="Followers">Depthwise convs and layer norms whose channels follow the group (their weights are cut with it).</param>
 /// <param name="Consumers">Conv or linear layers that read the group as (some of) their input channels (their input is cut).</param>
 /// <param name="FixedBecause">Why the group cannot be pruned (it holds the network input or its output, or a grouped conv reads it), or null.</param>
+/// <param name="Block">Channels are kept in whole blocks of this many (the groups of a grouped conv that follows the group); 1 otherwise.</param>
 public sealed record ChannelGroup(
     int Id,
     int Channels,
     IReadOnlyList<string> Producers,
     IReadOnlyList<string> Followers,
     IReadOnlyList<string> Consumers,
-    string? FixedBecause)
+    string? FixedBecause,
+    int Block = 1)
 {
     public bool Prunable => FixedBecause is null;
+
+    /// <summary>The channel count nearest <paramref name="count"/> that the group may keep: whole blocks, at least one, at most all.</summary>
+    public int Snap(double count) => Math.Clamp((int)Math.Round(count / Block) * Block, Block, Channels);
 }

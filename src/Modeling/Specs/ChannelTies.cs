@@ -25,6 +25,7 @@ internal static class ChannelTies
         int networkInput = count; // the input image gets the slot after the last layer
         var parent = Enumerable.Range(0, count + 1).ToArray();
         var fixedBecause = new Dictionary<int, string>(); // by slot; moved to roots at the end
+        var blocks = new Dictionary<int, int>(); // by slot: whole blocks a following grouped conv needs; moved to roots at the end
         var index = spec.Layers.Select((l, i) => (l.Name, i)).ToDictionary(p => p.Name, p => p.i);
         int Root(int x) => parent[x] == x ? x : parent[x] = Root(parent[x]);
         int[] Sources(int layer) => spec.InputsOf(layer) is { Count: > 0 } names ? [.. names.Select(n => index[n])] : [networkInput];
@@ -69,6 +70,11 @@ internal static class ChannelTies
                         }
                     }
                     break;
+                case ChannelRole.Kind.Follower when ChannelRole.BlockOf(layer, summary) is > 1 and int block:
+                    layouts[i] = input;
+                    if (input.Length == 1) blocks[input[0].Slot] = Lcm(blocks.GetValueOrDefault(input[0].Slot, 1), block);
+                    else Fix(input, $"grouped conv '{layer.Name}' reads channels a concat joined");
+                    break;
                 default:
                     layouts[i] = input;
                     break;
@@ -105,11 +111,20 @@ internal static class ChannelTies
         foreach (var s in layouts[count - 1]) reasons[id[Root(s.Slot)]] = "it carries the class scores";
         foreach (var s in layouts[networkInput]) reasons[id[Root(s.Slot)]] = "it carries the network input";
 
+        var blockOf = new Dictionary<int, int>();
+        foreach (var (slot, block) in blocks) blockOf[id[Root(slot)]] = Lcm(blockOf.GetValueOrDefault(id[Root(slot)], 1), block);
         var groups = order.Select((root, g) => new ChannelGroup(g, channels[root], members[g].Producers, members[g].Followers,
-            members[g].Consumers, reasons.GetValueOrDefault(g))).ToList();
+            members[g].Consumers, reasons.GetValueOrDefault(g), blockOf.GetValueOrDefault(g, 1))).ToList();
         var resolved = spec.Layers.Select((l, i) => (l.Name, Layout: (IReadOnlyList<ChannelSegment>)
             [.. inputLayouts[i].Select(s => new ChannelSegment(id[Root(s.Slot)], s.Channels))]))
             .ToDictionary(p => p.Name, p => p.Layout);
         return (groups, resolved);
+    }
+
+    private static int Lcm(int a, int b)
+    {
+        int x = a, y = b;
+        while (y != 0) (x, y) = (y, x % y);
+        return a / x * b;
     }
 }

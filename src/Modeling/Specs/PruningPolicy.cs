@@ -23,6 +23,8 @@ public sealed record PruningPolicy(IReadOnlyDictionary<string, int> Keep)
                 throw new ArgumentException($"policy names '{key}', which is not the first layer of a prunable channel group of '{spec.Name}'");
             if (keep < 1 || keep > group.Channels)
                 throw new ArgumentException($"policy keeps {keep} channels of '{key}', which has {group.Channels}");
+            if (keep % group.Block != 0)
+                throw new ArgumentException($"policy keeps {keep} channels of '{key}', which a grouped conv reads in whole blocks of {group.Block}");
             foreach (var producer in group.Producers) width[producer] = keep;
             keepOf[group.Id] = keep;
         }
@@ -30,15 +32,16 @@ public sealed record PruningPolicy(IReadOnlyDictionary<string, int> Keep)
         {
             Layers = spec.Layers.Select((l, i) =>
                 width.TryGetValue(l.Name, out int w) ? l with { Out = w }
-                : ChannelRole.Of(l, analysis.Layers[i]) == ChannelRole.Kind.Follower && l.Op == LayerOp.Conv ? DepthwiseAs(l, analysis.InputLayouts[l.Name], keepOf)
+                : ChannelRole.Of(l, analysis.Layers[i]) == ChannelRole.Kind.Follower && l.Op == LayerOp.Conv
+                    ? GroupedFollower(l, ChannelRole.BlockOf(l, analysis.Layers[i]), analysis.InputLayouts[l.Name], keepOf)
                 : l).ToList(),
         };
     }
 
-    // A depthwise conv written as a conv keeps one group per remaining input channel.
-    private static LayerSpec DepthwiseAs(LayerSpec layer, IReadOnlyList<ChannelSegment> input, Dictionary<int, int> keepOf)
+    // A grouped conv as wide as its input keeps the groups whose blocks of input channels remain.
+    private static LayerSpec GroupedFollower(LayerSpec layer, int block, IReadOnlyList<ChannelSegment> input, Dictionary<int, int> keepOf)
     {
         int channels = input.Sum(s => keepOf.GetValueOrDefault(s.Group, s.Channels));
-        return layer with { Out = channels, Groups = channels };
+        return layer with { Out = channels, Groups = channels / block };
     }
 }

@@ -2,20 +2,21 @@ namespace AutoDesign.Search.Pruning;
 
 /// <summary>
 /// The channel counts a group may keep: every count for narrow groups, multiples of <c>multiple</c> (and the full
-/// width) once the group is at least four multiples wide, never fewer than <c>lowerBound</c> of the channels.
+/// width) once the group is at least four multiples wide, never fewer than <c>lowerBound</c> of the channels; where a
+/// grouped conv reads the group, only multiples of its <c>block</c>.
 /// </summary>
 public sealed class ChannelGrid
 {
     private readonly int[] _counts;
 
-    public ChannelGrid(int channels, int multiple, double lowerBound)
+    public ChannelGrid(int channels, int multiple, double lowerBound, int block = 1)
     {
         Channels = channels;
-        int least = Math.Max(1, (int)Math.Ceiling(lowerBound * channels - 1e-9));
+        int least = Math.Max(block, (int)Math.Ceiling(lowerBound * channels - 1e-9));
         var counts = multiple > 1 && channels >= 4 * multiple
             ? Enumerable.Range(1, channels / multiple).Select(i => i * multiple).Append(channels)
             : Enumerable.Range(1, channels);
-        _counts = counts.Where(c => c >= least).Distinct().Order().ToArray();
+        _counts = counts.Where(c => c >= least && c % block == 0).Distinct().Order().ToArray();
         if (_counts.Length == 0) _counts = [channels];
     }
 

@@ -64,7 +64,10 @@ public static class ChannelPruner
         return (pruned, keptByGroup);
     }
 
-    /// <summary>The indices (ascending) of the <paramref name="keep"/> channels whose producing filters have the largest norm.</summary>
+    /// <summary>
+    /// The indices (ascending) of the <paramref name="keep"/> channels whose producing filters have the largest norm;
+    /// in a group a grouped conv reads, the whole blocks whose filters have the largest norm together.
+    /// </summary>
     public static Tensor KeptChannels(ChannelGroup group, IReadOnlyDictionary<string, Tensor> state, int keep, FilterImportance importance)
     {
         Tensor? score = null;
@@ -74,6 +77,11 @@ public static class ChannelPruner
             var flat = weight.detach().flatten(1);
             var norm = importance == FilterImportance.L1 ? flat.abs().sum(1) : flat.square().sum(1).sqrt();
             score = score is null ? norm : score + norm;
+        }
+        if (group.Block > 1) // whole blocks, ranked by the total importance of their channels
+        {
+            var (_, blocks) = score!.reshape(-1, group.Block).sum(1).topk(keep / group.Block);
+            return (blocks.sort().Values.unsqueeze(1) * group.Block + arange(group.Block).unsqueeze(0)).flatten();
         }
         var (_, order) = score!.topk(keep);
         return order.sort().Values;

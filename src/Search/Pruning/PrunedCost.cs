@@ -13,6 +13,7 @@ internal sealed class PrunedCost
     private readonly record struct Width(int Group, int Channels);
 
     // OutputPlane: output positions per channel; KernelArea: k x k; InputPlane: positions per input channel a linear layer flattens.
+    // Groups: a conv's groups; for a layer that follows its input's width, the input channels each output channel reads.
     private sealed record Term(LayerOp Op, Width[] Input, Width Output, int Groups, long OutputPlane, long KernelArea, long InputPlane, bool BatchNorm);
 
     private readonly Term[] _terms;
@@ -32,9 +33,10 @@ internal sealed class PrunedCost
             long plane = summary.InputShape.Flat ? 1 : (long)summary.InputShape.Height * summary.InputShape.Width;
             var input = analysis.InputLayouts[layer.Name].Select(s => new Width(Index(s.Group), s.Channels)).ToArray();
             var output = producedBy.TryGetValue(layer.Name, out int id) ? new Width(Index(id), summary.OutChannels) : new Width(-1, summary.OutChannels);
-            // A depthwise conv written as a conv: its width follows its input.
-            bool depthwise = layer.Op == LayerOp.DepthwiseConv || summary.Groups > 1 && summary.Groups == summary.InChannels && summary.Groups == summary.OutChannels;
-            return new Term(depthwise ? LayerOp.DepthwiseConv : layer.Op, input, output, Math.Max(1, summary.Groups),
+            // A grouped conv as wide as its input (a depthwise conv among them) follows its input's width, each output
+            // channel reading a block of InChannels / Groups of them.
+            bool follows = layer.Op == LayerOp.DepthwiseConv || summary.Groups > 1 && summary.InChannels == summary.OutChannels;
+            return new Term(follows ? LayerOp.DepthwiseConv : layer.Op, input, output, follows ? summary.InChannels / summary.Groups : Math.Max(1, summary.Groups),
                 (long)summary.OutputShape.Height * summary.OutputShape.Width, (long)layer.Kernel * layer.Kernel, plane, layer.BatchNorm);
         }).Where(t => t.Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear or LayerOp.LayerNorm).ToArray();
     }
@@ -53,8 +55,8 @@ internal sealed class PrunedCost
                     parameters += 2 * inWidth;
                     break;
                 case LayerOp.DepthwiseConv:
-                    macs += t.OutputPlane * t.KernelArea * inWidth;
-                    parameters += inWidth * t.KernelArea + inWidth * perOutput;
+                    macs += t.OutputPlane * t.KernelArea * inWidth * t.Groups;
+                    parameters += inWidth * t.Groups * t.KernelArea + inWidth * perOutput;
                     break;
                 case LayerOp.Linear:
                     long inFeatures = inWidth * t.InputPlane;

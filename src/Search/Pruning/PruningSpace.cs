@@ -29,7 +29,7 @@ public sealed class PruningSpace : ISequentialSpace
         var analysis = spec.Analyze();
         _groups = [.. analysis.ChannelGroups.Where(g => g.Prunable)];
         if (_groups.Length == 0) throw new ArgumentException($"model '{spec.Name}' has no prunable channel group");
-        _grids = [.. _groups.Select(g => new ChannelGrid(g.Channels, channelMultiple, lowerBound))];
+        _grids = [.. _groups.Select(g => new ChannelGrid(g.Channels, channelMultiple, lowerBound, g.Block))];
         _cost = new PrunedCost(spec, _groups);
         LowerBound = lowerBound;
         Metric = metric;
@@ -72,7 +72,7 @@ public sealed class PruningSpace : ISequentialSpace
     public PruningPolicy PolicyFor(IReadOnlyList<double> actions)
     {
         if (actions.Count != Steps) throw new ArgumentException($"expected {Steps} actions, got {actions.Count}");
-        return new PruningPolicy(_groups.Select((g, i) => (PruningPolicy.KeyOf(g), (int)Math.Round(actions[i] * g.Channels)))
+        return new PruningPolicy(_groups.Select((g, i) => (PruningPolicy.KeyOf(g), g.Snap(actions[i] * g.Channels)))
             .ToDictionary(p => p.Item1, p => p.Item2));
     }
 

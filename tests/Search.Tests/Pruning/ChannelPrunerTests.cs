@@ -105,12 +105,54 @@ public class ChannelPrunerTests
         Assert.Equal(20 - silent.Length, pruned.Analysis["dw"].OutChannels);
     }
 
+    // A RegNet/ResNeXt-style bottleneck: 1x1 conv, 3x3 conv in groups of 4 channels, 1x1 conv, residual.
+    internal static ModelSpec Bottleneck() => new()
+    {
+        Name = "bottleneck",
+        Input = Mnist,
+        Classes = 10,
+        Layers =
+        [
+            new LayerSpec { Name = "stem", Op = LayerOp.Conv, Out = 16, Kernel = 3, Stride = 2, BatchNorm = true, Activation = Activation.Relu },
+            new LayerSpec { Name = "reduce", Op = LayerOp.Conv, Out = 24, Kernel = 1, BatchNorm = true, Activation = Activation.Relu },
+            new LayerSpec { Name = "grouped", Op = LayerOp.Conv, Out = 24, Kernel = 3, Groups = 6, BatchNorm = true, Activation = Activation.Relu },
+            new LayerSpec { Name = "expand", Op = LayerOp.Conv, Out = 16, Kernel = 1, BatchNorm = true },
+            new LayerSpec { Name = "sum", Op = LayerOp.Add, Inputs = ["expand", "stem"], Activation = Activation.Relu },
+            new LayerSpec { Name = "gap", Op = LayerOp.GlobalAvgPool },
+            new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10 },
+        ],
+    };
+
+    [Fact]
+    public void A_grouped_conv_loses_whole_groups_and_the_output_is_unchanged_when_they_were_silent()
+    {
+        using var network = Network(Bottleneck());
+        var group = network.Analysis.ChannelGroups.Single(g => g.Producers.Contains("reduce"));
+        Assert.Equal(4, group.Block);
+        Assert.Equal(["grouped"], group.Followers);
+        long[] silent = [4, 5, 6, 7, 16, 17, 18, 19]; // groups 1 and 4 of the grouped conv
+        Silence(network, group, silent);
+        using var scope = NewDisposeScope();
+        var input = randn(4, 1, 28, 28);
+        var expected = network.forward(input);
+
+        using var pruned = ChannelPruner.Prune(network, new PruningPolicy(new Dictionary<string, int> { ["reduce"] = 16 }));
+        pruned.eval();
+
+        float scale = expected.abs().max().item<float>(), difference = (pruned.forward(input) - expected).abs().max().item<float>();
+        Assert.True(difference <= 1e-5 * scale, $"max difference {difference} at output scale {scale}");
+        Assert.Equal(4, pruned.Spec.Layer("grouped").Groups);
+        Assert.Equal(16, pruned.Analysis["grouped"].OutChannels);
+        var error = Assert.Throws<ArgumentException>(() => new PruningPolicy(new Dictionary<string, int> { ["reduce"] = 18 }).ApplyTo(network.Spec));
+        Assert.Contains("whole blocks of 4", error.Message);
+    }
+
     [Fact]
     public void A_network_imported_from_pytorch_prunes_to_a_smaller_network_that_runs()
     {
         var file = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "fixtures", "fixture-opset13.onnx"));
         using var network = Modeling.Import.OnnxImporter.Import(file, "imported").CreateNetwork();
-        var keep = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf, g => Math.Max(1, g.Channels / 2));
+        var keep = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf, g => g.Snap(g.Channels / 2.0));
         Assert.Contains("se_squeeze", keep.Keys); // the squeeze of the gate, and the expansion with its gate, are prunable
         Assert.Contains("expand_0", keep.Keys);
 
@@ -131,7 +173,7 @@ public class ChannelPrunerTests
     public void Pruning_every_group_by_half_gives_a_real_smaller_network(string model)
     {
         using var network = Network(model);
-        var keep = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf, g => Math.Max(1, g.Channels / 2));
+        var keep = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf, g => g.Snap(g.Channels / 2.0));
 
         using var pruned = ChannelPruner.Prune(network, new PruningPolicy(keep));
         using var scope = NewDisposeScope();

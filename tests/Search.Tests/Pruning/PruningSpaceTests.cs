@@ -25,6 +25,7 @@ public class PruningSpaceTests
     [InlineData("mobilenetv2-small", "energy", 0.4)]
     [InlineData("mobilenetv3-small", "flops", 0.5)]
     [InlineData("efficientnet-b0-w0.5", "params", 0.5)]
+    [InlineData("bottleneck", "flops", 0.5)]
     public void Every_episode_of_every_agent_meets_the_budget_on_the_real_pruned_network(string model, string metricName, double ratio)
     {
         var metric = metricName switch
@@ -34,7 +35,7 @@ public class PruningSpaceTests
             "energy" => CostMetric.Energy(HardwareTargets.Resolve("gpu-jetson-nano")),
             _ => CostMetric.Flops,
         };
-        var spec = ModelZoo.Create(model, Mnist, 10);
+        var spec = model == "bottleneck" ? ChannelPrunerTests.Bottleneck() : ModelZoo.Create(model, Mnist, 10);
         double budget = ratio * metric.Of(spec);
         var space = new PruningSpace(spec, metric: metric, budget: budget);
 
