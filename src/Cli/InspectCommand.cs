@@ -61,7 +61,7 @@ internal static class InspectCommand
         foreach (var g in analysis.ChannelGroups)
         {
             string members = g.Producers.Count == 0 ? "network input" : string.Join(", ", g.Producers.Concat(g.Followers));
-            output.WriteLine($"  #{g.Id,-3} {g.Channels,5} ch  {(g.Prunable ? "prunable" : "fixed: " + g.FixedBecause)}  [{members}]");
+            output.WriteLine($"  #{g.Id,-3} {g.Channels,5} ch  {(g.Prunable ? "prunable" + (g.Block > 1 ? $" in blocks of {g.Block}" : "") : "fixed: " + g.FixedBecause)}  [{members}]");
         }
     }
 }
