@@ -108,6 +108,7 @@ internal sealed partial class GraphImport
             case "Mul": Mul(); break;
             case "Div": Div(); break;
             case "Erf": Erf(); break;
+            case "Tanh": Tanh(); break;
             case "Add": Add(); break;
             case "Concat": Concat(); break;
             case "MaxPool" or "AveragePool": Pool(); break;
@@ -300,11 +301,23 @@ internal sealed partial class GraphImport
                 case (LayerOutput x, Activated { Activation: Activation.Sigmoid or Activation.HardSigmoid } gate) when gate.Source.Tensor == x.Tensor:
                     Set(new Activated(gate.Source, gate.Activation == Activation.Sigmoid ? Activation.Silu : Activation.HardSwish, gate.Uses + 1));
                     return;
-                case (LayerOutput x, GeluStep { Step: 3 } step) when step.Source.Tensor == x.Tensor:
-                    Set(new GeluStep(x, 4));
+                case (LayerOutput x, LayerOutput y) when turn == 0 && x.Tensor == y.Tensor:
+                    Set(new GeluStep(x, Tanh: true, 1));
                     return;
-                case (GeluStep { Step: 4 } step, Constant { IsScalar: true } half) when Math.Abs(half.Data[0] - 0.5f) < 1e-6:
-                    Set(new Activated(step.Source, Activation.Gelu, 2));
+                case (LayerOutput x, GeluStep { Tanh: true, Step: 1 } square) when square.Source.Tensor == x.Tensor:
+                    Set(square with { Step = 2 });
+                    return;
+                case (GeluStep { Tanh: true, Step: 2 } cube, Constant { IsScalar: true } c) when Near(c, 0.044715f):
+                    Set(cube with { Step = 3 });
+                    return;
+                case (GeluStep { Tanh: true, Step: 4 } sum, Constant { IsScalar: true } k) when Near(k, MathF.Sqrt(2 / MathF.PI)):
+                    Set(sum with { Step = 5 });
+                    return;
+                case (LayerOutput x, GeluStep { Step: var n } step) when step.Source.Tensor == x.Tensor && n == (step.Tanh ? 7 : 3):
+                    Set(step with { Step = n + 1 });
+                    return;
+                case (GeluStep { Last: true } step, Constant { IsScalar: true } half) when Near(half, 0.5f):
+                    Set(new Activated(step.Source, step.Tanh ? Activation.GeluTanh : Activation.Gelu, step.Uses));
                     return;
             }
         }
@@ -316,16 +329,24 @@ internal sealed partial class GraphImport
         AddLayer(new LayerSpec { Name = NewName(), Op = LayerOp.Mul, Inputs = [.. Inputs(map), .. Inputs(factor)] });
     }
 
+    private static bool Near(Constant constant, float value) => Math.Abs(constant.Data[0] - value) <= 1e-5f * Math.Max(1, Math.Abs(value));
+
     private void Div()
     {
-        if (In(0) is LayerOutput x && In(1) is Constant { IsScalar: true } c && Math.Abs(c.Data[0] - MathF.Sqrt(2)) < 1e-5) Set(new GeluStep(x, 1));
+        if (In(0) is LayerOutput x && In(1) is Constant { IsScalar: true } c && Near(c, MathF.Sqrt(2))) Set(new GeluStep(x, Tanh: false, 1));
         else Refuse("a division is read only as part of GELU (x / sqrt 2)");
     }
 
     private void Erf()
     {
-        if (In(0) is GeluStep { Step: 1 } step) Set(step with { Step = 2 });
+        if (In(0) is GeluStep { Tanh: false, Step: 1 } step) Set(step with { Step = 2 });
         else Refuse("Erf is read only as part of GELU");
+    }
+
+    private void Tanh()
+    {
+        if (In(0) is GeluStep { Tanh: true, Step: 5 } step) Set(step with { Step = 6 });
+        else Refuse("Tanh is read only as part of GELU's tanh approximation");
     }
 
     private void Add()
@@ -335,8 +356,11 @@ internal sealed partial class GraphImport
         {
             switch (a, b)
             {
-                case (GeluStep { Step: 2 } step, Constant { IsScalar: true } one) when Math.Abs(one.Data[0] - 1f) < 1e-6:
-                    Set(step with { Step = 3 });
+                case (GeluStep { Step: var n } step, Constant { IsScalar: true } one) when n == (step.Tanh ? 6 : 2) && Near(one, 1f):
+                    Set(step with { Step = n + 1 });
+                    return;
+                case (LayerOutput x, GeluStep { Tanh: true, Step: 3 } step) when step.Source.Tensor == x.Tensor:
+                    Set(step with { Step = 4 });
                     return;
                 case (MatMulOutput product, Constant bias) when bias.Data.Length == product.Out:
                     AddLinear(product.Source, product.Weight, product.In, product.Out, bias.Data, product.Node);

@@ -31,5 +31,16 @@ internal sealed record Flattened(LayerOutput Source) : GraphValue;
 /// <summary>x times a weight matrix, waiting for the Add of a bias.</summary>
 internal sealed record MatMulOutput(LayerOutput Source, float[] Weight, int In, int Out, string Node) : GraphValue;
 
-/// <summary>A step of 0.5 x (1 + erf(x / sqrt 2)): 1 is x / sqrt 2, 2 its erf, 3 one plus that, 4 x times that.</summary>
-internal sealed record GeluStep(LayerOutput Source, int Step) : GraphValue;
+/// <summary>
+/// A step of a GELU written out in elementary operators, as PyTorch's exporter writes it before opset 20. With erf,
+/// 0.5 x (1 + erf(x / sqrt 2)): 1 is x / sqrt 2, 2 its erf, 3 one plus that, 4 x times that. With tanh,
+/// 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))): 1 is x^2, 2 x^3, 3 0.044715 x^3, 4 x plus that, 5 sqrt(2 / pi)
+/// times that, 6 its tanh, 7 one plus that, 8 x times that. The final half makes the activation.
+/// </summary>
+internal sealed record GeluStep(LayerOutput Source, bool Tanh, int Step) : GraphValue
+{
+    public bool Last => Step == (Tanh ? 8 : 4);
+
+    /// <summary>How many times the steps read x: the activation may join x's layer only if nothing else does.</summary>
+    public int Uses => Tanh ? 5 : 2;
+}

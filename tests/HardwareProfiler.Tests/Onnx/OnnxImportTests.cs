@@ -71,6 +71,7 @@ public class OnnxImportTests
         Assert.Equal(Activation.Relu6, layers["depthwise_0"].Activation);
         Assert.Equal(LayerOp.DepthwiseConv, layers["depthwise_0"].Op);
         Assert.Equal(Activation.Gelu, layers["grouped_0"].Activation);
+        Assert.Equal(Activation.GeluTanh, layers["head_0"].Activation);
         Assert.Equal(4, layers["grouped_0"].Groups);
         Assert.Equal(Activation.HardSigmoid, layers["se_excite"].Activation);
         Assert.Equal(["depthwise_0", "se_excite"], layers["se"].Inputs);
@@ -147,6 +148,37 @@ public class OnnxImportTests
         Assert.Equal(LayerOp.Linear, layers.Single(l => l.Name == "se_squeeze").Op);
         Assert.Equal(["c1", "se_excite"], layers.Single(l => l.Op == LayerOp.Mul).Inputs);
         Assert.Equal(2, imported.Spec.Analyze().ChannelGroups.Single(g => g.Producers.Contains("c1")).Producers.Count); // the gate is tied to the map
+    }
+
+    [Theory]
+    [InlineData(Activation.Relu)]
+    [InlineData(Activation.Relu6)]
+    [InlineData(Activation.Sigmoid)]
+    [InlineData(Activation.HardSigmoid)]
+    [InlineData(Activation.HardSwish)]
+    [InlineData(Activation.Silu)]
+    [InlineData(Activation.Gelu)]
+    [InlineData(Activation.GeluTanh)]
+    public void Every_activation_the_exporter_writes_is_read_back(Activation activation)
+    {
+        var spec = new ModelSpec
+        {
+            Name = "act",
+            Input = new InputSpec(2, 8, 8),
+            Classes = 10,
+            Layers =
+            [
+                new LayerSpec { Name = "c", Op = LayerOp.Conv, Out = 6, Kernel = 3, BatchNorm = true, Activation = activation },
+                new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10, Activation = activation },
+            ],
+        };
+        manual_seed(3);
+        using var network = new SpecNetwork(spec);
+        network.eval();
+
+        var imported = CheckedImport(OnnxExporter.Export(network).ToByteArray());
+
+        Assert.Equal([activation, activation], imported.Spec.Layers.Select(l => l.Activation));
     }
 
     [Fact]
