@@ -26,6 +26,19 @@ public class OnnxExportTests
         return network;
     }
 
+    /// <summary>A conv with batch norm and a linear layer, both followed by <paramref name="activation"/>.</summary>
+    internal static ModelSpec Activated(Activation activation) => new()
+    {
+        Name = "act",
+        Input = new InputSpec(2, 8, 8),
+        Classes = 10,
+        Layers =
+        [
+            new LayerSpec { Name = "c", Op = LayerOp.Conv, Out = 6, Kernel = 3, BatchNorm = true, Activation = activation },
+            new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10, Activation = activation },
+        ],
+    };
+
     private static float[] RunOnnx(byte[] model, TorchSharp.torch.Tensor input)
     {
         using var session = new InferenceSession(model);
@@ -66,17 +79,7 @@ public class OnnxExportTests
     [InlineData(Activation.GeluTanh)]
     public void Each_activation_computes_in_onnx_runtime_what_it_computes_in_torchsharp(Activation activation)
     {
-        var spec = new ModelSpec
-        {
-            Name = "act",
-            Input = new InputSpec(2, 8, 8),
-            Classes = 10,
-            Layers =
-            [
-                new LayerSpec { Name = "c", Op = LayerOp.Conv, Out = 6, Kernel = 3, BatchNorm = true, Activation = activation },
-                new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10, Activation = activation },
-            ],
-        };
+        var spec = Activated(activation);
         Assert.Equal(activation, ModelSpecJson.Deserialize(ModelSpecJson.Serialize(spec)).Layers[0].Activation);
         manual_seed(3);
         using var network = new SpecNetwork(spec);

@@ -161,19 +161,8 @@ public class OnnxImportTests
     [InlineData(Activation.GeluTanh)]
     public void Every_activation_the_exporter_writes_is_read_back(Activation activation)
     {
-        var spec = new ModelSpec
-        {
-            Name = "act",
-            Input = new InputSpec(2, 8, 8),
-            Classes = 10,
-            Layers =
-            [
-                new LayerSpec { Name = "c", Op = LayerOp.Conv, Out = 6, Kernel = 3, BatchNorm = true, Activation = activation },
-                new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10, Activation = activation },
-            ],
-        };
         manual_seed(3);
-        using var network = new SpecNetwork(spec);
+        using var network = new SpecNetwork(OnnxExportTests.Activated(activation));
         network.eval();
 
         var imported = CheckedImport(OnnxExporter.Export(network).ToByteArray());
