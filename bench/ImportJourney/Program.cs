@@ -26,10 +26,11 @@ using static TorchSharp.torch;
 // that file scored in ONNX Runtime on the folder's val/ images. Prints every figure along the way. The image folder
 // and the PyTorch model are kept in the work folder and reused by later runs.
 //
-//   dotnet run -c Release --project bench/ImportJourney [-- --epochs 3] [--episodes 30] [--work DIR]
+//   dotnet run -c Release --project bench/ImportJourney [-- --epochs 3] [--episodes 30] [--no-refit] [--work DIR]
 // Needs Debian's PyTorch for the training step (apt-get install python3-torch python3-torchvision python3-onnx).
 TorchRuntime.EnsureInitialized();
 int epochs = Option("--epochs", 3), episodes = Option("--episodes", 30);
+bool refit = !args.Contains("--no-refit");
 string work = Value("--work") ?? Path.Combine(Path.GetTempPath(), "autodesign-journey");
 string images = Path.Combine(work, "fashion-folder"), dataset = "imagefolder:" + images;
 var folder = DataFolder.Default();
@@ -48,14 +49,14 @@ var imported = OnnxImporter.Import(bytes, "journey");
 var check = ImportCheck.Run(bytes, imported);
 var upload = new UploadedModels(folder).Save("journey", dataset, imported);
 
-Step($"pruning to 50 % of the MACs ({episodes} DDPG episodes, then one epoch of fine-tuning)");
+Step($"pruning to 50 % of the MACs ({episodes} DDPG episodes with least-squares refit, then one epoch of fine-tuning)");
 var logger = NullLogger.Instance;
 var pruned = LocalJobs.Run(new PruneSpec
 {
     Model = "upload:journey", Dataset = dataset, Agent = "ddpg", Seed = 1,
     Constraint = new ConstraintSpec { Metric = "flops", Ratio = 0.5 },
     Budget = new EpisodeBudget { Episodes = episodes, WarmupEpisodes = Math.Max(1, episodes / 6) },
-    Pruning = new PruningSettings { FineTuneEpochs = 1, ValidationImages = 2_000 },
+    Pruning = new PruningSettings { Refit = refit, FineTuneEpochs = 1, ValidationImages = 2_000 },
 }, new JobContext(folder, logger) { BestModelDirectory = Path.Combine(work, "pruned") });
 
 Step("quantizing the pruned network to 80 % of its W8A8 latency on bitfusion");
@@ -89,7 +90,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $$"""
 | PyTorch 1.13, {{epochs}} epochs on train/ (60,000 images): accuracy on val/ (10,000) | {{pytorch.Accuracy:P2}} |
 | imported ({{imported.Spec.Layers.Count}} layers, {{upload.Macs:N0}} MACs, {{upload.Params:N0}} parameters): AutoDesign's test accuracy on val/ | {{upload.TestAccuracy:P2}} |
 | import check: TorchSharp vs ONNX Runtime on the file, re-export vs the file (relative) | {{check.TorchSharpDifference:E2}}, {{check.ReexportDifference:E2}} |
-| pruned to {{(double)pruned.Best.Flops / pruned.Base.Flops:P1}} of the MACs: test accuracy without fine-tuning | {{pruned.Best.TestAccuracy:P2}} |
+| pruned to {{(double)pruned.Best.Flops / pruned.Base.Flops:P1}} of the MACs{{(refit ? " (least-squares refit)" : "")}}: test accuracy without fine-tuning | {{pruned.Best.TestAccuracy:P2}} |
 | the same after one epoch of fine-tuning | {{pruned.Best.FineTunedTestAccuracy:P2}} |
 | quantized (bits {{string.Join(" ", quantized.Best.Policy.Select(p => $"{p.WBits}/{p.ABits}"))}}), {{quantized.Best.ConstrainedValue:G4}} ms on bitfusion (budget {{quantized.BudgetLimit:G4}}): test accuracy the job reported | {{quantized.Best.TestAccuracy:P2}} |
 | its ONNX export scored in ONNX Runtime on val/ | {{onnxAccuracy:P2}} (difference {{Math.Abs(onnxAccuracy - quantized.Best.TestAccuracy) * 100:F2}} points) |

@@ -74,7 +74,8 @@ public sealed class LeastSquaresRefit : IDisposable
         pruned.Forward(_images, (name, input) =>
         {
             var now = pruned.Analysis[name];
-            if (now.Op is not (LayerOp.Conv or LayerOp.Linear) || now.Groups > 1 || now.InChannels == originalLayers[name].InChannels) return;
+            // Grouped convs are left as they are, also one pruned down to a single group.
+            if (now.Op is not (LayerOp.Conv or LayerOp.Linear) || originalLayers[name].Groups > 1 || now.InChannels == originalLayers[name].InChannels) return;
             var target = _targets[name];
             var outputs = keptOutputs.TryGetValue(name, out var rows) ? target.Outputs.index_select(1, tensor(rows)) : target.Outputs;
             var layer = pruned.Spec.Layer(name);

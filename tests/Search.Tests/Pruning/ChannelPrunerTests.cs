@@ -147,6 +147,27 @@ public class ChannelPrunerTests
         Assert.Contains("whole blocks of 4", error.Message);
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(4)] // one group left: the grouped conv is then a dense one
+    public void The_least_squares_refit_leaves_grouped_convs_alone_and_refits_what_reads_them(int keep)
+    {
+        using var network = Network(Bottleneck());
+        using var scope = NewDisposeScope();
+        var images = randn(64, 1, 28, 28);
+        using var refit = new LeastSquaresRefit(network, images);
+        var (pruned, kept) = ChannelPruner.PruneKeepingIndices(network, new PruningPolicy(new Dictionary<string, int> { ["reduce"] = keep }));
+        using (pruned)
+        {
+            var grouped = pruned.state_dict()["grouped.conv.weight"].clone();
+
+            refit.Apply(network, pruned, kept);
+
+            Assert.Equal(0f, (pruned.state_dict()["grouped.conv.weight"] - grouped).abs().max().item<float>());
+            Assert.Equal(new long[] { 64, 10 }, pruned.forward(images).shape);
+        }
+    }
+
     [Fact]
     public void A_network_imported_from_pytorch_prunes_to_a_smaller_network_that_runs()
     {
