@@ -2,6 +2,7 @@ using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Zoo;
 using AutoDesign.Search.Pruning;
+using Google.Protobuf;
 using static TorchSharp.torch;
 
 namespace AutoDesign.Search.Tests.Pruning;
@@ -166,6 +167,24 @@ public class ChannelPrunerTests
             Assert.Equal(0f, (pruned.state_dict()["grouped.conv.weight"] - grouped).abs().max().item<float>());
             Assert.Equal(new long[] { 64, 10 }, pruned.forward(images).shape);
         }
+    }
+
+    [Theory]
+    [InlineData("mobilenetv3-small")]
+    [InlineData("efficientnet-b0-w0.5")]
+    public void An_imported_mobilenetv3_or_efficientnet_prunes_to_a_smaller_network_that_runs(string model)
+    {
+        using var original = Network(ModelZoo.Create(model, new InputSpec(3, 32, 32), 10));
+        var file = HardwareProfiler.Onnx.OnnxExporter.Export(original).ToByteArray();
+        using var network = Modeling.Import.OnnxImporter.Import(file, "imported").CreateNetwork();
+        var keep = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf, g => g.Snap(g.Channels / 2.0));
+        Assert.Contains(network.Analysis.ChannelGroups, g => g.Prunable && g.Producers.Count(p => network.Spec.Layer(p).Activation is Activation.HardSigmoid or Activation.Sigmoid) == 1);
+
+        using var pruned = ChannelPruner.Prune(network, new PruningPolicy(keep));
+        using var scope = NewDisposeScope();
+
+        Assert.Equal(new long[] { 2, 10 }, pruned.forward(randn(2, 3, 32, 32)).shape);
+        Assert.True(pruned.Analysis.Macs < network.Analysis.Macs * 0.5);
     }
 
     [Fact]
