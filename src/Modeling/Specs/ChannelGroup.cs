@@ -7,7 +7,7 @@ namespace AutoDesign.Modeling.Specs;
 /// member, or leaves the group alone.
 /// </summary>
 /// <param name="Producers">Conv or linear layers whose <c>out</c> sets the group's width; they are pruned together.</param>
-/// <param name="Followers">Depthwise convs and layer norms whose channels follow the group (their weights are cut with it).</param>
+/// <param name="Followers">Depthwise convs, layer norms and grouped convs as wide as their input, whose channels follow the group (their weights are cut with it).</param>
 /// <param name="Consumers">Conv or linear layers that read the group as (some of) their input channels (their input is cut).</param>
 /// <param name="FixedBecause">Why the group cannot be pruned (it holds the network input or its output, or a grouped conv reads it), or null.</param>
 /// <param name="Block">Channels are kept in whole blocks of this many (the groups of a grouped conv that follows the group); 1 otherwise.</param>

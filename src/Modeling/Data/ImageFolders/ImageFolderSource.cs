@@ -46,7 +46,7 @@ internal sealed class ImageFolderSource : IDatasetSource
         var entry = DecodedImageCache.TryRead(folder, key) ?? Decode(folder, key, files, (int)perImage);
 
         var all = new ImageSet(shape, Info.Classes, entry.Pixels, entry.Labels);
-        int trainCount = entry.Labels.Length - CountTest(entry, files);
+        int trainCount = entry.Labels.Length - CountTest(entry);
         var warnings = entry.Skipped.Select(f => $"imagefolder:{_name}: skipped {Path.GetRelativePath(_directory, f)}, which is not a JPEG or PNG that can be decoded").ToList();
         ImageSet train, validation, test;
         string rule;
@@ -70,7 +70,7 @@ internal sealed class ImageFolderSource : IDatasetSource
         };
     }
 
-    private int CountTest(DecodedImageCache.Entry entry, List<LabelledFile> files)
+    private int CountTest(DecodedImageCache.Entry entry)
     {
         var skipped = entry.Skipped.ToHashSet(StringComparer.Ordinal);
         return (_layout.Test ?? []).Count(f => !skipped.Contains(f.Path));
