@@ -11,17 +11,18 @@ internal static class InspectCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model", "-m") { Description = "Zoo name (e.g. resnet20-w0.5), saved model folder or spec JSON file.", Required = true };
+        var model = new Option<string>("--model", "-m") { Description = "Zoo name (e.g. resnet20-w0.5), upload:NAME, saved model folder or spec JSON file.", Required = true };
         var dataset = new Option<string>("--dataset", "-d") { Description = "Data set whose input shape and classes the model is built for.", DefaultValueFactory = _ => "mnist" };
         var json = CommonOptions.Json();
-        var command = new Command("inspect", "Print a model's layers (shapes, MACs, parameters), totals and channel ties.") { model, dataset, json };
+        var dataDir = CommonOptions.DataDir();
+        var command = new Command("inspect", "Print a model's layers (shapes, MACs, parameters), totals and channel ties.") { model, dataset, json, dataDir };
         command.SetAction(parse =>
         {
             using var context = new CommandContext(parse, parse.GetValue(json));
             return context.Run(() =>
             {
                 string modelName = parse.GetRequiredValue(model), datasetName = parse.GetRequiredValue(dataset);
-                var folder = DataFolder.Default();
+                var folder = CommonOptions.Folder(parse.GetValue(dataDir));
                 var info = DatasetCatalog.InfoOf(datasetName, folder);
                 var spec = BaseModels.ResolveSpec(modelName, info, folder);
                 var analysis = spec.Analyze();

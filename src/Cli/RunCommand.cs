@@ -42,10 +42,12 @@ internal static class RunCommand
                 var outFile = parse.GetRequiredValue(output);
                 var progress = new ProgressLine(context.Error);
                 var kind = JobKinds.Of(plan);
+                var summary = kind.Summarize(plan);
                 var result = await kind.RunAsync(plan, new JobContext(folder, context.Logger)
                 {
                     BestModelDirectory = Path.ChangeExtension(outFile.FullName, null) + ".best",
-                    Progress = p => progress.Show($"episode {p.Episode}/{p.Episodes}  best accuracy {p.BestAccuracy:P2}  last {p.LastAccuracy:P2} at {p.LastCost:G4}" +
+                    Progress = p => progress.Show($"episode {p.Episode}/{p.Episodes}  best {summary.Score} {summary.FormatScore(p.BestAccuracy)}  " +
+                                                  $"last {summary.FormatScore(p.LastAccuracy)} at {p.LastCost:G4}" +
                                                   (p.BudgetLimit is { } limit ? $" (budget {limit:G4})" : "")),
                     Cancellation = cancellation,
                 });
@@ -71,12 +73,12 @@ internal static class RunCommand
                 }, o =>
                 {
                     string budget = result.BudgetLimit is { } limit ? $" (budget {limit:G6})" : "";
-                    var summary = kind.Summarize(plan);
                     o.WriteLine($"{spec.Kind} {summary.Subject} on {summary.Dataset}, {plan.Agent}: best candidate {best.Index} at {best.ConstrainedValue:G6} {result.Constraint.Unit}{budget}; " +
                                 $"{best.Flops:N0} MACs, {best.Params:N0} parameters (base {result.Base.Flops:N0}, {result.Base.Params:N0})");
-                    o.WriteLine($"  validation accuracy {best.Accuracy:P2} (base {result.Base.Accuracy:P2}), test accuracy {best.TestAccuracy:P2}" +
+                    o.WriteLine($"  validation {summary.Score} {summary.FormatScore(best.Accuracy)} (base {summary.FormatScore(result.Base.Accuracy)}), " +
+                                $"test {summary.Score} {summary.FormatScore(best.TestAccuracy)}" +
                                 (best.FineTunedTestAccuracy is { } f ? $", {f:P2} after {best.FineTuneEpochs} epochs of fine-tuning" : "") +
-                                $" (base {result.Base.TestAccuracy:P2})");
+                                (result.Base.TestAccuracy is { } baseTest ? $" (base {summary.FormatScore(baseTest)})" : ""));
                     if (best.Policy.Any(p => p.WBits is not null))
                         o.WriteLine($"  bits (weights/activations): {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.WBits}/{p.ABits}"))}");
                     foreach (var (name, value) in best.Measured ?? new Dictionary<string, double>()) o.WriteLine($"  {name}: {value:G4}");

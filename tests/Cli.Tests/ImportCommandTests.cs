@@ -21,6 +21,10 @@ public sealed class ImportCommandTests : IDisposable
         Assert.True(json.GetProperty("check").GetProperty("reexportDifference").GetDouble() < 1e-4);
         double accuracy = json.GetProperty("testAccuracy").GetDouble();
 
+        var inspected = await CliRunner.InProcess("inspect", "--model", "upload:mine", "--dataset", "fashion-mnist", "--json", "--data-dir", _data.Root);
+        Assert.True(inspected.ExitCode == 0, inspected.Stderr);
+        Assert.Equal(json.GetProperty("macs").GetInt64(), inspected.Json().GetProperty("macs").GetInt64());
+
         var evaluated = await CliRunner.InProcess("evaluate", "--model", "upload:mine", "--json", "--data-dir", _data.Root);
         Assert.True(evaluated.ExitCode == 0, evaluated.Stderr);
         Assert.Equal(accuracy, evaluated.Json().GetProperty("accuracy").GetDouble(), 6);

@@ -14,6 +14,24 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_table_objective_in_percent_is_printed_as_the_table_gives_it()
+    {
+        string table = Path.Combine(_data.Root, "bench.csv");
+        var rows = from a in new[] { 1, 2, 3 } from b in new[] { 1, 2, 3 } select $"{a},{b},{80 + 2.5 * (a + b)},{a * b}";
+        await File.WriteAllLinesAsync(table, ["e0,e1,top1,lat", .. rows]);
+        string job = WriteJob($$"""
+            {"kind":"nas","space":{"type":"table","path":{{System.Text.Json.JsonSerializer.Serialize(table)}},"decisions":["e0","e1"],"objective":"top1"},
+             "agent":"random","constraint":{"metric":"lat","max":4},"budget":{"evaluations":6},"seed":1}
+            """);
+
+        var outcome = await CliRunner.InProcess("run", job, "--out", Path.Combine(_data.Root, "table-result.json"), "--data-dir", _data.Root);
+
+        Assert.True(outcome.ExitCode == 0, outcome.Stderr);
+        Assert.Matches(@"validation top1 9\d(\.\d+)? \(base 9\d(\.\d+)?\)", outcome.Stdout); // 95, not 9,500.00 %
+        Assert.DoesNotContain("%", outcome.Stdout);
+    }
+
+    [Fact]
     public async Task Run_writes_the_result_file_and_meets_the_budget()
     {
         string job = WriteJob("""

@@ -60,5 +60,13 @@ public interface IJobKind
     CandidateNetwork NetworkOf(JobPlan plan, CandidateResult candidate, DataFolder folder);
 }
 
-/// <summary>What a job list shows of a job: what it starts from, on what data, how many candidates, under what budget.</summary>
-public sealed record JobSummary(string Subject, string Dataset, int Candidates, double? BudgetLimit);
+/// <summary>
+/// What a job list shows of a job: what it starts from, on what data, how many candidates, under what budget, and
+/// what its candidates' score is called: an accuracy (a fraction, shown as a percentage) or a table's objective
+/// column (shown as the table gives it).
+/// </summary>
+public sealed record JobSummary(string Subject, string Dataset, int Candidates, double? BudgetLimit, string Score = "accuracy", bool ScoreIsFraction = true)
+{
+    public string FormatScore(double value) =>
+        ScoreIsFraction ? value.ToString("P2", System.Globalization.CultureInfo.InvariantCulture) : value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+}

@@ -36,8 +36,9 @@ public sealed class NasKind : JobKind<NasSpec, NasPlan>
 
     protected override NasPlan Plan(NasSpec spec, DataFolder folder) => NasChecks.Plan(spec, this, folder);
 
-    protected override JobSummary Summarize(NasPlan plan) =>
-        new(plan.Supernet?.Name ?? plan.Table!.Source, plan.Supernet?.Dataset ?? "table", plan.Predictor?.Confirm ?? plan.Evaluations, plan.Limit);
+    protected override JobSummary Summarize(NasPlan plan) => plan.Table is { } table
+        ? new(table.Source, "table", plan.Evaluations, plan.Limit, Score: table.Objective, ScoreIsFraction: false)
+        : new(plan.Supernet!.Name, plan.Supernet.Dataset, plan.Predictor?.Confirm ?? plan.Evaluations, plan.Limit);
 
     protected override bool HasNetworks(NasSpec spec) => spec.Supernet is not null;
 
