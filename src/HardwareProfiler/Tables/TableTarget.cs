@@ -6,9 +6,11 @@ namespace AutoDesign.HardwareProfiler.Tables;
 /// <summary>
 /// Latency from a <see cref="LatencyTable"/>: each layer's key is looked up and the means are summed, the way
 /// ProxylessNAS and Once-for-All estimate latency without the device. A layer whose exact width was never measured
-/// is interpolated within its family (same op, spatial shapes, kernel, stride, bits): latency is fitted as
-/// a + b x Cin x Cout + c x Cin + d x Cout over the family's entries, or, with fewer than four, the nearest entry
-/// is scaled by the ratio of Cin x Cout. A layer with no family in the table is an error naming it.
+/// is interpolated within its family (same op, spatial shapes, kernel, stride, bits) by its op's cost law: a dense or
+/// grouped conv or a linear layer does Cin x Cout work, so latency is fitted as a + b x Cin x Cout + c x Cin + d x Cout
+/// over the family's entries; every other layer (depthwise conv, pools, joins, upsampling, layer norm) does work in
+/// proportion to its channels, so latency is fitted as a + b x C. With too few distinct widths for the fit, the
+/// nearest entry is scaled by the ratio of the work. A layer with no family in the table is an error naming it.
 /// </summary>
 public sealed class TableTarget(LatencyTable table) : IHardwareTarget
 {
@@ -60,14 +62,16 @@ public sealed class TableTarget(LatencyTable table) : IHardwareTarget
     {
         if (!_families.TryGetValue(key.Family, out var points))
             throw new ArgumentException($"{Name} has no entry like '{key.Key}' (layer '{layer}'): sweep a network with such layers into the table");
-        double Work(int cin, int cout) => Math.Max(1, (double)cin * cout);
-        if (points.Select(p => (p.In, p.Out)).Distinct().Count() >= 4)
+        bool product = ScalesWithInTimesOut(key.Family);
+        double Work(int cin, int cout) => Math.Max(1, product ? (double)cin * cout : cout);
+        double[] Features(int cin, int cout) => product ? [(double)cin * cout, cin, cout] : [cout];
+        if (points.Select(p => product ? (p.In, p.Out) : (0, p.Out)).Distinct().Count() >= (product ? 4 : 2))
         {
             try
             {
                 var beta = MathNet.Numerics.LinearRegression.MultipleRegression.QR(
-                    points.Select(p => new[] { (double)p.In * p.Out, p.In, p.Out }).ToArray(), points.Select(p => p.Mean).ToArray(), intercept: true);
-                double estimate = beta[0] + beta[1] * key.InChannels * key.OutChannels + beta[2] * key.InChannels + beta[3] * key.OutChannels;
+                    points.Select(p => Features(p.In, p.Out)).ToArray(), points.Select(p => p.Mean).ToArray(), intercept: true);
+                double estimate = beta[0] + Features(key.InChannels, key.OutChannels).Select((x, i) => beta[i + 1] * x).Sum();
                 if (double.IsFinite(estimate) && estimate >= 0) return estimate;
             }
             catch (ArgumentException)
@@ -77,6 +81,14 @@ public sealed class TableTarget(LatencyTable table) : IHardwareTarget
         }
         var nearest = points.MinBy(p => Math.Abs(Math.Log(Work(p.In, p.Out) / Work(key.InChannels, key.OutChannels))));
         return nearest.Mean * Work(key.InChannels, key.OutChannels) / Work(nearest.In, nearest.Out);
+    }
+
+    // Dense and grouped convs and linear layers multiply every input channel into every output (grouped: a fixed
+    // share of them); every other op touches each channel once.
+    private static bool ScalesWithInTimesOut(string family)
+    {
+        string op = family[..family.IndexOf(':')];
+        return op is "conv" or "linear" || op.StartsWith("conv-g", StringComparison.Ordinal);
     }
 
     private static Dictionary<string, List<(int, int, double)>> Families(LatencyTable table)

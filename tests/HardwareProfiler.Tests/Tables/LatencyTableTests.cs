@@ -45,6 +45,37 @@ public sealed class LatencyTableTests : IDisposable
     }
 
     [Fact]
+    public void Depthwise_convs_and_pools_are_interpolated_by_their_channels_and_dense_convs_by_in_times_out()
+    {
+        // Measured: each layer type at widths 16 and 32 (dense: 16->16, 32->32), time in proportion to its work.
+        var table = new LatencyTable { Name = "t", Source = "hand" };
+        foreach (int c in new[] { 16, 32 })
+        {
+            table.Add($"dwconv:{c}x14x14>{c}x14x14:k3:s1:bn:relu:w32a32", 0.01 * c);
+            table.Add($"max-pool:{c}x14x14>{c}x7x7:k2:s2:nobn:none:w32a32", 0.001 * c);
+            table.Add($"conv:{c}x14x14>{c}x14x14:k1:s1:bn:relu:w32a32", 0.001 * c * c);
+        }
+        var spec = new ModelSpec
+        {
+            Name = "narrow", Input = new InputSpec(24, 14, 14), Classes = 10,
+            Layers =
+            [
+                new LayerSpec { Name = "dw", Op = LayerOp.DepthwiseConv, Kernel = 3, BatchNorm = true, Activation = Activation.Relu },
+                new LayerSpec { Name = "pw", Op = LayerOp.Conv, Out = 24, Kernel = 1, BatchNorm = true, Activation = Activation.Relu },
+                new LayerSpec { Name = "pool", Op = LayerOp.MaxPool, Kernel = 2, Stride = 2, Padding = 0 },
+                new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10 },
+            ],
+        };
+        table.Add("linear:24x7x7>10:k1:s1:nobn:none:w32a32", 0.5);
+
+        var layers = new TableTarget(table).Measure(spec, PrecisionPolicy.Float32).Layers.ToDictionary(l => l.Layer, l => l.Latency.Value);
+
+        Assert.Equal(0.24, layers["dw"], 9);     // 0.75 of 32 channels: 0.75 of its time, not 0.5625
+        Assert.Equal(0.024, layers["pool"], 9);
+        Assert.Equal(0.576, layers["pw"], 9);    // 24 x 24 of 32 x 32
+    }
+
+    [Fact]
     public void Tables_round_trip_through_json_and_accumulate_observations()
     {
         var table = new LatencyTable { Name = "t", Source = "hand" };
