@@ -26,34 +26,22 @@ public static class ChannelPruner
         using var scope = NewDisposeScope();
         var state = new Dictionary<string, Tensor>(network.state_dict());
 
+        // Groups are pruned in network order, and each one's inputs are cut from the layers that read it before the
+        // next group's channels are ranked: a filter's importance counts only the input channels that remain.
         var kept = new Dictionary<int, Tensor>(); // by group id
+        var width = analysis.ChannelGroups.ToDictionary(g => g.Id, g => g.Channels); // as cut so far
         foreach (var group in analysis.ChannelGroups.Where(g => g.Prunable))
         {
             if (!policy.Keep.TryGetValue(PruningPolicy.KeyOf(group), out int keep) || keep == group.Channels) continue;
-            kept[group.Id] = KeptChannels(group, state, keep, importance);
-            keptByGroup[PruningPolicy.KeyOf(group)] = kept[group.Id].data<long>().ToArray();
+            var rows = kept[group.Id] = KeptChannels(group, state, keep, importance);
+            keptByGroup[PruningPolicy.KeyOf(group)] = rows.data<long>().ToArray();
+            foreach (var producer in group.Producers) SelectRows(state, producer, rows);
+            foreach (var consumer in group.Consumers.Distinct())
+                SelectColumns(state, analysis[consumer], Columns(analysis.InputLayouts[consumer], group.Id, rows, width));
+            width[group.Id] = keep;
         }
-
-        foreach (var group in analysis.ChannelGroups.Where(g => kept.ContainsKey(g.Id)))
-            foreach (var producer in group.Producers)
-                SelectRows(state, producer, kept[group.Id]);
         foreach (var layer in analysis.ChannelGroups.SelectMany(g => g.Followers).Distinct())
             if (InputChannelsKept(analysis.InputLayouts[layer], kept) is { } rows) SelectRows(state, layer, rows);
-        foreach (var consumer in analysis.ChannelGroups.SelectMany(g => g.Consumers).Distinct())
-        {
-            if (InputChannelsKept(analysis.InputLayouts[consumer], kept) is not { } columns) continue;
-            var summary = analysis[consumer];
-            if (summary.Op == LayerOp.Linear)
-            {
-                string key = $"{consumer}.fc.weight";
-                state[key] = state[key].index_select(1, FlattenedColumns(columns, summary.InputShape));
-            }
-            else
-            {
-                string key = $"{consumer}.conv.weight";
-                state[key] = state[key].index_select(1, columns);
-            }
-        }
 
         using (no_grad())
         {
@@ -92,6 +80,33 @@ public static class ChannelPruner
     {
         foreach (var key in state.Keys.Where(k => k.StartsWith(layer + ".", StringComparison.Ordinal) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList())
             state[key] = state[key].index_select(0, rows);
+    }
+
+    // A consumer's input columns as they are now, keeping only the rows kept of one group's segments.
+    private static Tensor Columns(IReadOnlyList<ChannelSegment> layout, int group, Tensor rows, IReadOnlyDictionary<int, int> width)
+    {
+        var parts = new List<Tensor>();
+        long offset = 0;
+        foreach (var segment in layout)
+        {
+            parts.Add((segment.Group == group ? rows : arange(width[segment.Group], dtype: ScalarType.Int64)) + offset);
+            offset += width[segment.Group];
+        }
+        return cat(parts, 0);
+    }
+
+    private static void SelectColumns(Dictionary<string, Tensor> state, LayerSummary consumer, Tensor columns)
+    {
+        if (consumer.Op == LayerOp.Linear)
+        {
+            string key = $"{consumer.Name}.fc.weight";
+            state[key] = state[key].index_select(1, FlattenedColumns(columns, consumer.InputShape));
+        }
+        else
+        {
+            string key = $"{consumer.Name}.conv.weight";
+            state[key] = state[key].index_select(1, columns);
+        }
     }
 
     // The input channels a layer keeps, segment by segment of its input's layout; null when none of them is pruned.

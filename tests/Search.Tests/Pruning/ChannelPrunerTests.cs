@@ -70,6 +70,25 @@ public class ChannelPrunerTests
         Assert.All(group.Producers, p => Assert.Equal(prunedGroup.Channels, pruned.Analysis[p].OutChannels));
     }
 
+    [Fact]
+    public void A_later_group_is_ranked_by_the_input_channels_that_remain()
+    {
+        using var network = Network("lenet5");
+        var groups = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf);
+        using var scope = NewDisposeScope();
+        var state = new Dictionary<string, Tensor>(network.state_dict());
+        var first = ChannelPruner.KeptChannels(groups["conv1"], state, 3, FilterImportance.L1);
+        var everyInput = ChannelPruner.KeptChannels(groups["conv2"], state, 8, FilterImportance.L1).data<long>().ToArray();
+        state["conv2.conv.weight"] = state["conv2.conv.weight"].index_select(1, first);
+        var remainingInputs = ChannelPruner.KeptChannels(groups["conv2"], state, 8, FilterImportance.L1).data<long>().ToArray();
+        Assert.NotEqual(everyInput, remainingInputs); // the two rankings differ for this network, so the test can tell them apart
+
+        var (pruned, kept) = ChannelPruner.PruneKeepingIndices(network, new PruningPolicy(new Dictionary<string, int> { ["conv1"] = 3, ["conv2"] = 8 }));
+        pruned.Dispose();
+
+        Assert.Equal(remainingInputs, kept["conv2"]);
+    }
+
     [Theory]
     [InlineData("a")]
     [InlineData("b")]
