@@ -33,8 +33,29 @@ public sealed class NasPlanTests : IDisposable
         Assert.Equal(("lat_cpu", 6.0), (plan.ConstraintMetric, plan.Limit));
         Assert.Equal(100, plan.Evaluations);
         Assert.Equal(["lat_cpu"], plan.Costs);
-        Assert.Equal(100, plan.Evolution.Population);
+        Assert.Equal(10, plan.Evolution.Population); // a tenth of the budget
         Assert.Null(plan.Supernet);
+    }
+
+    [Theory]
+    [InlineData(30, null, 8)]
+    [InlineData(100, null, 10)]
+    [InlineData(200, null, 20)]
+    [InlineData(300, null, 30)]
+    [InlineData(100, 40, 40)]
+    public void Without_a_population_the_budget_chooses_it_and_a_given_one_wins(int evaluations, int? given, int expected)
+    {
+        string population = given is null ? "" : $"\"population\":{given},";
+        var evolution = Check(Valid.Replace("\"evaluations\":100", $"\"evaluations\":{evaluations}")
+            .Replace("\"seed\":1", $"\"evolution\":{{{population}\"mutationProbability\":0.2}},\"seed\":1"));
+        var nsga2 = Check(Valid.Replace("\"evaluations\":100", $"\"evaluations\":{evaluations}").Replace("\"agent\":\"evolution\"", "\"agent\":\"nsga2\"")
+            .Replace("\"seed\":1", given is null ? "\"seed\":1" : $"\"nsga2\":{{\"population\":{given}}},\"seed\":1"));
+
+        Assert.Equal(expected, evolution.Evolution.Population);
+        Assert.Equal(0.2, evolution.Evolution.MutationProbability);
+        Assert.Equal(0.25, evolution.Evolution.ParentRatio); // OFA's
+        Assert.Equal(expected, nsga2.Nsga2.Population);
+        Assert.Equal(100, BudgetedPopulation.For(5_000));
     }
 
     [Fact]

@@ -64,13 +64,23 @@ internal static class NasChecks
             errors.Add("budget.evaluations", $"{evaluations} is more than the {rows.AllowedRows} rows that {(spec.Constraint is null ? "the table has" : "meet the constraint")}");
         if (spec.Budget?.Batch is < 1 or > MaxBatch) errors.Add("budget.batch", $"must be between 1 and {MaxBatch}, got {spec.Budget.Batch}");
 
-        var evolution = spec.Evolution ?? new EvolutionOptions();
+        // A predictor-guided search spends its evaluations on predictions: the population follows them too.
+        int population = BudgetedPopulation.For(Math.Max(1, evaluations));
+        var given = spec.Evolution ?? new EvolutionSettings();
+        var ofa = new EvolutionOptions();
+        var evolution = new EvolutionOptions
+        {
+            Population = given.Population ?? population,
+            ParentRatio = given.ParentRatio ?? ofa.ParentRatio,
+            MutationRatio = given.MutationRatio ?? ofa.MutationRatio,
+            MutationProbability = given.MutationProbability ?? ofa.MutationProbability,
+        };
         if (spec.Evolution is not null && spec.Agent != "evolution") errors.Add("evolution", "applies to agent 'evolution'");
         foreach (var (field, reason) in evolution.Problems()) errors.Add($"evolution.{field}", reason);
 
         var settings = spec.Nsga2 ?? new Nsga2Settings();
         if (spec.Nsga2 is not null && spec.Agent != "nsga2") errors.Add("nsga2", "applies to agent 'nsga2'");
-        var nsga2 = new Nsga2Options { Population = settings.Population, CrossoverProbability = settings.CrossoverProbability, MutationProbability = settings.MutationProbability };
+        var nsga2 = new Nsga2Options { Population = settings.Population ?? population, CrossoverProbability = settings.CrossoverProbability, MutationProbability = settings.MutationProbability };
         foreach (var (field, reason) in nsga2.Problems()) errors.Add($"nsga2.{field}", reason);
         var costs = settings.Objectives ?? (spec.Constraint?.Metric is { } metric ? [metric] : []);
         if (table is not null)

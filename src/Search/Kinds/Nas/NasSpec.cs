@@ -31,9 +31,9 @@ public sealed record NasSpec : JobSpec
     [JsonPropertyOrder(-3)]
     public ArchitectureBudget? Budget { get; init; }
 
-    /// <summary>Evolution's settings (evolution only; defaults are OFA's).</summary>
+    /// <summary>Evolution's settings (evolution only; defaults are OFA's, but for the population: see <see cref="BudgetedPopulation"/>).</summary>
     [JsonPropertyOrder(6)]
-    public EvolutionOptions? Evolution { get; init; }
+    public EvolutionSettings? Evolution { get; init; }
 
     /// <summary>NSGA-II's settings (nsga2 only).</summary>
     [JsonPropertyOrder(6)]
@@ -69,10 +69,36 @@ public sealed record ArchitectureBudget
     public int? Batch { get; init; }
 }
 
+/// <summary>Evolution's settings as a spec gives them; each one left out takes its default.</summary>
+public sealed record EvolutionSettings
+{
+    /// <summary>Default: from the budget (<see cref="BudgetedPopulation"/>).</summary>
+    public int? Population { get; init; }
+
+    public double? ParentRatio { get; init; }
+
+    public double? MutationRatio { get; init; }
+
+    public double? MutationProbability { get; init; }
+}
+
+/// <summary>
+/// The population an evolutionary agent gets when the spec names none: a tenth of the evaluations, between 8 and
+/// 100, so that the search runs about ten generations. A population as large as the budget would spend every
+/// evaluation on its random first generation and end where random search ends.
+/// </summary>
+public static class BudgetedPopulation
+{
+    public const int Smallest = 8, Largest = 100;
+
+    public static int For(int evaluations) => Math.Clamp((int)Math.Round(evaluations / 10.0, MidpointRounding.AwayFromZero), Smallest, Largest);
+}
+
 /// <summary>NSGA-II's settings and the costs it trades accuracy against.</summary>
 public sealed record Nsga2Settings
 {
-    public int Population { get; init; } = 100;
+    /// <summary>Default: from the budget (<see cref="BudgetedPopulation"/>).</summary>
+    public int? Population { get; init; }
 
     public double CrossoverProbability { get; init; } = 0.9;
 
