@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // of the budget). Every run goes through the nas job, as the service would run it.
 //
 //   dotnet run -c Release --project bench/NasTableBench -- TABLE.csv --decisions d0,d1,... --objective acc --constraint lat_cpu [--max X]
-//       [--evaluations 500] [--seeds 20] [--population 100]
+//       [--evaluations 500] [--seeds 20] [--population 100 (also run with this population)]
 //   dotnet run -c Release --project bench/NasTableBench -- --synthetic [OUT.csv] [--rows 20000]   (writes a SYNTHETIC table first)
 //
 // Without --max the constraint is the median of the column, so that it binds.
@@ -34,7 +34,8 @@ string objective = Value("--objective") ?? "acc";
 string constraint = Value("--constraint") ?? (synthetic ? "lat_cpu" : throw new ArgumentException("--constraint is required"));
 int evaluations = Option("--evaluations", 500);
 int seeds = Option("--seeds", 20);
-int population = Option("--population", 100); // evolution's and NSGA-II's; a smaller table or budget wants a smaller one
+// Evolution and NSGA-II run with their default population (from the budget) and, with --population, also with that one.
+int? population = Value("--population") is { } p ? int.Parse(p, CultureInfo.InvariantCulture) : null;
 
 var loaded = BenchmarkTable.Load(table);
 double max = Value("--max") is { } m ? double.Parse(m, CultureInfo.InvariantCulture) : Median(loaded.Numbers(constraint));
@@ -44,11 +45,14 @@ var reference = Hypervolume.ReferenceFor(space.Objectives(costs));
 double tableVolume = Hypervolume.Of(space.Objectives(costs), reference);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{Path.GetFileName(table)}: {loaded.RowCount:N0} rows, {decisions.Length} decisions; {constraint} <= {max:G6} leaves {space.AllowedRows:N0} rows, " +
-    $"the best of which has {objective} {space.BestObjective:F5}; {evaluations} distinct rows per run, {seeds} seeds, population {population}"));
+    $"the best of which has {objective} {space.BestObjective:F5}; {evaluations} distinct rows per run, {seeds} seeds"));
 
 var folder = new DataFolder(Path.Combine(Path.GetTempPath(), $"autodesign-nasbench-{Environment.ProcessId}"));
 var rows = new List<(string Agent, List<SearchResult> Runs)>();
-foreach (var agent in new[] { "evolution", "nsga2", "random" })
+var setups = new List<(string Agent, int? Population)> { ("evolution", null), ("nsga2", null) };
+if (population is { } given) setups.AddRange([("evolution", given), ("nsga2", given)]);
+setups.Add(("random", null));
+foreach (var (agent, size) in setups)
 {
     var runs = new List<SearchResult>();
     for (int seed = 1; seed <= seeds; seed++)
@@ -59,13 +63,14 @@ foreach (var agent in new[] { "evolution", "nsga2", "random" })
             Space = new SpaceSpec { Type = "table", Path = Path.GetFullPath(table), Decisions = decisions, Objective = objective },
             Constraint = new ConstraintSpec { Metric = constraint, Max = max },
             Budget = new ArchitectureBudget { Evaluations = Math.Min(evaluations, space.AllowedRows) },
-            Evolution = agent == "evolution" ? new() { Population = population } : null,
-            Nsga2 = agent == "nsga2" ? new() { Population = population } : null,
+            Evolution = agent == "evolution" && size is not null ? new() { Population = size } : null,
+            Nsga2 = agent == "nsga2" && size is not null ? new() { Population = size } : null,
         };
         runs.Add(LocalJobs.Run(spec, new JobContext(folder, NullLogger.Instance)));
     }
-    Console.Error.WriteLine($"{agent}: {runs.Count} runs");
-    rows.Add((agent, runs));
+    string label = agent == "random" ? agent : $"{agent}, population {size?.ToString(CultureInfo.InvariantCulture) ?? $"{AutoDesign.Search.Kinds.Nas.BudgetedPopulation.For(evaluations)} (default)"}";
+    Console.Error.WriteLine($"{label}: {runs.Count} runs");
+    rows.Add((label, runs));
 }
 
 Console.WriteLine();
