@@ -102,6 +102,20 @@ public sealed class ImageFolderTests : IDisposable
     }
 
     [Fact]
+    public void An_image_linked_to_a_file_outside_the_roots_is_named_inside_the_folder_and_not_read()
+    {
+        WriteClasses("linked", perClass: 4);
+        WriteImage(Path.Combine(_outside, "secret.png"), SKColors.Blue, 8, 8);
+        File.CreateSymbolicLink(Path.Combine(_root, "linked", "blue", "zzz.png"), Path.Combine(_outside, "secret.png"));
+
+        var error = Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve("imagefolder:linked", Folder));
+
+        Assert.Contains(Path.Combine("blue", "zzz.png"), error.Message);
+        Assert.DoesNotContain(_root, error.Message);
+        Assert.DoesNotContain("secret", error.Message);
+    }
+
+    [Fact]
     public void Bad_settings_name_the_field()
     {
         WriteClasses("tuned", perClass: 4);

@@ -40,6 +40,19 @@ public sealed record ImageFolderLayout(IReadOnlyList<string> Classes, IReadOnlyL
         [.. System.IO.Directory.EnumerateDirectories(root).Select(Path.GetFileName).OfType<string>()
             .Where(n => !n.StartsWith('.') && inputs.FindDirectory(Path.Combine(root, n)) is not null).Order(StringComparer.Ordinal)];
 
+    // The gate's reason, with the file named inside the image folder rather than by its path on the machine.
+    private static string? Gated(string file, string root, string name, InputFiles inputs)
+    {
+        try
+        {
+            return inputs.FindFile(file, InputFormat.Image);
+        }
+        catch (InputFileException)
+        {
+            throw new DatasetException($"imagefolder:{name}: {Path.GetRelativePath(root, file)} is not a regular image file inside the allowed folders (or is too large)");
+        }
+    }
+
     private static List<LabelledFile> Files(string root, IReadOnlyList<string> classes, string name, InputFiles inputs, bool requireEach)
     {
         var files = new List<LabelledFile>();
@@ -50,7 +63,7 @@ public sealed record ImageFolderLayout(IReadOnlyList<string> Classes, IReadOnlyL
             var images = System.IO.Directory.EnumerateFiles(folder)
                 .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                 .Order(StringComparer.Ordinal)
-                .Select(f => inputs.FindFile(f, InputFormat.Image) is { } path ? new LabelledFile(path, label) : null)
+                .Select(f => Gated(f, root, name, inputs) is { } path ? new LabelledFile(path, label) : null)
                 .OfType<LabelledFile>()
                 .ToList();
             if (requireEach && images.Count == 0)
