@@ -90,7 +90,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $$"""
 | PyTorch 1.13, {{epochs}} epochs on train/ (60,000 images): accuracy on val/ (10,000) | {{pytorch.Accuracy:P2}} |
 | imported ({{imported.Spec.Layers.Count}} layers, {{upload.Macs:N0}} MACs, {{upload.Params:N0}} parameters): AutoDesign's test accuracy on val/ | {{upload.TestAccuracy:P2}} |
 | import check: TorchSharp vs ONNX Runtime on the file, re-export vs the file (relative) | {{check.TorchSharpDifference:E2}}, {{check.ReexportDifference:E2}} |
-| pruned to {{(double)pruned.Best.Flops / pruned.Base.Flops:P1}} of the MACs{{(refit ? " (least-squares refit)" : "")}}: test accuracy without fine-tuning | {{pruned.Best.TestAccuracy:P2}} |
+| pruned to {{(double)pruned.Best.Flops!.Value / pruned.Base.Flops:P1}} of the MACs{{(refit ? " (least-squares refit)" : "")}}: test accuracy without fine-tuning | {{pruned.Best.TestAccuracy:P2}} |
 | the same after one epoch of fine-tuning | {{pruned.Best.FineTunedTestAccuracy:P2}} |
 | quantized (bits {{string.Join(" ", quantized.Best.Policy.Select(p => $"{p.WBits}/{p.ABits}"))}}), {{quantized.Best.ConstrainedValue:G4}} ms on bitfusion (budget {{quantized.BudgetLimit:G4}}): test accuracy the job reported | {{quantized.Best.TestAccuracy:P2}} |
 | its ONNX export scored in ONNX Runtime on val/ | {{onnxAccuracy:P2}} (difference {{Math.Abs(onnxAccuracy - quantized.Best.TestAccuracy) * 100:F2}} points) |

@@ -77,7 +77,7 @@ foreach (var row in rows.Where(r => r.Agent == "ddpg" && !r.Refit))
     using var pruned = SavedModel.Load(best.Best.SavedModel).CreateNetwork();
     double baseSeconds = ForwardSeconds(baseNetwork), prunedSeconds = ForwardSeconds(pruned);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {row.Setup} | {row.Budget:P0} | {(double)best.Best.Flops / best.Base.Flops:F3} | {(double)best.Best.Params / best.Base.Params:F3} | {prunedSeconds / baseSeconds:F3} |"));
+        $"| {row.Setup} | {row.Budget:P0} | {(double)best.Best.Flops!.Value / best.Base.Flops:F3} | {(double)best.Best.Params!.Value / best.Base.Params:F3} | {prunedSeconds / baseSeconds:F3} |"));
 }
 Directory.Delete(output, recursive: true);
 return 0;

@@ -80,10 +80,11 @@ internal static class ProfileCommand
     {
         string how = r.Kind == TargetKind.Measured ? "measured" : $"{r.Kind.ToString().ToLowerInvariant()}, simulated";
         o.WriteLine($"{model} on {r.Target} ({how}; {string.Join(", ", r.Conditions.Where(c => c.Key is "batch" or "threads" or "precision" or "device").Select(c => $"{c.Key} {c.Value}"))})");
-        bool energy = r.Energy is not null;
-        o.WriteLine($"  {"layer",-16} {"latency",12}{(energy ? $" {"energy",12}" : "")}");
+        bool energy = r.Energy is not null, bound = r.Layers.Any(l => l.Bound is not null);
+        o.WriteLine($"  {"layer",-16} {"latency",12}{(energy ? $" {"energy",12}" : "")}{(bound ? $"  {"bound by",-8} {"compute",12} {"memory",12}" : "")}");
         foreach (var layer in r.Layers)
-            o.WriteLine($"  {layer.Layer,-16} {layer.Latency.Value,10:G4} {layer.Latency.Unit}{(energy ? $" {layer.Energy!.Value,10:G4} {layer.Energy.Unit}" : "")}");
+            o.WriteLine($"  {layer.Layer,-16} {layer.Latency.Value,10:G4} {layer.Latency.Unit}{(energy ? $" {layer.Energy!.Value,10:G4} {layer.Energy.Unit}" : "")}" +
+                        (layer is { Bound: { } b, ComputeTime: { } c, MemoryTime: { } m } ? $"  {b,-8} {c.Value,10:G4} {c.Unit} {m.Value,10:G4} {m.Unit}" : ""));
         o.WriteLine($"  {"total",-16} {r.Latency.Value,10:G4} {r.Latency.Unit}{(energy ? $" {r.Energy!.Value,10:G4} {r.Energy.Unit}" : "")}{(r.Latency is { Spread: { } s, Samples: { } n } ? $"  (IQR {s:G3}, {n} runs)" : "")}");
         if (r.Conditions.TryGetValue("note", out var note)) o.WriteLine($"  note: {note}");
         o.WriteLine();

@@ -74,7 +74,7 @@ internal static class RunCommand
                 {
                     string budget = result.BudgetLimit is { } limit ? $" (budget {limit:G6})" : "";
                     o.WriteLine($"{spec.Kind} {summary.Subject} on {summary.Dataset}, {plan.Agent}: best candidate {best.Index} at {best.ConstrainedValue:G6} {result.Constraint.Unit}{budget}; " +
-                                $"{best.Flops:N0} MACs, {best.Params:N0} parameters (base {result.Base.Flops:N0}, {result.Base.Params:N0})");
+                                (best.Flops is { } macs ? $"{macs:N0} MACs, {best.Params:N0} parameters (base {result.Base.Flops:N0}, {result.Base.Params:N0})" : "a table row"));
                     o.WriteLine($"  validation {summary.Score} {summary.FormatScore(best.Accuracy)} (base {summary.FormatScore(result.Base.Accuracy)}), " +
                                 $"test {summary.Score} {summary.FormatScore(best.TestAccuracy)}" +
                                 (best.FineTunedTestAccuracy is { } f ? $", {f:P2} after {best.FineTuneEpochs} epochs of fine-tuning" : "") +

@@ -29,6 +29,11 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(outcome.ExitCode == 0, outcome.Stderr);
         Assert.Matches(@"validation top1 9\d(\.\d+)? \(base 9\d(\.\d+)?\)", outcome.Stdout); // 95, not 9,500.00 %
         Assert.DoesNotContain("%", outcome.Stdout);
+        Assert.DoesNotContain("MACs", outcome.Stdout); // a row has none to count
+        var best = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_data.Root, "table-result.json"))).RootElement.GetProperty("best");
+        Assert.False(best.TryGetProperty("flops", out _));
+        Assert.False(best.TryGetProperty("params", out _));
+        Assert.Equal(best.GetProperty("constrainedValue").GetDouble(), best.GetProperty("metrics").GetProperty("lat").GetDouble());
     }
 
     [Fact]

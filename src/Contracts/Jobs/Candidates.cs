@@ -33,12 +33,15 @@ public sealed record CandidateResult(
 
 public sealed record BaseMetrics(string Model, string Dataset, string SavedModel, double Accuracy, double? TestAccuracy, long Flops, long Params);
 
-/// <summary>The best candidate, with its test accuracy measured on the saved pruned network.</summary>
+/// <summary>
+/// The best candidate, with its test accuracy measured on the saved pruned network. Flops and Params are null where
+/// the job has no network to count (a table's rows: their columns are in Metrics).
+/// </summary>
 public sealed record BestResult(
     int Index,
     double Accuracy,
-    long Flops,
-    long Params,
+    long? Flops,
+    long? Params,
     double ConstrainedValue,
     IReadOnlyList<PolicyEntry> Policy,
     double TestAccuracy,

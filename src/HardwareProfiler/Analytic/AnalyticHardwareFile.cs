@@ -19,6 +19,9 @@ public sealed record AnalyticHardwareFile
 
     public required Precision DefaultPrecision { get; init; }
 
+    /// <summary>Images run together (weights are read once per batch); figures are per image.</summary>
+    public int Batch { get; init; } = 1;
+
     public IReadOnlyList<string> Sources { get; init; } = [];
 
     public BitFusionParameters? BitFusion { get; init; }
@@ -41,6 +44,7 @@ public sealed record AnalyticHardwareFile
             throw new ArgumentException($"{name} {Modeling.Inputs.ParseErrors.Describe(e, Modeling.Inputs.InputFormat.HardwareDescription)}", e);
         }
         if (file is null) throw new ArgumentException($"{name}: empty hardware description");
+        if (file.Batch is < 1 or > 4096) throw new ArgumentException($"{name}: 'batch' must be 1 to 4096, not {file.Batch}");
         file.CostModel(name); // validates that the section for its model is present
         return file;
     }

@@ -23,7 +23,7 @@ public sealed class AnalyticTarget(AnalyticHardwareFile file, string path) : IHa
 
     public string Path => path;
 
-    /// <summary>Costs one image. Layers without an entry in the policy run at its default; a null policy means the file's default precision.</summary>
+    /// <summary>Costs one image (of a batch, where the file runs batches). Layers without an entry in the policy run at its default; a null policy means the file's default precision.</summary>
     public CostReport Measure(ModelSpec spec, PrecisionPolicy? precision = null)
     {
         precision ??= DefaultPrecision;
@@ -35,18 +35,19 @@ public sealed class AnalyticTarget(AnalyticHardwareFile file, string path) : IHa
             // Layers without weights (pools, joins) move activations at the bits of the layer that produced them;
             // the policy's default stands in for that.
             var bits = workload.Computes ? precision.For(workload.Name) : precision.Default;
-            var cost = _model.Cost(workload, bits);
+            var cost = _model.Cost(workload.Batched(file.Batch), bits).PerImage(file.Batch);
             seconds += cost.Seconds;
             compute += cost.ComputeJoules;
             memory += cost.MemoryJoules;
             layers.Add(new LayerCost(workload.Name, Figure.Milliseconds(cost.Seconds * 1e3), Figure.Millijoules((cost.ComputeJoules + cost.MemoryJoules) * 1e3),
-                Figure.Millijoules(cost.ComputeJoules * 1e3), Figure.Millijoules(cost.MemoryJoules * 1e3)));
+                Figure.Millijoules(cost.ComputeJoules * 1e3), Figure.Millijoules(cost.MemoryJoules * 1e3),
+                Figure.Milliseconds(cost.ComputeSeconds * 1e3), Figure.Milliseconds(cost.MemorySeconds * 1e3), cost.MemoryBound ? "memory" : "compute"));
         }
         return new CostReport(Name, Kind, Figure.Milliseconds(seconds * 1e3), Figure.Millijoules((compute + memory) * 1e3), layers,
             new Dictionary<string, string>
             {
                 ["model"] = file.Model,
-                ["batch"] = "1",
+                ["batch"] = file.Batch.ToString(CultureInfo.InvariantCulture),
                 ["precision"] = precision.Key,
                 ["computeEnergy_mJ"] = (compute * 1e3).ToString("G6", CultureInfo.InvariantCulture),
                 ["memoryEnergy_mJ"] = (memory * 1e3).ToString("G6", CultureInfo.InvariantCulture),

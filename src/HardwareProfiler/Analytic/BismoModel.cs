@@ -18,6 +18,12 @@ public sealed record BismoParameters
 
     public required int MaxBits { get; init; }
 
+    /// <summary>On-chip buffer for the left-hand matrix (the weights), in kilobytes.</summary>
+    public required double WeightBufferKilobytes { get; init; }
+
+    /// <summary>On-chip buffer for the right-hand matrix (the input feature map), in kilobytes.</summary>
+    public required double InputBufferKilobytes { get; init; }
+
     public required double DramGigabytesPerSecond { get; init; }
 
     /// <summary>Energy of one binary multiply-accumulate (one AND and its share of a popcount), in picojoules.</summary>
@@ -30,7 +36,10 @@ public sealed record BismoParameters
 /// BISMO (Umuroglu, Rasnayake and Själander, FPL 2018): a w-bit by a-bit matrix product is computed as w x a binary
 /// matrix products on a Dm x Dn array of units that each reduce Dk bits per cycle, so a layer (an M x K by K x N
 /// product after im2col) takes w x a x ceil(M/Dm) x ceil(K/Dk) x ceil(N/Dn) cycles. Time is max(compute, DRAM);
-/// DRAM traffic is the weights at w bits, inputs at a bits and outputs at a bits.
+/// DRAM traffic is the weights at w bits, inputs at a bits and outputs at a bits, with re-reads when they do not fit
+/// the overlay's matrix buffers (see <see cref="TiledTraffic"/>). A depthwise conv is mapped with its channels on
+/// the array's rows as a dense layer would be, and its short reduction (the kernel area) leaves most of each Dk-bit
+/// unit idle: bit-serial overlays are poor at depthwise convs, and the model says so.
 /// </summary>
 public sealed class BismoModel(BismoParameters p) : ILayerCostModel
 {
@@ -44,12 +53,13 @@ public sealed class BismoModel(BismoParameters p) : ILayerCostModel
             ? (double)w * a * Math.Ceiling((double)layer.M / p.Dm) * Math.Ceiling((double)layer.K / p.Dk) * Math.Ceiling((double)layer.N / p.Dn)
             : 0;
         double computeSeconds = cycles / (p.FrequencyMegahertz * 1e6);
-        double dramBytes = layer.Weights * w / 8.0 + layer.InputElements * a / 8.0 + layer.OutputElements * a / 8.0;
+        double dramBytes = TiledTraffic.Bytes(layer.Weights * w / 8.0, layer.InputElements * a / 8.0, layer.OutputElements * a / 8.0,
+            p.WeightBufferKilobytes * 1024, p.InputBufferKilobytes * 1024);
         double memorySeconds = dramBytes / (p.DramGigabytesPerSecond * 1e9);
 
         double computeJoules = (double)layer.Macs * w * a * p.BinaryOpPicojoules * 1e-12;
         double bufferBytes = dramBytes + layer.Macs * (w + a) / 8.0 / Math.Sqrt((double)p.Dm * p.Dn);
         double memoryJoules = (dramBytes * p.Memory.DramPicojoulesPerByte + bufferBytes * p.Memory.SramPicojoulesPerByte) * 1e-12;
-        return new ModelledCost(Math.Max(computeSeconds, memorySeconds), computeJoules, memoryJoules, (long)dramBytes);
+        return new ModelledCost(computeSeconds, memorySeconds, computeJoules, memoryJoules, (long)dramBytes);
     }
 }

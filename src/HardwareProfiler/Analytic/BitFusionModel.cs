@@ -31,8 +31,7 @@ public sealed record BitFusionParameters
 /// a unit does BitBricksPerUnit / (ceil(w/2) x ceil(a/2)) multiply-accumulates per cycle: 16 at 2x2 bits, 1 at 8x8.
 /// A layer takes max(compute time, DRAM time): compute time is its MACs over the array's MACs per cycle at the
 /// layer's bit-widths; DRAM traffic is its weights at w bits, its inputs at a bits and its outputs at a bits, plus
-/// re-reads when a working set does not fit its buffer (inputs are streamed once per weight tile, or weights once
-/// per input tile, whichever moves fewer bytes). Energy: BitBricks used per MAC, every DRAM byte once from DRAM
+/// re-reads when a working set does not fit its buffer (see <see cref="TiledTraffic"/>). Energy: BitBricks used per MAC, every DRAM byte once from DRAM
 /// and once through an on-chip buffer, and each MAC's operands read from the buffers.
 /// </summary>
 public sealed class BitFusionModel(BitFusionParameters p) : ILayerCostModel
@@ -47,17 +46,14 @@ public sealed class BitFusionModel(BitFusionParameters p) : ILayerCostModel
         double macsPerCycle = (double)p.FusionUnits * p.BitBricksPerUnit / bricks;
         double computeSeconds = layer.Computes ? Math.Ceiling(layer.Macs / macsPerCycle) / (p.FrequencyMegahertz * 1e6) : 0;
 
-        double weightBytes = layer.Weights * w / 8.0, inputBytes = layer.InputElements * a / 8.0, outputBytes = layer.OutputElements * a / 8.0;
-        double weightTiles = Math.Max(1, Math.Ceiling(weightBytes / (p.WeightBufferKilobytes * 1024)));
-        double inputTiles = Math.Max(1, Math.Ceiling(inputBytes / (p.InputBufferKilobytes * 1024)));
-        double rereads = Math.Min((weightTiles - 1) * inputBytes, (inputTiles - 1) * weightBytes);
-        double dramBytes = weightBytes + inputBytes + outputBytes + rereads;
+        double dramBytes = TiledTraffic.Bytes(layer.Weights * w / 8.0, layer.InputElements * a / 8.0, layer.OutputElements * a / 8.0,
+            p.WeightBufferKilobytes * 1024, p.InputBufferKilobytes * 1024);
         double memorySeconds = dramBytes / (p.DramGigabytesPerSecond * 1e9);
 
         double computeJoules = layer.Macs * bricks * p.BrickPicojoules * 1e-12;
         double bufferBytes = dramBytes + layer.Macs * (w + a) / 8.0 / Math.Sqrt(p.FusionUnits); // operands are shared along array rows and columns
         double memoryJoules = (dramBytes * p.Memory.DramPicojoulesPerByte + bufferBytes * p.Memory.SramPicojoulesPerByte) * 1e-12;
-        return new ModelledCost(Math.Max(computeSeconds, memorySeconds), computeJoules, memoryJoules, (long)dramBytes);
+        return new ModelledCost(computeSeconds, memorySeconds, computeJoules, memoryJoules, (long)dramBytes);
     }
 
     /// <summary>BitBricks spanned by an operand of this width: 2-bit steps, so 1-2 bits take 1, 3-4 take 2, 8 take 4.</summary>

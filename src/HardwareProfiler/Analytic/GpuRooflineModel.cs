@@ -56,10 +56,9 @@ public sealed class GpuRooflineModel(GpuParameters p) : ILayerCostModel
         double computeSeconds = layer.Computes ? 2.0 * layer.Macs / (teraOps * 1e12) : 0;
         double dramBytes = (layer.Weights + layer.InputElements + layer.OutputElements) * bytesPerValue;
         double memorySeconds = dramBytes / (p.MemoryGigabytesPerSecond * 1e9);
-        double seconds = Math.Max(computeSeconds, memorySeconds) + p.KernelOverheadMicroseconds * 1e-6;
 
         double computeJoules = layer.Macs * p.MacPicojoules[(int)unit] * 1e-12;
         double memoryJoules = dramBytes * (p.Memory.DramPicojoulesPerByte + p.Memory.SramPicojoulesPerByte) * 1e-12;
-        return new ModelledCost(seconds, computeJoules, memoryJoules, (long)dramBytes);
+        return new ModelledCost(computeSeconds, memorySeconds, computeJoules, memoryJoules, (long)dramBytes, p.KernelOverheadMicroseconds * 1e-6);
     }
 }

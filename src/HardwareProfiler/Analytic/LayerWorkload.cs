@@ -13,6 +13,14 @@ public sealed record LayerWorkload(string Name, LayerOp Op, long M, long K, long
 
     public bool Computes => Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear;
 
+    /// <summary>The layer run on <paramref name="batch"/> images at once: as many times the positions and activations, the same weights.</summary>
+    public LayerWorkload Batched(int batch) => batch == 1 ? this : this with
+    {
+        N = N * batch,
+        InputElements = InputElements * batch,
+        OutputElements = OutputElements * batch,
+    };
+
     public static IReadOnlyList<LayerWorkload> Of(ModelSpec spec)
     {
         var analysis = spec.Analyze();

@@ -9,7 +9,8 @@ namespace AutoDesign.Search.Quantization;
 /// depthwise, whether this step sets weights or activations, and the previous action, normalised to [0, 1]. The
 /// first and last layers with weights keep <see cref="KeptBits"/> bits unless told otherwise. When a finished policy
 /// exceeds the budget, bits are lowered from the last layer back (activations, then weights), one at a time, until
-/// it fits, so every evaluated policy meets the budget.
+/// it fits, so every evaluated policy meets the budget. Where the cost counts weight bits only (model size), only
+/// weight bits are lowered, as in HAQ: fewer activation bits would cost accuracy and buy nothing.
 /// </summary>
 public sealed class QuantizationSpace : ISequentialSpace
 {
@@ -21,8 +22,9 @@ public sealed class QuantizationSpace : ISequentialSpace
     private readonly Func<PrecisionPolicy, double> _cost;
 
     public QuantizationSpace(ModelSpec spec, Func<PrecisionPolicy, double> cost, double? budget = null,
-        int minBits = 2, int maxBits = 8, bool keepFirstAndLast = true)
+        int minBits = 2, int maxBits = 8, bool keepFirstAndLast = true, bool costCountsActivations = true)
     {
+        CostCountsActivations = costCountsActivations;
         if (minBits < 1 || maxBits > 16 || minBits > maxBits) throw new ArgumentException($"bits must satisfy 1 <= min <= max <= 16, got {minBits}..{maxBits}");
         Spec = spec;
         MinBits = minBits;
@@ -42,7 +44,7 @@ public sealed class QuantizationSpace : ISequentialSpace
             p.Layer.Op == LayerOp.DepthwiseConv ? 1 : 0,
         }).ToArray());
         ReferenceCost = cost(PrecisionPolicy.Uniform(KeptBits, KeptBits));
-        MinimumCost = cost(PolicyOf(_layers.Select(_ => (minBits, minBits)).ToArray()));
+        MinimumCost = cost(PolicyOf(_layers.Select(_ => (minBits, costCountsActivations ? minBits : maxBits)).ToArray()));
         if (budget is { } limit && MinimumCost > limit)
             throw new ArgumentException($"the budget {limit:G4} ({limit / ReferenceCost:P1} of W8A8) cannot be met: with every layer at {minBits} bits " +
                                         $"(first and last at {KeptBits}) the model still costs {MinimumCost:G4} ({MinimumCost / ReferenceCost:P1})");
@@ -55,6 +57,9 @@ public sealed class QuantizationSpace : ISequentialSpace
     public int MaxBits { get; }
 
     public double? Budget { get; }
+
+    /// <summary>Whether activation bits change the cost; if not, the walk-back to the budget leaves them alone.</summary>
+    public bool CostCountsActivations { get; }
 
     /// <summary>The W8A8 model's cost, which ratio budgets refer to.</summary>
     public double ReferenceCost { get; }
@@ -124,7 +129,7 @@ public sealed class QuantizationSpace : ISequentialSpace
                     bool lowered = false;
                     for (int i = _bits.Length - 1; i >= 0 && !Fits(); i--)
                     {
-                        if (_bits[i].Activations > space.MinBits) { _bits[i].Activations--; lowered = true; }
+                        if (space.CostCountsActivations && _bits[i].Activations > space.MinBits) { _bits[i].Activations--; lowered = true; }
                         if (!Fits() && _bits[i].Weights > space.MinBits) { _bits[i].Weights--; lowered = true; }
                     }
                     if (!lowered) break; // everything at the minimum: the constructor made sure that fits

@@ -27,7 +27,32 @@ public sealed class AnalyticTargetTests : IDisposable
                 Assert.Equal(spec.Layers.Count, report.Layers.Count);
                 Assert.Equal(report.Latency.Value, report.Layers.Sum(l => l.Latency.Value), 1e-12 * report.Latency.Value);
                 Assert.Equal(report.Energy!.Value, report.Layers.Sum(l => l.ComputeEnergy!.Value + l.MemoryEnergy!.Value), 1e-12 * report.Energy.Value);
+                foreach (var layer in report.Layers)
+                {
+                    double slower = Math.Max(layer.ComputeTime!.Value, layer.MemoryTime!.Value);
+                    Assert.True(layer.Latency.Value >= slower * (1 - 1e-12), $"{name} {model} {layer.Layer}: latency below its slower side");
+                    Assert.Equal(layer.MemoryTime.Value > layer.ComputeTime.Value ? "memory" : "compute", layer.Bound);
+                }
             }
+    }
+
+    [Fact]
+    public void Low_bits_move_layers_to_the_memory_side_and_cost_more_than_their_product()
+    {
+        var spec = ModelZoo.Create("mobilenet-v2", new InputSpec(3, 224, 224), 1000);
+        int MemoryBound(CostReport r) => r.Layers.Count(l => l.Bound == "memory" && spec.Layers.Single(s => s.Name == l.Layer).HasWeights);
+        var edge = HardwareTargets.Resolve("bismo");
+        var cloud = HardwareTargets.Resolve("bismo-cloud");
+
+        var edge8 = edge.Measure(spec, PrecisionPolicy.Uniform(8, 8));
+        var edge2 = edge.Measure(spec, PrecisionPolicy.Uniform(2, 2));
+        var cloud2 = cloud.Measure(spec, PrecisionPolicy.Uniform(2, 2));
+
+        Assert.True(MemoryBound(edge2) > MemoryBound(edge8), "fewer bits shift layers to the memory side");
+        Assert.True(edge2.Latency.Value > edge8.Latency.Value / 16 * 1.02, "W2A2 costs more than 1/16 of W8A8: DRAM traffic does not shrink by w x a");
+        Assert.Equal("16", cloud2.Conditions["batch"]);
+        Assert.True(MemoryBound(cloud2) < MemoryBound(edge2), "a batch of 16 and wider ports keep more of the cloud FPGA's layers compute-bound");
+        Assert.Equal("memory", edge2.Layers.Single(l => l.Layer == "fc").Bound); // a classifier at batch 1 reads a weight per multiply-accumulate
     }
 
     [Fact]

@@ -46,6 +46,58 @@ public class CostModelTests
     }
 
     [Fact]
+    public void A_layer_too_big_for_the_buffers_is_tiled_and_reads_the_cheaper_operand_again()
+    {
+        var model = Preset("bismo").CostModel(); // 256 KB for weights, 256 KB for inputs, 4.2 GB/s
+        // A 3x3 conv from 128 to 256 channels on a 56x56 map: 294,912 weights, 401,408 inputs, 802,816 outputs.
+        var layer = new LayerWorkload("big", LayerOp.Conv, M: 256, K: 128 * 9, N: 3136, Weights: 256 * 128 * 9, InputElements: 128 * 3136, OutputElements: 256 * 3136);
+
+        var cost = model.Cost(layer, new Precision(8, 8));
+        // At 8 bits both take 2 tiles of 256 KB: either the inputs are read again for the second weight tile
+        // (401,408 bytes) or the weights for the second input tile (294,912 bytes); the weights are cheaper.
+        double bytes = 294_912 + 401_408 + 802_816 + 294_912;
+        Assert.Equal((long)bytes, cost.DramBytes);
+        Assert.Equal(bytes / 4.2e9, cost.MemorySeconds, 15);
+        // 64 binary products x 32 row tiles x 5 reduction tiles x 392 column tiles.
+        Assert.Equal(64.0 * 32 * 5 * 392 / 200e6, cost.ComputeSeconds, 15);
+        Assert.Equal(Math.Max(cost.ComputeSeconds, cost.MemorySeconds), cost.Seconds);
+
+        // Inputs that fit stay on chip however many weight tiles stream past them.
+        var resident = model.Cost(layer with { N = 784, InputElements = 128 * 784, OutputElements = 256 * 784 }, new Precision(8, 8));
+        Assert.Equal(294_912 + 128 * 784 + 256 * 784, resident.DramBytes);
+    }
+
+    [Fact]
+    public void A_batch_reads_the_weights_once_for_all_its_images()
+    {
+        var model = Preset("bismo").CostModel();
+        var fc = new LayerWorkload("fc", LayerOp.Linear, M: 1000, K: 1280, N: 1, Weights: 1_280_000, InputElements: 1280, OutputElements: 1000);
+
+        var one = model.Cost(fc, new Precision(8, 8));
+        var ofSixteen = model.Cost(fc.Batched(16), new Precision(8, 8)).PerImage(16);
+
+        Assert.True(one.MemoryBound, "a classifier at batch 1 reads a weight per multiply-accumulate");
+        Assert.Equal(1_280_000 / 16.0 + 1280 + 1000, ofSixteen.DramBytes, 1.0);
+        Assert.True(ofSixteen.Seconds < one.Seconds / 4);
+    }
+
+    [Fact]
+    public void Low_bits_stop_paying_where_a_layer_becomes_memory_bound()
+    {
+        var model = Preset("bitfusion").CostModel();
+        // A 3x3 depthwise conv on 144 channels of 56x56: 9 multiply-accumulates for every 2 bytes moved at 8 bits.
+        var depthwise = new LayerWorkload("dw", LayerOp.DepthwiseConv, M: 144, K: 9, N: 3136, Weights: 144 * 9, InputElements: 144 * 3136, OutputElements: 144 * 3136);
+
+        var w8a8 = model.Cost(depthwise, new Precision(8, 8));
+        var w2a8 = model.Cost(depthwise, new Precision(2, 8));
+        var w8a4 = model.Cost(depthwise, new Precision(8, 4));
+
+        Assert.True(w8a8.MemoryBound);
+        Assert.Equal(w8a8.Seconds, w2a8.Seconds, 0.002 * w8a8.Seconds); // a quarter of the bricks, no faster: the activations bound it
+        Assert.Equal(w8a8.Seconds / 2, w8a4.Seconds, 0.01 * w8a8.Seconds); // half the activation bits: half the traffic
+    }
+
+    [Fact]
     public void Gpu_roofline_uses_the_narrowest_units_the_gpu_has()
     {
         var a100 = (GpuRooflineModel)Preset("gpu-a100").CostModel();

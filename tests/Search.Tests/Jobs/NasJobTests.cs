@@ -49,6 +49,9 @@ public sealed class NasJobTests : IDisposable
         Assert.Equal(result.Candidates.Max(c => c.Accuracy), result.Best.Accuracy);
         Assert.Equal(TestTables.Decisions, result.Best.Policy.Select(p => p.Layer));
         Assert.Equal(result.Candidates[result.Best.Index].Policy, result.Best.Policy);
+        Assert.Null(result.Best.Flops); // a row has no network to count; its columns are the metrics
+        Assert.Null(result.Best.Params);
+        Assert.Equal(byLabels[Key(result.Best.Policy.Select(p => p.Choice))].LatGpu, result.Best.Metrics!["lat_gpu"]);
         Assert.Equal(new ConstraintResult("lat_cpu", "", null, null, null), result.Constraint);
         Assert.Equal(6.0, result.BudgetLimit);
         Assert.Equal(rows.Where(r => r.LatCpu <= 6.0).Max(r => r.Acc), result.Base.Accuracy);

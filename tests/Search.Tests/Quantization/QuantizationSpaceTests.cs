@@ -35,7 +35,7 @@ public class QuantizationSpaceTests
             _ => CostMetric.Latency(HardwareTargets.Resolve(metric)),
         };
         double budget = ratio * cost.Of(spec, PrecisionPolicy.Uniform(8, 8));
-        return new QuantizationSpace(spec, p => cost.Of(spec, p), budget);
+        return new QuantizationSpace(spec, p => cost.Of(spec, p), budget, costCountsActivations: metric != "size");
     }
 
     [Theory]
@@ -62,17 +62,32 @@ public class QuantizationSpaceTests
     [Fact]
     public void An_over_budget_policy_is_lowered_from_the_last_layer_back_activations_first()
     {
-        var space = Space("lenet5", "size", 0.99);
+        var space = Space("lenet5", "bismo", 0.97);
         var episode = space.Begin();
-        for (int step = 0; step < space.Steps; step++) episode.Act(1.0); // 8 bits everywhere: just over 99% of W8A8
+        for (int step = 0; step < space.Steps; step++) episode.Act(1.0); // 8 bits everywhere: W8A8, over 97 % of it
 
         var bits = space.PolicyFor(episode.Finish());
 
         Assert.True(episode.Limited);
         Assert.Equal(["conv2", "fc1", "fc2"], space.Layers);
         Assert.Equal(new Precision(8, 8), bits.For("conv2"));
-        Assert.Equal(7, bits.For("fc2").ActivationBits); // the last chosen layer's activations go first...
-        Assert.Equal(7, bits.For("fc2").WeightBits);     // ...then its weights, which is enough for size
+        Assert.Equal(new Precision(7, 7), bits.For("fc2")); // the last chosen layer's activations go first, then its weights...
+        Assert.Equal(new Precision(7, 7), bits.For("fc1")); // ...then the layer before it's, until the policy fits
+    }
+
+    [Fact]
+    public void A_size_budget_lowers_weight_bits_only()
+    {
+        var space = Space("lenet5", "size", 0.95);
+        var episode = space.Begin();
+        for (int step = 0; step < space.Steps; step++) episode.Act(1.0);
+
+        var bits = space.PolicyFor(episode.Finish());
+
+        Assert.True(episode.Limited);
+        Assert.All(space.Layers, layer => Assert.Equal(8, bits.For(layer).ActivationBits)); // size counts weights alone
+        Assert.Equal(7, bits.For("fc2").WeightBits);
+        Assert.True(space.Cost(bits) <= space.Budget);
     }
 
     [Fact]

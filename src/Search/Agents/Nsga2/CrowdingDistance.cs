@@ -2,7 +2,9 @@ namespace AutoDesign.Search.Agents.Nsga2;
 
 /// <summary>
 /// NSGA-II's crowding distance within one front: for each objective, the normalised gap between a point's two
-/// neighbours, summed; the extreme points of each objective get infinity so that they are always kept.
+/// neighbours, summed; the extreme points of each objective get infinity so that they are always kept. An objective
+/// that is constant on the front has no extremes and adds nothing (as Optuna's NSGA-II does): which members sit at
+/// the ends of its sort would be an accident of their order.
 /// </summary>
 public static class CrowdingDistance
 {
@@ -20,8 +22,8 @@ public static class CrowdingDistance
         {
             var order = Enumerable.Range(0, front.Count).OrderBy(k => points[front[k]][m]).ThenBy(k => front[k]).ToArray();
             double low = points[front[order[0]]][m], high = points[front[order[^1]]][m];
-            distance[order[0]] = distance[order[^1]] = double.PositiveInfinity;
             if (high <= low) continue;
+            distance[order[0]] = distance[order[^1]] = double.PositiveInfinity;
             for (int k = 1; k < order.Length - 1; k++)
                 distance[order[k]] += (points[front[order[k + 1]]][m] - points[front[order[k - 1]]][m]) / (high - low);
         }

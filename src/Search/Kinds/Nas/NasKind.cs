@@ -112,7 +112,7 @@ public sealed class NasKind : JobKind<NasSpec, NasPlan>
             new BaseMetrics("table", spaceName, "", (space as TableSpace)?.BestObjective ?? 0, null, 0, 0),
             new ConstraintResult(constrained ?? "none", "", null, null, null),
             plan.Limit,
-            new BestResult(best.Index, best.Accuracy, 0, 0, best.ConstrainedValue, best.Policy, best.Accuracy, 0, null, "", best.Metrics),
+            new BestResult(best.Index, best.Accuracy, null, null, best.ConstrainedValue, best.Policy, best.Accuracy, 0, null, "", best.Metrics),
             front,
             candidates,
             loop.Evaluations,

@@ -68,7 +68,7 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
 
     /// <summary>HAQ's space of two bit-widths per layer with weights, the constraint's walk-back included.</summary>
     internal static QuantizationSpace Space(ModelSpec model, CostMetric metric, double? limit, QuantizationSettings q) =>
-        new(model, p => metric.Of(model, p), limit, q.MinBits, q.MaxBits, q.KeepFirstAndLast);
+        new(model, p => metric.Of(model, p), limit, q.MinBits, q.MaxBits, q.KeepFirstAndLast, costCountsActivations: metric != CostMetric.Size);
 
     protected override JobSummary Summarize(QuantizePlan plan) => plan.Summary();
 
