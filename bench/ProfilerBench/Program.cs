@@ -12,7 +12,8 @@ using MathNet.Numerics.Statistics;
 
 // How good is the cost signal? For each measured target: sweep a look-up table (and train a predictor) on the zoo
 // and pruned variants of it, then compare LUT sums and predictions with whole-network measurements of the zoo and
-// of 30 pruned variants the sweep never saw (mean absolute percentage error, Spearman rank correlation). Finally,
+// of 30 pruned variants the sweep never saw (mean absolute percentage error, Spearman rank correlation), and per layer
+// type the error of the table's figure for each layer of those variants against that layer's measurement. Finally,
 // int8 vs float32 speed-up of ONNX Runtime on the zoo. Every figure comes from this one run.
 //
 //   dotnet run -c Release --project bench/ProfilerBench [-- --quick]
@@ -33,8 +34,10 @@ for (int i = 0; i < evaluationVariants; i++)
 
 Console.WriteLine("| target | networks | LUT MAPE | LUT Spearman | predictor held-out layer MAPE | predictor network MAPE | predictor Spearman |");
 Console.WriteLine("|---|---|---|---|---|---|---|");
+var byLayerType = new List<string>();
 foreach (IHardwareTarget target in new IHardwareTarget[] { new TorchSharpTarget("cpu", options), new OnnxRuntimeTarget(options) })
 {
+    var layerErrors = new Dictionary<LayerOp, List<(double Table, double Measured)>>();
     Console.Error.WriteLine($"sweeping {target.Name}...");
     var table = LatencySweep.Run($"bench-{target.Name}", target, zoo, sweepVariants, seed: 7, progress: Console.Error.WriteLine);
     var lut = new TableTarget(table);
@@ -46,14 +49,34 @@ foreach (IHardwareTarget target in new IHardwareTarget[] { new TorchSharpTarget(
     var fromPredictor = new List<double>();
     foreach (var spec in evaluation)
     {
-        measured.Add(target.Measure(spec).Latency.Value);
-        fromTable.Add(lut.Measure(spec).Latency.Value);
+        var truth = target.Measure(spec);
+        var lutReport = lut.Measure(spec);
+        measured.Add(truth.Latency.Value);
+        fromTable.Add(lutReport.Latency.Value);
         fromPredictor.Add(predicted.Measure(spec).Latency.Value);
+        if (spec != zoo.FirstOrDefault(z => z.Name == spec.Name)) // per layer: only the variants, whose widths the sweep never saw
+            foreach (var (layer, estimate) in spec.Layers.Zip(lutReport.Layers))
+            {
+                double real = truth.Layers.Single(l => l.Layer == layer.Name).Latency.Value;
+                if (real > 0) (layerErrors.TryGetValue(layer.Op, out var list) ? list : layerErrors[layer.Op] = []).Add((estimate.Latency.Value, real));
+            }
     }
+    foreach (var (op, pairs) in layerErrors.OrderBy(p => p.Key.ToString()))
+        byLayerType.Add(string.Create(CultureInfo.InvariantCulture,
+            $"| {target.Name} | {op} | {pairs.Count} | {Mape([.. pairs.Select(p => p.Table)], [.. pairs.Select(p => p.Measured)]):P1} | " +
+            $"{pairs.Sum(p => p.Table) / pairs.Sum(p => p.Measured):F3} |"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {target.Name} | {evaluation.Count} | {Mape(fromTable, measured):P1} | {Correlation.Spearman(fromTable, measured):F3} | " +
         $"{predictor.Info.HeldOutMape:P1} | {Mape(fromPredictor, measured):P1} | {Correlation.Spearman(fromPredictor, measured):F3} |"));
 }
+
+Console.WriteLine();
+Console.WriteLine("Per layer, on the pruned variants: the table's figure against the layer's own measurement, by layer type");
+Console.WriteLine("(MAPE of single layers, and the table's total over the measured total for that type).");
+Console.WriteLine();
+Console.WriteLine("| target | layer type | layers | LUT MAPE | LUT total / measured total |");
+Console.WriteLine("|---|---|---|---|---|");
+byLayerType.ForEach(Console.WriteLine);
 
 Console.WriteLine();
 Console.WriteLine("| model | MACs | ONNX Runtime float32 (ms, batch 1) | int8 (ms) | int8 speed-up | float32 batch 32 | int8 batch 32 | speed-up |");

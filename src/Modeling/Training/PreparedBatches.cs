@@ -31,12 +31,21 @@ public sealed class PreparedBatches : IDisposable
     public double Accuracy(nn.Module<Tensor, Tensor> network)
     {
         network.eval();
-        using var noGrad = no_grad();
+        return Accuracy(network.forward);
+    }
+
+    /// <summary>Top-1 accuracy of a forward function, in inference mode.</summary>
+    public double Accuracy(Func<Tensor, Tensor> forward) => Accuracy((_, images) => forward(images));
+
+    /// <summary>Top-1 accuracy of a forward function that also takes the batch's index, in inference mode.</summary>
+    public double Accuracy(Func<int, Tensor, Tensor> forward)
+    {
+        using var inference = inference_mode();
         long correct = 0;
-        foreach (var (images, labels) in _batches)
+        for (int b = 0; b < _batches.Count; b++)
         {
             using var scope = NewDisposeScope();
-            correct += network.forward(images).argmax(1).eq(labels).sum().item<long>();
+            correct += forward(b, _batches[b].Images).argmax(1).eq(_batches[b].Labels).sum().item<long>();
         }
         return (double)correct / Count;
     }

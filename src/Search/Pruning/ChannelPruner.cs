@@ -19,11 +19,28 @@ public static class ChannelPruner
     public static (SpecNetwork Network, IReadOnlyDictionary<string, long[]> Kept) PruneKeepingIndices(
         SpecNetwork network, PruningPolicy policy, FilterImportance importance = FilterImportance.L1)
     {
+        var pruned = new SpecNetwork(policy.ApplyTo(network.Spec)); // built outside the scope, which frees every intermediate tensor
+        using var scope = NewDisposeScope();
+        var (_, state, keptByGroup) = PrunedState(network, policy, importance);
+        using (no_grad())
+        {
+            var (missing, unexpected) = pruned.load_state_dict(state, strict: true);
+            if (missing.Count > 0 || unexpected.Count > 0)
+                throw new InvalidOperationException($"pruned weights do not match the pruned spec: missing {string.Join(",", missing)}, unexpected {string.Join(",", unexpected)}");
+        }
+        return (pruned, keptByGroup);
+    }
+
+    /// <summary>
+    /// The pruned spec and weights without building a network (for scoring); the caller's dispose scope owns the
+    /// new tensors, and the rest are the original network's own.
+    /// </summary>
+    public static (ModelSpec Spec, Dictionary<string, Tensor> State, IReadOnlyDictionary<string, long[]> Kept) PrunedState(
+        SpecNetwork network, PruningPolicy policy, FilterImportance importance = FilterImportance.L1)
+    {
         var keptByGroup = new Dictionary<string, long[]>();
         var spec = policy.ApplyTo(network.Spec);
         var analysis = network.Analysis;
-        var pruned = new SpecNetwork(spec); // built outside the scope, which frees every intermediate tensor
-        using var scope = NewDisposeScope();
         var state = new Dictionary<string, Tensor>(network.state_dict());
 
         // Groups are pruned in network order, and each one's inputs are cut from the layers that read it before the
@@ -42,14 +59,7 @@ public static class ChannelPruner
         }
         foreach (var layer in analysis.ChannelGroups.SelectMany(g => g.Followers).Distinct())
             if (InputChannelsKept(analysis.InputLayouts[layer], kept) is { } rows) SelectRows(state, layer, rows);
-
-        using (no_grad())
-        {
-            var (missing, unexpected) = pruned.load_state_dict(state, strict: true);
-            if (missing.Count > 0 || unexpected.Count > 0)
-                throw new InvalidOperationException($"pruned weights do not match the pruned spec: missing {string.Join(",", missing)}, unexpected {string.Join(",", unexpected)}");
-        }
-        return (pruned, keptByGroup);
+        return (spec, state, keptByGroup);
     }
 
     /// <summary>

@@ -76,6 +76,32 @@ public sealed class LatencyTableTests : IDisposable
     }
 
     [Fact]
+    public void Each_layer_of_a_pruned_variant_is_scaled_from_the_full_network_by_its_own_cost_law()
+    {
+        // bitfusion's depthwise convs are memory-bound (their time follows their channels) and its 3x3 dense convs
+        // compute-bound (in x out): the laws a table must apply to widths it never measured. This table measured
+        // only the full network; the variant keeps about 3/4 of every group.
+        var mobilenet = ModelZoo.Create("mobilenetv2-small", new InputSpec(3, 32, 32), 10);
+        var analytic = HardwareTargets.Resolve("bitfusion");
+        var precision = PrecisionPolicy.Uniform(8, 8);
+        var table = new LatencyTable { Name = "full", Source = "bitfusion" };
+        var measured = analytic.Measure(mobilenet, precision).Layers.ToDictionary(l => l.Layer, l => l.Latency.Value);
+        foreach (var (layer, key) in LayerKey.Of(mobilenet, precision)) table.Add(key.Key, measured[layer.Name]);
+        var groups = mobilenet.Analyze().ChannelGroups.Where(g => g.Prunable).ToList();
+        var variant = new PruningPolicy(groups.ToDictionary(PruningPolicy.KeyOf, g => Math.Max(1, g.Channels * 3 / 4))).ApplyTo(mobilenet);
+
+        var estimate = new TableTarget(table).Measure(variant, precision);
+        var truth = analytic.Measure(variant, precision).Layers.ToDictionary(l => l.Layer, l => l.Latency.Value);
+
+        Assert.NotEqual("0", estimate.Conditions["interpolatedLayers"]);
+        var depthwise = variant.Layers.Where(l => l.Op == LayerOp.DepthwiseConv).Select(l => l.Name).ToList();
+        Assert.NotEmpty(depthwise);
+        Assert.All(depthwise, name => Assert.InRange(estimate.Layers.Single(l => l.Layer == name).Latency.Value / truth[name], 0.9, 1.1)); // not 0.75
+        var dense = variant.Layers.Where(l => l.Op == LayerOp.Conv && l.Kernel == 3).Select(l => l.Name).ToList();
+        Assert.All(dense, name => Assert.InRange(estimate.Layers.Single(l => l.Layer == name).Latency.Value / truth[name], 0.9, 1.1));
+    }
+
+    [Fact]
     public void Tables_round_trip_through_json_and_accumulate_observations()
     {
         var table = new LatencyTable { Name = "t", Source = "hand" };

@@ -1,0 +1,146 @@
+using AutoDesign.Modeling.Specs;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace AutoDesign.Modeling.Torch;
+
+/// <summary>
+/// A trained float network compiled for scoring: each conv's batch norm folded into its weights and bias, layers run
+/// as plain functions in inference mode, each intermediate map freed as soon as its last reader has run. It computes
+/// what <see cref="SpecNetwork"/> computes in eval mode, up to float rounding, without building modules.
+/// </summary>
+public sealed class ScoringNetwork : IDisposable
+{
+    private readonly ModelSpec _spec;
+    private readonly int[][] _inputs;
+    private readonly (Tensor? Weight, Tensor? Bias)[] _parameters;
+    private readonly long[] _groups;
+
+    /// <param name="state">Weights keyed as <see cref="SpecNetwork"/> names them; the network keeps its own folded copies.</param>
+    public ScoringNetwork(ModelSpec spec, IReadOnlyDictionary<string, Tensor> state)
+    {
+        _spec = spec;
+        var analysis = spec.Analyze();
+        var index = spec.Layers.Select((l, i) => (l.Name, i)).ToDictionary(p => p.Name, p => p.i);
+        _inputs = [.. spec.Layers.Select((_, i) => spec.InputsOf(i).Select(n => index[n]).DefaultIfEmpty(-1).ToArray())];
+        _groups = [.. analysis.Layers.Select(s => (long)Math.Max(1, s.Groups))];
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        _parameters = [.. spec.Layers.Select(layer => Fold(layer, state))];
+        foreach (var (weight, bias) in _parameters)
+        {
+            weight?.DetachFromDisposeScope();
+            bias?.DetachFromDisposeScope();
+        }
+    }
+
+    public static ScoringNetwork Of(SpecNetwork network)
+    {
+        if (network.Quantization is not null) throw new ArgumentException("a quantized network is scored as it is, not compiled");
+        return new ScoringNetwork(network.Spec, network.state_dict());
+    }
+
+    public Tensor Forward(Tensor input) => Forward(input, new Dictionary<int, Tensor>());
+
+    /// <summary>
+    /// The network's output when the layers in <paramref name="given"/> are not run but produce the tensors given
+    /// (which stay the caller's); layers only they read are not run either.
+    /// </summary>
+    public Tensor Forward(Tensor input, IReadOnlyDictionary<int, Tensor> given) => Run(input, given, [_spec.Layers.Count - 1])[_spec.Layers.Count - 1];
+
+    /// <summary>The outputs of the named layers (by index), running only what they need; the caller disposes them.</summary>
+    public IReadOnlyDictionary<int, Tensor> Outputs(Tensor input, IReadOnlyCollection<int> layers) => Run(input, new Dictionary<int, Tensor>(), layers);
+
+    private Dictionary<int, Tensor> Run(Tensor input, IReadOnlyDictionary<int, Tensor> given, IReadOnlyCollection<int> wanted)
+    {
+        int last = wanted.Max();
+        var needed = new bool[last + 1];
+        foreach (int w in wanted) needed[w] = true;
+        var readers = new int[last + 1]; // readers of each output that will run
+        for (int i = last; i >= 0; i--)
+            if (needed[i] && !given.ContainsKey(i))
+                foreach (int source in _inputs[i].Where(s => s >= 0).Distinct())
+                {
+                    needed[source] = true;
+                    readers[source]++;
+                }
+
+        var outputs = new Tensor?[last + 1];
+        foreach (var (i, tensor) in given) if (i <= last) outputs[i] = tensor;
+        for (int i = 0; i <= last; i++)
+        {
+            if (!needed[i] || given.ContainsKey(i)) continue;
+            outputs[i] = Run(i, [.. _inputs[i].Select(s => s < 0 ? input : outputs[s]!)]);
+            foreach (int s in _inputs[i].Where(s => s >= 0).Distinct())
+                if (--readers[s] == 0 && !given.ContainsKey(s) && !wanted.Contains(s))
+                {
+                    outputs[s]!.Dispose(); // its last reader has run
+                    outputs[s] = null;
+                }
+        }
+        return wanted.ToDictionary(w => w, w => outputs[w]!);
+    }
+
+    private Tensor Run(int i, Tensor[] sources)
+    {
+        var layer = _spec.Layers[i];
+        var (weight, bias) = _parameters[i];
+        var x = sources[0];
+        var y = layer.Op switch
+        {
+            LayerOp.Conv or LayerOp.DepthwiseConv => F.conv2d(x, weight!, bias, strides: [layer.Stride, layer.Stride],
+                padding: [layer.EffectivePadding, layer.EffectivePadding], groups: _groups[i]),
+            LayerOp.Linear => F.linear(x.dim() > 2 ? x.flatten(1) : x, weight!, bias),
+            LayerOp.MaxPool => F.max_pool2d(x, layer.Kernel, layer.Stride, layer.EffectivePadding),
+            LayerOp.AvgPool => F.avg_pool2d(x, layer.Kernel, layer.Stride, layer.EffectivePadding),
+            LayerOp.GlobalAvgPool => x.mean([2, 3]),
+            LayerOp.Upsample => F.interpolate(x, scale_factor: [layer.Scale!.Value, layer.Scale.Value], mode: InterpolationMode.Nearest),
+            LayerOp.LayerNorm => LayerNorm(x, weight!, bias!, layer.EffectiveEpsilon),
+            _ => LayerUnits.Join(layer.Op, sources),
+        };
+        if (layer.Activation == Activation.Relu) return y.relu_(); // y is this layer's own tensor
+        return LayerUnits.Activate(y, layer.Activation);
+    }
+
+    private static Tensor LayerNorm(Tensor x, Tensor weight, Tensor bias, double epsilon)
+    {
+        if (x.dim() == 2) return F.layer_norm(x, [x.shape[1]], weight, bias, epsilon);
+        var centred = x - x.mean([1], keepdim: true);
+        var normalised = centred / (centred.square().mean([1], keepdim: true) + epsilon).sqrt();
+        return normalised * weight.reshape(1, -1, 1, 1) + bias.reshape(1, -1, 1, 1);
+    }
+
+    // Batch norm after a conv: y = (conv(x) + b - mean) * gamma / sqrt(var + eps) + beta, i.e. a conv with scaled filters.
+    private static (Tensor?, Tensor?) Fold(LayerSpec layer, IReadOnlyDictionary<string, Tensor> state)
+    {
+        string name = layer.Name;
+        switch (layer.Op)
+        {
+            case LayerOp.Conv or LayerOp.DepthwiseConv:
+            {
+                var weight = state[$"{name}.conv.weight"];
+                var bias = state.GetValueOrDefault($"{name}.conv.bias");
+                if (!layer.BatchNorm) return (weight.detach().clone(), bias?.detach().clone());
+                var scale = state[$"{name}.bn.weight"] / (state[$"{name}.bn.running_var"] + LayerUnits.BatchNormEpsilon).sqrt();
+                var shift = state[$"{name}.bn.bias"] - state[$"{name}.bn.running_mean"] * scale;
+                if (bias is not null) shift = shift + bias * scale;
+                return (weight * scale.reshape(-1, 1, 1, 1), shift);
+            }
+            case LayerOp.Linear:
+                return (state[$"{name}.fc.weight"].detach().clone(), state[$"{name}.fc.bias"].detach().clone());
+            case LayerOp.LayerNorm:
+                return (state[$"{name}.weight"].detach().clone(), state[$"{name}.bias"].detach().clone());
+            default:
+                return (null, null);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var (weight, bias) in _parameters)
+        {
+            weight?.Dispose();
+            bias?.Dispose();
+        }
+    }
+}
