@@ -57,11 +57,11 @@ internal static class DoctorCommand
     private static Check CheckConvolutions()
     {
         var (error, shape) = TorchRuntime.CheckConvolutions();
-        string isa = $"{TorchRuntime.IsaVariable}={TorchRuntime.EnsureInitialized()}";
+        string isa = $"{TorchRuntime.IsaVariable}={TorchRuntime.EnsureInitialized()}, {TorchRuntime.IsaSource}";
         return error < 1e-4
             ? new Check("convolutions", true, $"float32 forward and backward agree with float64 (largest relative error {error:E1}; {isa})")
             : new Check("convolutions", false, $"float32 convolution is wrong on this machine ({shape}: relative error {error:E1}; {isa})",
-                $"unset {TorchRuntime.IsaVariable} (AutoDesign then caps oneDNN at {TorchRuntime.SafeIsa}) or set it to {TorchRuntime.SafeIsa}");
+                $"set {TorchRuntime.IsaVariable}={TorchRuntime.SafeIsa}, or delete {IsaVerdict.FileFor(DataFolder.Default())} so that the next start checks this CPU again");
     }
 
     private static Check CheckDataFolder(DataFolder folder)

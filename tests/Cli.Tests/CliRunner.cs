@@ -24,9 +24,13 @@ internal static class CliRunner
         return new Outcome(exit, stdout.ToString(), stderr.ToString());
     }
 
-    public static async Task<Outcome> AsProcess(params string[] args)
+    public static Task<Outcome> AsProcess(params string[] args) => AsProcess(new Dictionary<string, string?>(), args);
+
+    /// <param name="environment">Variables to set (null: to remove) in the process's environment.</param>
+    public static async Task<Outcome> AsProcess(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "autodesign.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;

@@ -1,5 +1,7 @@
 using System.Text.Json;
+using AutoDesign.Modeling;
 using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Zoo;
 
 namespace AutoDesign.Cli.Tests;
@@ -83,6 +85,30 @@ public sealed class CliTests : IDisposable
         Assert.True(checks["convolutions"]);
         Assert.True(checks["data folder"]);
         Assert.Equal(json.GetProperty("ok").GetBoolean() ? 0 : 1, outcome.ExitCode);
+    }
+
+    [Fact]
+    public async Task The_first_start_on_a_machine_checks_its_convolutions_and_remembers_the_instruction_set_to_use()
+    {
+        // A machine never seen: its own data folder, no cap in the environment.
+        var environment = new Dictionary<string, string?> { [DataFolder.EnvironmentVariable] = _data.Root, [TorchRuntime.IsaVariable] = null };
+        string file = IsaVerdict.FileFor(new DataFolder(_data.Root));
+        string Convolutions(CliRunner.Outcome o) =>
+            o.Json().GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("name").GetString() == "convolutions").GetProperty("detail").GetString()!;
+
+        var first = await CliRunner.AsProcess(environment, "doctor", "--json");
+
+        Assert.True(File.Exists(file), first.Stderr);
+        var verdict = JsonSerializer.Deserialize<IsaVerdict>(await File.ReadAllTextAsync(file))!;
+        Assert.Equal(verdict.Error < IsaVerdict.Tolerance ? "ALL" : TorchRuntime.SafeIsa, verdict.Isa); // the fast kernels only where they were right
+        Assert.Contains($"{TorchRuntime.IsaVariable}={verdict.Isa}, this CPU's self-check", Convolutions(first));
+
+        var second = await CliRunner.AsProcess(environment, "doctor", "--json");
+
+        Assert.Equal(verdict, JsonSerializer.Deserialize<IsaVerdict>(await File.ReadAllTextAsync(file))); // checked once
+        Assert.Contains($"{TorchRuntime.IsaVariable}={verdict.Isa}, this CPU's self-check", Convolutions(second));
+        var chosen = await CliRunner.AsProcess(new Dictionary<string, string?>(environment) { [TorchRuntime.IsaVariable] = TorchRuntime.SafeIsa }, "doctor", "--json");
+        Assert.Contains($"{TorchRuntime.IsaVariable}={TorchRuntime.SafeIsa}, set in the environment", Convolutions(chosen)); // the user's choice wins
     }
 
     [Fact]

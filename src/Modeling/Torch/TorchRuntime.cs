@@ -7,28 +7,36 @@ namespace AutoDesign.Modeling.Torch;
 /// Process-wide LibTorch settings that must be made before the first convolution runs.
 /// </summary>
 /// <remarks>
-/// On the AVX-512 machines this project is built on, LibTorch 2.10's oneDNN convolution kernels for AVX2 and AVX-512
-/// return wrong float32 results (forward and gradients) for many channel counts, e.g. 17 to 31 input channels with
-/// a 3x3 kernel, or 24 output channels; its SSE4.1 kernels are correct and about 1.3x slower. oneDNN reads its ISA
-/// cap from the native environment once, at its first convolution, so unless the user chose a cap
-/// (DNNL_MAX_CPU_ISA) this sets SSE41 before that happens. <see cref="CheckConvolutions"/> verifies the result.
+/// On some AVX-512 machines LibTorch 2.10's oneDNN convolution kernels for AVX2 and AVX-512 return wrong float32
+/// results (forward and gradients) for many channel counts, e.g. 17 to 31 input channels with a 3x3 kernel, or 24
+/// output channels; its SSE4.1 kernels are correct, and 1.3-2.4x slower. On others the fast kernels are right. oneDNN
+/// reads its ISA cap from the native environment once, at its first convolution, so before that happens this sets
+/// the cap: the user's (DNNL_MAX_CPU_ISA), else what this CPU's remembered self-check found (<see cref="IsaVerdict"/>;
+/// the command line runs the check in a child process the first time it starts on a machine), else SSE41.
+/// <see cref="CheckConvolutions"/> is the check.
 /// </remarks>
 public static class TorchRuntime
 {
     public const string IsaVariable = "DNNL_MAX_CPU_ISA";
     public const string SafeIsa = "SSE41";
 
-    private static readonly Lazy<string> Isa = new(() =>
+    private static readonly Lazy<(string Isa, string Source)> Isa = new(() =>
     {
         var chosen = Environment.GetEnvironmentVariable(IsaVariable);
-        if (!string.IsNullOrEmpty(chosen)) return chosen;
-        if (OperatingSystem.IsLinux()) SetNativeEnvironment(IsaVariable, SafeIsa);
-        Environment.SetEnvironmentVariable(IsaVariable, SafeIsa);
-        return SafeIsa;
+        if (!string.IsNullOrEmpty(chosen)) return (chosen, "set in the environment");
+        var (isa, source) = IsaVerdict.Read(DataFolder.Default()) is { } verdict
+            ? (verdict.Isa, $"this CPU's self-check on {verdict.CheckedAt:yyyy-MM-dd}: largest error {verdict.Error:E1}")
+            : (SafeIsa, "the safe default: this CPU has not been checked");
+        if (OperatingSystem.IsLinux()) SetNativeEnvironment(IsaVariable, isa);
+        Environment.SetEnvironmentVariable(IsaVariable, isa); // child processes inherit the choice
+        return (isa, source);
     });
 
     /// <summary>Applies the settings (once); returns the oneDNN ISA cap in force.</summary>
-    public static string EnsureInitialized() => Isa.Value;
+    public static string EnsureInitialized() => Isa.Value.Isa;
+
+    /// <summary>Where the cap in force came from.</summary>
+    public static string IsaSource => Isa.Value.Source;
 
     /// <summary>
     /// Runs float32 convolutions of awkward shapes forward and backward and compares them with float64; returns the
