@@ -20,13 +20,14 @@ using static TorchSharp.torch;
 // It measures how much quantization noise each layer's bits let through, not ImageNet accuracy: read the bits as
 // what the cost model makes worth buying, not as HAQ's policies.
 //
-//   dotnet run -c Release --project bench/HaqHardwareBench [-- --episodes 150] [--budget 0.5] [--seeds 2] [--targets bismo,bismo-cloud,bitfusion]
+//   dotnet run -c Release --project bench/HaqHardwareBench [-- --episodes 150] [--budget 0.5] [--seeds 2] [--first-seed 1] [--targets bismo,bismo-cloud,bitfusion]
 TorchRuntime.EnsureInitialized();
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
 int episodes = int.Parse(Option("--episodes", "150"), CultureInfo.InvariantCulture);
 int warmup = Math.Min(episodes / 5, 20);
 double budget = double.Parse(Option("--budget", "0.5"), CultureInfo.InvariantCulture);
 int seeds = int.Parse(Option("--seeds", "2"), CultureInfo.InvariantCulture);
+int firstSeed = int.Parse(Option("--first-seed", "1"), CultureInfo.InvariantCulture);
 string[] targets = Option("--targets", "bismo,bismo-cloud,bitfusion").Split(',');
 const int Side = 96, Images = 32;
 
@@ -60,7 +61,7 @@ foreach (var name in targets)
 {
     var target = HardwareTargets.Resolve(name);
     double Latency(PrecisionPolicy p) => target.Measure(costed, p).Latency.Value;
-    for (int seed = 1; seed <= seeds; seed++)
+    for (int seed = firstSeed; seed < firstSeed + seeds; seed++)
     {
         using var fidelity = new Fidelity(scored, Side, Images, (ulong)seed);
         var space = new QuantizationSpace(costed, Latency, budget * Latency(PrecisionPolicy.Uniform(8, 8)));
