@@ -21,7 +21,7 @@ internal sealed class ClusterEvaluations(IGrainFactory grains, Guid jobId, JobPl
 
     private async Task<CandidateResult> Score(EvaluationRequest request, IReadOnlyList<string> silos, int turn)
     {
-        var order = new EvaluationOrder(jobId, plan, request.Index, [.. request.Actions], [.. sharedDirectories]);
+        var order = new EvaluationOrder(jobId, plan, request.Index, [.. request.Actions], [.. sharedDirectories], request.Bar);
         for (int attempt = 0; ; attempt++)
         {
             string silo = silos[(turn + attempt) % silos.Count];

@@ -9,4 +9,5 @@ public sealed record EvaluationOrder(
     [property: Id(1)] JobPlan Plan,
     [property: Id(2)] int Index,
     [property: Id(3)] double[] Actions,
-    [property: Id(4)] string[] SharedDirectories);
+    [property: Id(4)] string[] SharedDirectories,
+    [property: Id(5)] double? Bar = null);

@@ -14,7 +14,7 @@ internal sealed class EvaluatorGrain(ScorerCache scorers, ILocalSiloDetails silo
     public async Task<CandidateResult> ScoreAsync(EvaluationOrder order)
     {
         using var lease = await scorers.Rent(order);
-        var result = await OwnThread.RunAsync(() => lease.Scorer.Score(order.Index, order.Actions));
+        var result = await OwnThread.RunAsync(() => lease.Scorer.Score(order.Index, order.Actions, order.Bar));
         return result with { EvaluatedOn = JobRunner.SiloName(silo) };
     }
 }

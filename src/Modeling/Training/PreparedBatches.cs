@@ -38,16 +38,21 @@ public sealed class PreparedBatches : IDisposable
     public double Accuracy(Func<Tensor, Tensor> forward) => Accuracy((_, images) => forward(images));
 
     /// <summary>Top-1 accuracy of a forward function that also takes the batch's index, in inference mode.</summary>
-    public double Accuracy(Func<int, Tensor, Tensor> forward)
+    public double Accuracy(Func<int, Tensor, Tensor> forward) => (double)Correct(forward, 0, _batches.Count).Correct / Count;
+
+    /// <summary>Images classified right, and images seen, over batches [from, to), in inference mode.</summary>
+    public (long Correct, int Seen) Correct(Func<int, Tensor, Tensor> forward, int from, int to)
     {
         using var inference = inference_mode();
         long correct = 0;
-        for (int b = 0; b < _batches.Count; b++)
+        int seen = 0;
+        for (int b = from; b < to; b++)
         {
             using var scope = NewDisposeScope();
             correct += forward(b, _batches[b].Images).argmax(1).eq(_batches[b].Labels).sum().item<long>();
+            seen += (int)_batches[b].Labels.shape[0];
         }
-        return (double)correct / Count;
+        return (correct, seen);
     }
 
     public void Dispose()

@@ -7,7 +7,7 @@ public sealed class DelegateScorer(
 {
     public IReadOnlyList<PolicyEntry> Describe(IReadOnlyList<double> actions) => describe(actions);
 
-    public CandidateResult Score(int index, IReadOnlyList<double> actions) => score(index, actions);
+    public CandidateResult Score(int index, IReadOnlyList<double> actions, double? bar = null) => score(index, actions);
 
     public void Dispose() { }
 }

@@ -9,5 +9,9 @@ public interface ICandidateScorer : IDisposable
     /// <summary>The policy the actions stand for, as it is recorded (cheap: nothing is evaluated).</summary>
     IReadOnlyList<PolicyEntry> Describe(IReadOnlyList<double> actions);
 
-    CandidateResult Score(int index, IReadOnlyList<double> actions);
+    /// <param name="bar">
+    /// The reward the best fully scored candidate so far earned, or null. A scorer that screens candidates on a
+    /// subset of its images first (successive halving) scores in full only those that could still beat it.
+    /// </param>
+    CandidateResult Score(int index, IReadOnlyList<double> actions, double? bar = null);
 }

@@ -1,7 +1,7 @@
 namespace AutoDesign.Search.Jobs;
 
-/// <summary>One candidate to score: its index in the job and the actions its agent took.</summary>
-public sealed record EvaluationRequest(int Index, IReadOnlyList<double> Actions);
+/// <summary>One candidate to score: its index in the job, the actions its agent took, and the reward to beat (see <see cref="ICandidateScorer.Score"/>).</summary>
+public sealed record EvaluationRequest(int Index, IReadOnlyList<double> Actions, double? Bar = null);
 
 /// <summary>
 /// Where a job's candidates are scored: in the job's own process by default; the service spreads a batch over the
@@ -21,7 +21,7 @@ public sealed class LocalEvaluations(ICandidateScorer scorer) : IEvaluationPool
         foreach (var request in requests)
         {
             cancellation.ThrowIfCancellationRequested();
-            results.Add(await OwnThread.RunAsync(() => scorer.Score(request.Index, request.Actions)));
+            results.Add(await OwnThread.RunAsync(() => scorer.Score(request.Index, request.Actions, request.Bar)));
         }
         return results;
     }

@@ -20,6 +20,9 @@ public static class SearchLoop
     /// <summary>In a search that counts distinct candidates, the repeats in a row after which the agent is taken to have converged.</summary>
     public const int MaxRepeatsInARow = 2_000;
 
+    /// <summary>The metric a candidate scored on a subset only carries: how many images it was scored on.</summary>
+    public const string ScreenedImages = "screenedImages";
+
     /// <param name="distinct">
     /// Count distinct policies only (architecture search: <c>budget.evaluations</c>): a repeat is told to the agent with
     /// the earlier figures but neither recorded nor counted, and the search ends early if the agent proposes nothing new
@@ -64,11 +67,12 @@ public static class SearchLoop
             // Indices: every candidate gets the next one, or, counting distinct policies only, every new one.
             var requests = new List<EvaluationRequest>();
             var indexOf = new Dictionary<string, int>();
+            double? bar = candidates.Where(c => c.Metrics?.ContainsKey(ScreenedImages) != true).Select(c => (double?)c.Reward).Max();
             for (int i = 0; i < asked.Count; i++)
             {
                 if (evaluated.ContainsKey(keys[i]) || indexOf.ContainsKey(keys[i])) continue;
                 indexOf[keys[i]] = distinct ? first + indexOf.Count : first + i;
-                requests.Add(new EvaluationRequest(indexOf[keys[i]], asked[i].Actions));
+                requests.Add(new EvaluationRequest(indexOf[keys[i]], asked[i].Actions, bar));
             }
             IReadOnlyList<CandidateResult> fresh = [];
             if (requests.Count > 0)

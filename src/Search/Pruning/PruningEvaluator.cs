@@ -7,16 +7,20 @@ using static TorchSharp.torch;
 namespace AutoDesign.Search.Pruning;
 
 /// <summary>A pruned candidate measured on the network rebuilt from its own spec.</summary>
-public sealed record PrunedScore(double Accuracy, long Macs, long Params);
+/// <param name="ScreenedOn">The images it was scored on, where it was scored on the screening subset only (null: on all).</param>
+public sealed record PrunedScore(double Accuracy, long Macs, long Params, int? ScreenedOn = null);
 
 /// <summary>
 /// Scores pruning policies on a fixed validation subset. The subset is converted to normalised tensors once and
 /// reused for every candidate; each candidate is pruned for real (optionally refitted), compiled with its batch norm
 /// folded (<see cref="ScoringNetwork"/>) and run in inference mode, starting, where it pays, from the outputs of the
-/// first layers that every candidate shares (<see cref="PrefixCache"/>).
+/// first layers that every candidate shares (<see cref="PrefixCache"/>). With screening (successive halving), a
+/// candidate is scored on the first images first and on the rest only if the caller finds it worth it.
 /// </summary>
 public sealed class PruningEvaluator : IDisposable
 {
+    private const int BatchSize = 500;
+
     private readonly SpecNetwork _network;
     private readonly FilterImportance _importance;
     private readonly LeastSquaresRefit? _refit;
@@ -24,10 +28,12 @@ public sealed class PruningEvaluator : IDisposable
     private readonly PreparedBatches _validation;
     private readonly PrefixCache? _prefix;
     private readonly Dictionary<string, int> _groupIds;
+    private readonly int _screenBatches;
 
     /// <param name="recalibration">Training images on which each pruned network's batch-norm statistics are re-estimated, or null.</param>
+    /// <param name="screenImages">Images a candidate is screened on before the rest (0: none); rounded up to whole batches.</param>
     public PruningEvaluator(SpecNetwork network, ImageSet validation, float[] mean, float[] std,
-        FilterImportance importance = FilterImportance.L1, LeastSquaresRefit? refit = null, ImageSet? recalibration = null)
+        FilterImportance importance = FilterImportance.L1, LeastSquaresRefit? refit = null, ImageSet? recalibration = null, int screenImages = 0)
     {
         _network = network;
         _importance = importance;
@@ -38,32 +44,58 @@ public sealed class PruningEvaluator : IDisposable
             using var scope = NewDisposeScope();
             _recalibration = images.Range(0, recalibration.Count).Images.DetachFromDisposeScope();
         }
-        _validation = new PreparedBatches(validation, mean, std);
+        // Screening needs whole batches; without it the batches stay as they always were, and so does every figure.
+        int batchSize = screenImages is > 0 and < BatchSize ? screenImages : BatchSize;
+        _validation = new PreparedBatches(validation, mean, std, batchSize);
+        _screenBatches = screenImages > 0 ? (screenImages + batchSize - 1) / batchSize : int.MaxValue;
         if (refit is null && recalibration is null) _prefix = PrefixCache.Create(network, _validation);
         _groupIds = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf, g => g.Id);
     }
 
     public int Count => _validation.Count;
 
-    public PrunedScore Score(PruningPolicy policy)
+    /// <param name="worthTheRest">
+    /// Given the accuracy on the screening images and their number, whether to score the rest; null: score all.
+    /// </param>
+    public PrunedScore Score(PruningPolicy policy, Func<double, int, bool>? worthTheRest = null)
     {
-        if (_refit is not null || _recalibration is not null)
-        {
-            using var pruned = Prune(policy);
-            using var compiled = ScoringNetwork.Of(pruned);
-            return new PrunedScore(_validation.Accuracy(compiled.Forward), pruned.Analysis.Macs, pruned.Analysis.Params);
-        }
-        // Nothing changes the cut weights: score them as they are, without building the pruned network's modules, and
-        // start from the cached layers that no policy changes but for which channels they keep.
+        // With a refit or new batch-norm statistics the pruned network is built and changed first; otherwise the cut
+        // weights are scored as they are, without building modules, starting from the cached shared layers.
+        using var module = _refit is not null || _recalibration is not null ? Prune(policy) : null;
         using var scope = NewDisposeScope();
-        var (spec, state, keptByKey) = ChannelPruner.PrunedState(_network, policy, _importance);
-        using var scoring = new ScoringNetwork(spec, state);
-        var kept = keptByKey.ToDictionary(p => _groupIds[p.Key], p => tensor(p.Value));
-        double accuracy = _prefix is null
-            ? _validation.Accuracy(scoring.Forward)
-            : _validation.Accuracy((batch, images) => scoring.Forward(images, _prefix.For(batch, kept)));
-        var analysis = spec.Analyze();
-        return new PrunedScore(accuracy, analysis.Macs, analysis.Params);
+        ScoringNetwork scoring;
+        Func<int, Tensor, Tensor> forward;
+        ModelSpec spec;
+        if (module is not null)
+        {
+            spec = module.Spec;
+            scoring = ScoringNetwork.Of(module);
+            forward = (_, images) => scoring.Forward(images);
+        }
+        else
+        {
+            (spec, var state, var keptByKey) = ChannelPruner.PrunedState(_network, policy, _importance);
+            scoring = new ScoringNetwork(spec, state);
+            var kept = keptByKey.ToDictionary(p => _groupIds[p.Key], p => tensor(p.Value));
+            forward = _prefix is null ? (_, images) => scoring.Forward(images) : (batch, images) => scoring.Forward(images, _prefix.For(batch, kept));
+        }
+        using (scoring)
+        {
+            int batches = _validation.Batches.Count, screen = worthTheRest is null ? batches : Math.Min(_screenBatches, batches);
+            var (correct, seen) = _validation.Correct(forward, 0, screen);
+            int? screenedOn = null;
+            if (screen < batches)
+            {
+                if (worthTheRest!((double)correct / seen, seen))
+                {
+                    var (more, rest) = _validation.Correct(forward, screen, batches);
+                    (correct, seen) = (correct + more, seen + rest);
+                }
+                else screenedOn = seen;
+            }
+            var analysis = spec.Analyze();
+            return new PrunedScore((double)correct / seen, analysis.Macs, analysis.Params, screenedOn);
+        }
     }
 
     /// <summary>The pruned (and, if configured, refitted) network; the caller disposes it.</summary>

@@ -54,6 +54,29 @@ public sealed class PruningJobTests : IDisposable
     }
 
     [Fact]
+    public void Screening_scores_in_full_only_the_candidates_that_could_beat_the_best_and_finds_the_same_best()
+    {
+        PruneSpec Random(int screen) => Spec("lenet5", "random") with
+        {
+            Budget = new EpisodeBudget { Episodes = 24 },
+            Pruning = new PruningSettings { ValidationImages = 1_000, ScreenImages = screen },
+        };
+        var full = TestJobs.Run(Random(0), _data.Folder, Path.Combine(_data.Root, "full"));
+        var screened = TestJobs.Run(Random(250), _data.Folder, Path.Combine(_data.Root, "screened"));
+
+        // The random agent proposes the same policies whatever the rewards, so the two runs can be compared one by one.
+        static string Policy(CandidateResult c) => string.Join(",", c.Policy.Select(p => p.Channels));
+        Assert.Equal(full.Candidates.Select(Policy), screened.Candidates.Select(Policy));
+        var cut = screened.Candidates.Where(c => c.Metrics?.ContainsKey(SearchLoop.ScreenedImages) == true).ToList();
+        Assert.NotEmpty(cut);
+        Assert.All(cut, c => Assert.Equal(250, c.Metrics![SearchLoop.ScreenedImages]));
+        Assert.All(screened.Candidates.Except(cut), c => Assert.Equal(full.Candidates[c.Index].Accuracy, c.Accuracy)); // scored in full: the same figure
+        Assert.Equal(full.Best.Index, screened.Best.Index);
+        Assert.Equal(full.Best.Accuracy, screened.Best.Accuracy);
+        Assert.DoesNotContain(cut, c => c.Index == screened.Best.Index);
+    }
+
+    [Fact]
     public void The_uniform_baseline_proposes_one_policy_that_just_meets_the_budget()
     {
         var result = TestJobs.Run(Spec("lenet5", "uniform"), _data.Folder, Path.Combine(_data.Root, "best"));

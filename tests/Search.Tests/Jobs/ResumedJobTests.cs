@@ -20,6 +20,7 @@ public sealed class ResumedJobTests : IDisposable
     [InlineData("prune", "lenet5", 1)]
     [InlineData("quantize", "lenet5", 1)]
     [InlineData("prune", "lenet5", 3)]
+    [InlineData("prune, screened", "lenet5", 1)] // which candidates are screened depends on the best before them, journal included
     public void A_job_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds(string kind, string model, int batch)
     {
         var spec = ModelJob(kind, model, "ddpg", new EpisodeBudget { Episodes = 7, WarmupEpisodes = 2, Batch = batch }, seed: 5);
@@ -103,7 +104,7 @@ public sealed class ResumedJobTests : IDisposable
             return Task.FromResult<IReadOnlyList<CandidateResult>>([.. requests.Select(r =>
             {
                 using var scorer = JobKinds.Of(sent).CreateScorer(sent, folder, NullLogger.Instance, cancellation);
-                return scorer.Score(r.Index, r.Actions) with { EvaluatedOn = "elsewhere" };
+                return scorer.Score(r.Index, r.Actions, r.Bar) with { EvaluatedOn = "elsewhere" };
             })]);
         }
     }
@@ -125,12 +126,12 @@ public sealed class ResumedJobTests : IDisposable
     private static ModelJobSpec ModelJob(string kind, string model, string agent, EpisodeBudget budget, int seed)
     {
         var training = new BaseTraining { Epochs = 1, TrainLimit = 3_000 };
-        return kind == "prune"
+        return kind.StartsWith("prune", StringComparison.Ordinal)
             ? new PruneSpec
             {
                 Model = model, Dataset = "mnist", Agent = agent, Budget = budget, Seed = seed, Training = training,
                 Constraint = new ConstraintSpec { Metric = "flops", Ratio = 0.5 },
-                Pruning = new PruningSettings { ValidationImages = 300 },
+                Pruning = new PruningSettings { ValidationImages = 300, ScreenImages = kind.EndsWith("screened", StringComparison.Ordinal) ? 100 : 0 },
             }
             : new QuantizeSpec
             {

@@ -57,18 +57,32 @@ public sealed class PruneScorer : ICandidateScorer
         var refit = pruning.Refit ? CreateRefit(network, data, plan.Seed) : null;
         var recalibration = pruning.BatchNormImages > 0 ? data.Train.Sample(pruning.BatchNormImages, (ulong)plan.Seed + 1) : null;
         var evaluator = new PruningEvaluator(network, data.Validation.Sample(pruning.ValidationImages), baseModel.Card.Mean, baseModel.Card.Std,
-            pruning.Importance, refit, recalibration);
+            pruning.Importance, refit, recalibration, pruning.ScreenImages);
         return new PruneScorer(plan, baseModel, data, network, refit, evaluator, metric);
     }
 
     public IReadOnlyList<PolicyEntry> Describe(IReadOnlyList<double> actions) => Describe(Space.PolicyFor(actions));
 
-    public CandidateResult Score(int index, IReadOnlyList<double> actions)
+    public CandidateResult Score(int index, IReadOnlyList<double> actions, double? bar = null)
     {
         var policy = Space.PolicyFor(actions);
-        var score = Evaluator.Score(policy);
-        return new CandidateResult(index, score.Accuracy, score.Macs, score.Params, Space.Cost(Space.CountsOf(policy)), Reward(score), Describe(policy));
+        Func<double, int, bool>? worthTheRest = null;
+        if (bar is { } best && _plan.Pruning.ScreenImages > 0)
+        {
+            long macs = policy.ApplyTo(_plan.BaseSpec).Analyze().Macs;
+            worthTheRest = (accuracy, images) => Reward(new PrunedScore(UpperBound(accuracy, images), macs, 0)) >= best;
+        }
+        var score = Evaluator.Score(policy, worthTheRest);
+        var metrics = score.ScreenedOn is { } screened ? new Dictionary<string, double> { [SearchLoop.ScreenedImages] = screened } : null;
+        return new CandidateResult(index, score.Accuracy, score.Macs, score.Params, Space.Cost(Space.CountsOf(policy)), Reward(score), Describe(policy), metrics);
     }
+
+    /// <summary>
+    /// The most a candidate's accuracy on all images can plausibly be, from its accuracy on a random subset: three
+    /// standard errors above it, plus one image's worth so that 0 % and 100 % on the subset are not taken as certain.
+    /// </summary>
+    public static double UpperBound(double accuracy, int images) =>
+        Math.Min(1, accuracy + 3 * Math.Sqrt(accuracy * (1 - accuracy) / images) + 1.0 / images);
 
     /// <summary>AMC's rewards: -error under a budget; -error x log(FLOPs) in accuracy-guaranteed mode.</summary>
     public double Reward(PrunedScore score) =>

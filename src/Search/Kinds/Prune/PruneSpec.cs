@@ -39,6 +39,13 @@ public sealed record PruningSettings
     /// <summary>Validation images each candidate is scored on (AMC used 3,000).</summary>
     public int ValidationImages { get; init; } = 3_000;
 
+    /// <summary>
+    /// Successive halving (0: off): a candidate is scored on this many of the validation images first, and on the
+    /// rest only if it could still beat the best candidate scored in full (the upper end of a 3-sigma interval around
+    /// its screening accuracy); otherwise its screening accuracy stands, marked with the images it was scored on.
+    /// </summary>
+    public int ScreenImages { get; init; }
+
     /// <summary>Epochs of fine-tuning for the best candidate before it is saved (0: none).</summary>
     public int FineTuneEpochs { get; init; }
 
@@ -48,6 +55,8 @@ public sealed record PruningSettings
         if (LowerBound is <= 0 or > 1 || double.IsNaN(LowerBound)) yield return ("lowerBound", $"must be in (0, 1], got {LowerBound}");
         if (ChannelMultiple is < 1 or > 64) yield return ("channelMultiple", $"must be between 1 and 64, got {ChannelMultiple}");
         if (ValidationImages is < 100 or > 100_000) yield return ("validationImages", $"must be between 100 and 100,000, got {ValidationImages}");
+        if (ScreenImages != 0 && (ScreenImages < 100 || ScreenImages >= ValidationImages))
+            yield return ("screenImages", $"must be 0 (off) or between 100 and validationImages - 1 ({ValidationImages - 1}), got {ScreenImages}");
         if (BatchNormImages is < 0 or > 50_000) yield return ("batchNormImages", $"must be between 0 and 50,000, got {BatchNormImages}");
         if (FineTuneEpochs is < 0 or > 1000) yield return ("fineTuneEpochs", $"must be between 0 and 1000, got {FineTuneEpochs}");
     }

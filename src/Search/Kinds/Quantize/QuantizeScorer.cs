@@ -62,7 +62,7 @@ public sealed class QuantizeScorer : ICandidateScorer
 
     public IReadOnlyList<PolicyEntry> Describe(IReadOnlyList<double> actions) => Describe(Space.PolicyFor(actions));
 
-    public CandidateResult Score(int index, IReadOnlyList<double> actions)
+    public CandidateResult Score(int index, IReadOnlyList<double> actions, double? bar = null)
     {
         var policy = Space.PolicyFor(actions);
         double accuracy = Evaluator.Accuracy(policy);
