@@ -13,7 +13,8 @@ public sealed record SearchLoopResult(IReadOnlyList<CandidateResult> Candidates,
 /// and HAQ run episodes), the batch's distinct new policies are scored together by the evaluation pool (in parallel
 /// where the pool can), the agent is told every reward, and the batch is journaled with the agent's state after it. A
 /// policy seen before gets the earlier figures, so each distinct policy is evaluated once; a resumed job continues
-/// from its journal. Cancellation is checked before each batch: a cancelled job keeps every batch it recorded.
+/// from its journal. Each request carries the best reward of the candidates recorded in full so far (the journal's
+/// included, so a resumed job screens as an unbroken one would), for scorers that screen candidates first. Cancellation is checked before each batch: a cancelled job keeps every batch it recorded.
 /// </summary>
 public static class SearchLoop
 {
