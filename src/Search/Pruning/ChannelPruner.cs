@@ -119,8 +119,9 @@ public static class ChannelPruner
         }
     }
 
-    // The input channels a layer keeps, segment by segment of its input's layout; null when none of them is pruned.
-    private static Tensor? InputChannelsKept(IReadOnlyList<ChannelSegment> layout, Dictionary<int, Tensor> kept)
+    /// <summary>The channels a layer's input keeps, segment by segment of its layout; null when none of them is pruned.</summary>
+    /// <param name="kept">The channels kept of each cut group, by group id.</param>
+    internal static Tensor? InputChannelsKept(IReadOnlyList<ChannelSegment> layout, IReadOnlyDictionary<int, Tensor> kept)
     {
         if (!layout.Any(s => kept.ContainsKey(s.Group))) return null;
         var parts = new List<Tensor>();

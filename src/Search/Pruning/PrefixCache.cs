@@ -70,19 +70,7 @@ public sealed class PrefixCache : IDisposable
         foreach (var (layer, layout) in _frontier)
         {
             var full = _outputs[batch][layer];
-            if (!layout.Any(s => kept.ContainsKey(s.Group)))
-            {
-                view[layer] = full.alias();
-                continue;
-            }
-            var parts = new List<Tensor>();
-            long offset = 0;
-            foreach (var segment in layout)
-            {
-                parts.Add((kept.TryGetValue(segment.Group, out var rows) ? rows : arange(segment.Channels, dtype: ScalarType.Int64)) + offset);
-                offset += segment.Channels;
-            }
-            view[layer] = full.index_select(1, cat(parts, 0));
+            view[layer] = ChannelPruner.InputChannelsKept(layout, kept) is { } channels ? full.index_select(1, channels) : full.alias();
         }
         return view;
     }
