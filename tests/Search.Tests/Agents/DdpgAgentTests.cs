@@ -34,6 +34,21 @@ public class DdpgAgentTests
         Assert.True(space.Reward(greedy) > randomBest, $"greedy {space.Reward(greedy):F4} vs best of 400 random {randomBest:F4}");
     }
 
+    [Theory]
+    [InlineData(null, true)]  // the space takes every action as chosen: nothing to tell the two apart
+    [InlineData(1.0, false)]  // a budget clips later steps: the replay holds different actions
+    public void The_replay_holds_the_actors_output_or_the_action_taken_as_told(double? budget, bool same)
+    {
+        var space = new ToySpace([0.7, 0.7, 0.7, 0.7], budget);
+        using var raw = new DdpgAgent(space, Options with { ReplayTakenActions = false });
+        using var taken = new DdpgAgent(space, Options with { ReplayTakenActions = true });
+
+        Run(raw, space, 60);
+        Run(taken, space, 60);
+
+        Assert.Equal(same, raw.Snapshot().AsSpan().SequenceEqual(taken.Snapshot()));
+    }
+
     [Fact]
     public void Exploration_noise_decays_after_warm_up()
     {

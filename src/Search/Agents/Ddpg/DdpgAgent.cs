@@ -76,7 +76,9 @@ public sealed class DdpgAgent : ISearchAgent, IDisposable
             for (int step = 0; step < _space.Steps; step++)
             {
                 states[step] = episode.Observe();
-                actions[step] = episode.Act(Choose(id, states[step]));
+                double chosen = Choose(id, states[step]);
+                double taken = episode.Act(chosen);
+                actions[step] = _options.ReplayTakenActions ? taken : chosen;
             }
             _pending[id] = (states, actions); // the agent learns from its own steps; the candidate is the space's final word
             candidates.Add(new Candidate(id, episode.Finish()));
