@@ -16,4 +16,5 @@ public sealed record InputFormat(string Description, long MaxBytes)
     public static InputFormat DatasetSettings { get; } = new("data set settings (JSON)", 64 * 1024);
     public static InputFormat Onnx { get; } = new("an ONNX model", 1024 * MiB);
     public static InputFormat SupernetCard { get; } = new("a super-network card (JSON)", 16 * MiB);
+    public static InputFormat IsaVerdict { get; } = new("a CPU check's verdict (JSON)", 4 * 1024);
 }

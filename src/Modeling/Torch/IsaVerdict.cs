@@ -21,12 +21,12 @@ public sealed record IsaVerdict(string Isa, double Error, string Shape, string C
     {
         try
         {
-            var file = new FileInfo(FileFor(folder));
-            if (!file.Exists || file.Length > 4096) return null;
-            var verdict = JsonSerializer.Deserialize<IsaVerdict>(File.ReadAllText(file.FullName));
+            // Through the input gate: a regular file of at most a few kilobytes, not a link to a device.
+            if (folder.Inputs.FindFile(FileFor(folder), Inputs.InputFormat.IsaVerdict) is not { } path) return null;
+            var verdict = JsonSerializer.Deserialize<IsaVerdict>(folder.Inputs.ReadText(path, Inputs.InputFormat.IsaVerdict));
             return verdict is { Isa: "ALL" or TorchRuntime.SafeIsa } ? verdict : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or Inputs.InputFileException)
         {
             return null;
         }

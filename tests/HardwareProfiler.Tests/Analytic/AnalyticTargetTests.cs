@@ -101,6 +101,24 @@ public sealed class AnalyticTargetTests : IDisposable
     }
 
     [Theory]
+    [InlineData("\"weightBufferKilobytes\": 256", "\"weightBufferKilobytes\": 0", "bismo.weightBufferKilobytes: must be more than zero, got 0")]
+    [InlineData("\"dramGigabytesPerSecond\": 4.2", "\"dramGigabytesPerSecond\": -4.2", "bismo.dramGigabytesPerSecond: must be more than zero, got -4.2")]
+    [InlineData("\"batch\": 1", "\"batch\": 100000", "'batch' must be 1 to 4096, not 100000")]
+    [InlineData("\"dramPicojoulesPerByte\": 160", "\"dramPicojoulesPerByte\": -1", "bismo.memory.dramPicojoulesPerByte: must be zero or more, got -1")]
+    [InlineData("\"dm\": 8", "\"dm\": 1e999", "dm")] // beyond a double: refused by the parser, named
+    public void Figures_no_hardware_can_have_are_refused_by_name(string from, string to, string message)
+    {
+        string path = Path.Combine(_dir, "absurd.json");
+        string text = File.ReadAllText(Path.Combine(HardwareTargets.PresetDirectory, "bismo.json"));
+        Assert.Contains(from, text);
+        File.WriteAllText(path, text.Replace(from, to));
+
+        var error = Assert.ThrowsAny<ArgumentException>(() => AnalyticTarget.Load(path));
+
+        Assert.Contains(message, error.Message);
+    }
+
+    [Theory]
     [InlineData("tpu-v9", "unknown target 'tpu-v9'")]
     [InlineData("analytic:/nonexistent/chip.json", "no such file")]
     public void Bad_target_names_are_explained(string name, string message)
