@@ -170,14 +170,15 @@ internal sealed class LayerNormUnit : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) => LayerUnits.Activate(Normalise(input, weight, bias, _epsilon), _activation);
+
+    /// <summary>Normalises over the channels (dimension 1) at each position, then scales and shifts each channel.</summary>
+    public static Tensor Normalise(Tensor input, Tensor weight, Tensor bias, double epsilon)
     {
-        if (input.dim() == 2) return LayerUnits.Activate(F.layer_norm(input, [input.shape[1]], weight, bias, _epsilon), _activation);
-        var mean = input.mean([1], keepdim: true);
-        var centred = input - mean;
-        var variance = centred.square().mean([1], keepdim: true);
-        var normalised = centred / (variance + _epsilon).sqrt();
-        return LayerUnits.Activate(normalised * weight.reshape(1, -1, 1, 1) + bias.reshape(1, -1, 1, 1), _activation);
+        if (input.dim() == 2) return F.layer_norm(input, [input.shape[1]], weight, bias, epsilon);
+        var centred = input - input.mean([1], keepdim: true);
+        var normalised = centred / (centred.square().mean([1], keepdim: true) + epsilon).sqrt();
+        return normalised * weight.reshape(1, -1, 1, 1) + bias.reshape(1, -1, 1, 1);
     }
 }
 

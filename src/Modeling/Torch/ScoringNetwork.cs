@@ -95,19 +95,11 @@ public sealed class ScoringNetwork : IDisposable
             LayerOp.AvgPool => F.avg_pool2d(x, layer.Kernel, layer.Stride, layer.EffectivePadding),
             LayerOp.GlobalAvgPool => x.mean([2, 3]),
             LayerOp.Upsample => F.interpolate(x, scale_factor: [layer.Scale!.Value, layer.Scale.Value], mode: InterpolationMode.Nearest),
-            LayerOp.LayerNorm => LayerNorm(x, weight!, bias!, layer.EffectiveEpsilon),
+            LayerOp.LayerNorm => LayerNormUnit.Normalise(x, weight!, bias!, layer.EffectiveEpsilon),
             _ => LayerUnits.Join(layer.Op, sources),
         };
         if (layer.Activation == Activation.Relu) return y.relu_(); // y is this layer's own tensor
         return LayerUnits.Activate(y, layer.Activation);
-    }
-
-    private static Tensor LayerNorm(Tensor x, Tensor weight, Tensor bias, double epsilon)
-    {
-        if (x.dim() == 2) return F.layer_norm(x, [x.shape[1]], weight, bias, epsilon);
-        var centred = x - x.mean([1], keepdim: true);
-        var normalised = centred / (centred.square().mean([1], keepdim: true) + epsilon).sqrt();
-        return normalised * weight.reshape(1, -1, 1, 1) + bias.reshape(1, -1, 1, 1);
     }
 
     // Batch norm after a conv: y = (conv(x) + b - mean) * gamma / sqrt(var + eps) + beta, i.e. a conv with scaled filters.
