@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 // reach 30% of the W8A8 latency. The GPU rooflines are left out: at these sizes every layer costs about one kernel
 // launch, so no bit-width brings a 28x28 model below ~99% of its W8A8 latency there.
 //
-//   dotnet run -c Release --project bench/QuantizationBench [-- --quick] [--seeds 3]
+//   dotnet run -c Release --project bench/QuantizationBench [-- --quick] [--seeds 3] [--targets bitfusion,bismo-cloud]
 TorchRuntime.EnsureInitialized();
 bool quick = args.Contains("--quick");
 int seeds = args.SkipWhile(a => a != "--seeds").Skip(1).Select(a => int.Parse(a, CultureInfo.InvariantCulture)).FirstOrDefault(quick ? 1 : 3);
@@ -24,6 +24,7 @@ var setups = new (string Model, string Dataset, int Episodes, int Warmup)[]
     ("lenet5", "mnist", quick ? 12 : 40, quick ? 4 : 10),
     ("vgg-small-w0.5", "fashion-mnist", quick ? 8 : 30, quick ? 3 : 8),
 };
+var targets = args.SkipWhile(a => a != "--targets").Skip(1).FirstOrDefault()?.Split(',') ?? ["bitfusion", "bismo-cloud"];
 var folder = DataFolder.Default();
 string output = Path.Combine(Path.GetTempPath(), $"autodesign-qbench-{Environment.ProcessId}");
 var settings = new QuantizationSettings { FineTuneImages = 1_024, ValidationImages = 1_000, KeepFirstAndLast = false };
@@ -41,7 +42,7 @@ Console.WriteLine("| model / data | target | budget (of W8A8 latency) | agent | 
 Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
 var bitsTable = new List<string>();
 foreach (var setup in setups)
-    foreach (var target in new[] { "bitfusion", "bismo-cloud" })
+    foreach (var target in targets)
     {
         var w8a8 = Run(setup.Model, setup.Dataset, "fixed", target, 1.0, 1, 1, 0); // the reference: everything at 8 bits
         Console.Error.WriteLine($"{setup.Model} {target} W8A8: {w8a8.Best.Accuracy:P2}");

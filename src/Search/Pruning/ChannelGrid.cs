@@ -26,6 +26,17 @@ public sealed class ChannelGrid
 
     public IReadOnlyList<int> Counts => _counts;
 
+    public int Round(double count, ChannelRounding rounding) => rounding == ChannelRounding.Up ? Ceiling(count) : Floor(count);
+
+    /// <summary>The smallest allowed count not below the nearest whole count to <paramref name="count"/> (all channels if none is).</summary>
+    public int Ceiling(double count)
+    {
+        double whole = Math.Round(count);
+        foreach (int c in _counts)
+            if (c >= whole) return c;
+        return _counts[^1];
+    }
+
     /// <summary>The largest allowed count not above <paramref name="count"/> (the minimum if all are above).</summary>
     public int Floor(double count)
     {

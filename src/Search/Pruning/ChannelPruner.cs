@@ -50,7 +50,7 @@ public static class ChannelPruner
         foreach (var group in analysis.ChannelGroups.Where(g => g.Prunable))
         {
             if (!policy.Keep.TryGetValue(PruningPolicy.KeyOf(group), out int keep) || keep == group.Channels) continue;
-            var rows = kept[group.Id] = KeptChannels(group, state, keep, importance);
+            var rows = kept[group.Id] = KeptChannels(group, state, keep, importance, analysis, width);
             keptByGroup[PruningPolicy.KeyOf(group)] = rows.data<long>().ToArray();
             foreach (var producer in group.Producers) SelectRows(state, producer, rows);
             foreach (var consumer in group.Consumers.Distinct())
@@ -63,26 +63,58 @@ public static class ChannelPruner
     }
 
     /// <summary>
-    /// The indices (ascending) of the <paramref name="keep"/> channels whose producing filters have the largest norm;
-    /// in a group a grouped conv reads, the whole blocks whose filters have the largest norm together.
+    /// The indices (ascending) of the <paramref name="keep"/> most important channels of a group; in a group a grouped
+    /// conv reads, the whole blocks most important together.
     /// </summary>
-    public static Tensor KeptChannels(ChannelGroup group, IReadOnlyDictionary<string, Tensor> state, int keep, FilterImportance importance)
+    /// <param name="width">The width of each group (by id) as cut so far, where the state's consumers already lost
+    /// channels of earlier groups; null: none has.</param>
+    public static Tensor KeptChannels(ChannelGroup group, IReadOnlyDictionary<string, Tensor> state, int keep, FilterImportance importance,
+        ModelAnalysis analysis, IReadOnlyDictionary<int, int>? width = null)
+    {
+        var score = importance == FilterImportance.NextLayer && group.Consumers.Count > 0
+            ? ConsumerUse(group, state, analysis, width ?? analysis.ChannelGroups.ToDictionary(g => g.Id, g => g.Channels))
+            : FilterNorms(group, state, importance == FilterImportance.L2);
+        if (group.Block > 1) // whole blocks, ranked by the total importance of their channels
+        {
+            var (_, blocks) = score.reshape(-1, group.Block).sum(1).topk(keep / group.Block);
+            return (blocks.sort().Values.unsqueeze(1) * group.Block + arange(group.Block).unsqueeze(0)).flatten();
+        }
+        var (_, order) = score.topk(keep);
+        return order.sort().Values;
+    }
+
+    private static Tensor FilterNorms(ChannelGroup group, IReadOnlyDictionary<string, Tensor> state, bool l2)
     {
         Tensor? score = null;
         foreach (var producer in group.Producers)
         {
             var weight = state.TryGetValue($"{producer}.conv.weight", out var conv) ? conv : state[$"{producer}.fc.weight"];
             var flat = weight.detach().flatten(1);
-            var norm = importance == FilterImportance.L1 ? flat.abs().sum(1) : flat.square().sum(1).sqrt();
+            var norm = l2 ? flat.square().sum(1).sqrt() : flat.abs().sum(1);
             score = score is null ? norm : score + norm;
         }
-        if (group.Block > 1) // whole blocks, ranked by the total importance of their channels
+        return score!;
+    }
+
+    // The L1 norm of every consumer's input weights for each channel of the group (over outputs and kernel positions).
+    private static Tensor ConsumerUse(ChannelGroup group, IReadOnlyDictionary<string, Tensor> state, ModelAnalysis analysis, IReadOnlyDictionary<int, int> width)
+    {
+        Tensor? score = null;
+        foreach (var name in group.Consumers.Distinct())
         {
-            var (_, blocks) = score!.reshape(-1, group.Block).sum(1).topk(keep / group.Block);
-            return (blocks.sort().Values.unsqueeze(1) * group.Block + arange(group.Block).unsqueeze(0)).flatten();
+            var consumer = analysis[name];
+            var columns = Columns(analysis.InputLayouts[name], group.Id, arange(width[group.Id], dtype: ScalarType.Int64), width);
+            Tensor use;
+            if (consumer.Op == LayerOp.Linear)
+            {
+                var weight = state[$"{name}.fc.weight"].detach();
+                use = weight.index_select(1, FlattenedColumns(columns, consumer.InputShape)).abs()
+                    .reshape(weight.shape[0], columns.shape[0], -1).sum([0, 2]);
+            }
+            else use = state[$"{name}.conv.weight"].detach().index_select(1, columns).abs().sum([0, 2, 3]);
+            score = score is null ? use : score + use;
         }
-        var (_, order) = score!.topk(keep);
-        return order.sort().Values;
+        return score!;
     }
 
     // Cuts every per-output-channel tensor of a layer (filters, bias, batch or layer norm entries) to the kept rows.

@@ -1,5 +1,7 @@
+using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
+using AutoDesign.Modeling.Training;
 using static TorchSharp.torch;
 
 namespace AutoDesign.Search.Pruning;
@@ -19,6 +21,15 @@ public sealed class LeastSquaresRefit : IDisposable
     private readonly Dictionary<string, Target> _targets = [];
 
     private readonly int _convImages;
+
+    /// <summary>A refit calibrated on 512 training images (never the images candidates are scored on), chosen by the seed.</summary>
+    public static LeastSquaresRefit Calibrated(SpecNetwork original, Dataset data, int seed)
+    {
+        using var source = new BatchSource(data.Train.Sample(512, (ulong)seed), data.Mean, data.Std);
+        using var scope = NewDisposeScope();
+        var (images, _) = source.Range(0, source.Count);
+        return new LeastSquaresRefit(original, images, pointsPerImage: 16, convImages: 128, seed: (ulong)seed);
+    }
 
     /// <param name="convImages">How many of the calibration images conv layers sample points from (unfolding is the costly
     /// part); linear layers, which see one row per image, use them all.</param>

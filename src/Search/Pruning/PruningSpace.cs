@@ -7,7 +7,7 @@ namespace AutoDesign.Search.Pruning;
 /// <summary>
 /// AMC's environment over a model's prunable channel groups, in network order. At each step the agent sees the
 /// group's layer features and the FLOPs removed so far and still to come, and proposes a keep ratio in
-/// [lower bound, 1]; the ratio is rounded down to an allowed channel count and, under a budget, lowered further
+/// [lower bound, 1]; the ratio is rounded to an allowed channel count (up, as AMC does, unless told otherwise) and, under a budget, lowered further
 /// until the budget can still be met with every later group at its lower bound, so every finished episode
 /// meets the budget.
 /// </summary>
@@ -21,8 +21,10 @@ public sealed class PruningSpace : ISequentialSpace
     private readonly double[] _groupMacs;
     private readonly PrunedCost _cost;
 
-    public PruningSpace(ModelSpec spec, double lowerBound = 0.2, int channelMultiple = 8, CostMetric? metric = null, double? budget = null)
+    public PruningSpace(ModelSpec spec, double lowerBound = 0.2, int channelMultiple = 8, CostMetric? metric = null, double? budget = null,
+        ChannelRounding rounding = ChannelRounding.Up)
     {
+        Rounding = rounding;
         metric ??= CostMetric.Flops;
         if (lowerBound is <= 0 or > 1) throw new ArgumentOutOfRangeException(nameof(lowerBound), $"must be in (0, 1], got {lowerBound}");
         Spec = spec;
@@ -48,6 +50,8 @@ public sealed class PruningSpace : ISequentialSpace
     public ModelSpec Spec { get; }
 
     public double LowerBound { get; }
+
+    public ChannelRounding Rounding { get; }
 
     public CostMetric Metric { get; }
 
@@ -129,7 +133,7 @@ public sealed class PruningSpace : ISequentialSpace
             if (Step >= space.Steps) throw new InvalidOperationException("the episode is over");
             var grid = space._grids[Step];
             double ratio = double.IsNaN(action) ? 1 : Math.Clamp(action, space.LowerBound, 1.0);
-            int count = grid.Floor(ratio * grid.Channels);
+            int count = grid.Round(ratio * grid.Channels, space.Rounding);
             if (space.Budget is { } budget && !Fits(count, budget))
             {
                 Limited = true;

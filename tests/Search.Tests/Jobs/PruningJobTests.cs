@@ -59,7 +59,7 @@ public sealed class PruningJobTests : IDisposable
         PruneSpec Random(int screen) => Spec("lenet5", "random") with
         {
             Budget = new EpisodeBudget { Episodes = 24 },
-            Pruning = new PruningSettings { ValidationImages = 1_000, ScreenImages = screen },
+            Pruning = new PruningSettings { ValidationImages = 1_000, ScreenImages = screen, Refit = false }, // unrefitted candidates differ widely: some are cut
         };
         var full = TestJobs.Run(Random(0), _data.Folder, Path.Combine(_data.Root, "full"));
         var screened = TestJobs.Run(Random(250), _data.Folder, Path.Combine(_data.Root, "screened"));

@@ -1,6 +1,8 @@
 using AutoDesign.Modeling;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Kinds.Prune;
+using AutoDesign.Search.Pruning;
 using AutoDesign.Search.Tests.Jobs;
 
 namespace AutoDesign.Search.Tests.Kinds;
@@ -23,6 +25,46 @@ public class PrunePlanTests
         Assert.Equal(3_000, plan.Pruning.ValidationImages);
         Assert.Equal(416_520, plan.BaseSpec.Analyze().Macs);
         Assert.Equal((0.5, 0.95), (plan.InitialNoise, plan.NoiseDecay)); // AMC's exploration
+    }
+
+    [Fact]
+    public void Without_settings_a_prune_job_has_AMCs_defaults()
+    {
+        var plan = Assert.IsType<PrunePlan>(Plan(Valid.Replace(",\"warmupEpisodes\":20", "")));
+
+        Assert.True(plan.Pruning.Refit);
+        Assert.Equal(ChannelRounding.Up, plan.Pruning.Rounding);
+        Assert.Equal(0.2, plan.Pruning.LowerBound);
+        Assert.Equal(8, plan.Pruning.ChannelMultiple);
+        Assert.Equal(60, plan.WarmupEpisodes); // AMC's 100, at most half of the 120 episodes
+    }
+
+    [Theory]
+    [InlineData("prune", 120, 60)]
+    [InlineData("prune", 800, 100)] // AMC's own budget and warm-up
+    [InlineData("quantize", 40, 20)]
+    [InlineData("quantize", 600, 20)] // HAQ's
+    [InlineData("quantize", 9, 4)]
+    public void The_default_warm_up_is_the_papers_at_most_half_the_episodes(string kind, int episodes, int warmup)
+    {
+        string json = kind == "prune"
+            ? $$$"""{"kind":"prune","model":"lenet5","dataset":"mnist","agent":"ddpg","constraint":{"metric":"flops","ratio":0.5},"budget":{"episodes":{{{episodes}}} } }"""
+            : $$$"""{"kind":"quantize","model":"lenet5","dataset":"mnist","agent":"ddpg","constraint":{"metric":"latency","target":"bitfusion","ratio":0.5},"budget":{"episodes":{{{episodes}}} } }""";
+
+        Assert.Equal(warmup, Assert.IsAssignableFrom<ModelJobPlan>(Plan(json)).WarmupEpisodes);
+    }
+
+    [Fact]
+    public void A_plan_stored_before_rounding_was_a_setting_resumes_rounding_down()
+    {
+        string json = System.Text.Json.JsonSerializer.Serialize(Plan(Valid), AutoDesignJson.Options);
+        Assert.Contains("\"rounding\":\"up\"", json);
+        string stored = json.Replace(",\"rounding\":\"up\"", "").Replace("\"rounding\":\"up\",", "");
+
+        var plan = Assert.IsType<PrunePlan>(System.Text.Json.JsonSerializer.Deserialize<JobPlan>(stored, AutoDesignJson.Options));
+
+        Assert.Equal(ChannelRounding.Down, plan.Rounding); // as it ran before it was stopped
+        Assert.Equal(ChannelRounding.Up, Assert.IsType<PrunePlan>(Plan(Valid)).Rounding);
     }
 
     [Fact]

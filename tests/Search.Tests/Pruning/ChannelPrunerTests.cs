@@ -77,10 +77,10 @@ public class ChannelPrunerTests
         var groups = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf);
         using var scope = NewDisposeScope();
         var state = new Dictionary<string, Tensor>(network.state_dict());
-        var first = ChannelPruner.KeptChannels(groups["conv1"], state, 3, FilterImportance.L1);
-        var everyInput = ChannelPruner.KeptChannels(groups["conv2"], state, 8, FilterImportance.L1).data<long>().ToArray();
+        var first = ChannelPruner.KeptChannels(groups["conv1"], state, 3, FilterImportance.L1, network.Analysis);
+        var everyInput = ChannelPruner.KeptChannels(groups["conv2"], state, 8, FilterImportance.L1, network.Analysis).data<long>().ToArray();
         state["conv2.conv.weight"] = state["conv2.conv.weight"].index_select(1, first);
-        var remainingInputs = ChannelPruner.KeptChannels(groups["conv2"], state, 8, FilterImportance.L1).data<long>().ToArray();
+        var remainingInputs = ChannelPruner.KeptChannels(groups["conv2"], state, 8, FilterImportance.L1, network.Analysis).data<long>().ToArray();
         Assert.NotEqual(everyInput, remainingInputs); // the two rankings differ for this network, so the test can tell them apart
 
         var (pruned, kept) = ChannelPruner.PruneKeepingIndices(network, new PruningPolicy(new Dictionary<string, int> { ["conv1"] = 3, ["conv2"] = 8 }));
@@ -259,9 +259,36 @@ public class ChannelPrunerTests
             network.state_dict()["s1b2_conv2.conv.weight"][2].fill_(3); // channel 2 is large in one producer only
         }
 
-        var kept = ChannelPruner.KeptChannels(group, network.state_dict(), 2, FilterImportance.L1);
+        var kept = ChannelPruner.KeptChannels(group, network.state_dict(), 2, FilterImportance.L1, network.Analysis);
 
         Assert.Equal([2L, 5L], kept.data<long>().ToArray());
+    }
+
+    [Fact]
+    public void Ranked_by_the_next_layer_the_kept_channels_are_those_it_uses_most()
+    {
+        using var network = Network("lenet5");
+        var groups = network.Analysis.ChannelGroups.Where(g => g.Prunable).ToDictionary(PruningPolicy.KeyOf);
+        var state = network.state_dict();
+        using (no_grad())
+        {
+            state["conv1.conv.weight"][0].fill_(5); // the largest filters, which the L1 ranking keeps
+            state["conv2.conv.weight"].fill_(0.01);
+            state["conv2.conv.weight"][.., 4].fill_(1); // conv2 reads conv1's channel 4 most
+            state["conv2.conv.weight"][0].fill_(5);
+            var fc1 = state["fc1.fc.weight"]; // reads conv2's 16 channels of 5 x 5 positions each, channel by channel
+            fc1.fill_(0.01);
+            fc1[.., (3 * 25)..(4 * 25)].fill_(1); // fc1 reads channels 3 and 11 most
+            fc1[.., (11 * 25)..(12 * 25)].fill_(-1);
+        }
+
+        long[] Kept(string group, int keep, FilterImportance importance) =>
+            ChannelPruner.KeptChannels(groups[group], state, keep, importance, network.Analysis).data<long>().ToArray();
+
+        Assert.Equal([4L], Kept("conv1", 1, FilterImportance.NextLayer));
+        Assert.Equal([0L], Kept("conv1", 1, FilterImportance.L1));
+        Assert.Equal([3L, 11L], Kept("conv2", 2, FilterImportance.NextLayer));
+        Assert.Contains(0L, Kept("conv2", 2, FilterImportance.L1));
     }
 
     [Theory]

@@ -56,16 +56,20 @@ public class PruningSpaceTests
         Assert.InRange(uniform / budget, 0.75, 1.0);
     }
 
-    [Fact]
-    public void Channel_counts_are_rounded_to_multiples_of_eight_where_layers_are_wide()
+    [Theory]
+    [InlineData(ChannelRounding.Up, 9, 40, 32)]   // AMC: 8.8 -> 9 (every count allowed); 35.2 -> 35 -> 40; 31.7 -> 32
+    [InlineData(ChannelRounding.Down, 8, 32, 24)] // 8.8 -> 8; 35.2 -> 32; 31.7 -> 24
+    public void Channel_counts_are_rounded_to_multiples_of_eight_where_layers_are_wide(ChannelRounding rounding, int stem, int wide, int nearlyAll)
     {
-        var space = new PruningSpace(ModelZoo.Create("resnet20", Mnist, 10));
+        var space = new PruningSpace(ModelZoo.Create("resnet20", Mnist, 10), rounding: rounding);
+        var groups = space.Groups.Select(PruningPolicy.KeyOf).ToList();
         var episode = space.Begin();
-        var actions = Enumerable.Range(0, space.Steps).Select(_ => episode.Act(0.55)).ToArray();
+        var actions = groups.Select(g => episode.Act(g.StartsWith("s2", StringComparison.Ordinal) ? 0.99 : 0.55)).ToArray();
         var keep = space.PolicyFor(actions).Keep;
 
-        Assert.Equal(8, keep["stem"]);          // 16 channels: 0.55 x 16 = 8.8, every count allowed: 8
-        Assert.Equal(32, keep["s3b1_conv1"]);   // 64 channels: 35.2 rounded down to a multiple of 8
+        Assert.Equal(stem, keep["stem"]);          // 16 channels at 0.55
+        Assert.Equal(wide, keep["s3b1_conv1"]);    // 64 channels at 0.55
+        Assert.Equal(nearlyAll, keep["s2b1_conv1"]); // 32 channels at 0.99
         Assert.False(episode.Limited);
     }
 

@@ -22,8 +22,16 @@ public static class ModelJobChecks
     public const int MaxEpisodes = 100_000;
     public const int MaxBatch = 256;
 
-    /// <summary>The kind's constraint rules: the metrics it takes, the one it uses without a constraint, and the precision a ratio's reference cost is at.</summary>
-    public sealed record ConstraintRules(IReadOnlyList<string> Metrics, CostMetric Unconstrained, bool Required, PrecisionPolicy? Reference, double DefaultNoiseDecay);
+    /// <summary>
+    /// The kind's rules: the metrics it takes, the one it uses without a constraint, the precision a ratio's reference
+    /// cost is at, and DDPG's defaults from the kind's paper (noise decay per episode, warm-up episodes).
+    /// </summary>
+    public sealed record ConstraintRules(IReadOnlyList<string> Metrics, CostMetric Unconstrained, bool Required, PrecisionPolicy? Reference,
+        double DefaultNoiseDecay, int PaperWarmupEpisodes)
+    {
+        /// <summary>The paper's warm-up, but never more than half the episodes, so that a small budget still leaves the agent half of them.</summary>
+        public int DefaultWarmup(int episodes) => Math.Min(PaperWarmupEpisodes, episodes / 2);
+    }
 
     /// <returns>What was resolved, or null when a problem was recorded.</returns>
     public static CheckedModelJob? Check(ModelJobSpec spec, IJobKind kind, ConstraintRules rules, DataFolder folder, SpecErrors errors)
@@ -66,7 +74,7 @@ public static class ModelJobChecks
         int episodes = spec.Budget?.Episodes ?? 0;
         if (spec.Budget?.Episodes is null) errors.Add("budget.episodes", "is required");
         else if (episodes is < 1 or > MaxEpisodes) errors.Add("budget.episodes", $"must be between 1 and {MaxEpisodes:N0}, got {episodes}");
-        int warmup = spec.Budget?.WarmupEpisodes ?? Math.Min(20, episodes / 4);
+        int warmup = spec.Budget?.WarmupEpisodes ?? rules.DefaultWarmup(episodes);
         if (warmup < 0) errors.Add("budget.warmupEpisodes", $"must not be negative, got {warmup}");
         else if (spec.Agent == "ddpg" && episodes > 0 && warmup >= episodes) errors.Add("budget.warmupEpisodes", $"must be below budget.episodes ({episodes}), got {warmup}");
         if (spec.Budget?.Batch is < 1 or > MaxBatch) errors.Add("budget.batch", $"must be between 1 and {MaxBatch}, got {spec.Budget.Batch}");

@@ -37,7 +37,10 @@ public sealed record EpisodeBudget
     /// <summary>Candidates to evaluate (one per episode).</summary>
     public int? Episodes { get; init; }
 
-    /// <summary>Episodes of random actions before DDPG uses its actor (ddpg only).</summary>
+    /// <summary>
+    /// Episodes of random actions before DDPG uses its actor (ddpg only); by default the paper's (AMC: 100, HAQ: 20), at
+    /// most half the episodes.
+    /// </summary>
     public int? WarmupEpisodes { get; init; }
 
     /// <summary>

@@ -21,8 +21,9 @@ namespace AutoDesign.Search.Kinds.Prune;
 /// </summary>
 public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
 {
-    private static readonly ModelJobChecks.ConstraintRules Rules = new(["flops", "params", "latency", "energy"], CostMetric.Flops, Required: false,
-        Reference: null, DefaultNoiseDecay: 0.95);
+    /// <summary>The metrics a pruning job takes, and AMC's DDPG defaults (noise decay 0.95, 100 warm-up episodes).</summary>
+    public static readonly ModelJobChecks.ConstraintRules Rules = new(["flops", "params", "latency", "energy"], CostMetric.Flops, Required: false,
+        Reference: null, DefaultNoiseDecay: 0.95, PaperWarmupEpisodes: 100);
 
     public override string Name => "prune";
 
@@ -34,17 +35,18 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
 
     public override IReadOnlyList<string> Agents { get; } = ["ddpg", "uniform", "random"];
 
-    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules.Metrics, "flops", null, []);
+    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules, "flops", null, []);
 
     protected override PrunePlan Plan(PruneSpec spec, DataFolder folder)
     {
         var errors = new SpecErrors();
         var job = ModelJobChecks.Check(spec, this, Rules, folder, errors);
         var pruning = spec.Pruning ?? new PruningSettings();
+        pruning = pruning with { Rounding = pruning.Rounding ?? ChannelRounding.Up };
         foreach (var (field, reason) in pruning.Problems()) errors.Add($"pruning.{field}", reason);
         if (job is not null && errors.Count == 0)
             errors.Try(ModelJobChecks.LimitField(spec.Constraint),
-                () => new PruningSpace(job.Model, pruning.LowerBound, pruning.ChannelMultiple, job.Metric, job.Constraint.Limit));
+                () => new PruningSpace(job.Model, pruning.LowerBound, pruning.ChannelMultiple, job.Metric, job.Constraint.Limit, pruning.Rounding.Value));
         errors.ThrowIfAny();
         return new PrunePlan
         {

@@ -31,7 +31,7 @@ public sealed class PruneScorer : ICandidateScorer
         _refit = refit;
         Evaluator = evaluator;
         Metric = metric;
-        Space = new PruningSpace(plan.BaseSpec, plan.Pruning.LowerBound, plan.Pruning.ChannelMultiple, metric, plan.Constraint.Limit);
+        Space = new PruningSpace(plan.BaseSpec, plan.Pruning.LowerBound, plan.Pruning.ChannelMultiple, metric, plan.Constraint.Limit, plan.Rounding);
     }
 
     public SavedModel BaseModel { get; }
@@ -54,7 +54,7 @@ public sealed class PruneScorer : ICandidateScorer
         var metric = CostMetric.Named(plan.Constraint.Metric, plan.Constraint.Target, folder);
         var network = baseModel.CreateNetwork();
         var pruning = plan.Pruning;
-        var refit = pruning.Refit ? CreateRefit(network, data, plan.Seed) : null;
+        var refit = pruning.Refit ? LeastSquaresRefit.Calibrated(network, data, plan.Seed) : null;
         var recalibration = pruning.BatchNormImages > 0 ? data.Train.Sample(pruning.BatchNormImages, (ulong)plan.Seed + 1) : null;
         var evaluator = new PruningEvaluator(network, data.Validation.Sample(pruning.ValidationImages), baseModel.Card.Mean, baseModel.Card.Std,
             pruning.Importance, refit, recalibration, pruning.ScreenImages);
@@ -101,13 +101,4 @@ public sealed class PruneScorer : ICandidateScorer
             int kept = policy.Keep[PruningPolicy.KeyOf(g)];
             return new PolicyEntry(PruningPolicy.KeyOf(g), (double)kept / g.Channels, kept, g.Channels, [.. g.Producers.Skip(1).Concat(g.Followers)]);
         }).ToList();
-
-    private static LeastSquaresRefit CreateRefit(SpecNetwork network, Dataset data, int seed)
-    {
-        // Calibration images come from the training split, never from the images candidates are scored on.
-        using var source = new BatchSource(data.Train.Sample(512, (ulong)seed), data.Mean, data.Std);
-        using var scope = NewDisposeScope();
-        var (images, _) = source.Range(0, source.Count);
-        return new LeastSquaresRefit(network, images, pointsPerImage: 16, convImages: 128, seed: (ulong)seed);
-    }
 }

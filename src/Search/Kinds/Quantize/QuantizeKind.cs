@@ -25,7 +25,7 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
 {
     // A quantization budget is relative to the W8A8 model, as in HAQ.
     private static readonly ModelJobChecks.ConstraintRules Rules = new(["latency", "energy", "size"], CostMetric.Size, Required: true,
-        Reference: PrecisionPolicy.Uniform(8, 8), DefaultNoiseDecay: 0.99);
+        Reference: PrecisionPolicy.Uniform(8, 8), DefaultNoiseDecay: 0.99, PaperWarmupEpisodes: 20);
 
     public override string Name => "quantize";
 
@@ -35,7 +35,7 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
 
     public override IReadOnlyList<string> Agents { get; } = ["ddpg", "fixed", "random"];
 
-    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules.Metrics, "latency", "bitfusion", []);
+    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules, "latency", "bitfusion", []);
 
     protected override QuantizePlan Plan(QuantizeSpec spec, DataFolder folder)
     {
