@@ -1,4 +1,6 @@
+using System.Reflection;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 
 namespace AutoDesign.Contracts;
@@ -41,7 +43,18 @@ public static partial class RequestJson
         : type.Contains("System.Double", StringComparison.Ordinal) || type.Contains("System.Single", StringComparison.Ordinal) ? "a number"
         : type.Contains("System.Boolean", StringComparison.Ordinal) ? "true or false"
         : type.Contains("System.String", StringComparison.Ordinal) ? "a string"
+        : EnumNames(type) is { } names ? $"one of {names}"
         : "a value of the documented form";
+
+    // The JSON names of the enum the error names (or of a nullable's enum), or null when it names no enum.
+    private static string? EnumNames(string type)
+    {
+        const string nullable = "System.Nullable`1[";
+        string name = type.StartsWith(nullable, StringComparison.Ordinal) ? type[nullable.Length..^1] : type;
+        var enumType = AppDomain.CurrentDomain.GetAssemblies().Select(a => a.GetType(name)).FirstOrDefault(t => t is { IsEnum: true });
+        return enumType is null ? null : string.Join(", ", enumType.GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Select(f => f.GetCustomAttribute<JsonStringEnumMemberNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(f.Name)));
+    }
 
     [GeneratedRegex(@"could not be converted to ([^.\s]+(?:\.[^.\s]+)*)")]
     private static partial Regex ConvertedTo();
