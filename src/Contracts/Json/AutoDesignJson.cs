@@ -7,8 +7,8 @@ namespace AutoDesign.Contracts;
 /// <summary>
 /// The one set of JSON rules of AutoDesign: the REST API, the database's JSON columns, the command line's --json output
 /// and the files in the data folder all use them. camelCase names, enums as camelCase strings (or the names an enum
-/// gives its values), nulls left out, non-ASCII text unescaped (nothing is embedded in HTML). The variants differ only
-/// in layout (<see cref="Indented"/>) and in refusing unknown fields when reading what comes from outside (<see cref="Strict"/>).
+/// gives its values; never numbers, which could name no value at all), nulls left out, non-ASCII text unescaped
+/// (nothing is embedded in HTML). The variants differ only in layout (<see cref="Indented"/>) and in refusing unknown fields when reading what comes from outside (<see cref="Strict"/>).
 /// </summary>
 public static class AutoDesignJson
 {
@@ -25,7 +25,7 @@ public static class AutoDesignJson
     {
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new FiniteNumberConverter());
     }
 

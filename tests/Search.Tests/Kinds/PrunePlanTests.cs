@@ -100,6 +100,8 @@ public class PrunePlanTests
     [InlineData("\"seed\":1", "\"seed\":1,\"pruning\":{\"screenImages\":3000}", "pruning.screenImages", "between 100 and validationImages - 1")]
     [InlineData("\"seed\":1", "\"seed\":1,\"pruning\":{\"rounding\":\"sideways\"}", "pruning.rounding", "must be one of up, down")]
     [InlineData("\"seed\":1", "\"seed\":1,\"pruning\":{\"importance\":\"next\"}", "pruning.importance", "must be one of l1, l2, next-layer")]
+    [InlineData("\"seed\":1", "\"seed\":1,\"pruning\":{\"rounding\":7}", "pruning.rounding", "must be one of up, down")]
+    [InlineData("\"seed\":1", "\"seed\":1,\"pruning\":{\"importance\":1}", "pruning.importance", "must be one of l1, l2, next-layer")]
     public void Each_bad_field_is_named_with_its_reason(string from, string to, string field, string reason)
     {
         var error = Assert.Throws<InvalidSpecException>(() => Plan(Valid.Replace(from, to)));
