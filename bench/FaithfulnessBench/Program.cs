@@ -8,7 +8,8 @@
 //  importance-without-refit: the same two rankings with the refit off.
 //  rounding   (AMC): the nearest count rounded up to a multiple of 8 against rounded down.
 //  refit      (AMC): each candidate's layers refitted by least squares to the unpruned outputs, against not.
-//  warmup     (AMC): 100 warm-up episodes against 20, at the same budget.
+//  warmup     (AMC): warm-up episodes, --warmups (100, 60, 30, 20), at the same budget; the job's default is AMC's 100,
+//             at most half the episodes.
 //  reward     (HAQ): 0.1 x the accuracy change in percent against 0.1 x the change as a fraction. Mixed precision at
 //             50 % of the W8A8 latency on bitfusion, 40 episodes (10 warm-up), noise decay 0.99.
 // The pruning parts prune to 50 % of the MACs with DDPG for --episodes (120), scored on --images (3,000) validation
@@ -16,7 +17,7 @@
 // Printed: the best validation accuracy each run found, mean and spread over the seeds.
 //
 //   dotnet run -c Release --project bench/FaithfulnessBench [-- --seeds 5] [--parts replay,importance,importance-without-refit,rounding,refit,warmup,reward]
-//       [--model resnet20] [--episodes 120] [--images 3000] [--warmups 100,20]
+//       [--model resnet20] [--episodes 120] [--images 3000] [--warmups 100,60,30,20]
 
 using System.Globalization;
 using AutoDesign.HardwareProfiler.Costs;
@@ -40,7 +41,7 @@ string Option(string name, string fallback) => args.SkipWhile(a => a != name).Sk
 int seeds = int.Parse(Option("--seeds", "5"), CultureInfo.InvariantCulture);
 int episodes = int.Parse(Option("--episodes", "120"), CultureInfo.InvariantCulture);
 int images = int.Parse(Option("--images", "3000"), CultureInfo.InvariantCulture);
-var parts = Option("--parts", "replay,importance,rounding,refit,warmup,reward").Split(',').ToHashSet();
+var parts = Option("--parts", "replay,importance,importance-without-refit,rounding,refit,warmup,reward").Split(',').ToHashSet();
 string modelName = Option("--model", "lenet5");
 var (datasetName, recipe) = modelName == "lenet5"
     ? ("mnist", TrainingOptions.RecipeFor(modelName))
@@ -78,7 +79,7 @@ if (parts.Contains("refit"))
     foreach (bool refit in new[] { true, false })
         Row("least-squares refit", refit ? "on (AMC)" : "off", Prune(refit: refit), refit == defaults.Refit);
 if (parts.Contains("warmup"))
-    foreach (int warmup in Option("--warmups", "100,20").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)))
+    foreach (int warmup in Option("--warmups", "100,60,30,20").Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)))
         Row("warm-up episodes", warmup == 100 ? "100 (AMC)" : $"{warmup}", Prune(warmup: warmup), warmup == PruneKind.Rules.DefaultWarmup(episodes));
 
 if (parts.Contains("reward"))
