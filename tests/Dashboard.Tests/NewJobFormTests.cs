@@ -61,6 +61,21 @@ public class NewJobFormTests : DashboardTest
     }
 
     [Fact]
+    public void A_blank_warm_up_is_left_to_the_service_and_says_what_it_will_be()
+    {
+        Api.SubmitAnswer = _ => new ApiOutcome<JobView>.Done(FakeApi.Job("prune", "lenet5", "ddpg", "queued", null, 0, 40, DateTime.UtcNow));
+        var page = Render<NewJobPage>();
+
+        page.Find("#agent").Change("ddpg");
+        Assert.Equal("blank: the paper's 100, at most half the episodes", page.Find("#budget-warmupEpisodes").GetAttribute("placeholder"));
+        page.Find("form").Submit();
+
+        var budget = Api.Submitted.Single()["budget"]!.AsObject();
+        Assert.False(budget.ContainsKey("warmupEpisodes"), budget.ToJsonString()); // the kind's rule decides
+        Assert.Equal(40L, budget["episodes"]!.GetValue<long>());
+    }
+
+    [Fact]
     public void The_choices_come_from_the_service()
     {
         var page = Render<NewJobPage>();
