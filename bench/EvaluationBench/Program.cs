@@ -20,14 +20,14 @@ using static TorchSharp.torch;
 // is set for the run, which then holds for both. PyTorch is Debian's python3-torch, run through prune_and_evaluate.py with its functional API. Every candidate's
 // accuracy must agree between the two; the benchmark prints the median time per candidate and the ratio.
 //
-//   dotnet run -c Release --project bench/EvaluationBench [-- --candidates 12] [--rounds 3] [--images 5000] [--models lenet5,resnet20] [--halving]
+//   dotnet run -c Release --project bench/EvaluationBench [-- --candidates 12] [--rounds 3] [--images 5000] [--models lenet5,resnet20] [--halving] [--widths]
 bool capChosenByUser = !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(TorchRuntime.IsaVariable));
 TorchRuntime.EnsureInitialized();
 string Option(string name, string fallback) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault() ?? fallback;
 int candidates = int.Parse(Option("--candidates", "12"), CultureInfo.InvariantCulture);
 int rounds = int.Parse(Option("--rounds", "3"), CultureInfo.InvariantCulture);
 int imageCount = int.Parse(Option("--images", "5000"), CultureInfo.InvariantCulture);
-var models = Option("--models", "lenet5,resnet20").Split(',');
+var models = Option("--models", "lenet5,resnet20").Split(",", StringSplitOptions.RemoveEmptyEntries); // "" for none
 int threads = get_num_threads();
 if (!File.Exists("/usr/bin/python3")) throw new InvalidOperationException("needs Debian's python3-torch: apt-get install python3-torch");
 
@@ -132,6 +132,39 @@ if (args.Contains("--halving"))
             Console.WriteLine($"| {agent} | {(screen == 0 ? "none" : $"{screen} images")} | {result.Best.Index} | {result.Best.Accuracy:P2} | {result.Best.Flops:N0} | " +
                               $"{full} of {result.Candidates.Count} | {seconds:F1} s | {seconds / fullSeconds:F2} |");
         }
+    }
+}
+
+// Why narrow layers stay slow: one 3x3 convolution (and its ReLU) over 500 maps of 28 x 28, channels-last as the
+// evaluator runs it, timed by input and output channels (best of 5). oneDNN computes output channels in blocks of the
+// vector width, so a layer that pruning left with fewer costs what a full block costs.
+if (args.Contains("--widths"))
+{
+    Console.WriteLine();
+    int[] outs = [4, 8, 12, 16, 24, 32];
+    Console.WriteLine($"| input channels | {string.Join(" | ", outs.Select(o => $"{o} out: ms (GMAC/s)"))} |");
+    Console.WriteLine($"|---|{string.Concat(outs.Select(_ => "---|"))}");
+    using var inference = inference_mode();
+    foreach (int inputs in new[] { 8, 16 })
+    {
+        var cells = new List<string>();
+        foreach (int outputs in outs)
+        {
+            using var scope = NewDisposeScope();
+            static Tensor ChannelsLast(Tensor t) => t.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+            var x = ChannelsLast(randn(500, inputs, 28, 28));
+            var w = ChannelsLast(randn(outputs, inputs, 3, 3));
+            var b = randn(outputs);
+            var best = double.MaxValue;
+            for (int r = 0; r < 6; r++)
+            {
+                var clock = Stopwatch.StartNew();
+                TorchSharp.torch.nn.functional.conv2d(x, w, b, padding: [1, 1]).relu_().Dispose();
+                if (r > 0) best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
+            }
+            cells.Add($"{best:F1} ({500.0 * 28 * 28 * outputs * inputs * 9 / best / 1e6:F0})");
+        }
+        Console.WriteLine($"| {inputs} | {string.Join(" | ", cells)} |");
     }
 }
 
