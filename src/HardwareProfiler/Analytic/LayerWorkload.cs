@@ -5,13 +5,15 @@ namespace AutoDesign.HardwareProfiler.Analytic;
 /// <summary>
 /// A layer as a matrix product for the cost models: M outputs per position (output channels), K reduction length
 /// (input channels per group x kernel area; kernel area alone for depthwise, where M counts the channels), N positions.
-/// Layers without weights (pools, joins, upsampling) and layer norm are pure memory traffic.
+/// Attention's two products (queries x keys, weights x values) have no weights: M is the query channels, K the two
+/// products, N the position pairs. Layers without weights (pools, joins, upsampling, embeddings) and norms are pure
+/// memory traffic.
 /// </summary>
 public sealed record LayerWorkload(string Name, LayerOp Op, long M, long K, long N, long Weights, long InputElements, long OutputElements)
 {
     public long Macs => M * K * N;
 
-    public bool Computes => Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear;
+    public bool Computes => Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear or LayerOp.Projection or LayerOp.Attention;
 
     /// <summary>The layer run on <paramref name="batch"/> images at once: as many times the positions and activations, the same weights.</summary>
     public LayerWorkload Batched(int batch) => batch == 1 ? this : this with
@@ -37,6 +39,8 @@ public sealed record LayerWorkload(string Name, LayerOp Op, long M, long K, long
                 LayerOp.Conv => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, reduction, positions, s.OutChannels * reduction, inputs, s.OutputShape.Elements),
                 LayerOp.DepthwiseConv => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, kernelArea, positions, s.OutChannels * kernelArea, inputs, s.OutputShape.Elements),
                 LayerOp.Linear => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, s.InChannels, 1, (long)s.OutChannels * s.InChannels, inputs, s.OutChannels),
+                LayerOp.Projection => new LayerWorkload(layer.Name, layer.Op, s.OutChannels, s.InChannels, positions, (long)s.OutChannels * s.InChannels, inputs, s.OutputShape.Elements),
+                LayerOp.Attention => new LayerWorkload(layer.Name, layer.Op, s.InChannels, 2, s.Macs / (2L * s.InChannels), 0, inputs, s.OutputShape.Elements),
                 _ => new LayerWorkload(layer.Name, layer.Op, 0, 0, 0, 0, inputs, s.OutputShape.Elements),
             };
         }).ToList();

@@ -115,6 +115,25 @@ public static class OnnxExporter
                 case LayerOp.LayerNorm:
                     LayerNorm(g, layer, summary, state, Read(x), raw);
                     break;
+                case LayerOp.Projection when simulated is null && !int8:
+                {
+                    var weight = state[$"{layer.Name}.fc.weight"];
+                    var bias = state[$"{layer.Name}.fc.bias"];
+                    g.Node("Conv", layer.Name, [Read(x), g.Floats($"{layer.Name}.weight", Data(weight), weight.shape[0], weight.shape[1], 1, 1),
+                        g.Floats($"{layer.Name}.bias", Data(bias), bias.shape[0])], raw, G.Ints("kernel_shape", 1, 1));
+                    break;
+                }
+                case LayerOp.PositionEmbedding:
+                {
+                    var weight = state[$"{layer.Name}.weight"];
+                    g.Node("Add", layer.Name, [Read(x), g.Floats($"{layer.Name}.weight", Data(weight), weight.shape)], raw);
+                    break;
+                }
+                case LayerOp.Attention when !layer.Rotary && analysis[inputs[1]].OutputShape.Channels == summary.InChannels:
+                    OnnxAttention.Write(g, layer, summary, [.. inputs.Select(Read)], raw);
+                    break;
+                default:
+                    throw new NotSupportedException($"layer '{layer.Name}': {layer.Op} layers are not exported to ONNX yet");
             }
 
             if (layer.Activation != Activation.None) Activate(g, layer, raw, output);

@@ -47,7 +47,10 @@ public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFol
             var saved = SavedModel.Load(local);
             using var network = saved.CreateNetwork();
             var int8 = format == "onnx" ? ModelExport.Int8Layers(saved.Spec, saved.Card.Precision) : new HashSet<string>();
-            return new ExportOutcome.File(ModelExport.Write(network, format, int8, saved, folder), $"{name}-best{ModelExport.Extension(format)}", ModelExport.ContentType(format));
+            byte[] file;
+            try { file = ModelExport.Write(network, format, int8, saved, folder); }
+            catch (NotSupportedException e) { return new ExportOutcome.Conflict($"job {id}'s best network cannot be written as {format}: {e.Message}"); }
+            return new ExportOutcome.File(file, $"{name}-best{ModelExport.Extension(format)}", ModelExport.ContentType(format));
         }
 
         var record = await db.Candidates.AsNoTracking().SingleOrDefaultAsync(c => c.JobId == id && c.Index == candidate, cancellation);

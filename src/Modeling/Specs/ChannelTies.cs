@@ -5,7 +5,8 @@ namespace AutoDesign.Modeling.Specs;
 /// carries a layout, a list of segments that name a group: a dense conv or linear layer starts a new group, a concat
 /// lays its inputs' layouts end to end, and every other layer passes its input's layout on. An add or mul ties the
 /// segments of its inputs pairwise (union-find), so every branch of a residual join, or a squeeze-and-excitation gate
-/// and the map it scales, keep the same channels.
+/// and the map it scales, keep the same channels; attention ties its queries, keys and values the same way, in whole
+/// heads, so that a pruned head goes from all three and from the output projection that reads it.
 /// </summary>
 internal static class ChannelTies
 {
@@ -65,9 +66,17 @@ internal static class ChannelTies
                             for (int k = 0; k < input.Length; k++) parent[Root(joined[k].Slot)] = Root(input[k].Slot);
                         else
                         {
-                            Fix(input, $"'{layer.Name}' joins it with channels split differently");
-                            Fix(joined, $"'{layer.Name}' joins it with channels split differently");
+                            string why = layer.Op == LayerOp.Attention
+                                ? $"'{layer.Name}' shares its key and value heads between query heads" // grouped-query heads are not cut (yet)
+                                : $"'{layer.Name}' joins it with channels split differently";
+                            Fix(input, why);
+                            Fix(joined, why);
                         }
+                    }
+                    if (ChannelRole.BlockOf(layer, summary) is > 1 and int heads)
+                    {
+                        if (input.Length == 1) blocks[input[0].Slot] = Lcm(blocks.GetValueOrDefault(input[0].Slot, 1), heads);
+                        else Fix(input, $"attention '{layer.Name}' reads channels a concat joined");
                     }
                     break;
                 case ChannelRole.Kind.Follower when ChannelRole.BlockOf(layer, summary) is > 1 and int block:

@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace AutoDesign.Modeling.Specs;
 
-/// <summary>What a layer computes. Serialized in kebab-case ("dwconv", "global-avg-pool").</summary>
+/// <summary>
+/// What a layer computes. Serialized in kebab-case ("dwconv", "global-avg-pool"). Transformers use the same maps as
+/// CNNs: a sequence of T tokens of width D is a D-channel map of 1 x T positions, and attention over a ViT's patch
+/// map treats its H x W positions as the tokens.
+/// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<LayerOp>))]
 public enum LayerOp
 {
@@ -33,6 +37,28 @@ public enum LayerOp
 
     /// <summary>Layer norm over the channels at each position, with a scale and shift per channel (ConvNeXt).</summary>
     [JsonStringEnumMemberName("layer-norm")] LayerNorm,
+
+    /// <summary>RMS norm over the channels at each position, with a scale per channel and no shift (Llama).</summary>
+    [JsonStringEnumMemberName("rms-norm")] RmsNorm,
+
+    /// <summary>
+    /// The same linear map (weights and a bias) applied at every position: a transformer's q/k/v/o projections, its
+    /// MLP's up, gate and down projections and a language model's head. On a feature map it is a 1x1 conv.
+    /// </summary>
+    [JsonStringEnumMemberName("projection")] Projection,
+
+    /// <summary>A language model's first layer: a learned vector of <see cref="LayerSpec.Out"/> channels for each token id of the input.</summary>
+    [JsonStringEnumMemberName("embedding")] Embedding,
+
+    /// <summary>A learned value added at every channel and position (a transformer's learned position embedding).</summary>
+    [JsonStringEnumMemberName("position-embedding")] PositionEmbedding,
+
+    /// <summary>
+    /// Scaled dot-product attention over the positions of its three inputs, the queries, keys and values (each made
+    /// by a projection), in heads of <see cref="LayerSpec.HeadSize"/> channels; no weights of its own. Optionally causal
+    /// and with rotary position embedding of queries and keys; keys and values may have fewer heads (grouped-query attention).
+    /// </summary>
+    [JsonStringEnumMemberName("attention")] Attention,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<Activation>))]

@@ -33,7 +33,23 @@ public sealed record LayerSpec
     /// <summary>Upsampling factor of an upsample layer (height and width).</summary>
     public int? Scale { get; init; }
 
-    /// <summary>Added to the variance of a layer norm; null means 1e-6.</summary>
+    /// <summary>
+    /// Channels per attention head. The heads follow from it: queries of C channels have C / HeadSize heads, keys and
+    /// values of fewer channels fewer heads, each shared by as many query heads (grouped-query attention); pruning a
+    /// whole head leaves the layer as it is.
+    /// </summary>
+    public int? HeadSize { get; init; }
+
+    /// <summary>Attention in which each position sees only itself and the positions before it (a language model's).</summary>
+    public bool Causal { get; init; }
+
+    /// <summary>
+    /// Rotary position embedding (RoFormer) of the queries and keys in each head: channel i of a head is rotated with
+    /// channel i + size/2 by an angle that grows with the position (GPT-NeoX's and Llama's pairing).
+    /// </summary>
+    public bool Rotary { get; init; }
+
+    /// <summary>Added to the variance of a layer norm or RMS norm; null means 1e-6.</summary>
     public double? Epsilon { get; init; }
 
     /// <summary>Batch normalisation after a conv; a conv without it carries a bias.</summary>
@@ -52,9 +68,10 @@ public sealed record LayerSpec
     public double EffectiveEpsilon => Epsilon ?? 1e-6;
 
     /// <summary>Whether the layer multiplies by weights (and so has bit-widths to choose); layer norm's scale does not count.</summary>
-    public bool HasWeights => Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear;
+    public bool HasWeights => Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear or LayerOp.Projection;
 
     /// <summary>Whether the layer joins several inputs (and so has no module of its own).</summary>
     [JsonIgnore]
-    public bool IsJoin => Op is LayerOp.Add or LayerOp.Concat or LayerOp.Mul;
+    public bool IsJoin => Op is LayerOp.Add or LayerOp.Concat or LayerOp.Mul or LayerOp.Attention;
+
 }

@@ -11,5 +11,8 @@ public sealed record ModelAnalysis(
 
     public long Params => Layers.Sum(l => l.Params);
 
+    /// <summary>Values a KV cache holds per token (keys and values of every attention layer); times the bits per value / 8 for bytes.</summary>
+    public long KvValuesPerToken => Layers.Sum(l => (long)l.KvChannels);
+
     public LayerSummary this[string layer] => Layers.First(l => l.Name == layer);
 }

@@ -16,6 +16,14 @@ internal static partial class ModelAnalyzer
         if (spec.Input.Height < 1) throw new ModelSpecException("input.height", $"must be at least 1, got {spec.Input.Height}");
         if (spec.Input.Width < 1) throw new ModelSpecException("input.width", $"must be at least 1, got {spec.Input.Width}");
         if (spec.Classes < 2) throw new ModelSpecException("classes", $"must be at least 2, got {spec.Classes}");
+        if (spec.Input.Vocabulary is { } vocabulary)
+        {
+            if (vocabulary < 2) throw new ModelSpecException("input.vocabulary", $"must be at least 2, got {vocabulary}");
+            if (spec.Input.Channels != 1 || spec.Input.Height != 1)
+                throw new ModelSpecException("input", $"a token input has 1 channel, a height of 1 and the context length as its width, got {spec.Input.Channels}x{spec.Input.Height}x{spec.Input.Width}");
+            if (spec.Classes != vocabulary)
+                throw new ModelSpecException("classes", $"a language model scores the next token over its vocabulary of {vocabulary}, got {spec.Classes} classes");
+        }
         if (spec.Layers is null || spec.Layers.Count == 0) throw new ModelSpecException("layers", "a model needs at least one layer");
 
         var shapes = new Dictionary<string, TensorShape>();
@@ -30,13 +38,21 @@ internal static partial class ModelAnalyzer
                 throw new ModelSpecException($"{at}.name", $"'{layer.Name}' is used by an earlier layer");
 
             var inputs = ResolveInputs(spec, i, shapes, at);
-            var summary = Summarize(layer, inputs, at);
+            bool readsInput = spec.InputsOf(i).Count == 0;
+            if (layer.Op == LayerOp.Embedding && !(readsInput && spec.Input.IsTokens))
+                throw new ModelSpecException($"{at}.op", "an embedding reads the network's token input");
+            if (readsInput && spec.Input.IsTokens && layer.Op != LayerOp.Embedding)
+                throw new ModelSpecException($"{at}.op", $"token ids are read by an embedding layer, not a {Json(layer.Op)} layer");
+            var summary = Summarize(layer, inputs, at, spec.Input.Vocabulary);
             shapes[layer.Name] = summary.OutputShape;
             summaries.Add(summary);
         }
 
         var output = summaries[^1].OutputShape;
-        if (!output.Flat || output.Channels != spec.Classes)
+        if (spec.Input.IsTokens && (output.Flat || output.Channels != spec.Classes || output.Height != 1 || output.Width != spec.Input.Width))
+            throw new ModelSpecException($"layers[{summaries.Count - 1}]",
+                $"the last layer must score the {spec.Classes} tokens at each of the {spec.Input.Width} positions ({spec.Classes}x1x{spec.Input.Width}), it produces {output}");
+        if (!spec.Input.IsTokens && (!output.Flat || output.Channels != spec.Classes))
             throw new ModelSpecException($"layers[{summaries.Count - 1}]",
                 $"the last layer must produce {spec.Classes} class scores, it produces {output}");
 
@@ -58,7 +74,7 @@ internal static partial class ModelAnalyzer
         return result;
     }
 
-    internal static LayerSummary Summarize(LayerSpec layer, List<TensorShape> inputs, string at)
+    internal static LayerSummary Summarize(LayerSpec layer, List<TensorShape> inputs, string at, int? vocabulary = null)
     {
         if (!layer.IsJoin && inputs.Count != 1)
             throw new ModelSpecException($"{at}.inputs", $"a {Json(layer.Op)} layer reads exactly one input, got {inputs.Count}");
@@ -68,8 +84,14 @@ internal static partial class ModelAnalyzer
             throw new ModelSpecException($"{at}.groups", "only a conv layer takes groups");
         if (layer.Op != LayerOp.Upsample && layer.Scale is not null)
             throw new ModelSpecException($"{at}.scale", "only an upsample layer takes a scale");
-        if (layer.Op != LayerOp.LayerNorm && layer.Epsilon is not null)
-            throw new ModelSpecException($"{at}.epsilon", "only a layer-norm layer takes an epsilon");
+        if (layer.Op is not (LayerOp.LayerNorm or LayerOp.RmsNorm) && layer.Epsilon is not null)
+            throw new ModelSpecException($"{at}.epsilon", "only layer-norm and rms-norm layers take an epsilon");
+        if (layer.Op != LayerOp.Attention && layer.HeadSize is not null)
+            throw new ModelSpecException($"{at}.headSize", "only an attention layer takes a head size");
+        if (layer.Op != LayerOp.Attention && layer.Causal)
+            throw new ModelSpecException($"{at}.causal", "only an attention layer is causal");
+        if (layer.Op != LayerOp.Attention && layer.Rotary)
+            throw new ModelSpecException($"{at}.rotary", "only an attention layer takes rotary position embedding");
         var input = inputs[0];
 
         switch (layer.Op)
@@ -151,15 +173,68 @@ internal static partial class ModelAnalyzer
                 return Passing(layer, input, input with { Height = input.Height * scale, Width = input.Width * scale });
             }
             case LayerOp.LayerNorm:
+            case LayerOp.RmsNorm:
             {
                 RequireNoOut(layer, at);
                 if (layer.Epsilon is { } epsilon && !(epsilon > 0 && epsilon < 1))
                     throw new ModelSpecException($"{at}.epsilon", $"must be between 0 and 1, got {epsilon}");
-                return Passing(layer, input, input) with { Params = 2L * input.Channels };
+                return Passing(layer, input, input) with { Params = (layer.Op == LayerOp.LayerNorm ? 2L : 1L) * input.Channels };
             }
+            case LayerOp.Projection:
+            {
+                RequireFeatureMap(layer, input, at);
+                int outChannels = RequireOut(layer, at);
+                long positions = (long)input.Height * input.Width;
+                return new LayerSummary(layer.Name, layer.Op, input.Channels, outChannels, 1, 1, 1, input, input with { Channels = outChannels },
+                    positions * input.Channels * outChannels, (long)input.Channels * outChannels + outChannels);
+            }
+            case LayerOp.Embedding:
+            {
+                int width = RequireOut(layer, at);
+                var output = new TensorShape(width, 1, input.Width);
+                return new LayerSummary(layer.Name, layer.Op, vocabulary!.Value, width, 1, 1, 0, input, output, 0, (long)vocabulary.Value * width);
+            }
+            case LayerOp.PositionEmbedding:
+                RequireFeatureMap(layer, input, at);
+                RequireNoOut(layer, at);
+                return Passing(layer, input, input) with { Params = input.Elements };
+            case LayerOp.Attention:
+                return Attention(layer, inputs, at);
             default:
                 throw new ModelSpecException($"{at}.op", $"unknown op {(int)layer.Op}");
         }
+    }
+
+    private static LayerSummary Attention(LayerSpec layer, List<TensorShape> inputs, string at)
+    {
+        RequireNoOut(layer, at);
+        if (inputs.Count != 3) throw new ModelSpecException($"{at}.inputs", $"an attention layer reads the queries, keys and values, got {inputs.Count} inputs");
+        var (queries, keys, values) = (inputs[0], inputs[1], inputs[2]);
+        for (int k = 0; k < 3; k++)
+        {
+            if (inputs[k].Flat) throw new ModelSpecException($"{at}.inputs[{k}]", "attention reads feature maps (positions x channels), not a flat vector");
+            if (inputs[k].Height != queries.Height || inputs[k].Width != queries.Width)
+                throw new ModelSpecException($"{at}.inputs[{k}]", $"queries, keys and values need the same positions, got {queries} and {inputs[k]}");
+        }
+        int size = layer.HeadSize switch
+        {
+            null => throw new ModelSpecException($"{at}.headSize", "an attention layer needs 'headSize'"),
+            < 1 => throw new ModelSpecException($"{at}.headSize", $"must be at least 1, got {layer.HeadSize}"),
+            _ => layer.HeadSize.Value,
+        };
+        if (queries.Channels % size != 0)
+            throw new ModelSpecException($"{at}.headSize", $"heads of {size} channels must divide the queries' {queries.Channels}");
+        if (keys.Channels != values.Channels)
+            throw new ModelSpecException($"{at}.inputs[2]", $"keys and values need the same channels, got {keys.Channels} and {values.Channels}");
+        if (keys.Channels % size != 0 || (queries.Channels / size) % (keys.Channels / size) != 0)
+            throw new ModelSpecException($"{at}.inputs[1]",
+                $"keys of {keys.Channels} channels must make whole heads of {size} that the {queries.Channels / size} query heads share evenly");
+        if (layer.Rotary && size % 2 != 0)
+            throw new ModelSpecException($"{at}.rotary", $"rotary embedding pairs a head's channels, and {size} is odd");
+        long positions = (long)queries.Height * queries.Width;
+        long pairs = layer.Causal ? positions * (positions + 1) / 2 : positions * positions;
+        return new LayerSummary(layer.Name, layer.Op, queries.Channels, queries.Channels, 1, 1, 0, queries, queries,
+            2 * pairs * queries.Channels, 0, 2 * keys.Channels);
     }
 
     // A layer without weights of its own whose channels follow its input.

@@ -8,7 +8,7 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace AutoDesign.Modeling.Torch;
 
-/// <summary>The TorchSharp module for one layer with weights or a window; joins (add, concat, mul) need none.</summary>
+/// <summary>The TorchSharp module for one layer with weights or a window; joins (add, concat, mul, attention) need none.</summary>
 internal static class LayerUnits
 {
     /// <summary>Batch norm's epsilon (PyTorch's default), needed to fold it into a conv on export.</summary>
@@ -23,14 +23,20 @@ internal static class LayerUnits
         LayerOp.GlobalAvgPool => new GlobalAvgPoolUnit(layer.Name, layer.Activation),
         LayerOp.Upsample => new UpsampleUnit(layer),
         LayerOp.LayerNorm => new LayerNormUnit(layer, shape),
+        LayerOp.RmsNorm => new RmsNormUnit(layer, shape),
+        LayerOp.Projection => new ProjectionUnit(layer, shape),
+        LayerOp.Embedding => new EmbeddingUnit(layer, shape),
+        LayerOp.PositionEmbedding => new PositionEmbeddingUnit(layer, shape),
         _ => null,
     };
 
-    /// <summary>What a join layer computes from its inputs, before its activation.</summary>
-    public static Tensor Join(LayerOp op, IReadOnlyList<Tensor> inputs)
+    /// <summary>What a join layer (add, concat, mul, attention) computes from its inputs, before its activation.</summary>
+    public static Tensor Join(LayerSpec layer, IReadOnlyList<Tensor> inputs)
     {
-        switch (op)
+        switch (layer.Op)
         {
+            case LayerOp.Attention:
+                return AttentionKernel.Attend(layer, inputs[0], inputs[1], inputs[2]);
             case LayerOp.Concat:
                 return cat([.. inputs], 1);
             case LayerOp.Mul:

@@ -108,8 +108,12 @@ public sealed class ScoringNetwork : IDisposable
             LayerOp.GlobalAvgPool => x.mean([2, 3]),
             LayerOp.Upsample => F.interpolate(x, scale_factor: [layer.Scale!.Value, layer.Scale.Value], mode: InterpolationMode.Nearest),
             LayerOp.LayerNorm => LayerNormUnit.Normalise(x, weight!, bias!, layer.EffectiveEpsilon),
+            LayerOp.RmsNorm => RmsNormUnit.Normalise(x, weight!, layer.EffectiveEpsilon),
+            LayerOp.Projection => ProjectionUnit.Apply(x, weight!, bias),
+            LayerOp.Embedding => EmbeddingUnit.Lookup(x, weight!),
+            LayerOp.PositionEmbedding => x + weight!,
             LayerOp.Add when overwriteFirst && sources.All(t => t.shape.SequenceEqual(x.shape)) => sources.Skip(1).Aggregate(x, (sum, t) => sum.add_(t)),
-            _ => LayerUnits.Join(layer.Op, sources),
+            _ => LayerUnits.Join(layer, sources),
         };
         if (layer.Activation == Activation.Relu) return y.relu_(); // y is this layer's own tensor
         return LayerUnits.Activate(y, layer.Activation);
@@ -131,8 +135,12 @@ public sealed class ScoringNetwork : IDisposable
                 if (bias is not null) shift = shift + bias * scale;
                 return (ChannelsLast(weight * scale.reshape(-1, 1, 1, 1)), shift);
             }
-            case LayerOp.Linear:
+            case LayerOp.Linear or LayerOp.Projection:
                 return (state[$"{name}.fc.weight"].detach().clone(), state[$"{name}.fc.bias"].detach().clone());
+            case LayerOp.Embedding:
+                return (state[$"{name}.embedding.weight"].detach().clone(), null);
+            case LayerOp.RmsNorm or LayerOp.PositionEmbedding:
+                return (state[$"{name}.weight"].detach().clone(), null);
             case LayerOp.LayerNorm:
                 return (state[$"{name}.weight"].detach().clone(), state[$"{name}.bias"].detach().clone());
             default:

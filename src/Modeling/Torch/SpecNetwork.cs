@@ -76,7 +76,7 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
                 outputs[i] = unit.forward(Read(sources[0]));
                 continue;
             }
-            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i].Op, [.. sources.Select(Read)]), _layers[i].Activation);
+            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i], [.. sources.Select(Read)]), _layers[i].Activation);
         }
         return outputs;
     }

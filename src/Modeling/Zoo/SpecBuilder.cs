@@ -44,6 +44,13 @@ public sealed class SpecBuilder(string name, InputSpec input, int classes)
     public string Residual(string name, IReadOnlyList<string> inputs, Activation activation = Activation.None) =>
         Add(new LayerSpec { Name = name, Op = LayerOp.Add, Inputs = inputs, Activation = activation });
 
+    /// <summary>Any layer, as given.</summary>
+    public string Layer(LayerSpec layer) => Add(layer);
+
+    /// <summary>A per-position linear map (a transformer's projections), reading <paramref name="input"/> or the previous layer.</summary>
+    public string Projection(string name, int @out, Activation activation = Activation.None, string? input = null) =>
+        Add(new LayerSpec { Name = name, Op = LayerOp.Projection, Out = @out, Activation = activation, Inputs = input is null ? null : [input] });
+
     /// <summary>The name of the most recent layer (what the next layer reads by default).</summary>
     public string Last => _layers[^1].Name;
 

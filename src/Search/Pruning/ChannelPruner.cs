@@ -88,7 +88,9 @@ public static class ChannelPruner
         Tensor? score = null;
         foreach (var producer in group.Producers)
         {
-            var weight = state.TryGetValue($"{producer}.conv.weight", out var conv) ? conv : state[$"{producer}.fc.weight"];
+            var weight = state.TryGetValue($"{producer}.conv.weight", out var conv) ? conv
+                : state.TryGetValue($"{producer}.embedding.weight", out var table) ? table.T // a token's vector per row: channels are columns
+                : state[$"{producer}.fc.weight"];
             var flat = weight.detach().flatten(1);
             var norm = l2 ? flat.square().sum(1).sqrt() : flat.abs().sum(1);
             score = score is null ? norm : score + norm;
@@ -111,17 +113,19 @@ public static class ChannelPruner
                 use = weight.index_select(1, FlattenedColumns(columns, consumer.InputShape)).abs()
                     .reshape(weight.shape[0], columns.shape[0], -1).sum([0, 2]);
             }
+            else if (consumer.Op == LayerOp.Projection) use = state[$"{name}.fc.weight"].detach().index_select(1, columns).abs().sum(0);
             else use = state[$"{name}.conv.weight"].detach().index_select(1, columns).abs().sum([0, 2, 3]);
             score = score is null ? use : score + use;
         }
         return score!;
     }
 
-    // Cuts every per-output-channel tensor of a layer (filters, bias, batch or layer norm entries) to the kept rows.
+    // Cuts every per-output-channel tensor of a layer (filters, bias, batch or layer norm entries, an embedding's
+    // columns) to the kept rows.
     private static void SelectRows(Dictionary<string, Tensor> state, string layer, Tensor rows)
     {
         foreach (var key in state.Keys.Where(k => k.StartsWith(layer + ".", StringComparison.Ordinal) && !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).ToList())
-            state[key] = state[key].index_select(0, rows);
+            state[key] = state[key].index_select(key.EndsWith(".embedding.weight", StringComparison.Ordinal) ? 1 : 0, rows);
     }
 
     // A consumer's input columns as they are now, keeping only the rows kept of one group's segments.
@@ -143,6 +147,11 @@ public static class ChannelPruner
         {
             string key = $"{consumer.Name}.fc.weight";
             state[key] = state[key].index_select(1, FlattenedColumns(columns, consumer.InputShape));
+        }
+        else if (consumer.Op == LayerOp.Projection)
+        {
+            string key = $"{consumer.Name}.fc.weight";
+            state[key] = state[key].index_select(1, columns);
         }
         else
         {

@@ -14,7 +14,8 @@ internal sealed class PrunedCost
 
     // OutputPlane: output positions per channel; KernelArea: k x k; InputPlane: positions per input channel a linear layer flattens.
     // Groups: a conv's groups; for a layer that follows its input's width, the input channels each output channel reads.
-    private sealed record Term(LayerOp Op, Width[] Input, Width Output, int Groups, long OutputPlane, long KernelArea, long InputPlane, bool BatchNorm);
+    // Rows: an embedding's vocabulary, or the (query, key) position pairs an attention layer scores.
+    private sealed record Term(LayerOp Op, Width[] Input, Width Output, int Groups, long OutputPlane, long KernelArea, long InputPlane, bool BatchNorm, long Rows = 0);
 
     private readonly Term[] _terms;
 
@@ -36,9 +37,16 @@ internal sealed class PrunedCost
             // A grouped conv as wide as its input (a depthwise conv among them) follows its input's width, each output
             // channel reading a block of InChannels / Groups of them.
             bool follows = layer.Op == LayerOp.DepthwiseConv || summary.Groups > 1 && summary.InChannels == summary.OutChannels;
+            long rows = layer.Op switch
+            {
+                LayerOp.Embedding => summary.InChannels,
+                LayerOp.Attention => summary.Macs / (2L * summary.InChannels), // position pairs: the count does not change with the heads kept
+                _ => 0,
+            };
             return new Term(follows ? LayerOp.DepthwiseConv : layer.Op, input, output, follows ? summary.InChannels / summary.Groups : Math.Max(1, summary.Groups),
-                (long)summary.OutputShape.Height * summary.OutputShape.Width, (long)layer.Kernel * layer.Kernel, plane, layer.BatchNorm);
-        }).Where(t => t.Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear or LayerOp.LayerNorm).ToArray();
+                (long)summary.OutputShape.Height * summary.OutputShape.Width, (long)layer.Kernel * layer.Kernel, plane, layer.BatchNorm, rows);
+        }).Where(t => t.Op is LayerOp.Conv or LayerOp.DepthwiseConv or LayerOp.Linear or LayerOp.LayerNorm or LayerOp.Projection
+            or LayerOp.RmsNorm or LayerOp.PositionEmbedding or LayerOp.Embedding or LayerOp.Attention).ToArray();
     }
 
     public (long Macs, long Params) Of(IReadOnlyList<int> counts)
@@ -53,6 +61,18 @@ internal sealed class PrunedCost
             {
                 case LayerOp.LayerNorm:
                     parameters += 2 * inWidth;
+                    break;
+                case LayerOp.RmsNorm:
+                    parameters += inWidth;
+                    break;
+                case LayerOp.PositionEmbedding:
+                    parameters += inWidth * t.OutputPlane;
+                    break;
+                case LayerOp.Embedding:
+                    parameters += t.Rows * outWidth;
+                    break;
+                case LayerOp.Attention:
+                    macs += 2 * t.Rows * inWidth;
                     break;
                 case LayerOp.DepthwiseConv:
                     macs += t.OutputPlane * t.KernelArea * inWidth * t.Groups;

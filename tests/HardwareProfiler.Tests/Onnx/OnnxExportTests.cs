@@ -55,6 +55,7 @@ public class OnnxExportTests
     [InlineData("mobilenetv2-small", 3, 32)]
     [InlineData("mobilenetv3-small", 3, 32)]
     [InlineData("efficientnet-b0-w0.5", 3, 32)]
+    [InlineData("vit-w0.5-d0.5", 1, 28)] // patches, position embedding, layer norm, projections, attention
     public void Onnx_runtime_reproduces_torchsharp_outputs(string model, int channels, int size)
     {
         using var network = Network(model, new InputSpec(channels, size, size));
@@ -68,6 +69,53 @@ public class OnnxExportTests
         Assert.Equal(expected.Length, actual.Length);
         double scale = expected.Max(Math.Abs);
         Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale + 1e-5, $"{p.First} vs {p.Second}"));
+    }
+
+    /// <summary>Attention over a 4x4 map's 16 positions in two heads of 4, causal or not, rotary or not, with 1 or 2 key heads.</summary>
+    private static ModelSpec Attending(bool causal, bool rotary = false, int keys = 8) => new()
+    {
+        Name = "attend", Input = new InputSpec(2, 8, 8), Classes = 10,
+        Layers =
+        [
+            new LayerSpec { Name = "patches", Op = LayerOp.Conv, Out = 8, Kernel = 2, Stride = 2, Padding = 0 },
+            new LayerSpec { Name = "q", Op = LayerOp.Projection, Out = 8, Inputs = ["patches"] },
+            new LayerSpec { Name = "k", Op = LayerOp.Projection, Out = keys, Inputs = ["patches"] },
+            new LayerSpec { Name = "v", Op = LayerOp.Projection, Out = keys, Inputs = ["patches"] },
+            new LayerSpec { Name = "attention", Op = LayerOp.Attention, Inputs = ["q", "k", "v"], HeadSize = 4, Causal = causal, Rotary = rotary },
+            new LayerSpec { Name = "o", Op = LayerOp.Projection, Out = 8 },
+            new LayerSpec { Name = "pool", Op = LayerOp.GlobalAvgPool },
+            new LayerSpec { Name = "fc", Op = LayerOp.Linear, Out = 10 },
+        ],
+    };
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Attention_computes_in_onnx_runtime_what_it_computes_in_torchsharp(bool causal)
+    {
+        manual_seed(8);
+        using var network = new SpecNetwork(Attending(causal));
+        network.eval();
+        using var scope = NewDisposeScope();
+        var input = randn(3, 2, 8, 8);
+        float[] expected;
+        using (no_grad()) expected = network.forward(input).data<float>().ToArray();
+
+        var actual = RunOnnx(OnnxExporter.Export(network).ToByteArray(), input);
+
+        double scale = expected.Max(Math.Abs);
+        Assert.All(expected.Zip(actual), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale + 1e-5, $"{p.First} vs {p.Second}"));
+    }
+
+    [Theory]
+    [InlineData(true, 8)]  // rotary
+    [InlineData(false, 4)] // one key head shared by both query heads
+    public void Attention_that_the_exporter_cannot_write_yet_is_refused_by_name(bool rotary, int keys)
+    {
+        using var network = new SpecNetwork(Attending(causal: true, rotary, keys));
+
+        var e = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(network));
+        Assert.Contains("layer 'attention'", e.Message);
     }
 
     [Theory]

@@ -142,7 +142,7 @@ public class ZooCostTests
     [InlineData("resnet21", "6n+2")]
     [InlineData("alexnet", "the zoo has lenet5, vgg-small, resnet20")]
     [InlineData("lenet5-w0", "(0, 8]")]
-    [InlineData("resnet20-d2", "only mobilenetv2-small takes a depth multiplier")]
+    [InlineData("resnet20-d2", "only mobilenetv2-small and the transformers take a depth multiplier")]
     public void Bad_model_names_are_explained(string name, string expected)
     {
         var error = Assert.Throws<ArgumentException>(() => ModelZoo.Create(name, Mnist, 10));

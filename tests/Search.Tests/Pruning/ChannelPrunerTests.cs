@@ -70,6 +70,38 @@ public class ChannelPrunerTests
         Assert.All(group.Producers, p => Assert.Equal(prunedGroup.Channels, pruned.Analysis[p].OutChannels));
     }
 
+    [Theory]
+    [InlineData("gpt-w0.5-d0.5", "block0_q", new long[] { 32, 33, 62, 63, 96, 127 }, 64)] // heads 1 and 3 of 4 (32 channels each): whole heads go
+    [InlineData("gpt-w0.5-d0.5", "block1_up", new long[] { 1, 4, 7, 300 }, 508)]
+    [InlineData("llama-w0.5-d0.5", "block0_gate", new long[] { 0, 5, 200 }, 381)] // gate and up, tied by the gated product
+    public void Removing_silent_heads_and_mlp_channels_leaves_a_language_models_scores_unchanged(string model, string groupKey, long[] silent, int keep)
+    {
+        using var network = Network(ModelZoo.Create(model, InputSpec.Tokens(16, 20), 20));
+        var group = network.Analysis.ChannelGroups.Single(g => g.Prunable && PruningPolicy.KeyOf(g) == groupKey);
+        long[] channels = group.Block > 1 // a silent channel silences its head
+            ? [.. silent.Select(c => c / group.Block).Distinct().SelectMany(h => Enumerable.Range((int)h * group.Block, group.Block).Select(c => (long)c))]
+            : silent;
+        Silence(network, group, channels);
+        using var scope = NewDisposeScope();
+        var tokens = randint(0, 20, [3, 1, 1, 16], dtype: ScalarType.Int64);
+        var expected = network.forward(tokens);
+
+        using var pruned = ChannelPruner.Prune(network, new PruningPolicy(new Dictionary<string, int> { [groupKey] = keep }));
+        pruned.eval();
+        var actual = pruned.forward(tokens);
+
+        Assert.Equal(group.Channels - channels.Length, keep);
+        float scale = expected.abs().max().item<float>(), difference = (actual - expected).abs().max().item<float>();
+        Assert.True(difference <= 1e-5 * scale, $"max difference {difference} at output scale {scale}");
+        Assert.All(group.Producers, p => Assert.Equal(keep, pruned.Analysis[p].OutChannels));
+        if (group.Block > 1) // three heads of four, where two are tied at zero: still whole heads
+        {
+            var kept = ChannelPruner.PrunedState(network, new PruningPolicy(new Dictionary<string, int> { [groupKey] = 3 * group.Block })).Kept[groupKey];
+            Assert.All(kept.Chunk(group.Block), head => Assert.Equal(Enumerable.Range((int)head[0], group.Block).Select(c => (long)c), head));
+            Assert.All(kept.Chunk(group.Block), head => Assert.Equal(0, head[0] % group.Block));
+        }
+    }
+
     [Fact]
     public void A_later_group_is_ranked_by_the_input_channels_that_remain()
     {

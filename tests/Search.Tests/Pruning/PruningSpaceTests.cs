@@ -26,6 +26,9 @@ public class PruningSpaceTests
     [InlineData("mobilenetv3-small", "flops", 0.5)]
     [InlineData("efficientnet-b0-w0.5", "params", 0.5)]
     [InlineData("bottleneck", "flops", 0.5)]
+    [InlineData("gpt-w0.5-d0.5", "flops", 0.5)] // heads in whole blocks, MLP channels, the residual stream
+    [InlineData("llama-w0.5-d0.5", "params", 0.6)]
+    [InlineData("vit-w0.5-d0.5", "flops", 0.5)]
     public void Every_episode_of_every_agent_meets_the_budget_on_the_real_pruned_network(string model, string metricName, double ratio)
     {
         var metric = metricName switch
@@ -35,7 +38,9 @@ public class PruningSpaceTests
             "energy" => CostMetric.Energy(HardwareTargets.Resolve("gpu-jetson-nano")),
             _ => CostMetric.Flops,
         };
-        var spec = model == "bottleneck" ? ChannelPrunerTests.Bottleneck() : ModelZoo.Create(model, Mnist, 10);
+        var spec = model == "bottleneck" ? ChannelPrunerTests.Bottleneck()
+            : model.StartsWith("gpt", StringComparison.Ordinal) || model.StartsWith("llama", StringComparison.Ordinal) ? ModelZoo.Create(model, InputSpec.Tokens(32, 20), 20)
+            : ModelZoo.Create(model, Mnist, 10);
         double budget = ratio * metric.Of(spec);
         var space = new PruningSpace(spec, metric: metric, budget: budget);
 

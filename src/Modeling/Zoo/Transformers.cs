@@ -1,0 +1,84 @@
+using AutoDesign.Modeling.Specs;
+
+namespace AutoDesign.Modeling.Zoo;
+
+/// <summary>
+/// Pre-norm transformers as specs: <c>gpt</c> (GPT-2's block: layer norm, learned positions, GELU MLP), <c>llama</c>
+/// (RMS norm, rotary positions, SiLU-gated MLP, two query heads per key/value head) and <c>vit</c> (a patch
+/// embedding conv, learned positions, GELU MLP, mean-pooled tokens and a linear classifier). Every block is
+/// norm -> q, k, v projections -> attention -> o projection -> residual add, then norm -> MLP -> residual add.
+/// </summary>
+internal static class Transformers
+{
+    public const int HeadSize = 32;
+
+    private sealed record Shape(int Width, int Depth, int MlpRatio);
+
+    private static readonly Shape Gpt = new(256, 4, 4), Llama = new(256, 4, 3), Vit = new(128, 6, 4);
+
+    public static ModelSpec CreateGpt(string name, InputSpec input, int classes, double width, double depth) =>
+        LanguageModel(name, input, classes, Scale(Gpt, width, depth), llama: false);
+
+    public static ModelSpec CreateLlama(string name, InputSpec input, int classes, double width, double depth) =>
+        LanguageModel(name, input, classes, Scale(Llama, width, depth), llama: true);
+
+    public static ModelSpec CreateVit(string name, InputSpec input, int classes, double width, double depth)
+    {
+        if (input.IsTokens) throw new ArgumentException($"model '{name}' classifies images; {input} is a token input");
+        var shape = Scale(Vit, width, depth);
+        int patch = input.Height % 4 == 0 && input.Width % 4 == 0 ? 4 : throw new ArgumentException(
+            $"model '{name}' cuts images into 4x4 patches; {input.Height}x{input.Width} is not a multiple of 4");
+        var b = new SpecBuilder(name, input, classes);
+        b.Conv("patches", shape.Width, kernel: patch, stride: patch, padding: 0, batchNorm: false, activation: Activation.None);
+        b.Layer(new LayerSpec { Name = "positions", Op = LayerOp.PositionEmbedding });
+        string stream = b.Last;
+        for (int i = 0; i < shape.Depth; i++)
+            stream = Block(b, $"block{i}", stream, shape, causal: false, llama: false);
+        b.Layer(new LayerSpec { Name = "norm", Op = LayerOp.LayerNorm });
+        b.GlobalAvgPool("pool");
+        b.Linear("head", classes);
+        return b.Build();
+    }
+
+    private static ModelSpec LanguageModel(string name, InputSpec input, int classes, Shape shape, bool llama)
+    {
+        if (!input.IsTokens) throw new ArgumentException($"model '{name}' is a language model; it reads tokens, not {input} images");
+        var b = new SpecBuilder(name, input, classes);
+        b.Layer(new LayerSpec { Name = "tokens", Op = LayerOp.Embedding, Out = shape.Width });
+        if (!llama) b.Layer(new LayerSpec { Name = "positions", Op = LayerOp.PositionEmbedding });
+        string stream = b.Last;
+        for (int i = 0; i < shape.Depth; i++)
+            stream = Block(b, $"block{i}", stream, shape, causal: true, llama);
+        b.Layer(new LayerSpec { Name = "norm", Op = llama ? LayerOp.RmsNorm : LayerOp.LayerNorm });
+        b.Projection("head", classes);
+        return b.Build();
+    }
+
+    private static string Block(SpecBuilder b, string id, string stream, Shape shape, bool causal, bool llama)
+    {
+        var norm = llama ? LayerOp.RmsNorm : LayerOp.LayerNorm;
+        int kv = llama ? shape.Width / 2 : shape.Width; // llama: two query heads share each key/value head
+        string x = b.Layer(new LayerSpec { Name = $"{id}_norm1", Op = norm, Inputs = [stream] });
+        string q = b.Projection($"{id}_q", shape.Width, input: x);
+        string k = b.Projection($"{id}_k", kv, input: x);
+        string v = b.Projection($"{id}_v", kv, input: x);
+        b.Layer(new LayerSpec { Name = $"{id}_attention", Op = LayerOp.Attention, Inputs = [q, k, v], HeadSize = HeadSize, Causal = causal, Rotary = llama });
+        b.Projection($"{id}_o", shape.Width);
+        stream = b.Residual($"{id}_add1", [stream, b.Last]);
+        x = b.Layer(new LayerSpec { Name = $"{id}_norm2", Op = norm, Inputs = [stream] });
+        int hidden = shape.Width * shape.MlpRatio;
+        if (llama)
+        {
+            string gate = b.Projection($"{id}_gate", hidden, Activation.Silu, input: x);
+            string up = b.Projection($"{id}_up", hidden, input: x);
+            b.Layer(new LayerSpec { Name = $"{id}_gated", Op = LayerOp.Mul, Inputs = [gate, up] });
+        }
+        else b.Projection($"{id}_up", hidden, Activation.Gelu, input: x);
+        b.Projection($"{id}_down", shape.Width);
+        return b.Residual($"{id}_add2", [stream, b.Last]);
+    }
+
+    // Width in whole heads, depth in whole blocks.
+    private static Shape Scale(Shape shape, double width, double depth) =>
+        new(Math.Max(2, (int)Math.Round(shape.Width * width / (2 * HeadSize))) * 2 * HeadSize, Math.Max(1, (int)Math.Round(shape.Depth * depth)), shape.MlpRatio);
+}
