@@ -70,4 +70,36 @@ public class EveryTargetTests
             }
         }
     }
+
+    [Theory]
+    [InlineData("gpt-w0.25-d0.5")]
+    [InlineData("llama-w0.25-d0.5")]
+    [InlineData("vit-w0.5-d0.5")]
+    public void Each_measured_and_analytic_target_costs_a_pruned_transformer(string model)
+    {
+        var spec = model.StartsWith("vit", StringComparison.Ordinal) ? ModelZoo.Create(model, new InputSpec(1, 28, 28), 10) : ModelZoo.Create(model, InputSpec.Tokens(32, 40), 40);
+        var groups = spec.Analyze().ChannelGroups.Where(g => g.Prunable);
+        var pruned = new PruningPolicy(groups.ToDictionary(PruningPolicy.KeyOf, g => g.Snap(g.Channels * 0.75))).ApplyTo(spec);
+        IHardwareTarget[] targets =
+        [
+            new TorchSharpTarget("cpu", Quick),
+            new OnnxRuntimeTarget(Quick),
+            HardwareTargets.Resolve("bitfusion"),
+            HardwareTargets.Resolve("bismo"),
+            HardwareTargets.Resolve("gpu-a100"),
+        ];
+
+        foreach (var target in targets)
+        {
+            var report = target.Measure(pruned, null);
+            Assert.True(report.Latency.Value > 0, $"{target.Name} on {spec.Name}");
+            Assert.Equal(pruned.Layers.Count, report.Layers.Count);
+        }
+        // The analytic targets charge attention and the projections as arithmetic, not as free data movement.
+        var a100 = HardwareTargets.Resolve("gpu-a100").Measure(pruned, null);
+        var attention = a100.Layers.First(l => l.Layer.EndsWith("_attention", StringComparison.Ordinal));
+        var projection = a100.Layers.First(l => l.Layer.EndsWith("_q", StringComparison.Ordinal));
+        Assert.True(attention.ComputeTime?.Value > 0, $"attention compute time {attention.ComputeTime}");
+        Assert.True(projection.ComputeTime?.Value > 0, $"projection compute time {projection.ComputeTime}");
+    }
 }

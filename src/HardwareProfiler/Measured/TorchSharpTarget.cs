@@ -68,7 +68,9 @@ public sealed class TorchSharpTarget(string device, MeasurementOptions? options 
         network.to(target);
         network.eval();
         using var noGrad = no_grad();
-        using var input = randn(_options.BatchSize, spec.Input.Channels, spec.Input.Height, spec.Input.Width).to(target);
+        using var input = (spec.Input.Vocabulary is { } vocabulary
+            ? randint(0, vocabulary, [_options.BatchSize, 1, 1, spec.Input.Width], dtype: ScalarType.Int64)
+            : randn(_options.BatchSize, spec.Input.Channels, spec.Input.Height, spec.Input.Width)).to(target);
         var layerNames = spec.Layers.Select(l => l.Name).ToArray();
 
         for (int i = 0; i < _options.WarmupRuns; i++) Run(network, input, null, cuda);

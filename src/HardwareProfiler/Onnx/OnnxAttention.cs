@@ -1,28 +1,42 @@
 using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
 using G = AutoDesign.HardwareProfiler.Onnx.OnnxGraphBuilder;
 
 namespace AutoDesign.HardwareProfiler.Onnx;
 
 /// <summary>
-/// Multi-head attention over (N, C, H, W) maps in opset 13's operators, as <c>AttentionKernel</c> computes it:
-/// each input reshaped to (N, heads, size, P) and transposed to (N, heads, P, size), softmax(Q K^T / sqrt(size)
-/// + mask) V, and back. Rotary embedding and shared key heads are not written yet (the exporter refuses them).
+/// Multi-head attention over (N, C, H, W) maps in opset 13's operators, as <see cref="AttentionKernel"/> computes it:
+/// each input reshaped to (N, heads, size, P) and transposed to (N, heads, P, size); queries and keys turned by the
+/// rotary angles (constants for the P positions); shared key and value heads expanded to their query heads;
+/// softmax(Q K^T / sqrt(size) + mask) V, and back to a map.
 /// </summary>
 internal static class OnnxAttention
 {
-    public static void Write(G g, LayerSpec layer, LayerSummary summary, IReadOnlyList<string> inputs, string output)
+    public static void Write(G g, LayerSpec layer, LayerSummary summary, int keyChannels, IReadOnlyList<string> inputs, string output)
     {
         string n = layer.Name;
         int size = layer.HeadSize!.Value;
         var map = summary.InputShape;
-        long heads = map.Channels / size, positions = (long)map.Height * map.Width;
-        string headShape = g.Int64s($"{n}_head_shape", 0, heads, size, positions); // 0: the batch, as it comes
-        string Heads(string x, string role, long[] perm) =>
-            g.Node("Transpose", $"{n}_{role}_t", [g.Node("Reshape", $"{n}_{role}_heads", [x, headShape], $"{n}_{role}_split")], $"{n}_{role}", G.Ints("perm", perm));
+        long heads = map.Channels / size, keyHeads = keyChannels / size, positions = (long)map.Height * map.Width;
+        string Heads(string x, string role, long count)
+        {
+            string split = g.Node("Reshape", $"{n}_{role}_heads", [x, g.Int64s($"{n}_{role}_shape", 0, count, size, positions)], $"{n}_{role}_split"); // 0: the batch, as it comes
+            return g.Node("Transpose", $"{n}_{role}_t", [split], $"{n}_{role}", G.Ints("perm", 0, 1, 3, 2)); // (N, count, P, size)
+        }
 
-        string q = Heads(inputs[0], "q", [0, 1, 3, 2]); // (N, heads, P, size)
-        string kT = Heads(inputs[1], "k", [0, 1, 2, 3]); // (N, heads, size, P): already K^T
-        string v = Heads(inputs[2], "v", [0, 1, 3, 2]);
+        string q = Heads(inputs[0], "q", heads), k = Heads(inputs[1], "k", keyHeads), v = Heads(inputs[2], "v", keyHeads);
+        if (layer.Rotary)
+        {
+            var (cos, sin) = RotaryTables(g, n, positions, size);
+            q = Rotate(g, $"{n}_q", q, cos, sin, size);
+            k = Rotate(g, $"{n}_k", k, cos, sin, size);
+        }
+        if (keyHeads < heads)
+        {
+            k = Shared(g, $"{n}_k", k, keyHeads, heads / keyHeads, positions, size);
+            v = Shared(g, $"{n}_v", v, keyHeads, heads / keyHeads, positions, size);
+        }
+        string kT = g.Node("Transpose", $"{n}_k_transposed", [k], $"{n}_kT", G.Ints("perm", 0, 1, 3, 2));
         string scores = g.Node("Div", $"{n}_scale", [g.Node("MatMul", $"{n}_qk", [q, kT], $"{n}_qk_out"), g.Floats($"{n}_sqrt_size", [MathF.Sqrt(size)])], $"{n}_scores");
         if (layer.Causal)
         {
@@ -35,5 +49,42 @@ internal static class OnnxAttention
         string mixed = g.Node("MatMul", $"{n}_av", [weights, v], $"{n}_mixed"); // (N, heads, P, size)
         string channels = g.Node("Transpose", $"{n}_back", [mixed], $"{n}_channels", G.Ints("perm", 0, 1, 3, 2));
         g.Node("Reshape", n, [channels, g.Int64s($"{n}_map_shape", 0, map.Channels, map.Height, map.Width)], output);
+    }
+
+    // cos and sin of position x theta_i, (P, size / 2), with the angles rounded to float as the kernel rounds them.
+    private static (string Cos, string Sin) RotaryTables(G g, string n, long positions, int size)
+    {
+        int half = size / 2;
+        var cos = new float[positions * half];
+        var sin = new float[positions * half];
+        for (long p = 0; p < positions; p++)
+            for (int i = 0; i < half; i++)
+            {
+                float angle = (float)(p * Math.Pow(AttentionKernel.RotaryBase, -(double)i / half));
+                cos[p * half + i] = MathF.Cos(angle);
+                sin[p * half + i] = MathF.Sin(angle);
+            }
+        return (g.Floats($"{n}_cos", cos, positions, half), g.Floats($"{n}_sin", sin, positions, half));
+    }
+
+    // Channel i of each head turns with channel i + size/2: (a, b) -> (a cos - b sin, a sin + b cos).
+    private static string Rotate(G g, string n, string x, string cos, string sin, int size)
+    {
+        int half = size / 2;
+        string Slice(string name, long start, long end) =>
+            g.Node("Slice", $"{n}_{name}", [x, g.Int64s($"{n}_{name}_start", start), g.Int64s($"{n}_{name}_end", end), g.Int64s($"{n}_{name}_axis", 3)], $"{n}_{name}_half");
+        string a = Slice("first", 0, half), b = Slice("second", half, size);
+        string Product(string name, string left, string right) => g.Node("Mul", $"{n}_{name}", [left, right], $"{n}_{name}_out");
+        string turnedA = g.Node("Sub", $"{n}_rot_a", [Product("a_cos", a, cos), Product("b_sin", b, sin)], $"{n}_rotated_a");
+        string turnedB = g.Node("Add", $"{n}_rot_b", [Product("a_sin", a, sin), Product("b_cos", b, cos)], $"{n}_rotated_b");
+        return g.Node("Concat", $"{n}_rotated", [turnedA, turnedB], $"{n}_rotary", G.Int("axis", 3));
+    }
+
+    // (N, kv, P, size) -> (N, kv * share, P, size), query head h reading key head h / share.
+    private static string Shared(G g, string n, string x, long keyHeads, long share, long positions, int size)
+    {
+        string single = g.Node("Reshape", $"{n}_one", [x, g.Int64s($"{n}_one_shape", 0, keyHeads, 1, positions, size)], $"{n}_single");
+        string copies = g.Node("Expand", $"{n}_expand", [single, g.Int64s($"{n}_expand_shape", 1, keyHeads, share, positions, size)], $"{n}_copies");
+        return g.Node("Reshape", $"{n}_shared", [copies, g.Int64s($"{n}_shared_shape", 0, keyHeads * share, positions, size)], $"{n}_per_query_head");
     }
 }

@@ -29,7 +29,9 @@ public static class OnnxExporter
         var analysis = network.Analysis;
         var graph = new GraphProto { Name = spec.Name };
         var g = new G(graph);
-        graph.Input.Add(G.FloatTensor(InputName, "batch", spec.Input.Channels, spec.Input.Height, spec.Input.Width));
+        graph.Input.Add(spec.Input.IsTokens
+            ? G.Tensor(InputName, TensorProto.Types.DataType.Int64, "batch", spec.Input.Width) // token ids, as language-model runtimes take them
+            : G.FloatTensor(InputName, "batch", spec.Input.Channels, spec.Input.Height, spec.Input.Width));
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -129,9 +131,28 @@ public static class OnnxExporter
                     g.Node("Add", layer.Name, [Read(x), g.Floats($"{layer.Name}.weight", Data(weight), weight.shape)], raw);
                     break;
                 }
-                case LayerOp.Attention when !layer.Rotary && analysis[inputs[1]].OutputShape.Channels == summary.InChannels:
-                    OnnxAttention.Write(g, layer, summary, [.. inputs.Select(Read)], raw);
+                case LayerOp.Attention:
+                    OnnxAttention.Write(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw);
                     break;
+                case LayerOp.Embedding:
+                {
+                    var table = state[$"{layer.Name}.embedding.weight"];
+                    string rows = g.Node("Gather", layer.Name, [g.Floats($"{layer.Name}.weight", Data(table), table.shape), x], $"{layer.Name}_rows"); // (N, T, D)
+                    string channels = g.Node("Transpose", $"{layer.Name}_channels", [rows], $"{layer.Name}_by_channel", G.Ints("perm", 0, 2, 1));
+                    g.Node("Unsqueeze", $"{layer.Name}_map", [channels, g.Int64s($"{layer.Name}_axes", 2)], raw); // (N, D, 1, T)
+                    break;
+                }
+                case LayerOp.RmsNorm:
+                {
+                    string n = layer.Name, input = Read(x);
+                    var weight = state[$"{n}.weight"];
+                    string square = g.Node("Mul", $"{n}_square", [input, input], $"{n}_squared");
+                    string mean = g.Node("ReduceMean", $"{n}_mean", [square], $"{n}_mean_square", G.Ints("axes", 1), G.Int("keepdims", 1));
+                    string rms = g.Node("Sqrt", $"{n}_sqrt", [g.Node("Add", $"{n}_epsilon", [mean, g.Floats($"{n}_eps", [(float)layer.EffectiveEpsilon])], $"{n}_shifted")], $"{n}_rms");
+                    string normalised = g.Node("Div", $"{n}_divide", [input, rms], $"{n}_normalised");
+                    g.Node("Mul", n, [normalised, g.Floats($"{n}.weight", Data(weight), weight.shape[0], 1, 1)], raw);
+                    break;
+                }
                 default:
                     throw new NotSupportedException($"layer '{layer.Name}': {layer.Op} layers are not exported to ONNX yet");
             }
@@ -140,7 +161,9 @@ public static class OnnxExporter
             if (int8 && output != OutputName) Quantized(g, dequantized, output, $"{layer.Name}_out", ranges[layer.Name].Output);
         }
 
-        graph.Output.Add(G.FloatTensor(OutputName, "batch", spec.Classes));
+        graph.Output.Add(spec.Input.IsTokens
+            ? G.FloatTensor(OutputName, "batch", spec.Classes, 1, spec.Input.Width) // the scores of the next token at every position
+            : G.FloatTensor(OutputName, "batch", spec.Classes));
         var model = new ModelProto { IrVersion = 8, ProducerName = "AutoDesign", ProducerVersion = "1", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
         return model;

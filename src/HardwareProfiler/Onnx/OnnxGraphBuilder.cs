@@ -53,7 +53,10 @@ internal sealed class OnnxGraphBuilder(GraphProto graph)
 
     public static AttributeProto Int(string name, long value) => new() { Name = name, Type = AttributeProto.Types.AttributeType.Int, I = value };
 
-    public static ValueInfoProto FloatTensor(string name, params object[] dims)
+    public static ValueInfoProto FloatTensor(string name, params object[] dims) => Tensor(name, TensorProto.Types.DataType.Float, dims);
+
+    /// <summary>A graph input or output of the given element type; a string dimension is symbolic (the batch).</summary>
+    public static ValueInfoProto Tensor(string name, TensorProto.Types.DataType type, params object[] dims)
     {
         var shape = new TensorShapeProto();
         foreach (var dim in dims)
@@ -61,7 +64,7 @@ internal sealed class OnnxGraphBuilder(GraphProto graph)
         return new ValueInfoProto
         {
             Name = name,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = shape } },
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type, Shape = shape } },
         };
     }
 

@@ -81,6 +81,12 @@ public sealed class OnnxRuntimeTarget(MeasurementOptions? options = null) : IHar
     private NamedOnnxValue[] Input(ModelSpec spec)
     {
         var random = new Random(1);
+        if (spec.Input.Vocabulary is { } vocabulary)
+        {
+            var ids = new long[_options.BatchSize * spec.Input.Width];
+            for (int i = 0; i < ids.Length; i++) ids[i] = random.Next(vocabulary);
+            return [NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<long>(ids, [_options.BatchSize, spec.Input.Width]))];
+        }
         var data = new float[_options.BatchSize * spec.Input.Channels * spec.Input.Height * spec.Input.Width];
         for (int i = 0; i < data.Length; i++) data[i] = (float)(random.NextDouble() * 2 - 1);
         var tensor = new DenseTensor<float>(data, [_options.BatchSize, spec.Input.Channels, spec.Input.Height, spec.Input.Width]);

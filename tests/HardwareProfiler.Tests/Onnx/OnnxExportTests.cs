@@ -89,12 +89,14 @@ public class OnnxExportTests
     };
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void Attention_computes_in_onnx_runtime_what_it_computes_in_torchsharp(bool causal)
+    [InlineData(false, false, 8)]
+    [InlineData(true, false, 8)]
+    [InlineData(true, true, 8)] // rotary
+    [InlineData(false, true, 4)] // one key head shared by both query heads
+    public void Attention_computes_in_onnx_runtime_what_it_computes_in_torchsharp(bool causal, bool rotary, int keys)
     {
         manual_seed(8);
-        using var network = new SpecNetwork(Attending(causal));
+        using var network = new SpecNetwork(Attending(causal, rotary, keys));
         network.eval();
         using var scope = NewDisposeScope();
         var input = randn(3, 2, 8, 8);
@@ -108,14 +110,26 @@ public class OnnxExportTests
     }
 
     [Theory]
-    [InlineData(true, 8)]  // rotary
-    [InlineData(false, 4)] // one key head shared by both query heads
-    public void Attention_that_the_exporter_cannot_write_yet_is_refused_by_name(bool rotary, int keys)
+    [InlineData("gpt-w0.25-d0.5")]
+    [InlineData("llama-w0.25-d0.5")] // RMS norm, rotary, grouped-query attention, a gated MLP
+    public void A_language_model_reads_token_ids_and_scores_every_position_in_onnx_runtime_as_in_torchsharp(string model)
     {
-        using var network = new SpecNetwork(Attending(causal: true, rotary, keys));
+        manual_seed(9);
+        using var network = new SpecNetwork(ModelZoo.Create(model, InputSpec.Tokens(24, 30), 30));
+        network.eval();
+        using var scope = NewDisposeScope();
+        var tokens = randint(0, 30, [2, 24], dtype: ScalarType.Int64);
+        float[] expected;
+        using (no_grad()) expected = network.forward(tokens).data<float>().ToArray();
 
-        var e = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(network));
-        Assert.Contains("layer 'attention'", e.Message);
+        using var session = new InferenceSession(OnnxExporter.Export(network).ToByteArray());
+        var ids = new DenseTensor<long>(tokens.data<long>().ToArray(), [2, 24]);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, ids)]);
+        var output = results.Single().AsTensor<float>();
+
+        Assert.Equal([2, 30, 1, 24], output.Dimensions.ToArray());
+        double scale = expected.Max(Math.Abs);
+        Assert.All(expected.Zip(output.ToArray()), p => Assert.True(Math.Abs(p.First - p.Second) <= 1e-4 * scale + 1e-5, $"{p.First} vs {p.Second}"));
     }
 
     [Theory]
