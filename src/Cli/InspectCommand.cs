@@ -39,6 +39,7 @@ internal static class InspectCommand
                     }),
                     macs = analysis.Macs,
                     @params = analysis.Params,
+                    kvValuesPerToken = analysis.KvValuesPerToken,
                     channelGroups = analysis.ChannelGroups,
                 }, output => WriteTable(output, modelName, spec, analysis));
                 return 0;
@@ -57,6 +58,9 @@ internal static class InspectCommand
             output.WriteLine($"{l.Name,-16} {op,-16} {l.InChannels,6} {l.OutChannels,6} {l.Kernel,6} {l.Stride,6} {l.Groups,6} {l.OutputShape,-12} {l.Macs,14:N0} {l.Params,12:N0}");
         }
         output.WriteLine($"{"total",-16} {"",-16} {"",6} {"",6} {"",6} {"",6} {"",6} {"",-12} {analysis.Macs,14:N0} {analysis.Params,12:N0}");
+        if (analysis.KvValuesPerToken > 0)
+            output.WriteLine($"KV cache: {analysis.KvValuesPerToken:N0} values per token ({analysis.KvValuesPerToken * 2:N0} bytes at 16 bits, " +
+                             $"{analysis.KvValuesPerToken * 2L * 1024 / 1024.0 / 1024:F1} MiB for 1,024 tokens)");
         output.WriteLine();
         output.WriteLine("channel groups (layers whose channels are pruned together):");
         foreach (var g in analysis.ChannelGroups)

@@ -37,7 +37,7 @@ internal static class TrainCommand
                     Epochs = parse.GetValue(epochs) ?? recipe.Epochs,
                     Optimizer = parse.GetValue(optimizer) ?? recipe.Optimizer,
                     LearningRate = parse.GetValue(learningRate)
-                        ?? (parse.GetValue(optimizer) is { } chosen && chosen != recipe.Optimizer ? (chosen == OptimizerKind.Adam ? 1e-3 : 0.1) : recipe.LearningRate),
+                        ?? (parse.GetValue(optimizer) is { } chosen && chosen != recipe.Optimizer ? (chosen is OptimizerKind.Adam or OptimizerKind.AdamW ? 1e-3 : 0.1) : recipe.LearningRate),
                     BatchSize = parse.GetValue(batchSize) ?? recipe.BatchSize,
                     Augment = parse.GetValue(augment) ?? recipe.Augment,
                     Seed = parse.GetValue(seed) ?? recipe.Seed,
@@ -62,6 +62,8 @@ internal static class TrainCommand
                     fromCache = result.FromCache,
                     testAccuracy = card.TestAccuracy,
                     validationAccuracy = card.ValidationAccuracy,
+                    testPerplexity = card.TestPerplexity,
+                    validationPerplexity = card.ValidationPerplexity,
                     epochs = card.History.Count,
                     trainingSeconds = Math.Round(card.TrainingSeconds, 1),
                     macs = card.Macs,
@@ -70,8 +72,10 @@ internal static class TrainCommand
                     history = card.History,
                 }, output =>
                 {
-                    output.WriteLine($"{modelName} on {datasetName}: test accuracy {card.TestAccuracy:P2} " +
-                                     $"(validation {card.ValidationAccuracy:P2}) after {card.History.Count} epochs, {card.TrainingSeconds:F0} s" +
+                    string score = card.TestPerplexity is { } perplexity
+                        ? $"test perplexity {perplexity:F3}, next-token accuracy {card.TestAccuracy:P2} (validation {card.ValidationPerplexity:F3}, {card.ValidationAccuracy:P2})"
+                        : $"test accuracy {card.TestAccuracy:P2} (validation {card.ValidationAccuracy:P2})";
+                    output.WriteLine($"{modelName} on {datasetName}: {score} after {card.History.Count} epochs, {card.TrainingSeconds:F0} s" +
                                      (result.FromCache ? " [from the model cache]" : ""));
                     output.WriteLine($"saved in {result.Model.Directory}");
                 });

@@ -75,6 +75,7 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         if (force) DeleteEntry(key);
         else if (Store.TryGet(key) is { } cached) return new Result(cached, FromCache: true);
 
+        if (source.Info.Shape.IsTokens) return TrainLanguageModel(model, datasetName, spec, options, key, onEpoch, onBatch, cancellation);
         var data = DatasetCatalog.Load(datasetName, folder);
         foreach (var warning in data.Warnings) logger.LogWarning("{Warning}", warning);
         manual_seed(options.Seed);
@@ -103,6 +104,41 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         Directory.Delete(Store.TrainingPathOf(key), recursive: true);
         logger.LogInformation("Test accuracy {Accuracy:P2} after {Seconds:F0} s of training; saved to {Directory}",
             test.Accuracy, card.TrainingSeconds, saved.Directory);
+        return new Result(saved, FromCache: false);
+    }
+
+    private Result TrainLanguageModel(string model, string datasetName, ModelSpec spec, TrainingOptions options, string key,
+        Action<EpochReport>? onEpoch, Action<BatchProgress>? onBatch, CancellationToken cancellation)
+    {
+        var corpus = DatasetCatalog.LoadText(datasetName, folder);
+        manual_seed(options.Seed);
+        using var network = new SpecNetwork(spec);
+        logger.LogInformation("Training {Model} on {Dataset} for {Epochs} epochs of {Steps} steps ({Params:N0} parameters, {Macs:N0} MACs per window of {Context})",
+            model, datasetName, options.Epochs, options.StepsPerEpoch, network.Analysis.Params, network.Analysis.Macs, spec.Input.Width);
+        var history = new LanguageModelTrainer(logger).Train(network, corpus, options, Store.TrainingPathOf(key), onEpoch, onBatch, cancellation);
+
+        var test = TextEvaluation.Of(network, corpus.Test, spec.Input.Width);
+        var card = new ModelCard
+        {
+            Model = model,
+            Dataset = datasetName,
+            SpecHash = spec.ContentHash(),
+            Macs = network.Analysis.Macs,
+            Params = network.Analysis.Params,
+            Mean = [],
+            Std = [],
+            Training = options,
+            History = history,
+            TestAccuracy = test.Accuracy,
+            ValidationAccuracy = history[^1].ValidationAccuracy,
+            TestPerplexity = test.Perplexity,
+            ValidationPerplexity = history[^1].ValidationPerplexity,
+            TrainingSeconds = history.Sum(h => h.Seconds),
+        };
+        var saved = SavedModel.Save(Store.PathOf(key), network, card);
+        Directory.Delete(Store.TrainingPathOf(key), recursive: true);
+        logger.LogInformation("Test perplexity {Perplexity:F3} (next-token accuracy {Accuracy:P2}) after {Seconds:F0} s of training; saved to {Directory}",
+            test.Perplexity, test.Accuracy, card.TrainingSeconds, saved.Directory);
         return new Result(saved, FromCache: false);
     }
 

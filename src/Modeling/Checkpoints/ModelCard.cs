@@ -28,6 +28,11 @@ public sealed record ModelCard
 
     public double? ValidationAccuracy { get; init; }
 
+    /// <summary>A language model's perplexity on the corpus's test text (its accuracies are of the next token).</summary>
+    public double? TestPerplexity { get; init; }
+
+    public double? ValidationPerplexity { get; init; }
+
     public double TrainingSeconds { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;

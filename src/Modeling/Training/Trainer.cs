@@ -18,7 +18,7 @@ public sealed class Trainer(ILogger logger)
 {
     private const string StateFile = "progress.json", WeightsFile = "weights.dat", OptimizerFile = "optimizer.dat";
 
-    private sealed record SavedProgress(int EpochsDone, List<EpochReport> History);
+    internal sealed record SavedProgress(int EpochsDone, List<EpochReport> History);
 
     public IReadOnlyList<EpochReport> Train(
         SpecNetwork network,
@@ -60,7 +60,7 @@ public sealed class Trainer(ILogger logger)
             for (int b = 0; b < batches; b++)
             {
                 cancellation.ThrowIfCancellationRequested();
-                learningRate = CosineRate(options.LearningRate, (long)(epoch - 1) * batches + b, totalSteps);
+                learningRate = options.RateAt((long)(epoch - 1) * batches + b, totalSteps);
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
 
                 using var scope = NewDisposeScope();
@@ -96,17 +96,15 @@ public sealed class Trainer(ILogger logger)
         return history;
     }
 
-    private static double CosineRate(double initial, long step, long totalSteps) =>
-        initial * 0.5 * (1 + Math.Cos(Math.PI * step / totalSteps));
-
-    private static TorchSharp.Modules.OptimizerHelper CreateOptimizer(SpecNetwork network, TrainingOptions options) => options.Optimizer switch
+    internal static TorchSharp.Modules.OptimizerHelper CreateOptimizer(SpecNetwork network, TrainingOptions options) => options.Optimizer switch
     {
         OptimizerKind.Adam => optim.Adam(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
+        OptimizerKind.AdamW => optim.AdamW(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
         _ => optim.SGD(network.parameters(), options.LearningRate, momentum: options.Momentum,
             weight_decay: options.WeightDecay, nesterov: options.Momentum > 0),
     };
 
-    private static void SaveCheckpoint(SpecNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, string directory, List<EpochReport> history)
+    internal static void SaveCheckpoint(SpecNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, string directory, List<EpochReport> history)
     {
         Directory.CreateDirectory(directory);
         // Write everything beside the old checkpoint, then swap the progress file last: it names what is valid.
@@ -119,7 +117,7 @@ public sealed class Trainer(ILogger logger)
         File.Move(progress + ".new", progress, overwrite: true);
     }
 
-    private static SavedProgress? TryResume(SpecNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, string directory)
+    internal static SavedProgress? TryResume(SpecNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, string directory)
     {
         string progress = Path.Combine(directory, StateFile);
         if (!File.Exists(progress)) return null;

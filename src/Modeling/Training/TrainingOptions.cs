@@ -7,12 +7,17 @@ public enum OptimizerKind
 {
     [JsonStringEnumMemberName("sgd")] Sgd,
     [JsonStringEnumMemberName("adam")] Adam,
+
+    /// <summary>Adam with decoupled weight decay (Loshchilov and Hutter), as transformers are trained.</summary>
+    [JsonStringEnumMemberName("adamw")] AdamW,
 }
 
 /// <summary>
 /// How a model is trained: the optimizer, a cosine learning-rate schedule from <see cref="LearningRate"/> to zero over
-/// every step, and, with <see cref="Augment"/>, random crops of the zero-padded image (plus mirror images where the
-/// data set allows them). Equal options on an equal spec and data set give the same cached model.
+/// every step (after a linear warm-up of <see cref="WarmupSteps"/>), and, with <see cref="Augment"/>, random crops of
+/// the zero-padded image (plus mirror images where the data set allows them). A language model's epoch is
+/// <see cref="StepsPerEpoch"/> batches of random windows of its text. Equal options on an equal spec and data set
+/// give the same cached model.
 /// </summary>
 public sealed record TrainingOptions
 {
@@ -36,12 +41,36 @@ public sealed record TrainingOptions
     /// <summary>Train on only N training images (a seeded sample; 0 = all); for quick checks.</summary>
     public int TrainLimit { get; init; }
 
-    /// <summary>The settings that train each zoo family well on 28x28 to 32x32 images.</summary>
-    public static TrainingOptions RecipeFor(string model) => model.StartsWith("lenet5", StringComparison.Ordinal)
-        ? new TrainingOptions { Epochs = 8, Optimizer = OptimizerKind.Adam, LearningRate = 2e-3, WeightDecay = 0, Augment = false }
-        : model.StartsWith("resnet", StringComparison.Ordinal)
-            ? new TrainingOptions { Epochs = 15 }
-            : new TrainingOptions { Epochs = 12 };
+    // The settings added for transformers are left out of the JSON at their defaults: cached models are keyed by it.
+
+    /// <summary>Batches of random windows in one epoch of a language model; 0 for images, whose epoch is one pass over them.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int StepsPerEpoch { get; init; }
+
+    /// <summary>Steps over which the learning rate rises linearly from zero before its cosine decay begins.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int WarmupSteps { get; init; }
+
+    /// <summary>The learning rate at <paramref name="step"/> of <paramref name="totalSteps"/>.</summary>
+    public double RateAt(long step, long totalSteps)
+    {
+        if (step < WarmupSteps) return LearningRate * (step + 1) / WarmupSteps;
+        long decay = Math.Max(1, totalSteps - WarmupSteps);
+        return LearningRate * 0.5 * (1 + Math.Cos(Math.PI * Math.Min(step - WarmupSteps, decay) / decay));
+    }
+
+    /// <summary>The settings that train each zoo family well on 28x28 to 32x32 images, or, for the language models, on a character corpus.</summary>
+    public static TrainingOptions RecipeFor(string model) => model switch
+    {
+        _ when model.StartsWith("lenet5", StringComparison.Ordinal) => new TrainingOptions { Epochs = 8, Optimizer = OptimizerKind.Adam, LearningRate = 2e-3, WeightDecay = 0, Augment = false },
+        _ when model.StartsWith("resnet", StringComparison.Ordinal) => new TrainingOptions { Epochs = 15 },
+        _ when model.StartsWith("vit", StringComparison.Ordinal) => new TrainingOptions { Epochs = 10, Optimizer = OptimizerKind.AdamW, LearningRate = 1e-3, WeightDecay = 0.05, WarmupSteps = 200 },
+        _ when model.StartsWith("gpt", StringComparison.Ordinal) || model.StartsWith("llama", StringComparison.Ordinal) => new TrainingOptions
+        {
+            Epochs = 10, StepsPerEpoch = 120, BatchSize = 64, Optimizer = OptimizerKind.AdamW, LearningRate = 1e-3, WeightDecay = 0.1, WarmupSteps = 100, Augment = false,
+        },
+        _ => new TrainingOptions { Epochs = 12 },
+    };
 
     /// <summary>Names the first setting that cannot work, or returns null.</summary>
     public string? Problem() =>
@@ -51,5 +80,7 @@ public sealed record TrainingOptions
         : Momentum is < 0 or >= 1 ? $"momentum must be in [0, 1), got {Momentum}"
         : WeightDecay < 0 ? $"weight decay must not be negative, got {WeightDecay}"
         : TrainLimit < 0 ? $"train limit must not be negative, got {TrainLimit}"
+        : StepsPerEpoch < 0 ? $"steps per epoch must not be negative, got {StepsPerEpoch}"
+        : WarmupSteps < 0 ? $"warm-up steps must not be negative, got {WarmupSteps}"
         : null;
 }

@@ -12,6 +12,8 @@ public sealed class BadRequestTests : ServiceTest
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.01},\"budget\":{\"episodes\":10}}", "constraint.ratio")]
     [InlineData("{\"kind\":\"quantize\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"latency\",\"target\":\"tpu-v9\",\"ratio\":0.5},\"budget\":{\"episodes\":10}}", "constraint.target")]
     [InlineData("{\"kind\":\"quantize\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"size\",\"ratio\":0.5},\"budget\":{\"episodes\":10},\"quantization\":{\"maxBits\":17}}", "quantization.maxBits")]
+    [InlineData("{\"kind\":\"prune\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10}}", "dataset")] // a text corpus
+    [InlineData("{\"kind\":\"prune\",\"model\":\"gpt\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10}}", "model")] // a language model on images
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"colour\":\"red\"}", "colour")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"model\":\"lenet5\"}", "spec")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"budget\":{\"episodes\":1,\"episodes\":2}}", "spec")]

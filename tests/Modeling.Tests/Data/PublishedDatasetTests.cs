@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Data.Text;
 using AutoDesign.Modeling.Specs;
 
 namespace AutoDesign.Modeling.Tests.Data;
@@ -30,6 +31,23 @@ public class PublishedDatasetTests
         Assert.All(fashion.Test.CountPerClass(), n => Assert.Equal(1_000, n));
         Assert.All(fashion.Train.CountPerClass(), n => Assert.Equal(5_500, n));
         Assert.True(fashion.Info.Flippable);
+    }
+
+    [Fact]
+    public void The_state_of_the_union_corpus_is_fetched_verified_and_split_by_year()
+    {
+        var sotu = DatasetCatalog.LoadText("sotu", DataFolder.Default());
+
+        Assert.Equal(InputSpec.Tokens(128, 97), sotu.Info.Shape);
+        Assert.False(sotu.Info.HasImages);
+        // 211 speeches before 2000, 10 from 2000-2009, 12 from 2010-2021, a line break between speeches; every
+        // character kept but a handful (a degree sign, a bullet, a control character) that ASCII has no form for.
+        Assert.Equal(9_987_533 - 1, sotu.Train.Length);
+        Assert.Equal(322_970 - 1, sotu.Validation.Length);
+        Assert.Equal(449_772 - 1, sotu.Test.Length);
+        Assert.InRange(sotu.Train.Count(t => t == 0) + sotu.Validation.Count(t => t == 0) + sotu.Test.Count(t => t == 0), 1, 20);
+        Assert.Contains("Madam Vice President-(applause)-no President", CharacterVocabulary.Decode(sotu.Test)); // 2021: em dashes as '-'
+        Assert.Throws<DatasetException>(() => DatasetCatalog.Load("sotu", DataFolder.Default())); // not an image set
     }
 
     [Fact]

@@ -46,7 +46,9 @@ public static class ModelJobChecks
         {
             try { dataset = DatasetCatalog.InfoOf(spec.Dataset, folder); }
             catch (DatasetException e) { errors.Add("dataset", e.Message); }
-            if (dataset is { HasImages: false })
+            if (dataset is { Shape.IsTokens: true })
+                errors.Add("dataset", $"'{spec.Dataset}' is a text corpus: search jobs score image classifiers so far (train and profile language models with the CLI)");
+            else if (dataset is { HasImages: false })
                 errors.Add("dataset", $"'{spec.Dataset}' has no images to evaluate candidates on (it sizes models for profiling only)");
         }
 
