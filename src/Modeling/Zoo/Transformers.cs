@@ -14,7 +14,7 @@ internal static class Transformers
 
     private sealed record Shape(int Width, int Depth, int MlpRatio);
 
-    private static readonly Shape Gpt = new(256, 4, 4), Llama = new(256, 4, 3), Vit = new(128, 6, 4);
+    private static readonly Shape Gpt = new(256, 4, 4), Llama = new(256, 4, 3), Vit = new(128, 4, 4);
 
     public static ModelSpec CreateGpt(string name, InputSpec input, int classes, double width, double depth) =>
         LanguageModel(name, input, classes, Scale(Gpt, width, depth), llama: false);

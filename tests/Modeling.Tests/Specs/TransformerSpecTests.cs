@@ -46,7 +46,7 @@ public class TransformerSpecTests
         Assert.Equal(2L * 49 * 49 * 128, analysis["block0_attention"].Macs); // 49 patches, every one sees every one
         Assert.Equal(128L * 49, analysis["positions"].Params);
         Assert.Equal(TensorShape.Vector(10), analysis.Layers[^1].OutputShape);
-        Assert.Equal(0, analysis.KvValuesPerToken - 6 * 2 * 128);
+        Assert.Equal(4 * 2 * 128, analysis.KvValuesPerToken);
     }
 
     [Fact]
