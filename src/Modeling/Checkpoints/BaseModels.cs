@@ -85,23 +85,8 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         var history = new Trainer(logger).Train(network, data, options, Store.TrainingPathOf(key), onEpoch, onBatch, cancellation);
 
         var test = Evaluation.Of(network, data.Test, data.Mean, data.Std);
-        var card = new ModelCard
-        {
-            Model = model,
-            Dataset = datasetName,
-            SpecHash = spec.ContentHash(),
-            Macs = network.Analysis.Macs,
-            Params = network.Analysis.Params,
-            Mean = data.Mean,
-            Std = data.Std,
-            Training = options,
-            History = history,
-            TestAccuracy = test.Accuracy,
-            ValidationAccuracy = history[^1].ValidationAccuracy,
-            TrainingSeconds = history.Sum(h => h.Seconds),
-        };
-        var saved = SavedModel.Save(Store.PathOf(key), network, card);
-        Directory.Delete(Store.TrainingPathOf(key), recursive: true);
+        var card = Card(model, datasetName, network, options, history) with { Mean = data.Mean, Std = data.Std, TestAccuracy = test.Accuracy };
+        var saved = Save(key, network, card);
         logger.LogInformation("Test accuracy {Accuracy:P2} after {Seconds:F0} s of training; saved to {Directory}",
             test.Accuracy, card.TrainingSeconds, saved.Directory);
         return new Result(saved, FromCache: false);
@@ -118,28 +103,38 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         var history = new LanguageModelTrainer(logger).Train(network, corpus, options, Store.TrainingPathOf(key), onEpoch, onBatch, cancellation);
 
         var test = TextEvaluation.Of(network, corpus.Test, spec.Input.Width);
-        var card = new ModelCard
+        var card = Card(model, datasetName, network, options, history) with
         {
-            Model = model,
-            Dataset = datasetName,
-            SpecHash = spec.ContentHash(),
-            Macs = network.Analysis.Macs,
-            Params = network.Analysis.Params,
-            Mean = [],
-            Std = [],
-            Training = options,
-            History = history,
-            TestAccuracy = test.Accuracy,
-            ValidationAccuracy = history[^1].ValidationAccuracy,
-            TestPerplexity = test.Perplexity,
-            ValidationPerplexity = history[^1].ValidationPerplexity,
-            TrainingSeconds = history.Sum(h => h.Seconds),
+            TestAccuracy = test.Accuracy, TestPerplexity = test.Perplexity, ValidationPerplexity = history[^1].ValidationPerplexity,
         };
-        var saved = SavedModel.Save(Store.PathOf(key), network, card);
-        Directory.Delete(Store.TrainingPathOf(key), recursive: true);
+        var saved = Save(key, network, card);
         logger.LogInformation("Test perplexity {Perplexity:F3} (next-token accuracy {Accuracy:P2}) after {Seconds:F0} s of training; saved to {Directory}",
             test.Perplexity, test.Accuracy, card.TrainingSeconds, saved.Directory);
         return new Result(saved, FromCache: false);
+    }
+
+    // What every freshly trained model's card says; the caller adds its scores (and, for images, the normalisation).
+    private static ModelCard Card(string model, string dataset, SpecNetwork network, TrainingOptions options, IReadOnlyList<EpochReport> history) => new()
+    {
+        Model = model,
+        Dataset = dataset,
+        SpecHash = network.Spec.ContentHash(),
+        Macs = network.Analysis.Macs,
+        Params = network.Analysis.Params,
+        Mean = [],
+        Std = [],
+        Training = options,
+        History = history,
+        ValidationAccuracy = history[^1].ValidationAccuracy,
+        TrainingSeconds = history.Sum(h => h.Seconds),
+    };
+
+    // The trained model goes into the cache and its checkpoints are no longer needed.
+    private SavedModel Save(string key, SpecNetwork network, ModelCard card)
+    {
+        var saved = SavedModel.Save(Store.PathOf(key), network, card);
+        Directory.Delete(Store.TrainingPathOf(key), recursive: true);
+        return saved;
     }
 
     private void DeleteEntry(string key)

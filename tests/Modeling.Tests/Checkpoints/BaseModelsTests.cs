@@ -37,6 +37,26 @@ public sealed class BaseModelsTests : IDisposable
     }
 
     [Fact]
+    public void A_language_model_is_trained_on_the_corpus_cached_and_scored_by_perplexity_on_the_test_years()
+    {
+        var models = new BaseModels(_data.Folder, NullLogger.Instance);
+        var options = TrainingOptions.RecipeFor("gpt") with { Epochs = 1, StepsPerEpoch = 4, BatchSize = 4, WarmupSteps = 1 };
+
+        var first = models.GetOrTrain("gpt-w0.25-d0.5", "sotu", options);
+        var second = models.GetOrTrain("gpt-w0.25-d0.5", "sotu", options);
+
+        Assert.False(first.FromCache);
+        Assert.True(second.FromCache);
+        var card = second.Model.Card;
+        Assert.Empty(card.Mean); // token ids are not normalised
+        using var network = second.Model.CreateNetwork();
+        var test = TextEvaluation.Of(network, DatasetCatalog.LoadText("sotu", _data.Folder).Test, network.Spec.Input.Width);
+        Assert.Equal(card.TestPerplexity!.Value, test.Perplexity, 6);
+        Assert.Equal(card.History[^1].ValidationPerplexity, card.ValidationPerplexity);
+        Assert.InRange(test.Perplexity, 1, 200); // four steps barely move it from the vocabulary's 97
+    }
+
+    [Fact]
     public async Task Two_jobs_wanting_the_same_base_model_at_once_train_it_once()
     {
         var models = new BaseModels(_data.Folder, NullLogger.Instance);
