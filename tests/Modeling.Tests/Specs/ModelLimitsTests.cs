@@ -39,4 +39,30 @@ public sealed class ModelLimitsTests
         var strict = new ModelLimits { MaxParameters = 1_000 };
         Assert.Contains("parameters", Assert.Throws<ModelSpecException>(() => strict.Check(Net(64))).Reason);
     }
+
+    // A one-block language model: embedding, attention over its own projections, the head.
+    private static ModelSpec LanguageModel(int context, int vocabulary, int width) => new()
+    {
+        Name = "lm", Input = InputSpec.Tokens(context, vocabulary), Classes = vocabulary,
+        Layers =
+        [
+            new LayerSpec { Name = "tokens", Op = LayerOp.Embedding, Out = width },
+            new LayerSpec { Name = "q", Op = LayerOp.Projection, Out = width, Inputs = ["tokens"] },
+            new LayerSpec { Name = "k", Op = LayerOp.Projection, Out = width, Inputs = ["tokens"] },
+            new LayerSpec { Name = "v", Op = LayerOp.Projection, Out = width, Inputs = ["tokens"] },
+            new LayerSpec { Name = "attention", Op = LayerOp.Attention, Inputs = ["q", "k", "v"], HeadSize = 8, Causal = true },
+            new LayerSpec { Name = "head", Op = LayerOp.Projection, Out = vocabulary },
+        ],
+    };
+
+    [Theory]
+    [InlineData(128, int.MaxValue, 64, "layers[5].out")]   // a vocabulary no head can score
+    [InlineData(128, 1_000_000, 1_024, "layers[5].out")]
+    [InlineData(10_000_000, 97, 64, "layers[0]")]          // a context whose embedded map alone is over the limit
+    [InlineData(200_000, 97, 64, "layers[4]")]             // attention over 200,000 positions: 2.6 T MACs
+    public void An_absurd_language_model_is_refused_naming_the_layer(int context, int vocabulary, int width, string field)
+    {
+        var error = Assert.Throws<ModelSpecException>(() => ModelLimits.Default.Check(LanguageModel(context, vocabulary, width)));
+        Assert.Equal(field, error.Field);
+    }
 }
