@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Quantization;
+using AutoDesign.Modeling.Quantization.Formats;
 using AutoDesign.Modeling.Specs;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -31,12 +32,12 @@ internal static class LayerUnits
     };
 
     /// <summary>What a join layer (add, concat, mul, attention) computes from its inputs, before its activation.</summary>
-    public static Tensor Join(LayerSpec layer, IReadOnlyList<Tensor> inputs)
+    public static Tensor Join(LayerSpec layer, IReadOnlyList<Tensor> inputs, KvCacheQuantizer? cache = null)
     {
         switch (layer.Op)
         {
             case LayerOp.Attention:
-                return AttentionKernel.Attend(layer, inputs[0], inputs[1], inputs[2]);
+                return AttentionKernel.Attend(layer, inputs[0], inputs[1], inputs[2], cache);
             case LayerOp.Concat:
                 return cat([.. inputs], 1);
             case LayerOp.Mul:

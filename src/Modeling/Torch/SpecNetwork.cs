@@ -1,3 +1,4 @@
+using AutoDesign.Modeling.Quantization.Formats;
 using AutoDesign.Modeling.Specs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -51,6 +52,29 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
     /// <summary>The fake quantization of each quantized layer (null: the network runs in float).</summary>
     public IReadOnlyDictionary<string, Quantization.LayerQuantization>? Quantization { get; private set; }
 
+    /// <summary>
+    /// Runs the named projections in their prepared serving formats and the named attention layers' caches in theirs
+    /// (null or a missing layer: float). The caller owns the prepared kernels.
+    /// </summary>
+    public void Deploy(IReadOnlyDictionary<string, QuantizedProjection>? projections, IReadOnlyDictionary<string, KvCacheQuantizer>? caches)
+    {
+        for (int i = 0; i < _layers.Length; i++)
+            if (_units[i] is ProjectionUnit unit)
+                unit.Format = projections is not null && projections.TryGetValue(_layers[i].Name, out var kernel) ? kernel : null;
+        _caches = caches is null ? [] : new Dictionary<string, KvCacheQuantizer>(caches);
+    }
+
+    private Dictionary<string, KvCacheQuantizer> _caches = [];
+
+    /// <summary>A projection's weight (out x in) and bias, for preparing it in a serving format.</summary>
+    public (Tensor Weight, Tensor? Bias) ProjectionWeights(string layer)
+    {
+        int index = Array.FindIndex(_layers, l => l.Name == layer);
+        return index >= 0 && _units[index] is ProjectionUnit unit
+            ? (unit.Weight, unit.Bias)
+            : throw new ArgumentException($"'{layer}' is not a projection of {Spec.Name}", nameof(layer));
+    }
+
     public override Tensor forward(Tensor input) => Run(input, null)[^1];
 
     /// <summary>Runs the network, calling <paramref name="beforeLayer"/> with each layer's name and (first) input just before it runs.</summary>
@@ -76,7 +100,8 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
                 outputs[i] = unit.forward(Read(sources[0]));
                 continue;
             }
-            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i], [.. sources.Select(Read)]), _layers[i].Activation);
+            var cache = _caches.GetValueOrDefault(_layers[i].Name);
+            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i], [.. sources.Select(Read)], cache), _layers[i].Activation);
         }
         return outputs;
     }

@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Quantization;
+using AutoDesign.Modeling.Quantization.Formats;
 using AutoDesign.Modeling.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -25,8 +26,16 @@ internal sealed class ProjectionUnit : Module<Tensor, Tensor>, IQuantizable
 
     public LayerQuantization? Quantization { get; set; }
 
+    /// <summary>The layer in a serving format (null: float, or the fake quantization above).</summary>
+    public QuantizedProjection? Format { get; set; }
+
+    public Tensor Weight => fc.weight!;
+
+    public Tensor? Bias => fc.bias;
+
     public override Tensor forward(Tensor input)
     {
+        if (Format is not null) return LayerUnits.Activate(Format.Project(input), _activation);
         var (x, weight) = Quantization is { } q
             ? (FakeQuantize.Activations(input, q.ActivationBits, q.ActivationClip, q.SignedInput), FakeQuantize.Weights(fc.weight!, q.WeightBits))
             : (input, fc.weight!);
@@ -106,7 +115,8 @@ public static class AttentionKernel
     /// <summary>Rotary embedding's base: channel pair i of a head turns by position x base^(-2i / size) (RoFormer, Llama).</summary>
     public const double RotaryBase = 10_000;
 
-    public static Tensor Attend(LayerSpec layer, Tensor queries, Tensor keys, Tensor values)
+    /// <param name="cache">How the keys and values are stored between steps (null: as computed).</param>
+    public static Tensor Attend(LayerSpec layer, Tensor queries, Tensor keys, Tensor values, KvCacheQuantizer? cache = null)
     {
         long batch = queries.shape[0], height = queries.shape[2], width = queries.shape[3];
         long size = layer.HeadSize!.Value;
@@ -118,6 +128,7 @@ public static class AttentionKernel
             q = Rotate(q);
             k = Rotate(k);
         }
+        if (cache is not null) (q, k, v) = cache.Apply(q, k, v);
         long share = q.shape[1] / k.shape[1]; // query heads per key/value head: query head h reads key head h / share
         if (share > 1)
         {

@@ -17,7 +17,8 @@ public class SmoothQuantW8A8Tests
         var smoothing = SmoothQuantW8A8.Scales(tensor(new[] { 4f, 0.5f }), weight, alpha: 0.5);
         Assert.True(smoothing.allclose(tensor(new[] { MathF.Sqrt(2), MathF.Sqrt(0.5f) })));
 
-        var y = SmoothQuantW8A8.Project(input, weight, bias: null, smoothing);
+        using var layer = new SmoothQuantW8A8(weight, bias: null, smoothing);
+        var y = layer.Project(input);
 
         // X / s = [2 sqrt 2, -sqrt 0.5]: token scale 2 sqrt 2 / 127, codes [127, round(-31.75) = -32].
         // W s = [[sqrt 0.5, -sqrt 0.5], [2 sqrt 2, sqrt 0.5 / 4]]: row scales sqrt 0.5 / 127 and 2 sqrt 2 / 127,
@@ -39,7 +40,11 @@ public class SmoothQuantW8A8Tests
         var exact = nn.functional.conv2d(input, weight.view(16, 64, 1, 1));
         var maxima = input.abs().amax([0, 2, 3]);
 
-        double Error(Tensor? smoothing) => (SmoothQuantW8A8.Project(input, weight, null, smoothing) - exact).square().mean().sqrt().item<float>();
+        double Error(Tensor? smoothing)
+        {
+            using var layer = new SmoothQuantW8A8(weight, null, smoothing);
+            return (layer.Project(input) - exact).square().mean().sqrt().item<float>();
+        }
 
         Assert.True(Error(SmoothQuantW8A8.Scales(maxima, weight, 0.5)) < 0.5 * Error(null));
     }

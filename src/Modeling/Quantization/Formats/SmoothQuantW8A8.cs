@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace AutoDesign.Modeling.Quantization.Formats;
 
@@ -10,8 +9,21 @@ namespace AutoDesign.Modeling.Quantization.Formats;
 /// multiplied and summed exactly (in float32, exact while the sums stay below 2^24: 1,040 input channels at 127 x 127),
 /// then scaled once by both scales.
 /// </summary>
-public static class SmoothQuantW8A8
+public sealed class SmoothQuantW8A8 : QuantizedProjection
 {
+    private readonly Tensor? _smoothing;
+    private readonly Tensor _codesT, _scalesT;
+
+    /// <param name="weight">out x in.</param>
+    /// <param name="smoothing">The migration scales (null: plain W8A8).</param>
+    public SmoothQuantW8A8(Tensor weight, Tensor? bias, Tensor? smoothing)
+        : base(new ProjectionFormat(FormatKind.W8A8, smoothing is null ? FormatMethod.None : FormatMethod.Smooth), bias)
+    {
+        _smoothing = KeepIfAny(smoothing?.detach().clone());
+        var (codes, scales) = SymmetricInt.Quantize(smoothing is null ? weight : weight * smoothing.reshape(1, -1), 8, dim: 1);
+        (_codesT, _scalesT) = (Keep(codes.t().contiguous()), Keep(scales.t().contiguous()));
+    }
+
     /// <summary>The migration scales, one per input channel, from calibration's per-channel activation maxima.</summary>
     /// <param name="activationMax">max |X_j| over the calibration tokens, one per input channel.</param>
     /// <param name="weight">out x in.</param>
@@ -22,18 +34,18 @@ public static class SmoothQuantW8A8
         return (activationMax.clamp_min(1e-5).pow(alpha) / weightMax.pow(1 - alpha)).clamp_min(1e-5);
     }
 
+    protected override Tensor Rows(Tensor x) =>
+        Int8Gemm(_smoothing is null ? x : x / _smoothing, _codesT, _scalesT);
+
     /// <summary>
-    /// The projection of a (B, C, H, W) map as the deployed kernel computes it: y = (q_x q_w^T) s_x s_w + b, with the
-    /// input divided and the weights multiplied by <paramref name="smoothing"/> first (null: no migration).
+    /// The INT8 GEMM: each token (row of <paramref name="x"/>) to INT8 codes with its own scale, integer products
+    /// summed exactly, then one rescale by the token's and the output channel's scales.
     /// </summary>
-    public static Tensor Project(Tensor input, Tensor weight, Tensor? bias, Tensor? smoothing)
+    /// <param name="weightCodesT">in x out integer codes.</param>
+    /// <param name="weightScalesT">1 x out.</param>
+    internal static Tensor Int8Gemm(Tensor x, Tensor weightCodesT, Tensor weightScalesT)
     {
-        var x = smoothing is null ? input : input / smoothing.reshape(1, -1, 1, 1);
-        var w = smoothing is null ? weight : weight * smoothing.reshape(1, -1);
-        var (xCodes, xScales) = SymmetricInt.Quantize(x, 8, dim: 1);  // (B, 1, H, W): one scale per token
-        var (wCodes, wScales) = SymmetricInt.Quantize(w, 8, dim: 1);  // (O, 1): one scale per output channel
-        var integers = F.conv2d(xCodes, wCodes.view(w.shape[0], w.shape[1], 1, 1));
-        var y = integers * xScales * wScales.reshape(1, -1, 1, 1);
-        return bias is null ? y : y + bias.reshape(1, -1, 1, 1);
+        var (codes, scales) = SymmetricInt.Quantize(x, 8, dim: 1);
+        return codes.matmul(weightCodesT) * scales * weightScalesT;
     }
 }
