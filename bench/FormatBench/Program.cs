@@ -64,16 +64,17 @@ foreach (var model in models)
         metric = "test accuracy | test loss";
     }
     using var calibration = new FormatCalibration(network, calibrationInputs);
+    using var kernels = new FormatKernels(network, calibration, settings);
     var rows = language ? languageRows : languageRows.Where(r => r.Cache == "kv16").ToArray(); // an encoder keeps no KV cache
     Console.WriteLine($"### {model} / {dataset}: {spec.Analyze().Params:N0} parameters{(quick ? " (quick: part of the test split)" : "")}");
     Console.WriteLine();
     Console.WriteLine($"| weights | KV cache | {metric} | weight bytes |{(language ? " KV bytes at 1,024 tokens |" : "")} seconds |");
-    Console.WriteLine($"|---|---|---|---|---|{(language ? "---|" : "")}");
+    Console.WriteLine($"|---|---|---|---|---|---|{(language ? "---|" : "")}");
     foreach (var (format, cache) in rows)
     {
         var watch = Stopwatch.StartNew();
         var policy = FormatPolicy.Uniform(spec, ProjectionFormat.Parse(format), KvCacheFormat.Parse(cache));
-        using var deployment = new FormatDeployment(network, policy, calibration, settings);
+        using var deployment = kernels.Deploy(policy);
         string result = score();
         string kv = language ? $" {FormatSizes.KvBytes(spec, policy, 1_024):N0} |" : "";
         Console.WriteLine($"| {format} | {cache} | {result} | {FormatSizes.WeightBytes(spec, policy):N0} |{kv} {watch.Elapsed.TotalSeconds:F0} |");

@@ -24,6 +24,9 @@ public static partial class ModelZoo
     public static bool IsZooName(string name) => NamePattern().IsMatch(name);
 
     /// <summary>Builds the named model for images of <paramref name="input"/> shape; throws <see cref="ArgumentException"/> naming the problem.</summary>
+    /// <summary>Meta's Llama-3-8B at a context length: a published shape for the serving cost models, not a zoo model (nothing trains it).</summary>
+    public static ModelSpec Llama3_8B(int context) => Transformers.Llama3_8B(context);
+
     public static ModelSpec Create(string name, InputSpec input, int classes)
     {
         var match = NamePattern().Match(name);

@@ -12,7 +12,12 @@ internal static class Transformers
 {
     public const int HeadSize = 32;
 
-    private sealed record Shape(int Width, int Depth, int MlpRatio);
+    // Hidden: the MLP's width, as a multiple of the model's (MlpRatio) or in channels; KvWidth: 0 for llama's
+    // default of half the width.
+    private sealed record Shape(int Width, int Depth, int MlpRatio, int Head = HeadSize, int Hidden = 0, int KvWidth = 0)
+    {
+        public int MlpWidth => Hidden > 0 ? Hidden : Width * MlpRatio;
+    }
 
     private static readonly Shape Gpt = new(256, 4, 4), Llama = new(256, 4, 3), Vit = new(128, 4, 4);
 
@@ -21,6 +26,13 @@ internal static class Transformers
 
     public static ModelSpec CreateLlama(string name, InputSpec input, int classes, double width, double depth) =>
         LanguageModel(name, input, classes, Scale(Llama, width, depth), llama: true);
+
+    /// <summary>
+    /// Meta's Llama-3-8B as a spec (Llama 3 model card: 32 blocks of width 4,096, 32 query heads of 128, 8 key/value
+    /// heads, SiLU-gated MLP of 14,336, vocabulary 128,256), for modelling how it serves; never trained here.
+    /// </summary>
+    public static ModelSpec Llama3_8B(int context) =>
+        LanguageModel("llama-3-8b", InputSpec.Tokens(context, 128_256), 128_256, new Shape(4096, 32, 0, Head: 128, Hidden: 14_336, KvWidth: 1024), llama: true);
 
     public static ModelSpec CreateVit(string name, InputSpec input, int classes, double width, double depth)
     {
@@ -57,16 +69,16 @@ internal static class Transformers
     private static string Block(SpecBuilder b, string id, string stream, Shape shape, bool causal, bool llama)
     {
         var norm = llama ? LayerOp.RmsNorm : LayerOp.LayerNorm;
-        int kv = llama ? shape.Width / 2 : shape.Width; // llama: two query heads share each key/value head
+        int kv = !llama ? shape.Width : shape.KvWidth > 0 ? shape.KvWidth : shape.Width / 2; // llama: query heads share key/value heads
         string x = b.Layer(new LayerSpec { Name = $"{id}_norm1", Op = norm, Inputs = [stream] });
         string q = b.Projection($"{id}_q", shape.Width, input: x);
         string k = b.Projection($"{id}_k", kv, input: x);
         string v = b.Projection($"{id}_v", kv, input: x);
-        b.Layer(new LayerSpec { Name = $"{id}_attention", Op = LayerOp.Attention, Inputs = [q, k, v], HeadSize = HeadSize, Causal = causal, Rotary = llama });
+        b.Layer(new LayerSpec { Name = $"{id}_attention", Op = LayerOp.Attention, Inputs = [q, k, v], HeadSize = shape.Head, Causal = causal, Rotary = llama });
         b.Projection($"{id}_o", shape.Width);
         stream = b.Residual($"{id}_add1", [stream, b.Last]);
         x = b.Layer(new LayerSpec { Name = $"{id}_norm2", Op = norm, Inputs = [stream] });
-        int hidden = shape.Width * shape.MlpRatio;
+        int hidden = shape.MlpWidth;
         if (llama)
         {
             string gate = b.Projection($"{id}_gate", hidden, Activation.Silu, input: x);

@@ -1,3 +1,4 @@
+using AutoDesign.Search.Kinds.Formats;
 using AutoDesign.Search.Kinds.Nas;
 using AutoDesign.Search.Kinds.Prune;
 using AutoDesign.Search.Kinds.Quantize;
@@ -12,6 +13,7 @@ public static class JobKinds
         new PruneKind(),
         new QuantizeKind(),
         new NasKind(),
+        new FormatsKind(),
     ];
 
     public static IJobKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

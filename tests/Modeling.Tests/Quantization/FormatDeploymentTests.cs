@@ -116,10 +116,11 @@ public class FormatDeploymentTests
         using var noGrad = no_grad();
         var reference = network.forward(tokens);
         using var calibration = new FormatCalibration(network, tokens);
+        using var kernels = new FormatKernels(network, calibration, new FormatSettings());
 
         double Deviation(string format, string cache)
         {
-            using var deployment = new FormatDeployment(network, FormatPolicy.Uniform(spec, ProjectionFormat.Parse(format), KvCacheFormat.Parse(cache)), calibration, new FormatSettings());
+            using var deployment = kernels.Deploy(FormatPolicy.Uniform(spec, ProjectionFormat.Parse(format), KvCacheFormat.Parse(cache)));
             return (network.forward(tokens) - reference).abs().max().item<float>() / reference.abs().max().item<float>();
         }
 

@@ -33,8 +33,9 @@ public static class ModelJobChecks
         public int DefaultWarmup(int episodes) => Math.Min(PaperWarmupEpisodes, episodes / 2);
     }
 
+    /// <param name="languageModels">Whether the kind scores language models on text corpora too.</param>
     /// <returns>What was resolved, or null when a problem was recorded.</returns>
-    public static CheckedModelJob? Check(ModelJobSpec spec, IJobKind kind, ConstraintRules rules, DataFolder folder, SpecErrors errors)
+    public static CheckedModelJob? Check(ModelJobSpec spec, IJobKind kind, ConstraintRules rules, DataFolder folder, SpecErrors errors, bool languageModels = false)
     {
         int before = errors.Count;
         if (string.IsNullOrWhiteSpace(spec.Agent)) errors.Add("agent", $"is required: one of {string.Join(", ", kind.Agents)}");
@@ -46,9 +47,9 @@ public static class ModelJobChecks
         {
             try { dataset = DatasetCatalog.InfoOf(spec.Dataset, folder); }
             catch (DatasetException e) { errors.Add("dataset", e.Message); }
-            if (dataset is { Shape.IsTokens: true })
+            if (dataset is { Shape.IsTokens: true } && !languageModels)
                 errors.Add("dataset", $"'{spec.Dataset}' is a text corpus: search jobs score image classifiers so far (train and profile language models with the CLI)");
-            else if (dataset is { HasImages: false })
+            else if (dataset is { HasImages: false, Shape.IsTokens: false })
                 errors.Add("dataset", $"'{spec.Dataset}' has no images to evaluate candidates on (it sizes models for profiling only)");
         }
 
@@ -85,10 +86,17 @@ public static class ModelJobChecks
         if (decay is <= 0 or > 1 || double.IsNaN(decay)) errors.Add("ddpg.noiseDecay", $"must be in (0, 1], got {decay}");
         if (spec.Training?.Epochs is < 1 or > 1000) errors.Add("training.epochs", $"must be between 1 and 1000, got {spec.Training.Epochs}");
         if (spec.Training?.TrainLimit is < 0) errors.Add("training.trainLimit", $"must not be negative, got {spec.Training.TrainLimit}");
+        if (spec.Training?.StepsPerEpoch is { } steps && (steps is < 1 or > 1_000_000 || dataset is { Shape.IsTokens: false }))
+            errors.Add("training.stepsPerEpoch", dataset is { Shape.IsTokens: false } ? "applies to language models (an image model's epoch is its training images)" : $"must be between 1 and 1,000,000, got {steps}");
 
         if (errors.Count > before || dataset is null || model is null || constraint is null) return null;
         var recipe = TrainingOptions.RecipeFor(spec.Model!);
-        var training = recipe with { Epochs = spec.Training?.Epochs ?? recipe.Epochs, TrainLimit = spec.Training?.TrainLimit ?? recipe.TrainLimit };
+        var training = recipe with
+        {
+            Epochs = spec.Training?.Epochs ?? recipe.Epochs,
+            TrainLimit = spec.Training?.TrainLimit ?? recipe.TrainLimit,
+            StepsPerEpoch = spec.Training?.StepsPerEpoch ?? recipe.StepsPerEpoch,
+        };
         if (folder.Access.ModelLimits.TrainingTooLarge(model.Analyze(), training.BatchSize) is { } tooLarge)
         {
             errors.Add("model", tooLarge);

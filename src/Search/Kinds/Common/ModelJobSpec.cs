@@ -65,4 +65,7 @@ public sealed record BaseTraining
 
     /// <summary>Train on only the first N training images (for quick runs).</summary>
     public int? TrainLimit { get; init; }
+
+    /// <summary>A language model's training steps per epoch (for quick runs).</summary>
+    public int? StepsPerEpoch { get; init; }
 }
