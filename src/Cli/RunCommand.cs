@@ -79,11 +79,15 @@ internal static class RunCommand
                                 $"test {summary.Score} {summary.FormatScore(best.TestAccuracy)}" +
                                 (best.FineTunedTestAccuracy is { } f ? $", {f:P2} after {best.FineTuneEpochs} epochs of fine-tuning" : "") +
                                 (result.Base.TestAccuracy is { } baseTest ? $" (base {summary.FormatScore(baseTest)})" : ""));
-                    if (best.Policy.Any(p => p.WBits is not null))
+                    if (best.Policy.Any(p => p.WBits is not null && p.Choice is not null))
+                        o.WriteLine($"  formats: {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.Choice}"))}");
+                    else if (best.Policy.Any(p => p.WBits is not null))
                         o.WriteLine($"  bits (weights/activations): {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.WBits}/{p.ABits}"))}");
+                    if (best.Metrics?.GetValueOrDefault("testPerplexity") is > 0 and var perplexity)
+                        o.WriteLine($"  test perplexity {perplexity:F3} (base {best.Metrics["floatTestPerplexity"]:F3})");
                     foreach (var (name, value) in best.Measured ?? new Dictionary<string, double>()) o.WriteLine($"  {name}: {value:G4}");
                     o.WriteLine($"  {result.Evaluations} evaluations, {result.EvaluationsPerSecond:F2} per second, {result.Seconds:F0} s in all");
-                    o.WriteLine($"  result: {outFile.FullName}; pruned model: {best.SavedModel}");
+                    o.WriteLine($"  result: {outFile.FullName}" + (best.SavedModel != "" ? $"; model: {best.SavedModel}" : ""));
                 });
                 return 0;
             });

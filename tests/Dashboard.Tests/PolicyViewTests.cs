@@ -44,4 +44,21 @@ public class PolicyViewTests : DashboardTest
         Assert.Contains("bits (W/A)", view.Find(".policy-table thead").TextContent);
         Assert.Empty(view.FindAll(".layer-table")); // no target chosen yet
     }
+
+    [Fact]
+    public void A_serving_format_policy_names_each_projections_format_and_each_caches()
+    {
+        var candidate = new CandidateResult(1, 0.58, 1, 1, 3e6, -0.001,
+        [
+            new PolicyEntry("block0_q", WBits: 4, ABits: 8, Choice: "w4a8-g128"),
+            new PolicyEntry("block0_attention", Choice: "kv4-smooth", Value: 4),
+            new PolicyEntry("block0_up", WBits: 4, ABits: 4, Choice: "w4a4-svd-r16-g64"),
+        ]);
+
+        var view = Render<PolicyView>(p => p.Add(v => v.Candidate, candidate).Add(v => v.Unit, "bytes"));
+
+        Assert.Equal(["w4a8-g128 (W4A8)", "kv4-smooth", "w4a4-svd-r16-g64 (W4A4)"], view.FindAll(".policy-table tbody tr td.number").Select(c => c.TextContent.Trim()));
+        Assert.Contains("format", view.Find(".policy-table thead").TextContent);
+        Assert.NotNull(view.Find("[data-chart='policy-1']"));
+    }
 }

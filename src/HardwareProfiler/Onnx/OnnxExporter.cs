@@ -117,6 +117,9 @@ public static class OnnxExporter
                 case LayerOp.LayerNorm:
                     LayerNorm(g, layer, summary, state, Read(x), raw);
                     break;
+                case LayerOp.Projection when network.DeployedFormat(layer.Name) is { Format.IsQuantized: true } kernel:
+                    OnnxFormats.Write(g, layer, summary, kernel, Read(x), raw);
+                    break;
                 case LayerOp.Projection when simulated is null && !int8:
                 {
                     var weight = state[$"{layer.Name}.fc.weight"];
@@ -166,6 +169,8 @@ public static class OnnxExporter
             : G.FloatTensor(OutputName, "batch", spec.Classes));
         var model = new ModelProto { IrVersion = 8, ProducerName = "AutoDesign", ProducerVersion = "1", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
+        if (graph.Node.Any(node => node.Domain == OnnxFormats.MicrosoftDomain))
+            model.OpsetImport.Add(new OperatorSetIdProto { Domain = OnnxFormats.MicrosoftDomain, Version = 1 });
         return model;
     }
 

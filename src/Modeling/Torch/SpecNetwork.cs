@@ -66,6 +66,13 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
 
     private Dictionary<string, KvCacheQuantizer> _caches = [];
 
+    /// <summary>The serving format a projection runs in (null: float or fake-quantized).</summary>
+    public QuantizedProjection? DeployedFormat(string layer)
+    {
+        int index = Array.FindIndex(_layers, l => l.Name == layer);
+        return index >= 0 && _units[index] is ProjectionUnit unit ? unit.Format : null;
+    }
+
     /// <summary>A projection's weight (out x in) and bias, for preparing it in a serving format.</summary>
     public (Tensor Weight, Tensor? Bias) ProjectionWeights(string layer)
     {

@@ -18,4 +18,9 @@ public static class ParetoFront
         }
         return front;
     }
+
+    /// <summary>The candidates on the front of accuracy against <paramref name="cost"/>, as a result lists them.</summary>
+    public static IReadOnlyList<ParetoPoint> Points(IReadOnlyList<CandidateResult> candidates, Func<CandidateResult, double> cost) =>
+        [.. Of([.. candidates.Select(c => (c.Accuracy, cost(c)))])
+            .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue))];
 }

@@ -24,6 +24,9 @@ public sealed class QoqW4A8 : QuantizedProjection
         (_codesT, _scalesT) = (Keep(progressive.Int8.t().contiguous()), Keep(progressive.ChannelScales.t().contiguous()));
     }
 
+    /// <summary>The INT8 weights the GEMM reads (ONNX Runtime has no 4-bit W4A8 kernel: the file stores them in 8 bits).</summary>
+    public override StoredProjection Stored => new Int8RowWeights(_codesT.t(), _scalesT.flatten(), _smoothing);
+
     /// <summary>The two levels of a weight matrix (out x in): what the kernel stores and the INT8 values it restores.</summary>
     /// <param name="group">Input channels per UINT4 group; 0: one group per output channel.</param>
     public static ProgressiveWeights Quantize(Tensor weight, long group)

@@ -28,6 +28,12 @@ public abstract class QuantizedProjection : IDisposable
 
     public ProjectionFormat Format { get; }
 
+    /// <summary>The bias as the kernel adds it (FP16 values, or FP32 for the FP32 format).</summary>
+    public Tensor? Bias => _bias;
+
+    /// <summary>What the kernel stores, for formats an exporter can write (null: none).</summary>
+    public virtual StoredProjection? Stored => null;
+
     /// <summary>Prepares <paramref name="weight"/> (out x in) and <paramref name="bias"/> for <paramref name="format"/>.</summary>
     public static QuantizedProjection Prepare(ProjectionFormat format, Tensor weight, Tensor? bias, ProjectionInputs inputs, FormatSettings settings)
     {

@@ -24,6 +24,8 @@ public sealed class SmoothQuantW8A8 : QuantizedProjection
         (_codesT, _scalesT) = (Keep(codes.t().contiguous()), Keep(scales.t().contiguous()));
     }
 
+    public override StoredProjection Stored => new Int8RowWeights(_codesT.t(), _scalesT.flatten(), _smoothing);
+
     /// <summary>The migration scales, one per input channel, from calibration's per-channel activation maxima.</summary>
     /// <param name="activationMax">max |X_j| over the calibration tokens, one per input channel.</param>
     /// <param name="weight">out x in.</param>

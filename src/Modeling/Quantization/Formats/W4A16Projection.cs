@@ -17,8 +17,13 @@ public sealed class W4A16Projection : QuantizedProjection
     {
         _awqScales = KeepIfAny(awqScales?.detach().clone());
         var scaled = awqScales is null ? weight : weight * awqScales.reshape(1, -1);
-        _weightT = Keep(Fp16.Round(GroupedUInt.Round(scaled, 4, format.GroupSize, fp16Scales: true)).t().contiguous().clone());
+        var (codes, scales, zeros) = GroupedUInt.Quantize(scaled, 4, format.GroupSize, fp16Scales: true);
+        _weightT = Keep(Fp16.Round(GroupedUInt.Dequantize(codes, scales, zeros, scaled.shape)).t().contiguous().clone());
+        Stored = new Int4BlockWeights(Keep(codes.reshape(scaled.shape).clone()), Keep(scales.squeeze(-1).clone()), Keep(zeros.squeeze(-1).clone()),
+            format.GroupSize, _awqScales);
     }
+
+    public override StoredProjection Stored { get; }
 
     protected override Tensor Rows(Tensor x) => Fp16.Round(_awqScales is null ? x : x / _awqScales).matmul(_weightT);
 }

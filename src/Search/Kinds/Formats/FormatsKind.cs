@@ -34,13 +34,19 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
 
     public override IReadOnlyList<string> Agents { get; } = ["ddpg", "fixed", "random"];
 
-    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules, ServingCost.Memory, null,
+    // Latency is modelled on a serving GPU, so the target field offers those rather than the hardware targets.
+    public override IReadOnlyList<FormField> Form { get; } =
     [
-        new("serving.formats", "formats to choose from (comma-separated)", "Serving", "list", Default: string.Join(",", new ServingSettings().Formats)),
-        new("serving.caches", "KV cache formats (comma-separated)", "Serving", "list", Default: string.Join(",", new ServingSettings().Caches)),
-        new("serving.context", "context (tokens)", "Serving", "integer", Default: "1024"),
-        new("serving.batch", "sequences served together", "Serving", "integer", Default: "1"),
-    ]);
+        .. ModelJobForm.Fields(Rules, ServingCost.Memory, null,
+        [
+            new("serving.formats", "formats to choose from (comma-separated)", "Serving", "list", Default: string.Join(",", new ServingSettings().Formats)),
+            new("serving.caches", "KV cache formats (comma-separated)", "Serving", "list", Default: string.Join(",", new ServingSettings().Caches)),
+            new("serving.context", "context (tokens)", "Serving", "integer", Default: "1024"),
+            new("serving.batch", "sequences served together", "Serving", "integer", Default: "1"),
+        ]).Select(field => field.Path == "constraint.target"
+            ? field with { ChoicesFrom = null, Choices = [.. ServingGpu.PresetNames.Select(gpu => new FormChoice(gpu, gpu))], Default = "serving-a100" }
+            : field),
+    ];
 
     protected override FormatsPlan Plan(FormatsSpec spec, DataFolder folder)
     {
@@ -122,7 +128,7 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
         var logger = context.Logger;
         using var scorer = FormatsScorer.Create(plan, context.Folder, logger, context.Cancellation);
         var space = scorer.Space;
-        logger.LogInformation("Choosing serving formats for {Model} (float validation: accuracy {Accuracy:P2}, perplexity {Perplexity}) with {Agent}; budget {Budget:G4} {Unit} ({Ratio:P0} of W8A8)",
+        logger.LogInformation("Choosing serving formats for {Model} (float validation: accuracy {Accuracy:P2}, perplexity {Perplexity:F3}) with {Agent}; budget {Budget:G4} {Unit} ({Ratio:P0} of W8A8)",
             plan.Model, scorer.Float.Accuracy, scorer.Float.Perplexity, plan.Agent, plan.Constraint.Limit, scorer.Cost.Unit, plan.Constraint.Limit / space.ReferenceCost);
         var agent = SearchAgents.Create(plan.Agent, space, new AgentSettings(plan.Seed)
         {
@@ -134,8 +140,7 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
                 context.Journal, plan.Constraint.Limit, context.Progress, context.Cancellation);
             var candidates = loop.Candidates;
             var best = candidates.MaxBy(c => c.Reward)!;
-            var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, c.ConstrainedValue))])
-                .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue)).ToList();
+            var front = ParetoFront.Points(candidates, c => c.ConstrainedValue);
             var analysis = plan.BaseSpec.Analyze();
             var testFloat = scorer.TestFloat();
             return new SearchResult(
@@ -170,7 +175,7 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
                 metrics[$"decodeMs@{gpu} batch {plan.Serving.Batch} context {plan.Serving.Context} (modelled)"] =
                     1e3 * new ServingCostModel(ServingGpu.Preset(gpu)).DecodeStepSeconds(ServingWorkload.From(plan.BaseSpec, policy), plan.Serving.Batch, plan.Serving.Context);
         }
-        logger.LogInformation("Best candidate {Index}: validation accuracy {Accuracy:P2}, test accuracy {Test:P2}, test perplexity {Perplexity} (float {Float}), {Cost:G4} {Unit}",
+        logger.LogInformation("Best candidate {Index}: validation accuracy {Accuracy:P2}, test accuracy {Test:P2}, test perplexity {Perplexity:F3} (float {Float:F3}), {Cost:G4} {Unit}",
             candidate.Index, candidate.Accuracy, test.Accuracy, test.Perplexity, testFloat.Perplexity, candidate.ConstrainedValue, scorer.Cost.Unit);
         return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
             test.Accuracy, 0, null, "", metrics);

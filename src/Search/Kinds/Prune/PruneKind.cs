@@ -100,8 +100,7 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
             var candidates = loop.Candidates;
 
             var best = Finish(plan, candidates.MaxBy(c => c.Reward)!, scorer, context.BestModelDirectory, logger, context.Cancellation);
-            var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, (double)c.Flops))])
-                .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue)).ToList();
+            var front = ParetoFront.Points(candidates, c => c.Flops);
             var target = (metric as CostMetric.OnTarget)?.Target;
             return new SearchResult(
                 new BaseMetrics(plan.Model, plan.Dataset, scorer.BaseModel.Directory, baseAccuracy, scorer.BaseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),

@@ -102,8 +102,7 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
             var candidates = loop.Candidates;
 
             var best = candidates.MaxBy(c => c.Reward)!;
-            var front = ParetoFront.Of([.. candidates.Select(c => (c.Accuracy, c.ConstrainedValue))])
-                .Select(i => new ParetoPoint(candidates[i].Index, candidates[i].Accuracy, candidates[i].Flops, candidates[i].Params, candidates[i].ConstrainedValue)).ToList();
+            var front = ParetoFront.Points(candidates, c => c.ConstrainedValue);
             var target = (metric as CostMetric.OnTarget)?.Target;
             var analysis = model.Analyze();
             return new SearchResult(
