@@ -16,7 +16,7 @@ public sealed class BadRequestTests : ServiceTest
     [InlineData("{\"kind\":\"prune\",\"model\":\"gpt\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10}}", "model")] // a language model on images
     [InlineData("{\"kind\":\"formats\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"memory\",\"ratio\":0.6},\"budget\":{\"episodes\":10},\"serving\":{\"formats\":[\"w8a8\",\"../../etc/passwd\"]}}", "serving.formats[1]")]
     [InlineData("{\"kind\":\"formats\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"latency\",\"target\":\"/dev/zero\",\"ratio\":0.6},\"budget\":{\"episodes\":10}}", "constraint.target")]
-    [InlineData("{\"kind\":\"formats\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"memory\",\"ratio\":0.6},\"budget\":{\"episodes\":10},\"serving\":{\"formats\":[\"w4a4-svd-r999-g64\"]}}", "constraint.ratio")] // a rank above every layer's size
+    [InlineData("{\"kind\":\"formats\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"memory\",\"ratio\":0.6},\"budget\":{\"episodes\":10},\"serving\":{\"formats\":[\"w4a4-svd-r999-g64\"]}}", "serving.formats[0]")] // a rank above every layer's size
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"colour\":\"red\"}", "colour")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"model\":\"lenet5\"}", "spec")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"budget\":{\"episodes\":1,\"episodes\":2}}", "spec")]

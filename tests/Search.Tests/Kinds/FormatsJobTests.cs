@@ -43,7 +43,8 @@ public sealed class FormatsJobTests : IDisposable
     [InlineData("\"serving\":{\"formats\":[\"fp16\",\"w3a3\"]}", "serving.formats[1]", "does not start with a format")]
     [InlineData("\"serving\":{\"caches\":[\"kv2\"]}", "serving.caches[0]", "not a KV cache format")]
     [InlineData("\"serving\":{\"context\":0}", "serving.context", "between 1 and")]
-    [InlineData("\"serving\":{\"formats\":[\"w4a4-svd-r512-g64\"]}", "constraint.ratio", "no format offered fits layer 'block0_q'")]
+    [InlineData("\"serving\":{\"formats\":[\"fp16\",\"w4a4-svd-r2048-g64\"]}", "serving.formats[1]", "fits no projection of gpt: w4a4-svd-r2048-g64: rank 2048 is above")]
+    [InlineData("\"serving\":{\"formats\":[\"w4a4-svd-r512-g64\"]}", "serving.formats", "no format offered fits layer 'block0_q' (256 x 256)")]
     public void Bad_serving_settings_are_named(string section, string field, string reason)
     {
         var error = Assert.Throws<InvalidSpecException>(() => Plan(Valid.Replace("\"budget\"", section + ",\"budget\"")));
@@ -90,6 +91,12 @@ public sealed class FormatsJobTests : IDisposable
         Assert.Contains(best.Policy, p => p.Layer == "block1_down" && p.WBits is 4 or 8 or 16);
         Assert.InRange(best.Metrics["testPerplexity"], 1, 97);
         Assert.True(best.Metrics["decodeMs@serving-a100 batch 8 context 1024 (modelled)"] > 0);
+
+        // A candidate's network is the base one with its projections at their formats' bits.
+        var candidate = result.Candidates.Single(c => c.Index == best.Index);
+        var network = JobKinds.Find("formats")!.NetworkOf(TestJobs.Plan(Gpt("ddpg", 0.7), _data.Folder), candidate, _data.Folder);
+        Assert.Equal(candidate.Policy.Single(e => e.Layer == "block1_down").WBits, network.Precision!.For("block1_down").WeightBits);
+        Assert.Equal(16, network.Precision.For("head").WeightBits);
 
         // The fixed baseline: one rung for every layer, the highest that fits.
         var fixedResult = TestJobs.Run(Gpt("fixed", 0.7), _data.Folder);

@@ -54,6 +54,7 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
         var job = ModelJobChecks.Check(spec with { Constraint = null }, this, Rules, folder, errors, languageModels: true);
         var serving = spec.Serving ?? new ServingSettings();
         foreach (var (field, reason) in serving.Problems()) errors.Add($"serving.{field}", reason);
+        if (job is not null && errors.Count == 0) CheckFormatsFit(job.Model, serving, errors);
         var constraint = CheckConstraint(spec.Constraint, job?.Model, serving, errors);
         if (job is not null && constraint is not null && errors.Count == 0)
             errors.Try(ModelJobChecks.LimitField(spec.Constraint), () => Space(job.Model, new ServingCost(job.Model, constraint.Metric, constraint.Target, serving.Context, serving.Batch), constraint.Limit, serving));
@@ -74,6 +75,20 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
             NoiseDecay = job.NoiseDecay,
             Serving = serving,
         };
+    }
+
+    // A format that fits none of the model's projections (its group divides no layer, its rank exceeds every layer) is
+    // named; a layer that none of the formats fits names the list.
+    private static void CheckFormatsFit(ModelSpec model, ServingSettings serving, SpecErrors errors)
+    {
+        var analysis = model.Analyze();
+        var layers = FormatPolicy.QuantizableProjections(model).Select(name => analysis[name]).ToList();
+        var formats = serving.ParsedFormats;
+        for (int i = 0; i < formats.Count; i++)
+            if (layers.All(layer => formats[i].Misfit(layer.OutChannels, layer.InChannels) is not null))
+                errors.Add($"serving.formats[{i}]", $"fits no projection of {model.Name}: {formats[i].Misfit(layers[0].OutChannels, layers[0].InChannels)}");
+        if (layers.FirstOrDefault(layer => formats.All(f => f.Misfit(layer.OutChannels, layer.InChannels) is not null)) is { } stranded)
+            errors.Add("serving.formats", $"no format offered fits layer '{stranded.Name}' ({stranded.OutChannels} x {stranded.InChannels})");
     }
 
     private static CostLimit? CheckConstraint(ConstraintSpec? constraint, ModelSpec? model, ServingSettings serving, SpecErrors errors)
@@ -119,8 +134,10 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
     protected override ICandidateScorer CreateScorer(FormatsPlan plan, DataFolder folder, ILogger logger, CancellationToken cancellation) =>
         FormatsScorer.Create(plan, folder, logger, cancellation);
 
+    /// <summary>The base network, its projections at their formats' bits (the rest at 16), for targets that cost by bits.</summary>
     protected override CandidateNetwork NetworkOf(FormatsPlan plan, CandidateResult candidate, DataFolder folder) =>
-        throw new InvalidOperationException("a serving-format candidate is not exported yet: its formats have no ONNX form here");
+        new(plan.BaseSpec, new PrecisionPolicy(new Precision(16, 16),
+            candidate.Policy.Where(p => p.WBits is not null).ToDictionary(p => p.Layer, p => new Precision(p.WBits!.Value, p.ABits!.Value))));
 
     protected override async Task<SearchResult> RunAsync(FormatsPlan plan, JobContext context)
     {
