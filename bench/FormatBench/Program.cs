@@ -22,7 +22,8 @@ using static TorchSharp.torch;
 // sequence of 1,024 tokens; the A100 column is the serving model's largest throughput (1,024 tokens in, 512 out,
 // batch up to 256). Formats ONNX Runtime has kernels for are exported and run there: file size, the score on the
 // first --ort-windows test windows (or images) beside TorchSharp's on the same ones, and the median latency of one
-// batch-1 forward (the GPT's prefill of 128 tokens) against the FP32 file's, the two run alternately.
+// batch-1 forward (the GPT's prefill of 128 tokens) against the FP32 file's, the two run alternately; for the GPT
+// also one decode step (one token, a KV cache of 127) against the FP32 decode step.
 // ONNX files keep the KV cache in float: a cache format shows only in the TorchSharp score.
 //
 //   dotnet run -c Release --project bench/FormatBench [-- --quick] [--models gpt,vit] [--alpha 0.5] [--ort-windows 300]
@@ -126,6 +127,8 @@ foreach (var model in models)
     byte[] floatFile = OnnxExporter.Export(network).ToByteArray();
     using var floatSession = new InferenceSession(floatFile);
     var probe = Input(0);
+    using var floatDecode = language ? new InferenceSession(OnnxExporter.Export(network, new OnnxExportOptions { DecodeStep = true }).ToByteArray()) : null;
+    var step = language ? DecodeInputs(network, context - 1) : null;
 
     using var calibration = new FormatCalibration(network, calibrationInputs);
     using var kernels = new FormatKernels(network, calibration, settings);
@@ -134,8 +137,9 @@ foreach (var model in models)
     Console.WriteLine($"### {model} / {dataset}: {spec.Analyze().Params:N0} parameters{(quick ? " (quick)" : "")}");
     Console.WriteLine();
     Console.WriteLine($"| weights | KV cache | test {(language ? "perplexity | next-token accuracy" : "accuracy | test loss")} | weight bytes |" +
-                      $"{(language ? " KV bytes at 1,024 tokens | modelled A100 tokens/s |" : "")} ONNX bytes | ONNX Runtime {unit} ({ortSamples} {(language ? "windows" : "images")}) | TorchSharp, same | ONNX Runtime ms, batch 1 | vs FP32 file |");
-    Console.WriteLine($"|---|---|---|---|---|---|{(language ? "---|---|" : "")}---|---|---|---|");
+                      $"{(language ? " KV bytes at 1,024 tokens | modelled A100 tokens/s |" : "")} ONNX bytes | ONNX Runtime {unit} ({ortSamples} {(language ? "windows" : "images")}) | TorchSharp, same | ONNX Runtime ms, batch 1 | vs FP32 file |" +
+                      (language ? $" decode step ms (cache of {context - 1}) | vs FP32 decode |" : ""));
+    Console.WriteLine($"|---|---|---|---|---|---|{(language ? "---|---|---|---|" : "")}---|---|---|---|");
     foreach (var (format, cache) in rows)
     {
         var policy = FormatPolicy.Uniform(spec, ProjectionFormat.Parse(format), KvCacheFormat.Parse(cache));
@@ -149,12 +153,18 @@ foreach (var model in models)
         {
             byte[] file = OnnxExporter.Export(network).ToByteArray();
             using var session = new InferenceSession(file);
-            var (ms, floatMs) = Latency(session, floatSession, probe);
+            var (ms, floatMs) = Latency(session, floatSession, [probe]);
             onnx = string.Create(CultureInfo.InvariantCulture, $"{file.Length:N0} | {OrtScore(session)} | {Score(ortSamples)} | {ms:F2} | {ms / floatMs:F2} |");
+            if (language)
+            {
+                using var decode = new InferenceSession(OnnxExporter.Export(network, new OnnxExportOptions { DecodeStep = true }).ToByteArray());
+                var (stepMs, floatStepMs) = Latency(decode, floatDecode!, step!);
+                onnx += string.Create(CultureInfo.InvariantCulture, $" {stepMs:F3} | {stepMs / floatStepMs:F2} |");
+            }
         }
         catch (NotSupportedException)
         {
-            onnx = "no ONNX Runtime kernel | | | | |";
+            onnx = "no ONNX Runtime kernel | | | | |" + (language ? " | |" : "");
         }
         Console.WriteLine($"| {format} | {cache} | {result} | {FormatSizes.WeightBytes(spec, policy):N0} |{served} {onnx}");
     }
@@ -164,8 +174,28 @@ return 0;
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
+// One decode step's inputs for batch 1: a token at position `past`, and caches of `past` positions (zeros: the
+// time does not depend on their values).
+static List<NamedOnnxValue> DecodeInputs(SpecNetwork network, int past)
+{
+    var inputs = new List<NamedOnnxValue>
+    {
+        NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<long>(new long[] { 1 }, [1, 1])),
+        NamedOnnxValue.CreateFromTensor(OnnxExporter.PositionName, new DenseTensor<long>(new long[] { past }, [1])),
+    };
+    var spec = network.Spec;
+    for (int i = 0; i < spec.Layers.Count; i++)
+    {
+        if (spec.Layers[i].Op != AutoDesign.Modeling.Specs.LayerOp.Attention) continue;
+        int size = spec.Layers[i].HeadSize!.Value, keyHeads = network.Analysis[spec.InputsOf(i)[1]].OutputShape.Channels / size;
+        foreach (var prefix in new[] { OnnxExporter.PastKeys, OnnxExporter.PastValues })
+            inputs.Add(NamedOnnxValue.CreateFromTensor(prefix + spec.Layers[i].Name, new DenseTensor<float>(new float[keyHeads * past * size], [1, keyHeads, past, size])));
+    }
+    return inputs;
+}
+
 // Median milliseconds of one run of each session, alternating, after three warm-up runs each.
-static (double Ms, double FloatMs) Latency(InferenceSession session, InferenceSession floatSession, NamedOnnxValue input)
+static (double Ms, double FloatMs) Latency(InferenceSession session, InferenceSession floatSession, IReadOnlyList<NamedOnnxValue> input)
 {
     var (times, floatTimes) = (new List<double>(), new List<double>());
     for (int i = 0; i < 33; i++)
@@ -173,7 +203,7 @@ static (double Ms, double FloatMs) Latency(InferenceSession session, InferenceSe
         foreach (var (s, list) in new[] { (session, times), (floatSession, floatTimes) })
         {
             var watch = Stopwatch.StartNew();
-            using (s.Run([input])) { }
+            using (s.Run(input)) { }
             if (i >= 3) list.Add(watch.Elapsed.TotalMilliseconds);
         }
     }

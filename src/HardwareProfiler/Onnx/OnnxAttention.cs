@@ -1,5 +1,6 @@
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
+using static AutoDesign.HardwareProfiler.Onnx.OnnxExporter;
 using G = AutoDesign.HardwareProfiler.Onnx.OnnxGraphBuilder;
 
 namespace AutoDesign.HardwareProfiler.Onnx;
@@ -51,6 +52,49 @@ internal static class OnnxAttention
         g.Node("Reshape", n, [channels, g.Int64s($"{n}_map_shape", 0, map.Channels, map.Height, map.Width)], output);
     }
 
+    /// <summary>
+    /// One decode step: the new token's query, key and value ((N, C, 1, 1) maps), its key turned by the rotary angle of
+    /// <paramref name="position"/>, appended to the layer's cache (graph inputs <see cref="PastKeys"/> and
+    /// <see cref="PastValues"/> + the layer's name, [N, kv heads, past, size]; outputs <see cref="PresentKeys"/> and
+    /// <see cref="PresentValues"/>), and the query attending to every cached position (all of them precede it).
+    /// </summary>
+    public static void WriteDecodeStep(G g, LayerSpec layer, LayerSummary summary, int keyChannels, IReadOnlyList<string> inputs, string output, string position)
+    {
+        string n = layer.Name;
+        int size = layer.HeadSize!.Value;
+        var map = summary.InputShape;
+        long heads = map.Channels / size, keyHeads = keyChannels / size;
+        string Heads(string x, string role, long count) => // (N, count, 1, size)
+            g.Node("Reshape", $"{n}_{role}_heads", [x, g.Int64s($"{n}_{role}_shape", 0, count, 1, size)], $"{n}_{role}");
+
+        string q = Heads(inputs[0], "q", heads), k = Heads(inputs[1], "k", keyHeads), v = Heads(inputs[2], "v", keyHeads);
+        if (layer.Rotary)
+        {
+            var (cosTable, sinTable) = RotaryTables(g, n, (long)map.Height * map.Width, size);
+            string cos = g.Node("Gather", $"{n}_cos_at", [cosTable, position], $"{n}_cos_now", G.Int("axis", 0));
+            string sin = g.Node("Gather", $"{n}_sin_at", [sinTable, position], $"{n}_sin_now", G.Int("axis", 0));
+            q = Rotate(g, $"{n}_q", q, cos, sin, size);
+            k = Rotate(g, $"{n}_k", k, cos, sin, size);
+        }
+        foreach (var (past, present) in new[] { (PastKeys, PresentKeys), (PastValues, PresentValues) })
+        {
+            g.Graph.Input.Add(G.FloatTensor(past + n, "batch", keyHeads, "past", size));
+            g.Graph.Output.Add(G.FloatTensor(present + n, "batch", keyHeads, "total", size));
+        }
+        k = g.Node("Concat", $"{n}_append_k", [PastKeys + n, k], PresentKeys + n, G.Int("axis", 2));
+        v = g.Node("Concat", $"{n}_append_v", [PastValues + n, v], PresentValues + n, G.Int("axis", 2));
+        if (keyHeads < heads)
+        {
+            k = Shared(g, $"{n}_k", k, keyHeads, heads / keyHeads, -1, size);
+            v = Shared(g, $"{n}_v", v, keyHeads, heads / keyHeads, -1, size);
+        }
+        string kT = g.Node("Transpose", $"{n}_k_transposed", [k], $"{n}_kT", G.Ints("perm", 0, 1, 3, 2));
+        string scores = g.Node("Div", $"{n}_scale", [g.Node("MatMul", $"{n}_qk", [q, kT], $"{n}_qk_out"), g.Floats($"{n}_sqrt_size", [MathF.Sqrt(size)])], $"{n}_scores");
+        string weights = g.Node("Softmax", $"{n}_softmax", [scores], $"{n}_weights", G.Int("axis", -1));
+        string mixed = g.Node("MatMul", $"{n}_av", [weights, v], $"{n}_mixed"); // (N, heads, 1, size)
+        g.Node("Reshape", n, [mixed, g.Int64s($"{n}_map_shape", 0, map.Channels, 1, 1)], output);
+    }
+
     // cos and sin of position x theta_i, (P, size / 2), with the angles rounded to float as the kernel rounds them.
     private static (string Cos, string Sin) RotaryTables(G g, string n, long positions, int size)
     {
@@ -80,11 +124,11 @@ internal static class OnnxAttention
         return g.Node("Concat", $"{n}_rotated", [turnedA, turnedB], $"{n}_rotary", G.Int("axis", 3));
     }
 
-    // (N, kv, P, size) -> (N, kv * share, P, size), query head h reading key head h / share.
+    // (N, kv, P, size) -> (N, kv * share, P, size), query head h reading key head h / share (P = -1: as it comes).
     private static string Shared(G g, string n, string x, long keyHeads, long share, long positions, int size)
     {
         string single = g.Node("Reshape", $"{n}_one", [x, g.Int64s($"{n}_one_shape", 0, keyHeads, 1, positions, size)], $"{n}_single");
-        string copies = g.Node("Expand", $"{n}_expand", [single, g.Int64s($"{n}_expand_shape", 1, keyHeads, share, positions, size)], $"{n}_copies");
+        string copies = g.Node("Expand", $"{n}_expand", [single, g.Int64s($"{n}_expand_shape", 1, 1, share, 1, 1)], $"{n}_copies");
         return g.Node("Reshape", $"{n}_shared", [copies, g.Int64s($"{n}_shared_shape", 0, keyHeads * share, positions, size)], $"{n}_per_query_head");
     }
 }

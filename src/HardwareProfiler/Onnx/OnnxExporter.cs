@@ -20,7 +20,10 @@ namespace AutoDesign.HardwareProfiler.Onnx;
 /// </summary>
 public static class OnnxExporter
 {
-    public const string InputName = "input", OutputName = "logits";
+    public const string InputName = "input", OutputName = "logits", PositionName = "position";
+
+    /// <summary>A decode step's cache inputs and outputs, each followed by the attention layer's name.</summary>
+    public const string PastKeys = "past_keys.", PastValues = "past_values.", PresentKeys = "present_keys.", PresentValues = "present_values.";
 
     public static ModelProto Export(SpecNetwork network, OnnxExportOptions? options = null)
     {
@@ -29,9 +32,12 @@ public static class OnnxExporter
         var analysis = network.Analysis;
         var graph = new GraphProto { Name = spec.Name };
         var g = new G(graph);
+        bool decode = options.DecodeStep;
+        if (decode && !spec.Input.IsTokens) throw new NotSupportedException($"{spec.Name} reads images: only a language model has a decode step");
         graph.Input.Add(spec.Input.IsTokens
-            ? G.Tensor(InputName, TensorProto.Types.DataType.Int64, "batch", spec.Input.Width) // token ids, as language-model runtimes take them
+            ? G.Tensor(InputName, TensorProto.Types.DataType.Int64, "batch", decode ? 1 : spec.Input.Width) // token ids, as language-model runtimes take them
             : G.FloatTensor(InputName, "batch", spec.Input.Channels, spec.Input.Height, spec.Input.Width));
+        if (decode) graph.Input.Add(G.Tensor(PositionName, TensorProto.Types.DataType.Int64, 1));
 
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -118,7 +124,7 @@ public static class OnnxExporter
                     LayerNorm(g, layer, summary, state, Read(x), raw);
                     break;
                 case LayerOp.Projection when network.DeployedFormat(layer.Name) is { Format.IsQuantized: true } kernel:
-                    OnnxFormats.Write(g, layer, summary, kernel, Read(x), raw);
+                    OnnxFormats.Write(g, layer, summary, kernel, Read(x), raw, decode ? 1 : summary.OutputShape.Width);
                     break;
                 case LayerOp.Projection when simulated is null && !int8:
                 {
@@ -131,9 +137,14 @@ public static class OnnxExporter
                 case LayerOp.PositionEmbedding:
                 {
                     var weight = state[$"{layer.Name}.weight"];
-                    g.Node("Add", layer.Name, [Read(x), g.Floats($"{layer.Name}.weight", Data(weight), weight.shape)], raw);
+                    string table = g.Floats($"{layer.Name}.weight", Data(weight), weight.shape);
+                    if (decode) table = g.Node("Gather", $"{layer.Name}_at", [table, PositionName], $"{layer.Name}_column", G.Int("axis", 2)); // (C, 1, 1)
+                    g.Node("Add", layer.Name, [Read(x), table], raw);
                     break;
                 }
+                case LayerOp.Attention when decode:
+                    OnnxAttention.WriteDecodeStep(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw, PositionName);
+                    break;
                 case LayerOp.Attention:
                     OnnxAttention.Write(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw);
                     break;
@@ -165,7 +176,7 @@ public static class OnnxExporter
         }
 
         graph.Output.Add(spec.Input.IsTokens
-            ? G.FloatTensor(OutputName, "batch", spec.Classes, 1, spec.Input.Width) // the scores of the next token at every position
+            ? G.FloatTensor(OutputName, "batch", spec.Classes, 1, decode ? 1 : spec.Input.Width) // the scores of the next token at every position
             : G.FloatTensor(OutputName, "batch", spec.Classes));
         var model = new ModelProto { IrVersion = 8, ProducerName = "AutoDesign", ProducerVersion = "1", Graph = graph };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = 13 });
@@ -306,6 +317,14 @@ public static class OnnxExporter
 public sealed record OnnxExportOptions
 {
     public IReadOnlySet<string> Int8Layers { get; init; } = new HashSet<string>();
+
+    /// <summary>
+    /// A language model's decode step instead of its whole window: one token id per sequence ([batch, 1]), its
+    /// <c>position</c> ([1], int64), and each attention layer's cache so far (<c>past_keys.LAYER</c> and
+    /// <c>past_values.LAYER</c>, [batch, kv heads, past, head size]) in; the next token's scores ([batch, V, 1, 1])
+    /// and the caches with this token appended (<c>present_keys.LAYER</c>, <c>present_values.LAYER</c>) out.
+    /// </summary>
+    public bool DecodeStep { get; init; }
 
     public Tensor? CalibrationImages { get; init; }
 }

@@ -17,7 +17,8 @@ internal static class OnnxFormats
 {
     public const string MicrosoftDomain = "com.microsoft";
 
-    public static void Write(G g, LayerSpec layer, LayerSummary summary, QuantizedProjection kernel, string x, string output)
+    /// <param name="width">Positions along the map's width (1 in a decode step).</param>
+    public static void Write(G g, LayerSpec layer, LayerSummary summary, QuantizedProjection kernel, string x, string output, long width)
     {
         string n = layer.Name;
         var stored = kernel.Stored ?? throw new NotSupportedException($"layer '{n}': {kernel.Format.Name} has no ONNX Runtime kernel (exported formats: fp32, fp16, w8a8, w4a8, w4a16)");
@@ -33,7 +34,7 @@ internal static class OnnxFormats
             _ => throw new NotSupportedException($"layer '{n}': {kernel.Format.Name} is not exported"),
         };
         if (kernel.Bias is { } bias) product = g.Node("Add", $"{n}_bias", [product, g.Floats($"{n}.bias", Data(bias), outputs)], $"{n}_biased");
-        string back = g.Node("Reshape", $"{n}_map", [product, g.Int64s($"{n}_map_shape", 0, shape.Height, shape.Width, outputs)], $"{n}_map_out");
+        string back = g.Node("Reshape", $"{n}_map", [product, g.Int64s($"{n}_map_shape", 0, shape.Height, width, outputs)], $"{n}_map_out");
         g.Node("Transpose", $"{n}_channels_first", [back], output, G.Ints("perm", 0, 3, 1, 2));
     }
 
