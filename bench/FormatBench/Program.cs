@@ -26,9 +26,10 @@ using static TorchSharp.torch;
 // also one decode step (one token, a KV cache of 127) against the FP32 decode step.
 // ONNX files keep the KV cache in float: a cache format shows only in the TorchSharp score.
 //
-//   dotnet run -c Release --project bench/FormatBench [-- --quick] [--models gpt,vit] [--alpha 0.5] [--ort-windows 300]
+//   dotnet run -c Release --project bench/FormatBench [-- --quick] [--timing-only] [--models gpt,vit] [--alpha 0.5] [--ort-windows 300]
 TorchRuntime.EnsureInitialized();
 bool quick = args.Contains("--quick");
+bool timingOnly = args.Contains("--timing-only"); // sizes and ONNX Runtime times only: no scoring
 var models = (Option("--models") ?? "gpt,vit").Split(',');
 var settings = new FormatSettings(SmoothingAlpha: double.Parse(Option("--alpha") ?? "0.5", CultureInfo.InvariantCulture));
 int ortSamples = int.Parse(Option("--ort-windows") ?? (quick ? "50" : "300"), CultureInfo.InvariantCulture);
@@ -70,6 +71,7 @@ foreach (var model in models)
 
     string Score(int samples) // the network as deployed now, on the test split's first samples (0: all)
     {
+        if (timingOnly) return samples == 0 ? "- | -" : "-";
         if (corpus is not null)
         {
             var e = TextEvaluation.Of(network, corpus.Test, context, batchSize: 32, maxWindows: samples == 0 && quick ? 200 : samples);
@@ -94,6 +96,7 @@ foreach (var model in models)
 
     string OrtScore(InferenceSession session)
     {
+        if (timingOnly) return "-";
         if (corpus is not null)
         {
             double nll = 0;
