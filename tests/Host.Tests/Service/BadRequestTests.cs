@@ -17,6 +17,8 @@ public sealed class BadRequestTests : ServiceTest
     [InlineData("{\"kind\":\"formats\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"memory\",\"ratio\":0.6},\"budget\":{\"episodes\":10},\"serving\":{\"formats\":[\"w8a8\",\"../../etc/passwd\"]}}", "serving.formats[1]")]
     [InlineData("{\"kind\":\"formats\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"latency\",\"target\":\"/dev/zero\",\"ratio\":0.6},\"budget\":{\"episodes\":10}}", "constraint.target")]
     [InlineData("{\"kind\":\"formats\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"memory\",\"ratio\":0.6},\"budget\":{\"episodes\":10},\"serving\":{\"formats\":[\"w4a4-svd-r999-g64\"]}}", "serving.formats[0]")] // a rank above every layer's size
+    [InlineData("{\"kind\":\"formats\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"memory\",\"ratio\":0.6},\"budget\":{\"episodes\":10},\"serving\":{\"calibrationSamples\":100000}}", "serving.calibrationSamples")] // would hold every layer's output for 12.8 M tokens
+    [InlineData("{\"kind\":\"formats\",\"model\":\"gpt\",\"dataset\":\"sotu\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"memory\",\"ratio\":0.6},\"budget\":{\"episodes\":10},\"serving\":{\"smoothingAlpha\":\"NaN\"}}", "serving.smoothingAlpha")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"colour\":\"red\"}", "colour")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"model\":\"lenet5\"}", "spec")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"budget\":{\"episodes\":1,\"episodes\":2}}", "spec")]

@@ -39,6 +39,8 @@ public sealed record ServingSettings
     /// <summary>Training windows (language models) or images each layer is calibrated on.</summary>
     public int CalibrationSamples { get; init; } = 32;
 
+    public const int MaxCalibrationSamples = 256;
+
     /// <summary>Validation windows (language models) or images each candidate is scored on.</summary>
     public int ValidationSamples { get; init; } = 64;
 
@@ -67,7 +69,8 @@ public sealed record ServingSettings
         if (Batch is < 1 or > 4_096) yield return ("batch", $"must be between 1 and 4,096, got {Batch}");
         if (SmoothingAlpha is < 0 or > 1 || double.IsNaN(SmoothingAlpha)) yield return ("smoothingAlpha", $"must be in [0, 1], got {SmoothingAlpha}");
         if (SmoothAttentionAlpha is < 0 or > 1 || double.IsNaN(SmoothAttentionAlpha)) yield return ("smoothAttentionAlpha", $"must be in [0, 1], got {SmoothAttentionAlpha}");
-        if (CalibrationSamples is < 1 or > 4_096) yield return ("calibrationSamples", $"must be between 1 and 4,096, got {CalibrationSamples}");
+        // Calibration keeps every layer's output for all its samples at once: 256 windows of a 128-token GPT is ~2 GB.
+        if (CalibrationSamples is < 1 or > MaxCalibrationSamples) yield return ("calibrationSamples", $"must be between 1 and {MaxCalibrationSamples}, got {CalibrationSamples}");
         if (ValidationSamples is < 1 or > 100_000) yield return ("validationSamples", $"must be between 1 and 100,000, got {ValidationSamples}");
         if (TestSamples is < 0 or > 1_000_000) yield return ("testSamples", $"must be between 0 (all) and 1,000,000, got {TestSamples}");
     }
