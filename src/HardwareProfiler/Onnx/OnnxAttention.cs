@@ -1,3 +1,4 @@
+using AutoDesign.Modeling.Quantization.Formats;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using static AutoDesign.HardwareProfiler.Onnx.OnnxExporter;
@@ -8,12 +9,13 @@ namespace AutoDesign.HardwareProfiler.Onnx;
 /// <summary>
 /// Multi-head attention over (N, C, H, W) maps in opset 13's operators, as <see cref="AttentionKernel"/> computes it:
 /// each input reshaped to (N, heads, size, P) and transposed to (N, heads, P, size); queries and keys turned by the
-/// rotary angles (constants for the P positions); shared key and value heads expanded to their query heads;
+/// rotary angles (constants for the P positions); the KV cache format applied (<see cref="OnnxKvCache"/>); shared
+/// key and value heads expanded to their query heads;
 /// softmax(Q K^T / sqrt(size) + mask) V, and back to a map.
 /// </summary>
 internal static class OnnxAttention
 {
-    public static void Write(G g, LayerSpec layer, LayerSummary summary, int keyChannels, IReadOnlyList<string> inputs, string output)
+    public static void Write(G g, LayerSpec layer, LayerSummary summary, int keyChannels, IReadOnlyList<string> inputs, string output, KvCacheQuantizer? cache)
     {
         string n = layer.Name;
         int size = layer.HeadSize!.Value;
@@ -32,6 +34,7 @@ internal static class OnnxAttention
             q = Rotate(g, $"{n}_q", q, cos, sin, size);
             k = Rotate(g, $"{n}_k", k, cos, sin, size);
         }
+        if (cache is not null) (q, k, v) = OnnxKvCache.Apply(g, n, cache, q, k, v, heads);
         if (keyHeads < heads)
         {
             k = Shared(g, $"{n}_k", k, keyHeads, heads / keyHeads, positions, size);
@@ -58,7 +61,8 @@ internal static class OnnxAttention
     /// <see cref="PastValues"/> + the layer's name, [N, kv heads, past, size]; outputs <see cref="PresentKeys"/> and
     /// <see cref="PresentValues"/>), and the query attending to every cached position (all of them precede it).
     /// </summary>
-    public static void WriteDecodeStep(G g, LayerSpec layer, LayerSummary summary, int keyChannels, IReadOnlyList<string> inputs, string output, string position)
+    public static void WriteDecodeStep(G g, LayerSpec layer, LayerSummary summary, int keyChannels, IReadOnlyList<string> inputs, string output, string position,
+        KvCacheQuantizer? cache)
     {
         string n = layer.Name;
         int size = layer.HeadSize!.Value;
@@ -76,6 +80,7 @@ internal static class OnnxAttention
             q = Rotate(g, $"{n}_q", q, cos, sin, size);
             k = Rotate(g, $"{n}_k", k, cos, sin, size);
         }
+        if (cache is not null) (q, k, v) = OnnxKvCache.Apply(g, n, cache, q, k, v, heads); // only the new token: the cache holds the rest as stored
         foreach (var (past, present) in new[] { (PastKeys, PresentKeys), (PastValues, PresentValues) })
         {
             g.Graph.Input.Add(G.FloatTensor(past + n, "batch", keyHeads, "past", size));

@@ -143,10 +143,11 @@ public static class OnnxExporter
                     break;
                 }
                 case LayerOp.Attention when decode:
-                    OnnxAttention.WriteDecodeStep(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw, PositionName);
+                    OnnxAttention.WriteDecodeStep(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw, PositionName,
+                        network.DeployedCache(layer.Name));
                     break;
                 case LayerOp.Attention:
-                    OnnxAttention.Write(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw);
+                    OnnxAttention.Write(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw, network.DeployedCache(layer.Name));
                     break;
                 case LayerOp.Embedding:
                 {

@@ -73,6 +73,9 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
         return index >= 0 && _units[index] is ProjectionUnit unit ? unit.Format : null;
     }
 
+    /// <summary>How an attention layer's KV cache is stored when deployed (null: as computed).</summary>
+    public KvCacheQuantizer? DeployedCache(string layer) => _caches.GetValueOrDefault(layer);
+
     /// <summary>A projection's weight (out x in) and bias, for preparing it in a serving format.</summary>
     public (Tensor Weight, Tensor? Bias) ProjectionWeights(string layer)
     {

@@ -14,11 +14,13 @@ namespace AutoDesign.HardwareProfiler.Tests.Onnx;
 public class DecodeStepTests
 {
     [Theory]
-    [InlineData("gpt-w0.25-d0.5", null, 1e-4)]
-    [InlineData("llama-w0.25-d0.5", null, 1e-4)] // rotary at the step's position, grouped-query heads over the cache
-    [InlineData("llama-w0.25-d0.5", "w4a16-g32", 2e-3)]
-    [InlineData("gpt-w0.25-d0.5", "w8a8-smooth", 2e-2)]
-    public void Decoding_token_by_token_scores_every_position_as_the_whole_window_does(string model, string? format, double tolerance)
+    [InlineData("gpt-w0.25-d0.5", null, null, 1e-4)]
+    [InlineData("llama-w0.25-d0.5", null, null, 1e-4)] // rotary at the step's position, grouped-query heads over the cache
+    [InlineData("llama-w0.25-d0.5", "w4a16-g32", null, 2e-3)]
+    [InlineData("gpt-w0.25-d0.5", "w8a8-smooth", null, 2e-2)]
+    [InlineData("llama-w0.25-d0.5", null, "kv4-smooth", 1e-4)] // each token's key and value rounded as it joins the cache
+    [InlineData("gpt-w0.25-d0.5", null, "kv8", 1e-4)]
+    public void Decoding_token_by_token_scores_every_position_as_the_whole_window_does(string model, string? format, string? cache, double tolerance)
     {
         const int context = 12, batch = 2;
         manual_seed(41);
@@ -28,7 +30,8 @@ public class DecodeStepTests
         var tokens = randint(0, 30, [batch, context], dtype: ScalarType.Int64);
         using var calibration = new FormatCalibration(network, tokens);
         using var kernels = new FormatKernels(network, calibration, new FormatSettings());
-        using var deployment = format is null ? null : kernels.Deploy(FormatPolicy.Uniform(network.Spec, ProjectionFormat.Parse(format), KvCacheFormat.Fp16));
+        using var deployment = format is null && cache is null ? null
+            : kernels.Deploy(FormatPolicy.Uniform(network.Spec, ProjectionFormat.Parse(format ?? "fp32"), KvCacheFormat.Parse(cache ?? "kv16")));
         TorchSharp.torch.Tensor window;
         using (no_grad()) window = network.forward(tokens); // (batch, V, 1, context)
 

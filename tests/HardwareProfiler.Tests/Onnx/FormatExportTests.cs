@@ -50,6 +50,38 @@ public class FormatExportTests
         Assert.True(mean <= 1e-3, $"mean difference {mean:G3} of the largest score");
     }
 
+    // A 4-bit code is 1/15 of a token's range: a key a float difference moves across a rounding boundary moves by
+    // that much, so single scores may differ by ~1 %; most do not differ at all.
+    [Theory]
+    [InlineData("gpt-w0.25-d0.5", "kv4")]
+    [InlineData("llama-w0.25-d0.5", "kv4-smooth")] // lambda shared by a rotated pair, and by the query heads of a key head
+    [InlineData("llama-w0.25-d0.5", "kv8-smooth")]
+    public void A_kv_cache_format_scores_in_onnx_runtime_as_in_torchsharp(string name, string cache)
+    {
+        manual_seed(37);
+        using var network = new SpecNetwork(ModelZoo.Create(name, InputSpec.Tokens(32, 40), 40));
+        network.eval();
+        using var scope = NewDisposeScope();
+        var tokens = randint(0, 40, [3, 32], dtype: ScalarType.Int64);
+        using var calibration = new FormatCalibration(network, tokens);
+        using var kernels = new FormatKernels(network, calibration, new FormatSettings());
+        float[] floatScores;
+        using (no_grad()) floatScores = network.forward(tokens).data<float>().ToArray();
+        using var deployment = kernels.Deploy(FormatPolicy.Uniform(network.Spec, new ProjectionFormat(FormatKind.Fp32), KvCacheFormat.Parse(cache)));
+        float[] expected;
+        using (no_grad()) expected = network.forward(tokens).data<float>().ToArray();
+
+        using var session = new InferenceSession(OnnxExporter.Export(network).ToByteArray());
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<long>(tokens.data<long>().ToArray(), [3, 32]))]);
+        var actual = results.Single().AsEnumerable<float>().ToArray();
+
+        double scale = expected.Max(Math.Abs);
+        double Mean(float[] a, float[] b) => a.Zip(b).Average(p => Math.Abs(p.First - p.Second)) / scale;
+        Assert.True(Mean(expected, floatScores) > 1e-5, "the cache format changes the scores"); // else the comparison below proves nothing
+        Assert.True(Mean(expected, actual) <= 0.05 * Mean(expected, floatScores), $"mean difference {Mean(expected, actual):G3}, the cache's own effect {Mean(expected, floatScores):G3}");
+        Assert.True(expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) / scale <= 2e-2);
+    }
+
     [Fact]
     public void A_format_onnx_runtime_has_no_kernel_for_is_refused_by_layer()
     {

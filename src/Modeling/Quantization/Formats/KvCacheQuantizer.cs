@@ -27,6 +27,9 @@ public sealed class KvCacheQuantizer : IDisposable
 
     public KvCacheFormat Format { get; }
 
+    /// <summary>SmoothAttention's lambda, (1, kv heads, 1, head size); null without smoothing.</summary>
+    public Tensor? KeyScales => _lambda;
+
     /// <summary>lambda per key channel, (kv heads, head size).</summary>
     public static Tensor SmoothAttentionScales(Tensor keyChannelMax, long headSize, bool rotary, double alpha)
     {
