@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using AutoDesign.HardwareProfiler.Onnx;
 using AutoDesign.HardwareProfiler.Serving;
@@ -24,7 +23,7 @@ using static TorchSharp.torch;
 // first --ort-windows test windows (or images) beside TorchSharp's on the same ones, and the median latency of one
 // batch-1 forward (the GPT's prefill of 128 tokens) against the FP32 file's, the two run alternately; for the GPT
 // also one decode step (one token, a KV cache of 127) against the FP32 decode step.
-// ONNX files keep the KV cache in float: a cache format shows only in the TorchSharp score.
+// The ONNX files apply the cache format to each token's key and value (the cache tensors themselves stay float32).
 //
 //   dotnet run -c Release --project bench/FormatBench [-- --quick] [--timing-only] [--models gpt,vit] [--alpha 0.5] [--ort-windows 300]
 TorchRuntime.EnsureInitialized();
@@ -94,44 +93,15 @@ foreach (var model in models)
         return NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<float>(image.data<float>().ToArray(), [.. image.shape.Select(d => (int)d)]));
     }
 
-    string OrtScore(InferenceSession session)
-    {
-        if (timingOnly) return "-";
-        if (corpus is not null)
-        {
-            double nll = 0;
-            long tokens = 0;
-            for (int w = 0; w < ortSamples; w++)
-            {
-                using var results = session.Run([Input(w)]);
-                var logits = results.Single().AsTensor<float>(); // (1, V, 1, T)
-                int vocabulary = logits.Dimensions[1];
-                for (int t = 0; t < context; t++)
-                {
-                    double max = double.MinValue, sum = 0;
-                    for (int v = 0; v < vocabulary; v++) max = Math.Max(max, logits[0, v, 0, t]);
-                    for (int v = 0; v < vocabulary; v++) sum += Math.Exp(logits[0, v, 0, t] - max);
-                    nll += max + Math.Log(sum) - logits[0, corpus.Test[(long)w * context + t + 1], 0, t];
-                    tokens++;
-                }
-            }
-            return Math.Exp(nll / tokens).ToString("F3", CultureInfo.InvariantCulture);
-        }
-        int correct = 0;
-        for (int i = 0; i < ortSamples; i++)
-        {
-            using var results = session.Run([Input(i)]);
-            var scores = results.Single().AsEnumerable<float>().ToArray();
-            if (Array.IndexOf(scores, scores.Max()) == ortImages!.Labels[i]) correct++;
-        }
-        return ((double)correct / ortSamples).ToString("P2", CultureInfo.InvariantCulture);
-    }
+    string OrtScore(InferenceSession session) => timingOnly ? "-" : corpus is not null
+        ? OnnxScoring.Perplexity(session, corpus.Test, context, ortSamples).ToString("F3", CultureInfo.InvariantCulture)
+        : OnnxScoring.Accuracy(session, ortImages!, saved.Card.Mean, saved.Card.Std).ToString("P2", CultureInfo.InvariantCulture);
 
     byte[] floatFile = OnnxExporter.Export(network).ToByteArray();
     using var floatSession = new InferenceSession(floatFile);
     var probe = Input(0);
     using var floatDecode = language ? new InferenceSession(OnnxExporter.Export(network, new OnnxExportOptions { DecodeStep = true }).ToByteArray()) : null;
-    var step = language ? DecodeInputs(network, context - 1) : null;
+    var step = language ? ServingFiles.DecodeStepInputs(network, context - 1) : null;
 
     using var calibration = new FormatCalibration(network, calibrationInputs);
     using var kernels = new FormatKernels(network, calibration, settings);
@@ -156,12 +126,12 @@ foreach (var model in models)
         {
             byte[] file = OnnxExporter.Export(network).ToByteArray();
             using var session = new InferenceSession(file);
-            var (ms, floatMs) = Latency(session, floatSession, [probe]);
+            var (ms, floatMs) = OnnxLatency.Paired(session, floatSession, [probe]);
             onnx = string.Create(CultureInfo.InvariantCulture, $"{file.Length:N0} | {OrtScore(session)} | {Score(ortSamples)} | {ms:F2} | {ms / floatMs:F2} |");
             if (language)
             {
                 using var decode = new InferenceSession(OnnxExporter.Export(network, new OnnxExportOptions { DecodeStep = true }).ToByteArray());
-                var (stepMs, floatStepMs) = Latency(decode, floatDecode!, step!);
+                var (stepMs, floatStepMs) = OnnxLatency.Paired(decode, floatDecode!, step!);
                 onnx += string.Create(CultureInfo.InvariantCulture, $" {stepMs:F3} | {stepMs / floatStepMs:F2} |");
             }
         }
@@ -176,45 +146,3 @@ foreach (var model in models)
 return 0;
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-
-// One decode step's inputs for batch 1: a token at position `past`, and caches of `past` positions (zeros: the
-// time does not depend on their values).
-static List<NamedOnnxValue> DecodeInputs(SpecNetwork network, int past)
-{
-    var inputs = new List<NamedOnnxValue>
-    {
-        NamedOnnxValue.CreateFromTensor(OnnxExporter.InputName, new DenseTensor<long>(new long[] { 1 }, [1, 1])),
-        NamedOnnxValue.CreateFromTensor(OnnxExporter.PositionName, new DenseTensor<long>(new long[] { past }, [1])),
-    };
-    var spec = network.Spec;
-    for (int i = 0; i < spec.Layers.Count; i++)
-    {
-        if (spec.Layers[i].Op != AutoDesign.Modeling.Specs.LayerOp.Attention) continue;
-        int size = spec.Layers[i].HeadSize!.Value, keyHeads = network.Analysis[spec.InputsOf(i)[1]].OutputShape.Channels / size;
-        foreach (var prefix in new[] { OnnxExporter.PastKeys, OnnxExporter.PastValues })
-            inputs.Add(NamedOnnxValue.CreateFromTensor(prefix + spec.Layers[i].Name, new DenseTensor<float>(new float[keyHeads * past * size], [1, keyHeads, past, size])));
-    }
-    return inputs;
-}
-
-// Median milliseconds of one run of each session, alternating, after three warm-up runs each.
-static (double Ms, double FloatMs) Latency(InferenceSession session, InferenceSession floatSession, IReadOnlyList<NamedOnnxValue> input)
-{
-    var (times, floatTimes) = (new List<double>(), new List<double>());
-    for (int i = 0; i < 33; i++)
-    {
-        foreach (var (s, list) in new[] { (session, times), (floatSession, floatTimes) })
-        {
-            var watch = Stopwatch.StartNew();
-            using (s.Run(input)) { }
-            if (i >= 3) list.Add(watch.Elapsed.TotalMilliseconds);
-        }
-    }
-    return (Median(times), Median(floatTimes));
-}
-
-static double Median(List<double> values)
-{
-    values.Sort();
-    return values[values.Count / 2];
-}

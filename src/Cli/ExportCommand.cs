@@ -15,8 +15,8 @@ internal static class ExportCommand
     {
         var model = new Option<string>("--model", "-m") { Description = "A saved model folder, an upload (upload:NAME), or a zoo name (the newest trained one in the cache).", Required = true };
         var dataset = new Option<string>("--dataset", "-d") { Description = "The data set it was trained on (to find it in the cache, and to calibrate int8).", DefaultValueFactory = _ => "mnist" };
-        var format = new Option<string>("--format", "-f") { Description = "onnx, json (the spec) or weights (TorchSharp state dict).", DefaultValueFactory = _ => "onnx" };
-        format.AcceptOnlyFromAmong("onnx", "json", "weights");
+        var format = new Option<string>("--format", "-f") { Description = "onnx, onnx-decode (a language model's decode step with its KV cache), json (the spec) or weights (TorchSharp state dict).", DefaultValueFactory = _ => "onnx" };
+        format.AcceptOnlyFromAmong([.. ModelExport.Formats]);
         var int8 = new Option<bool>("--int8") { Description = "ONNX with every layer with weights in int8 (QDQ), calibrated on 256 training images." };
         var untrained = new Option<bool>("--untrained") { Description = "Export a zoo model with random weights when none is trained (for profiling elsewhere)." };
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Output file (default: <model>.<format extension> in the current folder)." };

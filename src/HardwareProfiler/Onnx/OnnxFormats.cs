@@ -17,6 +17,9 @@ internal static class OnnxFormats
 {
     public const string MicrosoftDomain = "com.microsoft";
 
+    /// <summary>Whether a projection in <paramref name="format"/> can be written (W4A4 has no ONNX Runtime kernel).</summary>
+    public static bool HasKernel(ProjectionFormat format) => format.Kind != FormatKind.W4A4;
+
     /// <param name="width">Positions along the map's width (1 in a decode step).</param>
     public static void Write(G g, LayerSpec layer, LayerSummary summary, QuantizedProjection kernel, string x, string output, long width)
     {

@@ -46,7 +46,7 @@ public sealed class JobExport(IDbContextFactory<AutoDesignDb> databases, DataFol
                 return new ExportOutcome.Conflict($"job {id}'s best network was saved by silo {job.Silo} and has not reached the shared store; export it through that silo's API");
             var saved = SavedModel.Load(local);
             using var network = saved.CreateNetwork();
-            var int8 = format == "onnx" ? ModelExport.Int8Layers(saved.Spec, saved.Card.Precision) : new HashSet<string>();
+            var int8 = format.StartsWith("onnx", StringComparison.Ordinal) ? ModelExport.Int8Layers(saved.Spec, saved.Card.Precision) : new HashSet<string>();
             byte[] file;
             try { file = ModelExport.Write(network, format, int8, saved, folder); }
             catch (NotSupportedException e) { return new ExportOutcome.Conflict($"job {id}'s best network cannot be written as {format}: {e.Message}"); }

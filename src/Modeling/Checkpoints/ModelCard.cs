@@ -43,6 +43,9 @@ public sealed record ModelCard
     /// <summary>How each quantized layer is fake-quantized (bits, clipping, sign); loading the model applies it.</summary>
     public IReadOnlyDictionary<string, Quantization.LayerQuantization>? Quantization { get; init; }
 
+    /// <summary>The serving format of each projection and KV cache format of each attention layer it was chosen for, by layer name (weights stored in float).</summary>
+    public IReadOnlyDictionary<string, string>? ServingFormats { get; init; }
+
     /// <summary>The card of a network made from this card's model (pruned, quantized): same data set and normalisation.</summary>
     public ModelCard Derive(string model, Torch.SpecNetwork network, double testAccuracy, double validationAccuracy) => new()
     {

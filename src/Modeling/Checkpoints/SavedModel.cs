@@ -17,13 +17,19 @@ public sealed record SavedModel(string Directory, ModelSpec Spec, ModelCard Card
         File.Exists(Path.Combine(directory, SpecFile)) && File.Exists(Path.Combine(directory, WeightsFile));
 
     /// <summary>Writes the model into <paramref name="directory"/> through a staging folder, so a crash never leaves half a model.</summary>
-    public static SavedModel Save(string directory, SpecNetwork network, ModelCard card)
+    /// <param name="files">Files kept beside it (deployable exports), by file name.</param>
+    public static SavedModel Save(string directory, SpecNetwork network, ModelCard card, IReadOnlyDictionary<string, byte[]>? files = null)
     {
         string staging = directory.TrimEnd(Path.DirectorySeparatorChar) + $".{Guid.NewGuid():N}.saving";
         System.IO.Directory.CreateDirectory(staging);
         ModelSpecJson.Save(network.Spec, Path.Combine(staging, SpecFile));
         network.save(Path.Combine(staging, WeightsFile));
         File.WriteAllText(Path.Combine(staging, CardFile), JsonSerializer.Serialize(card, AutoDesignJson.Indented));
+        foreach (var (name, bytes) in files ?? new Dictionary<string, byte[]>())
+        {
+            if (Path.GetFileName(name) != name || name is SpecFile or WeightsFile or CardFile) throw new ArgumentException($"'{name}' is not a file name a saved model can keep", nameof(files));
+            File.WriteAllBytes(Path.Combine(staging, name), bytes);
+        }
         if (System.IO.Directory.Exists(directory)) System.IO.Directory.Delete(directory, recursive: true);
         System.IO.Directory.Move(staging, directory);
         return new SavedModel(directory, network.Spec, card);

@@ -83,6 +83,36 @@ public sealed class JobLifecycleTests : ServiceTest
     }
 
     [Fact]
+    public async Task A_formats_job_exports_its_best_as_the_serving_formats_onnx_runtime_runs_window_and_decode_step()
+    {
+        const string spec = """
+            {"kind":"formats","model":"gpt-w0.25-d0.5","dataset":"sotu","agent":"fixed","constraint":{"metric":"memory","ratio":0.9},
+             "budget":{"episodes":1},"training":{"epochs":1,"stepsPerEpoch":10},
+             "serving":{"formats":["fp16","w8a8-smooth","w4a16-g32"],"caches":["kv16","kv8"],"calibrationSamples":8,"validationSamples":8,"testSamples":16}}
+            """;
+        var (response, submitted) = await Service.Client.Submit(spec);
+        Assert.True(HttpStatusCode.Accepted == response.StatusCode, submitted.ToString());
+        string id = submitted.GetProperty("id").GetString()!;
+
+        var job = await Service.Client.WaitFor(id, j => j.IsFinished(), TimeSpan.FromMinutes(4));
+
+        Assert.Equal("completed", job.Status());
+        var onnx = await Service.Client.GetAsync($"/api/jobs/{id}/export?format=onnx");
+        Assert.Equal(HttpStatusCode.OK, onnx.StatusCode);
+        byte[] window = await onnx.Content.ReadAsByteArrayAsync();
+        Assert.Contains("MatMulNBits", System.Text.Encoding.ASCII.GetString(window)); // the 4-bit layers the fixed agent chose under 0.9 of W8A8
+        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(window))
+            Assert.Equal(Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Int64, session.InputMetadata.Values.Single().ElementDataType);
+        var decode = await Service.Client.GetAsync($"/api/jobs/{id}/export?format=onnx-decode");
+        Assert.Equal(HttpStatusCode.OK, decode.StatusCode);
+        Assert.EndsWith("-best-decode.onnx", decode.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        using (var session = new Microsoft.ML.OnnxRuntime.InferenceSession(await decode.Content.ReadAsByteArrayAsync()))
+            Assert.Contains(session.OutputMetadata.Keys, name => name.StartsWith("present_keys.", StringComparison.Ordinal));
+        var measured = job.GetProperty("result").GetProperty("best").GetProperty("measured").EnumerateObject().ToList();
+        Assert.Contains(measured, m => m.Name.StartsWith("testPerplexity@onnxruntime-cpu", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Progress_streams_as_server_sent_events_until_the_job_finishes()
     {
         var (_, submitted) = await Service.Client.Submit(JobApi.PruneSpec(episodes: 5));

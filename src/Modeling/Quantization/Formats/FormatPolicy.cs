@@ -20,6 +20,17 @@ public sealed record FormatPolicy(IReadOnlyDictionary<string, ProjectionFormat> 
     public static FormatPolicy Uniform(ModelSpec spec, ProjectionFormat format, KvCacheFormat cache) =>
         new(QuantizableProjections(spec).ToDictionary(name => name, _ => format), AttentionLayers(spec).ToDictionary(name => name, _ => cache));
 
+    /// <summary>Every named layer's format by name, projections and caches together (a cache format's name starts with "kv").</summary>
+    public IReadOnlyDictionary<string, string> Names() =>
+        Projections.Select(p => (p.Key, p.Value.Name)).Concat(Caches.Select(c => (c.Key, c.Value.Name))).ToDictionary(p => p.Key, p => p.Item2);
+
+    /// <summary>The policy <see cref="Names"/> describes; a name that is not a format is a <see cref="FormatException"/>.</summary>
+    public static FormatPolicy FromNames(IReadOnlyDictionary<string, string> names) => new(
+        names.Where(n => !IsCache(n.Value)).ToDictionary(n => n.Key, n => ProjectionFormat.Parse(n.Value)),
+        names.Where(n => IsCache(n.Value)).ToDictionary(n => n.Key, n => KvCacheFormat.Parse(n.Value)));
+
+    private static bool IsCache(string name) => name.StartsWith("kv", StringComparison.OrdinalIgnoreCase);
+
     public ProjectionFormat For(string projection) => Projections.GetValueOrDefault(projection) ?? new ProjectionFormat(FormatKind.Fp16);
 
     public KvCacheFormat CacheFor(string attention) => Caches.GetValueOrDefault(attention) ?? KvCacheFormat.Fp16;

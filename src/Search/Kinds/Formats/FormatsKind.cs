@@ -2,6 +2,7 @@ using System.Diagnostics;
 using AutoDesign.HardwareProfiler.Costs;
 using AutoDesign.HardwareProfiler.Serving;
 using AutoDesign.Modeling;
+using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Quantization.Formats;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Search.Agents;
@@ -159,12 +160,12 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
             var best = candidates.MaxBy(c => c.Reward)!;
             var front = ParetoFront.Points(candidates, c => c.ConstrainedValue);
             var analysis = plan.BaseSpec.Analyze();
-            var testFloat = scorer.TestFloat();
+            var testFloat = scorer.Test();
             return new SearchResult(
                 new BaseMetrics(plan.Model, plan.Dataset, scorer.BaseModel.Directory, scorer.Float.Accuracy, testFloat.Accuracy, analysis.Macs, analysis.Params),
                 new ConstraintResult(plan.Constraint.Metric, scorer.Cost.Unit, plan.Constraint.Target, plan.Constraint.Target is null ? null : "analytic", plan.Constraint.Ratio),
                 plan.Constraint.Limit,
-                Finish(plan, best, scorer, testFloat, logger),
+                Finish(plan, best, scorer, testFloat, context.BestModelDirectory, logger),
                 front,
                 candidates,
                 loop.Evaluations,
@@ -177,11 +178,14 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
         }
     }
 
-    private static BestResult Finish(FormatsPlan plan, CandidateResult candidate, FormatsScorer scorer, FormatScore testFloat, ILogger logger)
+    // The best policy tested, exported and measured in ONNX Runtime, and saved: the float weights with the policy on
+    // their card, and the ONNX files that run it.
+    private static BestResult Finish(FormatsPlan plan, CandidateResult candidate, FormatsScorer scorer, FormatScore testFloat, string directory, ILogger logger)
     {
         var policy = scorer.Space.PolicyFor([.. candidate.Policy.Select((entry, i) =>
             FormatSpace.ActionOf(scorer.Space.Ladder(i).ToList().IndexOf(entry.Choice!), scorer.Space.Ladder(i).Count))]);
-        var test = scorer.Test(policy);
+        FormatScore test;
+        using (scorer.Deploy(policy)) test = scorer.Test();
         var metrics = new Dictionary<string, double>(candidate.Metrics ?? new Dictionary<string, double>());
         if (test.Perplexity is { } perplexity)
         {
@@ -192,9 +196,21 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
                 metrics[$"decodeMs@{gpu} batch {plan.Serving.Batch} context {plan.Serving.Context} (modelled)"] =
                     1e3 * new ServingCostModel(ServingGpu.Preset(gpu)).DecodeStepSeconds(ServingWorkload.From(plan.BaseSpec, policy), plan.Serving.Batch, plan.Serving.Context);
         }
-        logger.LogInformation("Best candidate {Index}: validation accuracy {Accuracy:P2}, test accuracy {Test:P2}, test perplexity {Perplexity:F3} (float {Float:F3}), {Cost:G4} {Unit}",
-            candidate.Index, candidate.Accuracy, test.Accuracy, test.Perplexity, testFloat.Perplexity, candidate.ConstrainedValue, scorer.Cost.Unit);
+        var (files, measured) = ServingRuntimeCheck.Run(scorer, policy, logger);
+        string saved = "";
+        if (directory != "")
+        {
+            var card = scorer.BaseModel.Card.Derive($"{plan.Model} in serving formats", scorer.Network, test.Accuracy, candidate.Accuracy) with
+            {
+                TestPerplexity = test.Perplexity,
+                ValidationPerplexity = candidate.Metrics?.GetValueOrDefault("perplexity"),
+                ServingFormats = policy.Names(),
+            };
+            saved = SavedModel.Save(directory, scorer.Network, card, files?.Named).Directory;
+        }
+        logger.LogInformation("Best candidate {Index}: validation accuracy {Accuracy:P2}, test accuracy {Test:P2}, test perplexity {Perplexity:F3} (float {Float:F3}), {Cost:G4} {Unit}; saved to {Directory}",
+            candidate.Index, candidate.Accuracy, test.Accuracy, test.Perplexity, testFloat.Perplexity, candidate.ConstrainedValue, scorer.Cost.Unit, saved);
         return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
-            test.Accuracy, 0, null, "", metrics);
+            test.Accuracy, 0, null, saved, metrics, measured);
     }
 }

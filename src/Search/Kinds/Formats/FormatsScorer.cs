@@ -27,10 +27,12 @@ public sealed class FormatsScorer : ICandidateScorer
     private readonly Func<FormatScore> _validate;
     private readonly Func<FormatScore> _test;
 
-    private FormatsScorer(FormatsPlan plan, SavedModel baseModel, SpecNetwork network, Tensor calibrationInputs, Func<FormatScore> validate, Func<FormatScore> test)
+    private FormatsScorer(FormatsPlan plan, SavedModel baseModel, SpecNetwork network, Tensor calibrationInputs, Func<FormatScore> validate, Func<FormatScore> test,
+        FormatTestSplit testSplit)
     {
         BaseModel = baseModel;
         Network = network;
+        TestSplit = testSplit;
         _validate = validate;
         _test = test;
         Cost = new ServingCost(plan.BaseSpec, plan.Constraint.Metric, plan.Constraint.Target, plan.Serving.Context, plan.Serving.Batch);
@@ -47,6 +49,8 @@ public sealed class FormatsScorer : ICandidateScorer
     public FormatSpace Space { get; }
 
     public ServingCost Cost { get; }
+
+    public FormatTestSplit TestSplit { get; }
 
     /// <summary>The float network on the validation data.</summary>
     public FormatScore Float { get; }
@@ -67,14 +71,17 @@ public sealed class FormatsScorer : ICandidateScorer
                 var e = TextEvaluation.Of(network, stream, context, batchSize: 16, maxWindows: windows);
                 return new FormatScore(e.Accuracy, e.Perplexity);
             }
-            return new FormatsScorer(plan, baseModel, network, calibration, () => Score(corpus.Validation, s.ValidationSamples), () => Score(corpus.Test, s.TestSamples));
+            return new FormatsScorer(plan, baseModel, network, calibration, () => Score(corpus.Validation, s.ValidationSamples), () => Score(corpus.Test, s.TestSamples),
+                new FormatTestSplit(corpus.Test, context, null, baseModel.Card));
         }
         var data = DatasetCatalog.Load(plan.Dataset, folder);
         using var calibrationSource = new BatchSource(data.Train.Sample(s.CalibrationSamples, (ulong)plan.Seed), baseModel.Card.Mean, baseModel.Card.Std);
         var images = calibrationSource.Range(0, s.CalibrationSamples).Images;
         var validation = data.Validation.Sample(Math.Min(s.ValidationSamples, data.Validation.Count));
+        var test = s.TestSamples > 0 ? data.Test.Sample(s.TestSamples) : data.Test;
         FormatScore Classify(ImageSet set) => new(Evaluation.Of(network, set, baseModel.Card.Mean, baseModel.Card.Std).Accuracy, null);
-        return new FormatsScorer(plan, baseModel, network, images.DetachFromDisposeScope(), () => Classify(validation), () => Classify(s.TestSamples > 0 ? data.Test.Sample(s.TestSamples) : data.Test));
+        return new FormatsScorer(plan, baseModel, network, images.DetachFromDisposeScope(), () => Classify(validation), () => Classify(test),
+            new FormatTestSplit(null, 0, test, baseModel.Card));
     }
 
     public IReadOnlyList<PolicyEntry> Describe(IReadOnlyList<double> actions) => Describe(Space.PolicyFor(actions));
@@ -88,14 +95,11 @@ public sealed class FormatsScorer : ICandidateScorer
         return new CandidateResult(index, score.Accuracy, analysis.Macs, analysis.Params, Cost.Of(policy), Reward(score), Describe(policy), Metrics(policy, score));
     }
 
-    /// <summary>A policy on the test split.</summary>
-    public FormatScore Test(FormatPolicy policy)
-    {
-        using (_kernels.Deploy(policy)) return _test();
-    }
+    /// <summary>Runs the network in <paramref name="policy"/>'s formats until disposed.</summary>
+    public FormatDeployment Deploy(FormatPolicy policy) => _kernels.Deploy(policy);
 
-    /// <summary>The float network on the test split.</summary>
-    public FormatScore TestFloat() => _test();
+    /// <summary>The network as deployed now on the test split.</summary>
+    public FormatScore Test() => _test();
 
     public double Reward(FormatScore score) => score.Perplexity is { } perplexity
         ? -RewardScale * Math.Log(perplexity / Float.Perplexity!.Value)
@@ -122,6 +126,9 @@ public sealed class FormatsScorer : ICandidateScorer
         return metrics;
     }
 }
+
+/// <summary>The test split: a language model's token stream and context, or an image classifier's images; the base model's card.</summary>
+public sealed record FormatTestSplit(byte[]? Tokens, int Context, ImageSet? Images, ModelCard Card);
 
 /// <summary>A network's score: next-token or top-1 accuracy, and a language model's perplexity.</summary>
 public sealed record FormatScore(double Accuracy, double? Perplexity);
