@@ -65,7 +65,8 @@ internal static class InspectCommand
         output.WriteLine("channel groups (layers whose channels are pruned together):");
         foreach (var g in analysis.ChannelGroups)
         {
-            string members = g.Producers.Count == 0 ? "network input" : string.Join(", ", g.Producers.Concat(g.Followers));
+            string members = g.Producers.Count == 0 ? "network input"
+                : string.Join(", ", g.Producers.Select(p => g.ExpansionOf(p) > 1 ? $"{p} x{g.ExpansionOf(p)}" : p).Concat(g.Followers));
             output.WriteLine($"  #{g.Id,-3} {g.Channels,5} ch  {(g.Prunable ? "prunable" + (g.Block > 1 ? $" in blocks of {g.Block}" : "") : "fixed: " + g.FixedBecause)}  [{members}]");
         }
     }

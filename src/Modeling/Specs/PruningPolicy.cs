@@ -1,14 +1,15 @@
 namespace AutoDesign.Modeling.Specs;
 
 /// <summary>
-/// How many channels each prunable channel group keeps, keyed by the group's first producer layer
+/// How many channels each prunable channel group keeps, keyed by the group's first producer layer as wide as the group
 /// (see <see cref="ChannelGroup"/>); groups not named keep all their channels.
 /// </summary>
 public sealed record PruningPolicy(IReadOnlyDictionary<string, int> Keep)
 {
     public static PruningPolicy None { get; } = new(new Dictionary<string, int>());
 
-    public static string KeyOf(ChannelGroup group) => group.Producers[0];
+    /// <summary>A group's first producer as wide as the group: grouped-query attention's keys, not its wider queries.</summary>
+    public static string KeyOf(ChannelGroup group) => group.Producers.First(p => group.ExpansionOf(p) == 1);
 
     /// <summary>The spec with every producer of a pruned group narrowed to the kept width; throws naming a bad entry.</summary>
     public ModelSpec ApplyTo(ModelSpec spec)
@@ -24,8 +25,8 @@ public sealed record PruningPolicy(IReadOnlyDictionary<string, int> Keep)
             if (keep < 1 || keep > group.Channels)
                 throw new ArgumentException($"policy keeps {keep} channels of '{key}', which has {group.Channels}");
             if (keep % group.Block != 0)
-                throw new ArgumentException($"policy keeps {keep} channels of '{key}', which a grouped conv reads in whole blocks of {group.Block}");
-            foreach (var producer in group.Producers) width[producer] = keep;
+                throw new ArgumentException($"policy keeps {keep} channels of '{key}', which is cut in whole blocks of {group.Block} (attention heads or a grouped conv's groups)");
+            foreach (var producer in group.Producers) width[producer] = keep * group.ExpansionOf(producer);
             keepOf[group.Id] = keep;
         }
         return spec with
@@ -41,7 +42,7 @@ public sealed record PruningPolicy(IReadOnlyDictionary<string, int> Keep)
     // A grouped conv as wide as its input keeps the groups whose blocks of input channels remain.
     private static LayerSpec GroupedFollower(LayerSpec layer, int block, IReadOnlyList<ChannelSegment> input, Dictionary<int, int> keepOf)
     {
-        int channels = input.Sum(s => keepOf.GetValueOrDefault(s.Group, s.Channels));
+        int channels = input.Sum(s => keepOf.TryGetValue(s.Group, out int keep) ? keep * s.Expansion : s.Channels);
         return layer with { Out = channels, Groups = channels / block };
     }
 }

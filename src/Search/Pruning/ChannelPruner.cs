@@ -8,7 +8,9 @@ namespace AutoDesign.Search.Pruning;
 /// Rewrites a trained network into a smaller one: in each pruned channel group the most important channels are kept
 /// (the same ones in every tied layer), the producers' filters and batch-norm entries, the followers' depthwise
 /// filters and the consumers' matching input weights are cut, and a new <see cref="SpecNetwork"/> is built from the
-/// narrowed spec. It works on the state dictionary, whose keys <see cref="SpecNetwork"/> names after the layers.
+/// narrowed spec; where a member holds r blocks per block of the group (grouped-query attention's queries and the output
+/// projection that reads them), it keeps the r blocks of each kept one. It works on the state dictionary, whose keys
+/// <see cref="SpecNetwork"/> names after the layers.
 /// </summary>
 public static class ChannelPruner
 {
@@ -52,19 +54,20 @@ public static class ChannelPruner
             if (!policy.Keep.TryGetValue(PruningPolicy.KeyOf(group), out int keep) || keep == group.Channels) continue;
             var rows = kept[group.Id] = KeptChannels(group, state, keep, importance, analysis, width);
             keptByGroup[PruningPolicy.KeyOf(group)] = rows.data<long>().ToArray();
-            foreach (var producer in group.Producers) SelectRows(state, producer, rows);
+            foreach (var producer in group.Producers) SelectRows(state, producer, ChannelExpansion.Expand(rows, group.Block, group.ExpansionOf(producer)));
             foreach (var consumer in group.Consumers.Distinct())
-                SelectColumns(state, analysis[consumer], Columns(analysis.InputLayouts[consumer], group.Id, rows, width));
+                SelectColumns(state, analysis[consumer], Columns(analysis.InputLayouts[consumer], group, rows, width));
             width[group.Id] = keep;
         }
         foreach (var layer in analysis.ChannelGroups.SelectMany(g => g.Followers).Distinct())
-            if (InputChannelsKept(analysis.InputLayouts[layer], kept) is { } rows) SelectRows(state, layer, rows);
+            if (InputChannelsKept(analysis.InputLayouts[layer], kept, analysis.ChannelGroups) is { } rows) SelectRows(state, layer, rows);
         return (spec, state, keptByGroup);
     }
 
     /// <summary>
     /// The indices (ascending) of the <paramref name="keep"/> most important channels of a group; in a group a grouped
-    /// conv reads, the whole blocks most important together.
+    /// conv or attention reads, the whole blocks most important together (with, in grouped-query attention, the query
+    /// heads that read them).
     /// </summary>
     /// <param name="width">The width of each group (by id) as cut so far, where the state's consumers already lost
     /// channels of earlier groups; null: none has.</param>
@@ -92,30 +95,40 @@ public static class ChannelPruner
                 : state.TryGetValue($"{producer}.embedding.weight", out var table) ? table.T // a token's vector per row: channels are columns
                 : state[$"{producer}.fc.weight"];
             var flat = weight.detach().flatten(1);
-            var norm = l2 ? flat.square().sum(1).sqrt() : flat.abs().sum(1);
+            var norm = ChannelExpansion.Fold(l2 ? flat.square().sum(1).sqrt() : flat.abs().sum(1), group.Block, group.ExpansionOf(producer));
             score = score is null ? norm : score + norm;
         }
         return score!;
     }
 
-    // The L1 norm of every consumer's input weights for each channel of the group (over outputs and kernel positions).
+    // The L1 norm of every consumer's input weights for each channel of the group (over outputs and kernel positions,
+    // and over the r query heads that read a key/value head).
     private static Tensor ConsumerUse(ChannelGroup group, IReadOnlyDictionary<string, Tensor> state, ModelAnalysis analysis, IReadOnlyDictionary<int, int> width)
     {
         Tensor? score = null;
         foreach (var name in group.Consumers.Distinct())
         {
             var consumer = analysis[name];
-            var columns = Columns(analysis.InputLayouts[name], group.Id, arange(width[group.Id], dtype: ScalarType.Int64), width);
-            Tensor use;
+            Tensor use; // per input channel as the consumer reads them now
             if (consumer.Op == LayerOp.Linear)
             {
                 var weight = state[$"{name}.fc.weight"].detach();
-                use = weight.index_select(1, FlattenedColumns(columns, consumer.InputShape)).abs()
-                    .reshape(weight.shape[0], columns.shape[0], -1).sum([0, 2]);
+                long plane = (long)consumer.InputShape.Height * consumer.InputShape.Width;
+                use = weight.abs().reshape(weight.shape[0], -1, plane).sum([0, 2]);
             }
-            else if (consumer.Op == LayerOp.Projection) use = state[$"{name}.fc.weight"].detach().index_select(1, columns).abs().sum(0);
-            else use = state[$"{name}.conv.weight"].detach().index_select(1, columns).abs().sum([0, 2, 3]);
-            score = score is null ? use : score + use;
+            else if (consumer.Op == LayerOp.Projection) use = state[$"{name}.fc.weight"].detach().abs().sum([0]);
+            else use = state[$"{name}.conv.weight"].detach().abs().sum([0, 2, 3]);
+            long offset = 0;
+            foreach (var segment in analysis.InputLayouts[name])
+            {
+                long channels = (long)width[segment.Group] * segment.Expansion;
+                if (segment.Group == group.Id)
+                {
+                    var part = ChannelExpansion.Fold(use.narrow(0, offset, channels), group.Block, segment.Expansion);
+                    score = score is null ? part : score + part;
+                }
+                offset += channels;
+            }
         }
         return score!;
     }
@@ -129,14 +142,15 @@ public static class ChannelPruner
     }
 
     // A consumer's input columns as they are now, keeping only the rows kept of one group's segments.
-    private static Tensor Columns(IReadOnlyList<ChannelSegment> layout, int group, Tensor rows, IReadOnlyDictionary<int, int> width)
+    private static Tensor Columns(IReadOnlyList<ChannelSegment> layout, ChannelGroup group, Tensor rows, IReadOnlyDictionary<int, int> width)
     {
         var parts = new List<Tensor>();
         long offset = 0;
         foreach (var segment in layout)
         {
-            parts.Add((segment.Group == group ? rows : arange(width[segment.Group], dtype: ScalarType.Int64)) + offset);
-            offset += width[segment.Group];
+            long channels = (long)width[segment.Group] * segment.Expansion;
+            parts.Add((segment.Group == group.Id ? ChannelExpansion.Expand(rows, group.Block, segment.Expansion) : arange(channels, dtype: ScalarType.Int64)) + offset);
+            offset += channels;
         }
         return cat(parts, 0);
     }
@@ -162,14 +176,17 @@ public static class ChannelPruner
 
     /// <summary>The channels a layer's input keeps, segment by segment of its layout; null when none of them is pruned.</summary>
     /// <param name="kept">The channels kept of each cut group, by group id.</param>
-    internal static Tensor? InputChannelsKept(IReadOnlyList<ChannelSegment> layout, IReadOnlyDictionary<int, Tensor> kept)
+    /// <param name="groups">The network's channel groups, by id.</param>
+    internal static Tensor? InputChannelsKept(IReadOnlyList<ChannelSegment> layout, IReadOnlyDictionary<int, Tensor> kept, IReadOnlyList<ChannelGroup> groups)
     {
         if (!layout.Any(s => kept.ContainsKey(s.Group))) return null;
         var parts = new List<Tensor>();
         long offset = 0;
         foreach (var segment in layout)
         {
-            parts.Add((kept.TryGetValue(segment.Group, out var rows) ? rows : arange(segment.Channels, dtype: ScalarType.Int64)) + offset);
+            parts.Add((kept.TryGetValue(segment.Group, out var rows)
+                ? ChannelExpansion.Expand(rows, groups[segment.Group].Block, segment.Expansion)
+                : arange(segment.Channels, dtype: ScalarType.Int64)) + offset);
             offset += segment.Channels;
         }
         return cat(parts, 0);

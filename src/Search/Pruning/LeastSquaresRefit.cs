@@ -73,12 +73,13 @@ public sealed class LeastSquaresRefit : IDisposable
     public void Apply(SpecNetwork original, SpecNetwork pruned, IReadOnlyDictionary<string, long[]> kept)
     {
         var originalLayers = original.Analysis;
-        var keptOutputs = new Dictionary<string, long[]>();
+        using var scope = NewDisposeScope();
+        var keptOutputs = new Dictionary<string, Tensor>();
         foreach (var group in original.Analysis.ChannelGroups)
             if (group.Prunable && kept.TryGetValue(PruningPolicy.KeyOf(group), out var indices))
-                foreach (var producer in group.Producers) keptOutputs[producer] = indices;
+                foreach (var producer in group.Producers)
+                    keptOutputs[producer] = ChannelExpansion.Expand(tensor(indices), group.Block, group.ExpansionOf(producer));
 
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         pruned.eval();
         var state = pruned.state_dict();
@@ -88,7 +89,7 @@ public sealed class LeastSquaresRefit : IDisposable
             // Grouped convs are left as they are, also one pruned down to a single group.
             if (now.Op is not (LayerOp.Conv or LayerOp.Linear) || originalLayers[name].Groups > 1 || now.InChannels == originalLayers[name].InChannels) return;
             var target = _targets[name];
-            var outputs = keptOutputs.TryGetValue(name, out var rows) ? target.Outputs.index_select(1, tensor(rows)) : target.Outputs;
+            var outputs = keptOutputs.TryGetValue(name, out var rows) ? target.Outputs.index_select(1, rows) : target.Outputs;
             var layer = pruned.Spec.Layer(name);
             var features = layer.Op == LayerOp.Linear ? input.flatten(1) : Sample(Unfold(input[.._convImages], layer), target.Positions!);
             var solution = RidgeSolve(features, outputs); // (features, Cout)

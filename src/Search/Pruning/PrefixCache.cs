@@ -17,9 +17,10 @@ public sealed class PrefixCache : IDisposable
     private const double LeastShare = 0.05;
 
     private readonly (int Layer, IReadOnlyList<ChannelSegment> Layout)[] _frontier;
+    private readonly IReadOnlyList<ChannelGroup> _groups;
     private readonly List<Dictionary<int, Tensor>> _outputs = []; // per validation batch, by layer
 
-    private PrefixCache((int, IReadOnlyList<ChannelSegment>)[] frontier) => _frontier = frontier;
+    private PrefixCache((int, IReadOnlyList<ChannelSegment>)[] frontier, IReadOnlyList<ChannelGroup> groups) => (_frontier, _groups) = (frontier, groups);
 
     /// <summary>The cache for a network's validation batches, or null where no prefix is worth keeping.</summary>
     public static PrefixCache? Create(SpecNetwork network, PreparedBatches validation, long maxBytes = 256L << 20)
@@ -48,7 +49,7 @@ public sealed class PrefixCache : IDisposable
         long bytes = frontier.Sum(f => analysis.Layers[f.Item1].OutputShape.Elements) * 4L * validation.Count;
         if (bytes > maxBytes) return null;
 
-        var cache = new PrefixCache([.. frontier]);
+        var cache = new PrefixCache([.. frontier], analysis.ChannelGroups);
         using var full = ScoringNetwork.Of(network);
         using var inference = inference_mode();
         foreach (var (images, _) in validation.Batches)
@@ -70,7 +71,7 @@ public sealed class PrefixCache : IDisposable
         foreach (var (layer, layout) in _frontier)
         {
             var full = _outputs[batch][layer];
-            view[layer] = ChannelPruner.InputChannelsKept(layout, kept) is { } channels ? full.index_select(1, channels) : full.alias();
+            view[layer] = ChannelPruner.InputChannelsKept(layout, kept, _groups) is { } channels ? full.index_select(1, channels) : full.alias();
         }
         return view;
     }

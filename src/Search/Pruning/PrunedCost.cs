@@ -9,8 +9,12 @@ namespace AutoDesign.Search.Pruning;
 /// </summary>
 internal sealed class PrunedCost
 {
-    // A run of input channels: the index of its prunable group (-1: fixed) and its unpruned width.
-    private readonly record struct Width(int Group, int Channels);
+    // A run of input channels: the index of its prunable group (-1: fixed), its unpruned width and its channels per
+    // channel of the group (grouped-query attention's queries hold r per key/value channel).
+    private readonly record struct Width(int Group, int Channels, int Expansion = 1)
+    {
+        public long Of(IReadOnlyList<int> counts) => Group >= 0 ? (long)counts[Group] * Expansion : Channels;
+    }
 
     // OutputPlane: output positions per channel; KernelArea: k x k; InputPlane: positions per input channel a linear layer flattens.
     // Groups: a conv's groups; for a layer that follows its input's width, the input channels each output channel reads.
@@ -24,16 +28,16 @@ internal sealed class PrunedCost
         var analysis = spec.Analyze();
         var indexOfId = prunable.Select((g, k) => (g.Id, k)).ToDictionary(p => p.Id, p => p.k);
         int Index(int groupId) => indexOfId.GetValueOrDefault(groupId, -1);
-        var producedBy = new Dictionary<string, int>();
+        var producedBy = new Dictionary<string, (int Id, int Expansion)>();
         foreach (var group in analysis.ChannelGroups)
-            foreach (var layer in group.Producers) producedBy[layer] = group.Id;
+            foreach (var layer in group.Producers) producedBy[layer] = (group.Id, group.ExpansionOf(layer));
 
         _terms = spec.Layers.Select((layer, i) =>
         {
             var summary = analysis.Layers[i];
             long plane = summary.InputShape.Flat ? 1 : (long)summary.InputShape.Height * summary.InputShape.Width;
-            var input = analysis.InputLayouts[layer.Name].Select(s => new Width(Index(s.Group), s.Channels)).ToArray();
-            var output = producedBy.TryGetValue(layer.Name, out int id) ? new Width(Index(id), summary.OutChannels) : new Width(-1, summary.OutChannels);
+            var input = analysis.InputLayouts[layer.Name].Select(s => new Width(Index(s.Group), s.Channels, s.Expansion)).ToArray();
+            var output = producedBy.TryGetValue(layer.Name, out var group) ? new Width(Index(group.Id), summary.OutChannels, group.Expansion) : new Width(-1, summary.OutChannels);
             // A grouped conv as wide as its input (a depthwise conv among them) follows its input's width, each output
             // channel reading a block of InChannels / Groups of them.
             bool follows = layer.Op == LayerOp.DepthwiseConv || summary.Groups > 1 && summary.InChannels == summary.OutChannels;
@@ -54,8 +58,8 @@ internal sealed class PrunedCost
         long macs = 0, parameters = 0;
         foreach (var t in _terms)
         {
-            long inWidth = t.Input.Sum(w => w.Group >= 0 ? counts[w.Group] : (long)w.Channels);
-            long outWidth = t.Output.Group >= 0 ? counts[t.Output.Group] : t.Output.Channels;
+            long inWidth = t.Input.Sum(w => w.Of(counts));
+            long outWidth = t.Output.Of(counts);
             long perOutput = t.BatchNorm ? 2 : 1;
             switch (t.Op)
             {

@@ -104,7 +104,7 @@ public sealed class PruningSpace : ISequentialSpace
         // AMC's per-layer description of each group's first producer, each column min-max normalised over the groups.
         var raw = _groups.Select((g, i) =>
         {
-            var layer = analysis[g.Producers[0]];
+            var layer = analysis[PruningPolicy.KeyOf(g)];
             return new double[] { i, g.Channels, layer.InChannels, layer.InputShape.Height, layer.InputShape.Width, layer.Stride, layer.Kernel, _groupMacs[i] };
         }).ToArray();
         return FeatureScaling.MinMax(raw);

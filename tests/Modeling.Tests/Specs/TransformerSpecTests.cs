@@ -68,15 +68,67 @@ public class TransformerSpecTests
     }
 
     [Fact]
-    public void Shared_key_heads_are_not_cut_and_a_gated_mlp_ties_gate_and_up()
+    public void Grouped_query_heads_are_cut_in_whole_key_value_heads_with_the_query_heads_that_read_them()
     {
-        var analysis = ModelZoo.Create("llama-w0.5", Tokens, 98).Analyze();
+        var spec = ModelZoo.Create("llama-w0.5", Tokens, 98); // width 128: 4 query heads of 32 sharing 2 key/value heads
+        var analysis = spec.Analyze();
 
-        var queries = analysis.ChannelGroups.Single(g => g.Producers.Contains("block0_q"));
-        Assert.False(queries.Prunable);
-        Assert.Contains("shares its key and value heads", queries.FixedBecause);
-        var mlp = analysis.ChannelGroups.Single(g => g.Producers.Contains("block0_gate"));
+        var heads = analysis.ChannelGroups.Single(g => g.Producers.Contains("block0_q"));
+        Assert.True(heads.Prunable);
+        Assert.Equal((64, 32), (heads.Channels, heads.Block)); // the key/value width, in whole heads
+        Assert.Equal(["block0_q", "block0_k", "block0_v"], heads.Producers);
+        Assert.Equal([2, 1, 1], heads.Producers.Select(heads.ExpansionOf));
+        Assert.Equal("block0_k", PruningPolicy.KeyOf(heads));
+        Assert.Equal([new ChannelSegment(heads.Id, 128, Expansion: 2)], analysis.InputLayouts["block0_o"]);
+
+        var pruned = new PruningPolicy(new Dictionary<string, int> { ["block0_k"] = 32 }).ApplyTo(spec).Analyze();
+
+        Assert.Equal(64, pruned["block0_q"].OutChannels); // the two query heads of the kept key/value head
+        Assert.Equal((32, 32), (pruned["block0_k"].OutChannels, pruned["block0_v"].OutChannels));
+        Assert.Equal(64, pruned["block0_o"].InChannels);
+        const long d = 128, t = 64;
+        Assert.Equal(analysis.Params - (64 + 32 + 32) * (d + 1) - 64 * d, pruned.Params); // q, k, v rows with their biases; o's columns
+        Assert.Equal(analysis.Macs - t * (64 + 32 + 32 + 64) * d - 2 * (t * (t + 1) / 2) * 64, pruned.Macs);
+        Assert.Equal(analysis.KvValuesPerToken - 2 * 32, pruned.KvValuesPerToken);
+        var error = Assert.Throws<ArgumentException>(() => new PruningPolicy(new Dictionary<string, int> { ["block0_k"] = 48 }).ApplyTo(spec));
+        Assert.Contains("whole blocks of 32", error.Message);
+    }
+
+    [Fact]
+    public void Query_heads_shared_unevenly_by_the_key_heads_of_two_attention_layers_are_not_cut()
+    {
+        var spec = new ModelSpec
+        {
+            Name = "uneven", Input = Tokens, Classes = 98,
+            Layers =
+            [
+                new LayerSpec { Name = "tokens", Op = LayerOp.Embedding, Out = 48 },
+                new LayerSpec { Name = "q", Op = LayerOp.Projection, Out = 48, Inputs = ["tokens"] }, // 6 query heads of 8
+                new LayerSpec { Name = "k1", Op = LayerOp.Projection, Out = 16, Inputs = ["tokens"] }, // 2 heads: 3 query heads each
+                new LayerSpec { Name = "v1", Op = LayerOp.Projection, Out = 16, Inputs = ["tokens"] },
+                new LayerSpec { Name = "k2", Op = LayerOp.Projection, Out = 24, Inputs = ["tokens"] }, // 3 heads: 2 query heads each
+                new LayerSpec { Name = "v2", Op = LayerOp.Projection, Out = 24, Inputs = ["tokens"] },
+                new LayerSpec { Name = "attention1", Op = LayerOp.Attention, Inputs = ["q", "k1", "v1"], HeadSize = 8 },
+                new LayerSpec { Name = "attention2", Op = LayerOp.Attention, Inputs = ["q", "k2", "v2"], HeadSize = 8 },
+                new LayerSpec { Name = "sum", Op = LayerOp.Add, Inputs = ["attention1", "attention2"] },
+                new LayerSpec { Name = "head", Op = LayerOp.Projection, Out = 98 },
+            ],
+        };
+
+        var heads = spec.Analyze().ChannelGroups.Single(g => g.Producers.Contains("q"));
+
+        Assert.Equal(["q", "k1", "v1", "k2", "v2"], heads.Producers);
+        Assert.False(heads.Prunable);
+        Assert.Contains("unevenly", heads.FixedBecause);
+    }
+
+    [Fact]
+    public void A_gated_mlp_ties_gate_and_up()
+    {
+        var mlp = ModelZoo.Create("llama-w0.5", Tokens, 98).Analyze().ChannelGroups.Single(g => g.Producers.Contains("block0_gate"));
+
         Assert.Equal(["block0_gate", "block0_up"], mlp.Producers);
+        Assert.True(mlp.Prunable);
     }
 
     private static ModelSpec Attention(LayerSpec attention, int queries = 64, int keys = 64) => new()

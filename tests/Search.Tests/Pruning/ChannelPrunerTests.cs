@@ -102,6 +102,74 @@ public class ChannelPrunerTests
         }
     }
 
+    // Width 128: query heads 0-1 (channels 0-63) read key/value head 0 (channels 0-31), query heads 2-3 head 1.
+    private static ModelSpec GroupedQueryModel(bool queryPositions) => queryPositions
+        ? new ModelSpec
+        {
+            Name = "query-positions", Input = InputSpec.Tokens(16, 20), Classes = 20,
+            Layers =
+            [
+                new LayerSpec { Name = "tokens", Op = LayerOp.Embedding, Out = 128 },
+                new LayerSpec { Name = "block0_q", Op = LayerOp.Projection, Out = 128, Inputs = ["tokens"] },
+                new LayerSpec { Name = "block0_qpositions", Op = LayerOp.PositionEmbedding }, // a follower as wide as the queries
+                new LayerSpec { Name = "block0_k", Op = LayerOp.Projection, Out = 64, Inputs = ["tokens"] },
+                new LayerSpec { Name = "block0_v", Op = LayerOp.Projection, Out = 64, Inputs = ["tokens"] },
+                new LayerSpec { Name = "block0_attention", Op = LayerOp.Attention, Inputs = ["block0_qpositions", "block0_k", "block0_v"], HeadSize = 32, Causal = true, Rotary = true },
+                new LayerSpec { Name = "block0_o", Op = LayerOp.Projection, Out = 128 },
+                new LayerSpec { Name = "add", Op = LayerOp.Add, Inputs = ["tokens", "block0_o"] },
+                new LayerSpec { Name = "head", Op = LayerOp.Projection, Out = 20 },
+            ],
+        }
+        : ModelZoo.Create("llama-w0.25-d0.5", InputSpec.Tokens(16, 20), 20);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_pruned_key_value_head_goes_with_its_query_heads_and_the_most_important_one_stays(bool queryPositions)
+    {
+        using var network = Network(GroupedQueryModel(queryPositions));
+        var state = network.state_dict();
+        using (no_grad())
+        {
+            state["block0_v.fc.weight"][..32].zero_(); // key/value head 0 carries no values: its query heads add nothing
+            state["block0_v.fc.bias"][..32].zero_();
+            state["block0_k.fc.weight"][..32].mul_(4); // head 0 has the larger keys, head 1 the larger queries (query heads 2, 3),
+            state["block0_q.fc.weight"][64..].mul_(4); // and the queries count twice as many channels
+            if (queryPositions) state["block0_qpositions.weight"].normal_(0, 1);
+        }
+        using var scope = NewDisposeScope();
+        var tokens = randint(0, 20, [3, 1, 1, 16], dtype: ScalarType.Int64);
+        var expected = network.forward(tokens);
+
+        var (pruned, kept) = ChannelPruner.PruneKeepingIndices(network, new PruningPolicy(new Dictionary<string, int> { ["block0_k"] = 32 }));
+        using (pruned)
+        {
+            pruned.eval();
+            var actual = pruned.forward(tokens);
+
+            Assert.Equal(Enumerable.Range(32, 32).Select(c => (long)c), kept["block0_k"]);
+            var layers = pruned.Analysis;
+            Assert.Equal((64, 32, 32, 64), (layers["block0_q"].OutChannels, layers["block0_k"].OutChannels, layers["block0_v"].OutChannels, layers["block0_o"].InChannels));
+            Assert.Equal(layers.Params, pruned.parameters().Sum(p => p.numel()));
+            float scale = expected.abs().max().item<float>(), difference = (actual - expected).abs().max().item<float>();
+            Assert.True(difference <= 1e-5 * scale, $"max difference {difference} at output scale {scale}");
+        }
+    }
+
+    [Fact]
+    public void Ranked_by_the_output_projection_a_key_value_head_counts_the_columns_of_the_query_heads_that_read_it()
+    {
+        using var network = Network(GroupedQueryModel(queryPositions: false));
+        var group = network.Analysis.ChannelGroups.Single(g => g.Prunable && PruningPolicy.KeyOf(g) == "block0_k");
+        var state = network.state_dict();
+        long[] Kept() => ChannelPruner.KeptChannels(group, state, 32, FilterImportance.NextLayer, network.Analysis).data<long>().ToArray();
+
+        using (no_grad()) state["block0_o.fc.weight"][.., 32..64].mul_(10); // query head 1 reads key/value head 0
+        Assert.Equal(Enumerable.Range(0, 32).Select(c => (long)c), Kept());
+        using (no_grad()) state["block0_o.fc.weight"][.., 96..].mul_(100); // query head 3 reads head 1
+        Assert.Equal(Enumerable.Range(32, 32).Select(c => (long)c), Kept());
+    }
+
     [Fact]
     public void A_later_group_is_ranked_by_the_input_channels_that_remain()
     {

@@ -79,6 +79,22 @@ public class PruningSpaceTests
     }
 
     [Fact]
+    public void A_llama_space_cuts_grouped_query_heads_in_whole_key_value_heads_with_their_query_heads()
+    {
+        var space = new PruningSpace(ModelZoo.Create("llama-w0.5-d0.5", InputSpec.Tokens(32, 20), 20)); // 2 key/value heads of 32, 4 query heads
+        var heads = space.Groups.Single(g => PruningPolicy.KeyOf(g) == "block0_k");
+        int[] counts = [.. space.Groups.Select(g => g == heads ? 32 : g.Channels)];
+
+        var narrowed = space.Narrowed(counts);
+
+        Assert.Equal(["block0_q", "block0_k", "block0_v"], heads.Producers);
+        Assert.Equal(32, space.PolicyFor([.. space.Groups.Select(_ => 0.2)]).Keep["block0_k"]); // one whole head at the lower bound
+        Assert.Equal((64, 32), (narrowed.Layer("block0_q").Out, narrowed.Layer("block0_k").Out));
+        Assert.Equal(narrowed.Analyze().Macs, space.Cost(counts));
+        Assert.True(space.Cost(counts) < space.BaseCost);
+    }
+
+    [Fact]
     public void Observations_are_normalised_features_of_each_step()
     {
         var space = new PruningSpace(ModelZoo.Create("mobilenetv2-small", Mnist, 10), budget: 2e6);

@@ -98,7 +98,8 @@ public sealed class PruneScorer : ICandidateScorer
     private IReadOnlyList<PolicyEntry> Describe(PruningPolicy policy) =>
         Space.Groups.Select(g =>
         {
-            int kept = policy.Keep[PruningPolicy.KeyOf(g)];
-            return new PolicyEntry(PruningPolicy.KeyOf(g), (double)kept / g.Channels, kept, g.Channels, [.. g.Producers.Skip(1).Concat(g.Followers)]);
+            string key = PruningPolicy.KeyOf(g);
+            int kept = policy.Keep[key];
+            return new PolicyEntry(key, (double)kept / g.Channels, kept, g.Channels, [.. g.Producers.Where(p => p != key).Concat(g.Followers)]);
         }).ToList();
 }
