@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Quantization.Formats;
+using AutoDesign.Modeling.Sparsity;
 
 namespace AutoDesign.HardwareProfiler.Serving;
 
@@ -26,9 +27,10 @@ public sealed record ServingEstimate(int Batch, int InputTokens, int OutputToken
 /// on the INT32 units;</item>
 /// <item>W8A8 and FP16 do nothing there: their scales wait for the epilogue.</item>
 /// </list>
-/// Attention in prefill is FP16 tensor-core work over the causal half of the score matrix; in decode it reads every
-/// cached key and value once per step (memory-bound), and a quantized cache is dequantized on the CUDA cores (2
-/// operations a value). Layers that only stream activations (norms, residual adds, gates) read and write FP16
+/// Attention in prefill is FP16 tensor-core work over the causal half of the score matrix (over the pairs its heads'
+/// patterns compute, <see cref="AttentionWork"/>); in decode it reads every cached key and value once per step
+/// (memory-bound; a streaming head its sinks and window, a page-selecting head its pages and their key statistics),
+/// and a quantized cache is dequantized on the CUDA cores (2 operations a value). Layers that only stream activations (norms, residual adds, gates) read and write FP16
 /// values. The head runs on the last position only. A batch fits when its weights and the KV cache of all its
 /// sequences at full length take at most <see cref="UsableMemory"/> of the GPU's memory.
 /// </summary>
@@ -82,7 +84,7 @@ public sealed class ServingCostModel(ServingGpu gpu)
         double seconds = model.Projections.Sum(g => GemmSeconds(g, tokens));
         foreach (var a in model.Attention)
         {
-            double macs = 2.0 * batch * a.QueryChannels * prompt * (prompt + 1) / 2; // Q K^T and P V over the causal half
+            double macs = batch * a.PrefillMacs(prompt); // Q K^T and P V over the pairs each head's pattern computes
             double bytes = tokens * (2.0 * a.QueryChannels * 2 + a.KvChannels * 2.0) + batch * (double)a.Cache.BytesPerToken(a.KvChannels, a.HeadSize) * prompt;
             seconds += Kernel(2 * macs / (gpu.TensorFp16Tflops * 1e12), bytes);
         }
@@ -96,7 +98,7 @@ public sealed class ServingCostModel(ServingGpu gpu)
         double seconds = model.Projections.Sum(g => GemmSeconds(g, batch));
         foreach (var a in model.Attention)
         {
-            double cached = (double)batch * context;
+            double cached = (double)batch * context * a.DecodeReadShare(context);
             double bytes = cached * a.Cache.BytesPerToken(a.KvChannels, a.HeadSize) + batch * (a.QueryChannels * 4.0 + a.KvChannels * 2.0);
             double compute = 2 * 2.0 * cached * a.QueryChannels / (gpu.TensorFp16Tflops * 1e12)
                 + (a.Cache.IsQuantized ? 2 * cached * a.KvChannels / (gpu.CudaFp32Tflops * 1e12) : 0);

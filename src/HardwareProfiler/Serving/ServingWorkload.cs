@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Quantization.Formats;
+using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 
 namespace AutoDesign.HardwareProfiler.Serving;
@@ -6,8 +7,27 @@ namespace AutoDesign.HardwareProfiler.Serving;
 /// <summary>One linear layer of a served model: out x in weights in a format, run on every token.</summary>
 public sealed record ServingGemm(string Name, long Out, long In, ProjectionFormat Format);
 
-/// <summary>One attention layer: its query and key/value channels, heads of <paramref name="HeadSize"/>, and its cache format.</summary>
-public sealed record ServingAttention(string Name, long QueryChannels, long KvChannels, long HeadSize, KvCacheFormat Cache);
+/// <summary>
+/// One attention layer: its query and key/value channels, heads of <paramref name="HeadSize"/>, its cache format, and
+/// each key/value head's pattern (null: all dense).
+/// </summary>
+public sealed record ServingAttention(string Name, long QueryChannels, long KvChannels, long HeadSize, KvCacheFormat Cache, IReadOnlyList<HeadPattern>? Heads = null)
+{
+    public long KeyHeads => KvChannels / 2 / HeadSize;
+
+    /// <summary>The key/value heads' patterns, dense where none is given.</summary>
+    public IEnumerable<HeadPattern> Patterns => Heads ?? Enumerable.Repeat(HeadPattern.Dense, (int)KeyHeads);
+
+    /// <summary>Multiply-accumulates of Q K^T and P V in the prefill of one prompt (causal).</summary>
+    public double PrefillMacs(int prompt) => 2.0 * QueryChannels / KeyHeads * Patterns.Sum(p => AttentionWork.PrefillPairs(p, 1, prompt, causal: true));
+
+    /// <summary>Cached tokens one decode step reads, summed over the key/value heads, as a share of reading them all.</summary>
+    public double DecodeReadShare(long cached) => Patterns.Sum(p => AttentionWork.DecodeReads(p, cached)) / (KeyHeads * (double)cached);
+
+    /// <summary>The cache one sequence of <paramref name="tokens"/> holds here: a streaming head keeps only its sinks and window.</summary>
+    public double CacheBytes(long tokens) =>
+        Cache.BytesPerToken(KvChannels, HeadSize) / KeyHeads * Patterns.Sum(p => p is StreamingPattern s ? Math.Min(tokens, s.Sinks + (long)s.Window) : tokens);
+}
 
 /// <summary>
 /// What serving a decoder-only language model costs per token, read from its spec and a format policy: the
@@ -25,7 +45,8 @@ public sealed record ServingWorkload(
     FormatPolicy Policy,
     ModelSpec Spec)
 {
-    public static ServingWorkload From(ModelSpec spec, FormatPolicy policy)
+    /// <param name="heads">Each attention layer's pattern per key/value head (null, or a layer not named: dense).</param>
+    public static ServingWorkload From(ModelSpec spec, FormatPolicy policy, IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? heads = null)
     {
         if (!spec.Input.IsTokens) throw new ArgumentException($"{spec.Name} reads images; serving throughput is modelled for language models", nameof(spec));
         policy.Validate(spec);
@@ -43,7 +64,7 @@ public sealed record ServingWorkload(
                     projections.Add(new ServingGemm(layer.Name, shape.OutChannels, shape.InChannels, quantizable.Contains(layer.Name) ? policy.For(layer.Name) : new ProjectionFormat(FormatKind.Fp16)));
                     break;
                 case LayerOp.Attention:
-                    attention.Add(new ServingAttention(layer.Name, shape.OutChannels, shape.KvChannels, layer.HeadSize!.Value, policy.CacheFor(layer.Name)));
+                    attention.Add(new ServingAttention(layer.Name, shape.OutChannels, shape.KvChannels, layer.HeadSize!.Value, policy.CacheFor(layer.Name), heads?.GetValueOrDefault(layer.Name)));
                     break;
                 default:
                     streamed += shape.OutChannels;
@@ -56,5 +77,5 @@ public sealed record ServingWorkload(
     }
 
     /// <summary>The cache one sequence of <paramref name="tokens"/> holds, over every layer.</summary>
-    public long KvBytes(long tokens) => FormatSizes.KvBytes(Spec, Policy, tokens);
+    public long KvBytes(long tokens) => (long)Math.Ceiling(Attention.Sum(a => a.CacheBytes(tokens)));
 }

@@ -1,5 +1,6 @@
 using AutoDesign.Modeling.Quantization;
 using AutoDesign.Modeling.Quantization.Formats;
+using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -32,12 +33,12 @@ internal static class LayerUnits
     };
 
     /// <summary>What a join layer (add, concat, mul, attention) computes from its inputs, before its activation.</summary>
-    public static Tensor Join(LayerSpec layer, IReadOnlyList<Tensor> inputs, KvCacheQuantizer? cache = null)
+    public static Tensor Join(LayerSpec layer, IReadOnlyList<Tensor> inputs, KvCacheQuantizer? cache = null, IReadOnlyList<HeadPattern>? heads = null)
     {
         switch (layer.Op)
         {
             case LayerOp.Attention:
-                return AttentionKernel.Attend(layer, inputs[0], inputs[1], inputs[2], cache);
+                return AttentionKernel.Attend(layer, inputs[0], inputs[1], inputs[2], cache, heads);
             case LayerOp.Concat:
                 return cat([.. inputs], 1);
             case LayerOp.Mul:

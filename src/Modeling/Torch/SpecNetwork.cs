@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Quantization.Formats;
+using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -66,6 +67,28 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
 
     private Dictionary<string, KvCacheQuantizer> _caches = [];
 
+    private Dictionary<string, IReadOnlyList<HeadPattern>> _heads = [];
+
+    /// <summary>
+    /// Runs the named attention layers with a pattern per key/value head (<see cref="HeadPattern"/>; null or a layer
+    /// not named: dense). A pattern that cannot apply to its layer is a <see cref="ModelSpecException"/> naming it.
+    /// </summary>
+    public void Sparsify(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? heads)
+    {
+        foreach (var (name, patterns) in heads ?? new Dictionary<string, IReadOnlyList<HeadPattern>>())
+        {
+            int index = Array.FindIndex(_layers, l => l.Name == name);
+            if (index < 0 || _layers[index].Op != LayerOp.Attention) throw new ModelSpecException($"heads.{name}", $"{Spec.Name} has no attention layer of that name");
+            var layer = _layers[index];
+            var map = Analysis.Layers[index].InputShape;
+            int keyHeads = Analysis[Spec.InputsOf(index)[1]].OutputShape.Channels / layer.HeadSize!.Value;
+            if (patterns.Count != keyHeads) throw new ModelSpecException($"heads.{name}", $"gives {patterns.Count} patterns for {keyHeads} key/value heads");
+            for (int h = 0; h < patterns.Count; h++)
+                if (patterns[h].Misfit(map.Height, map.Width, layer.Causal) is { } misfit) throw new ModelSpecException($"heads.{name}[{h}]", $"{patterns[h].Name}: {misfit}");
+        }
+        _heads = heads is null ? [] : new Dictionary<string, IReadOnlyList<HeadPattern>>(heads);
+    }
+
     /// <summary>The serving format a projection runs in (null: float or fake-quantized).</summary>
     public QuantizedProjection? DeployedFormat(string layer)
     {
@@ -110,8 +133,8 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
                 outputs[i] = unit.forward(Read(sources[0]));
                 continue;
             }
-            var cache = _caches.GetValueOrDefault(_layers[i].Name);
-            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i], [.. sources.Select(Read)], cache), _layers[i].Activation);
+            var name = _layers[i].Name;
+            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i], [.. sources.Select(Read)], _caches.GetValueOrDefault(name), _heads.GetValueOrDefault(name)), _layers[i].Activation);
         }
         return outputs;
     }

@@ -1,5 +1,6 @@
 using AutoDesign.Modeling.Quantization;
 using AutoDesign.Modeling.Quantization.Formats;
+using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -116,7 +117,8 @@ public static class AttentionKernel
     public const double RotaryBase = 10_000;
 
     /// <param name="cache">How the keys and values are stored between steps (null: as computed).</param>
-    public static Tensor Attend(LayerSpec layer, Tensor queries, Tensor keys, Tensor values, KvCacheQuantizer? cache = null)
+    /// <param name="heads">Each key/value head's pattern, its query heads' too (null: all dense).</param>
+    public static Tensor Attend(LayerSpec layer, Tensor queries, Tensor keys, Tensor values, KvCacheQuantizer? cache = null, IReadOnlyList<HeadPattern>? heads = null)
     {
         long batch = queries.shape[0], height = queries.shape[2], width = queries.shape[3];
         long size = layer.HeadSize!.Value;
@@ -135,8 +137,24 @@ public static class AttentionKernel
             k = k.repeat_interleave(share, dim: 1);
             v = v.repeat_interleave(share, dim: 1);
         }
-        var output = F.scaled_dot_product_attention(q, k, v, is_casual: layer.Causal); // (B, heads, P, size)
+        var output = heads is null || heads.All(h => h is DensePattern)
+            ? F.scaled_dot_product_attention(q, k, v, is_casual: layer.Causal) // (B, heads, P, size)
+            : Sparse(heads, q, k, v, share, (int)height, (int)width, layer.Causal);
         return output.transpose(2, 3).reshape(batch, -1, height, width);
+    }
+
+    // Each pattern's heads computed together and put back in place; keys and values come expanded to the query heads.
+    private static Tensor Sparse(IReadOnlyList<HeadPattern> heads, Tensor q, Tensor k, Tensor v, long share, int frames, int perFrame, bool causal)
+    {
+        if (heads.Count * share != q.shape[1]) throw new ArgumentException($"{heads.Count} head patterns for {q.shape[1] / share} key/value heads");
+        var output = empty_like(q);
+        foreach (var group in Enumerable.Range(0, heads.Count).GroupBy(h => heads[h]))
+        {
+            var queryHeads = tensor(group.SelectMany(h => Enumerable.Range(h * (int)share, (int)share)).Select(h => (long)h).ToArray(), device: q.device);
+            var part = SparseAttention.Attend(group.Key, q.index_select(1, queryHeads), k.index_select(1, queryHeads), v.index_select(1, queryHeads), frames, perFrame, causal);
+            output.index_copy_(1, queryHeads, part);
+        }
+        return output;
     }
 
     private static Tensor Heads(Tensor map, long size) =>

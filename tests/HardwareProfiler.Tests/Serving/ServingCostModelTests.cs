@@ -1,5 +1,6 @@
 using AutoDesign.HardwareProfiler.Serving;
 using AutoDesign.Modeling.Quantization.Formats;
+using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Zoo;
 
@@ -108,5 +109,31 @@ public class ServingCostModelTests
     {
         var vit = ModelZoo.Create("vit", new InputSpec(1, 28, 28), 10);
         Assert.Throws<ArgumentException>(() => ServingWorkload.From(vit, FormatPolicy.Uniform(vit, ProjectionFormat.Parse("w8a8"), KvCacheFormat.Fp16)));
+    }
+
+    [Fact]
+    public void Streaming_heads_cut_prefill_decode_and_cache_and_page_selection_cuts_decode_only()
+    {
+        var llama = ModelZoo.Llama3_8B(context: 32_768);
+        var policy = FormatPolicy.Uniform(llama, ProjectionFormat.Parse("w8a8"), KvCacheFormat.Parse("kv8"));
+        var attention = FormatPolicy.AttentionLayers(llama);
+        IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>> Heads(Func<int, HeadPattern> pattern) =>
+            attention.ToDictionary(a => a, _ => (IReadOnlyList<HeadPattern>)[.. Enumerable.Range(0, 8).Select(pattern)]); // 8 key/value heads
+        var dense = ServingWorkload.From(llama, policy);
+        var allDense = ServingWorkload.From(llama, policy, Heads(_ => HeadPattern.Dense));
+        var halfStreaming = ServingWorkload.From(llama, policy, Heads(h => h % 2 == 0 ? new StreamingPattern(64, 256) : HeadPattern.Dense));
+        var pages = ServingWorkload.From(llama, policy, Heads(_ => new PageSelectionPattern(64, 4096)));
+        var model = new ServingCostModel(ServingGpu.Preset("serving-a100"));
+
+        Assert.Equal(model.PrefillSeconds(dense, 1, 32_768), model.PrefillSeconds(allDense, 1, 32_768));
+        Assert.Equal(model.DecodeStepSeconds(dense, 8, 32_768), model.DecodeStepSeconds(allDense, 8, 32_768));
+        Assert.Equal(dense.KvBytes(32_768), allDense.KvBytes(32_768));
+        // Half the heads keep 320 of 32,768 tokens: the cache is a little over half.
+        Assert.Equal(dense.KvBytes(32_768) * (0.5 + 0.5 * 320 / 32_768.0), halfStreaming.KvBytes(32_768), dense.KvBytes(32_768) * 1e-6);
+        Assert.True(model.PrefillSeconds(halfStreaming, 1, 32_768) < 0.8 * model.PrefillSeconds(dense, 1, 32_768));
+        Assert.True(model.DecodeStepSeconds(halfStreaming, 8, 32_768) < 0.9 * model.DecodeStepSeconds(dense, 8, 32_768));
+        Assert.Equal(model.PrefillSeconds(dense, 1, 32_768), model.PrefillSeconds(pages, 1, 32_768));
+        Assert.True(model.DecodeStepSeconds(pages, 8, 32_768) < 0.9 * model.DecodeStepSeconds(dense, 8, 32_768));
+        Assert.Equal(dense.KvBytes(32_768), pages.KvBytes(32_768)); // every page stays in memory
     }
 }
