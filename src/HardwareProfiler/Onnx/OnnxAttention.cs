@@ -1,4 +1,5 @@
 using AutoDesign.Modeling.Quantization.Formats;
+using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using static AutoDesign.HardwareProfiler.Onnx.OnnxExporter;
@@ -15,7 +16,8 @@ namespace AutoDesign.HardwareProfiler.Onnx;
 /// </summary>
 internal static class OnnxAttention
 {
-    public static void Write(G g, LayerSpec layer, LayerSummary summary, int keyChannels, IReadOnlyList<string> inputs, string output, KvCacheQuantizer? cache)
+    public static void Write(G g, LayerSpec layer, LayerSummary summary, int keyChannels, IReadOnlyList<string> inputs, string output, KvCacheQuantizer? cache,
+        IReadOnlyList<HeadPattern> patterns)
     {
         string n = layer.Name;
         int size = layer.HeadSize!.Value;
@@ -42,7 +44,9 @@ internal static class OnnxAttention
         }
         string kT = g.Node("Transpose", $"{n}_k_transposed", [k], $"{n}_kT", G.Ints("perm", 0, 1, 3, 2));
         string scores = g.Node("Div", $"{n}_scale", [g.Node("MatMul", $"{n}_qk", [q, kT], $"{n}_qk_out"), g.Floats($"{n}_sqrt_size", [MathF.Sqrt(size)])], $"{n}_scores");
-        if (layer.Causal)
+        if (patterns.Any(p => p is not DensePattern))
+            scores = g.Node("Add", $"{n}_mask", [scores, HeadMasks(g, n, patterns, heads / keyHeads, map.Height, map.Width, layer.Causal)], $"{n}_masked");
+        else if (layer.Causal)
         {
             var mask = new float[positions * positions];
             for (long i = 0; i < positions; i++)
@@ -55,6 +59,21 @@ internal static class OnnxAttention
         g.Node("Reshape", n, [channels, g.Int64s($"{n}_map_shape", 0, map.Channels, map.Height, map.Width)], output);
     }
 
+    // -inf where a query head's pattern does not read the key, (heads, P, P): what the kernel's gathered blocks compute.
+    // Page selection chooses its pages from the query at run time, which a constant cannot say.
+    private static string HeadMasks(G g, string n, IReadOnlyList<HeadPattern> patterns, long share, int frames, int perFrame, bool causal)
+    {
+        if (patterns.FirstOrDefault(p => p is PageSelectionPattern) is { } pages)
+            throw new NotSupportedException($"layer '{n}': {pages.Name} selects pages at run time and is not exported; export the layer dense");
+        long positions = (long)frames * perFrame;
+        var mask = new float[patterns.Count * share * positions * positions];
+        for (int h = 0; h < patterns.Count * share; h++)
+            for (int i = 0; i < positions; i++)
+                for (int j = 0; j < positions; j++)
+                    if (!patterns[(int)(h / share)].Reads(i, j, frames, perFrame, causal)) mask[(h * positions + i) * positions + j] = float.NegativeInfinity;
+        return g.Floats($"{n}_pattern", mask, patterns.Count * share, positions, positions);
+    }
+
     /// <summary>
     /// One decode step: the new token's query, key and value ((N, C, 1, 1) maps), its key turned by the rotary angle of
     /// <paramref name="position"/>, appended to the layer's cache (graph inputs <see cref="PastKeys"/> and
@@ -62,9 +81,11 @@ internal static class OnnxAttention
     /// <see cref="PresentValues"/>), and the query attending to every cached position (all of them precede it).
     /// </summary>
     public static void WriteDecodeStep(G g, LayerSpec layer, LayerSummary summary, int keyChannels, IReadOnlyList<string> inputs, string output, string position,
-        KvCacheQuantizer? cache)
+        KvCacheQuantizer? cache, IReadOnlyList<HeadPattern> patterns)
     {
         string n = layer.Name;
+        if (patterns.FirstOrDefault(p => p is not DensePattern) is { } sparse)
+            throw new NotSupportedException($"layer '{n}': a decode step is exported for dense heads only, not {sparse.Name}");
         int size = layer.HeadSize!.Value;
         var map = summary.InputShape;
         long heads = map.Channels / size, keyHeads = keyChannels / size;

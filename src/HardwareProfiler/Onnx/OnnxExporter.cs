@@ -144,10 +144,11 @@ public static class OnnxExporter
                 }
                 case LayerOp.Attention when decode:
                     OnnxAttention.WriteDecodeStep(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw, PositionName,
-                        network.DeployedCache(layer.Name));
+                        network.DeployedCache(layer.Name), network.HeadPatternsOf(layer.Name));
                     break;
                 case LayerOp.Attention:
-                    OnnxAttention.Write(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw, network.DeployedCache(layer.Name));
+                    OnnxAttention.Write(g, layer, summary, analysis[inputs[1]].OutputShape.Channels, [.. inputs.Select(Read)], raw, network.DeployedCache(layer.Name),
+                        network.HeadPatternsOf(layer.Name));
                     break;
                 case LayerOp.Embedding:
                 {

@@ -40,6 +40,13 @@ public sealed record LayerSpec
     /// </summary>
     public int? HeadSize { get; init; }
 
+    /// <summary>
+    /// An attention layer's pattern for each key/value head and the query heads that read it, by name
+    /// (<see cref="Sparsity.HeadPattern"/>: dense, streaming-s4-w256, pages-p16-b256, blocks-b64-..., spatial,
+    /// temporal); null: every head dense.
+    /// </summary>
+    public IReadOnlyList<string>? Heads { get; init; }
+
     /// <summary>Attention in which each position sees only itself and the positions before it (a language model's).</summary>
     public bool Causal { get; init; }
 

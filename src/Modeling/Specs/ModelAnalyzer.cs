@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using AutoDesign.Modeling.Sparsity;
 
 namespace AutoDesign.Modeling.Specs;
 
@@ -92,6 +93,8 @@ internal static partial class ModelAnalyzer
             throw new ModelSpecException($"{at}.causal", "only an attention layer is causal");
         if (layer.Op != LayerOp.Attention && layer.Rotary)
             throw new ModelSpecException($"{at}.rotary", "only an attention layer takes rotary position embedding");
+        if (layer.Op != LayerOp.Attention && layer.Heads is not null)
+            throw new ModelSpecException($"{at}.heads", "only an attention layer takes head patterns");
         var input = inputs[0];
 
         switch (layer.Op)
@@ -231,10 +234,10 @@ internal static partial class ModelAnalyzer
                 $"keys of {keys.Channels} channels must make whole heads of {size} that the {queries.Channels / size} query heads share evenly");
         if (layer.Rotary && size % 2 != 0)
             throw new ModelSpecException($"{at}.rotary", $"rotary embedding pairs a head's channels, and {size} is odd");
-        long positions = (long)queries.Height * queries.Width;
-        long pairs = layer.Causal ? positions * (positions + 1) / 2 : positions * positions;
-        return new LayerSummary(layer.Name, layer.Op, queries.Channels, queries.Channels, 1, 1, 0, queries, queries,
-            2 * pairs * queries.Channels, 0, 2 * keys.Channels);
+        var patterns = HeadPatterns.Read(layer.Heads, $"{at}.heads", keys.Channels / size, queries.Height, queries.Width, layer.Causal);
+        long macs = (long)Math.Round(2.0 * queries.Channels / (keys.Channels / size) // Q K^T and P V over the pairs each head reads
+            * patterns.Sum(p => AttentionWork.PrefillPairs(p, queries.Height, queries.Width, layer.Causal)));
+        return new LayerSummary(layer.Name, layer.Op, queries.Channels, queries.Channels, 1, 1, 0, queries, queries, macs, 0, 2 * keys.Channels);
     }
 
     // A layer without weights of its own whose channels follow its input.

@@ -29,6 +29,7 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
         _units = _layers.Select((l, i) => LayerUnits.Create(l, Analysis.Layers[i])).ToArray();
         foreach (var unit in _units)
             if (unit is not null) register_module(unit.GetName(), unit);
+        Sparsify(null);
     }
 
     /// <summary>Batch norm's epsilon in every layer (for exporters that fold it away).</summary>
@@ -70,23 +71,26 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
     private Dictionary<string, IReadOnlyList<HeadPattern>> _heads = [];
 
     /// <summary>
-    /// Runs the named attention layers with a pattern per key/value head (<see cref="HeadPattern"/>; null or a layer
-    /// not named: dense). A pattern that cannot apply to its layer is a <see cref="ModelSpecException"/> naming it.
+    /// Runs the named attention layers with a pattern per key/value head (<see cref="HeadPattern"/>) in place of
+    /// their spec's (<see cref="LayerSpec.Heads"/>; null: the spec's again), so that a search tries patterns without
+    /// rebuilding the network. A pattern that cannot apply to its layer is a <see cref="ModelSpecException"/> naming it.
     /// </summary>
     public void Sparsify(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? heads)
     {
-        foreach (var (name, patterns) in heads ?? new Dictionary<string, IReadOnlyList<HeadPattern>>())
+        var chosen = new Dictionary<string, IReadOnlyList<HeadPattern>>();
+        for (int i = 0; i < _layers.Length; i++)
         {
-            int index = Array.FindIndex(_layers, l => l.Name == name);
-            if (index < 0 || _layers[index].Op != LayerOp.Attention) throw new ModelSpecException($"heads.{name}", $"{Spec.Name} has no attention layer of that name");
-            var layer = _layers[index];
-            var map = Analysis.Layers[index].InputShape;
-            int keyHeads = Analysis[Spec.InputsOf(index)[1]].OutputShape.Channels / layer.HeadSize!.Value;
-            if (patterns.Count != keyHeads) throw new ModelSpecException($"heads.{name}", $"gives {patterns.Count} patterns for {keyHeads} key/value heads");
-            for (int h = 0; h < patterns.Count; h++)
-                if (patterns[h].Misfit(map.Height, map.Width, layer.Causal) is { } misfit) throw new ModelSpecException($"heads.{name}[{h}]", $"{patterns[h].Name}: {misfit}");
+            var layer = _layers[i];
+            if (layer.Op != LayerOp.Attention) continue;
+            var map = Analysis.Layers[i].InputShape;
+            int keyHeads = Analysis[Spec.InputsOf(i)[1]].OutputShape.Channels / layer.HeadSize!.Value;
+            if (heads?.GetValueOrDefault(layer.Name) is { } patterns) HeadPatterns.Check(patterns, $"heads.{layer.Name}", keyHeads, map.Height, map.Width, layer.Causal);
+            else patterns = HeadPatterns.Read(layer.Heads, layer.Name, keyHeads, map.Height, map.Width, layer.Causal);
+            chosen[layer.Name] = patterns;
         }
-        _heads = heads is null ? [] : new Dictionary<string, IReadOnlyList<HeadPattern>>(heads);
+        if (heads?.Keys.FirstOrDefault(name => !chosen.ContainsKey(name)) is { } unknown)
+            throw new ModelSpecException($"heads.{unknown}", $"{Spec.Name} has no attention layer of that name");
+        _heads = chosen;
     }
 
     /// <summary>The serving format a projection runs in (null: float or fake-quantized).</summary>
@@ -95,6 +99,9 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
         int index = Array.FindIndex(_layers, l => l.Name == layer);
         return index >= 0 && _units[index] is ProjectionUnit unit ? unit.Format : null;
     }
+
+    /// <summary>An attention layer's pattern for each key/value head, as it runs now.</summary>
+    public IReadOnlyList<HeadPattern> HeadPatternsOf(string layer) => _heads[layer];
 
     /// <summary>How an attention layer's KV cache is stored when deployed (null: as computed).</summary>
     public KvCacheQuantizer? DeployedCache(string layer) => _caches.GetValueOrDefault(layer);

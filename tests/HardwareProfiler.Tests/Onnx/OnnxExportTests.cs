@@ -115,6 +115,41 @@ public class OnnxExportTests
         AssertSameOutputs(expected, actual);
     }
 
+    // The 4 x 4 map of patches as 4 frames of 4 places: a spatial and a temporal head, or streaming and block-sparse heads.
+    [Theory]
+    [InlineData(false, 8, "spatial", "temporal")]
+    [InlineData(true, 8, "streaming-s1-w3", "blocks-b4-1000.1100.0110.1011")]
+    [InlineData(true, 4, "streaming-s2-w2", null)] // one key head, both query heads streaming
+    public void Attention_heads_with_sparse_patterns_compute_in_onnx_runtime_what_they_compute_in_torchsharp(bool causal, int keys, string first, string? second)
+    {
+        manual_seed(8);
+        var spec = Attending(causal, keys: keys);
+        spec = spec with { Layers = [.. spec.Layers.Select(l => l.Name == "attention" ? l with { Heads = second is null ? [first] : [first, second] } : l)] };
+        using var network = new SpecNetwork(spec);
+        network.eval();
+        using var scope = NewDisposeScope();
+        var input = randn(3, 2, 8, 8);
+        float[] expected;
+        using (no_grad()) expected = network.forward(input).data<float>().ToArray();
+
+        AssertSameOutputs(expected, RunOnnx(OnnxExporter.Export(network).ToByteArray(), input));
+        using var dense = new SpecNetwork(Attending(causal, keys: keys));
+        dense.load_state_dict(network.state_dict());
+        dense.eval();
+        using (no_grad()) Assert.NotEqual(expected, dense.forward(input).data<float>().ToArray()); // the patterns change what is computed
+    }
+
+    [Fact]
+    public void Page_selection_is_not_written_as_a_constant_mask()
+    {
+        var spec = ModelZoo.Create("gpt-w0.25-d0.5", InputSpec.Tokens(32, 30), 30);
+        int heads = spec.Analyze().Layers.First(l => l.Op == LayerOp.Attention).InChannels / spec.Layers.First(l => l.Op == LayerOp.Attention).HeadSize!.Value;
+        spec = spec with { Layers = [.. spec.Layers.Select(l => l.Op == LayerOp.Attention ? l with { Heads = [.. Enumerable.Repeat("pages-p8-b16", heads)] } : l)] };
+        using var network = new SpecNetwork(spec);
+        var error = Assert.Throws<NotSupportedException>(() => OnnxExporter.Export(network));
+        Assert.Contains("pages-p8-b16 selects pages at run time", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("gpt-w0.25-d0.5")]
     [InlineData("llama-w0.25-d0.5")] // RMS norm, rotary, grouped-query attention, a gated MLP

@@ -68,6 +68,54 @@ public class SparsifiedNetworkTests
         Assert.Equal("heads.block0_q", missing.Field);
     }
 
+    [Fact]
+    public void Patterns_in_the_spec_are_counted_and_run_as_the_same_patterns_set_at_run_time()
+    {
+        var spec = ModelZoo.Create("gpt-w0.25-d0.5", Tokens, 40);
+        int index = spec.Layers.ToList().FindIndex(l => l.Op == LayerOp.Attention);
+        var dense = spec.Analyze();
+        int heads = dense.Layers[index].InChannels / spec.Layers[index].HeadSize!.Value;
+        string[] names = [.. Enumerable.Range(0, heads).Select(h => h % 2 == 0 ? "streaming-s2-w6" : "dense")];
+        var sparse = spec with { Layers = [.. spec.Layers.Select((l, i) => i == index ? l with { Heads = names } : l)] };
+
+        // Half the heads read min(t + 1, 8) keys at position t instead of t + 1.
+        double streamingPairs = Enumerable.Range(0, 32).Sum(t => Math.Min(t + 1, 8)), densePairs = 32 * 33 / 2;
+        long expected = dense.Layers[index].Macs / 2 + (long)Math.Round(dense.Layers[index].Macs / 2.0 * streamingPairs / densePairs);
+        Assert.Equal(expected, sparse.Analyze().Layers[index].Macs);
+        Assert.Equal(sparse.ContentHash(), ModelSpecJson.Deserialize(ModelSpecJson.Serialize(sparse)).ContentHash());
+        Assert.DoesNotContain("heads", ModelSpecJson.Serialize(spec), StringComparison.Ordinal); // a dense spec's hash is as before
+
+        using var fromSpec = new SpecNetwork(sparse);
+        using var atRunTime = new SpecNetwork(spec);
+        atRunTime.load_state_dict(fromSpec.state_dict());
+        atRunTime.Sparsify(new Dictionary<string, IReadOnlyList<HeadPattern>> { [spec.Layers[index].Name] = [.. names.Select(HeadPattern.Parse)] });
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        fromSpec.eval();
+        atRunTime.eval();
+        var tokens = randint(0, 40, [2, 32], dtype: ScalarType.Int64);
+        Assert.Equal(0, (fromSpec.forward(tokens) - atRunTime.forward(tokens)).abs().max().item<float>(), 6);
+    }
+
+    [Theory]
+    [InlineData("sliding", "heads[0]", "not an attention pattern")]
+    [InlineData("pages-p5-b10", "heads[0]", "does not divide the context of 32")]
+    public void A_bad_pattern_in_the_spec_is_named_by_layer_and_head(string name, string field, string reason)
+    {
+        var spec = ModelZoo.Create("gpt-w0.25-d0.5", Tokens, 40);
+        int index = spec.Layers.ToList().FindIndex(l => l.Op == LayerOp.Attention);
+        int heads = spec.Analyze().Layers[index].InChannels / spec.Layers[index].HeadSize!.Value;
+        var bad = spec with { Layers = [.. spec.Layers.Select((l, i) => i == index ? l with { Heads = [name, .. Enumerable.Repeat("dense", heads - 1)] } : l)] };
+
+        var error = Assert.Throws<ModelSpecException>(() => bad.Analyze());
+        Assert.Equal($"layers[{index}].{field}", error.Field);
+        Assert.Contains(reason, error.Reason, StringComparison.Ordinal);
+        var count = Assert.Throws<ModelSpecException>(() => (spec with { Layers = [.. spec.Layers.Select((l, i) => i == index ? l with { Heads = ["dense"] } : l)] }).Analyze());
+        Assert.Equal($"layers[{index}].heads", count.Field);
+        var misplaced = Assert.Throws<ModelSpecException>(() => (spec with { Layers = [.. spec.Layers.Select((l, i) => i == 0 ? l with { Heads = ["dense"] } : l)] }).Analyze());
+        Assert.Equal("layers[0].heads", misplaced.Field);
+    }
+
     private static int KeyHeads(SpecNetwork network, string attention)
     {
         int index = network.Spec.Layers.ToList().FindIndex(l => l.Name == attention);
