@@ -33,4 +33,15 @@ public static class TokenWindows
     /// <summary>Non-overlapping windows covering the stream (the last partial one left out): where held-out text is scored.</summary>
     public static long[] Tiling(byte[] stream, int context) =>
         [.. Enumerable.Range(0, (int)((stream.LongLength - 1) / context)).Select(w => (long)w * context)];
+
+    /// <summary>
+    /// Up to <paramref name="count"/> windows of the <see cref="Tiling"/>, evenly spaced over the stream: a bounded sample
+    /// of held-out text that reaches all of it, not only its beginning.
+    /// </summary>
+    public static long[] Spread(byte[] stream, int context, int count)
+    {
+        var tiling = Tiling(stream, context);
+        if (tiling.Length <= count) return tiling;
+        return [.. Enumerable.Range(0, count).Select(i => tiling[(long)i * tiling.Length / count])];
+    }
 }

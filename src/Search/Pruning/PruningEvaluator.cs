@@ -8,7 +8,8 @@ namespace AutoDesign.Search.Pruning;
 
 /// <summary>A pruned candidate measured on the network rebuilt from its own spec.</summary>
 /// <param name="ScreenedOn">The images it was scored on, where it was scored on the screening subset only (null: on all).</param>
-public sealed record PrunedScore(double Accuracy, long Macs, long Params, int? ScreenedOn = null);
+/// <param name="Perplexity">A language model's perplexity on the validation windows (its accuracy is next-token accuracy).</param>
+public sealed record PrunedScore(double Accuracy, long Macs, long Params, int? ScreenedOn = null, double? Perplexity = null);
 
 /// <summary>
 /// Scores pruning policies on a fixed validation subset. The subset is converted to normalised tensors once and
@@ -17,7 +18,7 @@ public sealed record PrunedScore(double Accuracy, long Macs, long Params, int? S
 /// first layers that every candidate shares (<see cref="PrefixCache"/>). With screening (successive halving), a
 /// candidate is scored on the first images first and on the rest only if the caller finds it worth it.
 /// </summary>
-public sealed class PruningEvaluator : IDisposable
+public sealed class PruningEvaluator : IPruningEvaluator
 {
     private const int BatchSize = 500;
 

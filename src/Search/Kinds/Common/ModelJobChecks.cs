@@ -48,7 +48,7 @@ public static class ModelJobChecks
             try { dataset = DatasetCatalog.InfoOf(spec.Dataset, folder); }
             catch (DatasetException e) { errors.Add("dataset", e.Message); }
             if (dataset is { Shape.IsTokens: true } && !languageModels)
-                errors.Add("dataset", $"'{spec.Dataset}' is a text corpus: search jobs score image classifiers so far (train and profile language models with the CLI)");
+                errors.Add("dataset", $"'{spec.Dataset}' is a text corpus: {kind.Name} jobs score image classifiers (language models are pruned by prune jobs and served by formats jobs)");
             else if (dataset is { HasImages: false, Shape.IsTokens: false })
                 errors.Add("dataset", $"'{spec.Dataset}' has no images to evaluate candidates on (it sizes models for profiling only)");
         }

@@ -17,7 +17,8 @@ namespace AutoDesign.Search.Kinds.Prune;
 /// <summary>
 /// Channel pruning (AMC): trains (or takes from the cache) the base model, lets the agent propose per-layer keep ratios
 /// episode by episode, scores each policy on the really pruned network, keeps the Pareto front, then fine-tunes
-/// (optionally), tests and saves the best pruned network.
+/// (optionally), tests and saves the best pruned network. Image classifiers and language models alike (see
+/// <see cref="PruneSpec"/> for what differs).
 /// </summary>
 public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
 {
@@ -40,10 +41,12 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
     protected override PrunePlan Plan(PruneSpec spec, DataFolder folder)
     {
         var errors = new SpecErrors();
-        var job = ModelJobChecks.Check(spec, this, Rules, folder, errors);
-        var pruning = spec.Pruning ?? new PruningSettings();
+        var job = ModelJobChecks.Check(spec, this, Rules, folder, errors, languageModels: true);
+        var (pruning, problems) = (spec.Pruning ?? new PruningSettings()).For(languageModel: job?.Model.Input.IsTokens ?? false);
+        if (job is null) problems = []; // which settings apply is known once the model is
         pruning = pruning with { Rounding = pruning.Rounding ?? ChannelRounding.Up };
-        foreach (var (field, reason) in pruning.Problems()) errors.Add($"pruning.{field}", reason);
+        foreach (var (field, reason) in problems.Concat(pruning.Problems().Where(p => !problems.Any(q => q.Field == p.Field))))
+            errors.Add($"pruning.{field}", reason);
         if (job is not null && errors.Count == 0)
             errors.Try(ModelJobChecks.LimitField(spec.Constraint),
                 () => new PruningSpace(job.Model, pruning.LowerBound, pruning.ChannelMultiple, job.Metric, job.Constraint.Limit, pruning.Rounding.Value));
@@ -85,8 +88,8 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
         var (network, evaluator, space) = (scorer.Network, scorer.Evaluator, scorer.Space);
         double baseAccuracy = evaluator.Accuracy(network);
         var metric = scorer.Metric;
-        logger.LogInformation("Pruning {Model} ({Macs:N0} MACs, validation accuracy {Accuracy:P2} on {Images:N0} images) with {Agent}; budget {Budget}",
-            plan.Model, network.Analysis.Macs, baseAccuracy, evaluator.Count, plan.Agent,
+        logger.LogInformation("Pruning {Model} ({Macs:N0} MACs, validation accuracy {Accuracy:P2} on {Count:N0} {Units}) with {Agent}; budget {Budget}",
+            plan.Model, network.Analysis.Macs, baseAccuracy, evaluator.Count, plan.BaseSpec.Input.IsTokens ? "windows" : "images", plan.Agent,
             plan.Constraint.Limit is { } b ? $"{b:N} {metric.Unit}" : "none (accuracy-guaranteed reward)");
 
         var agent = SearchAgents.Create(plan.Agent, space, new AgentSettings(plan.Seed)
@@ -124,7 +127,8 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
 
     private static BestResult Finish(PrunePlan plan, CandidateResult candidate, PruneScorer scorer, string directory, ILogger logger, CancellationToken cancellation)
     {
-        var (data, baseModel) = (scorer.Data, scorer.BaseModel);
+        if (scorer.Corpus is not null) return PrunedLanguageModel.Finish(plan, candidate, PolicyOf(candidate), scorer, directory, logger, cancellation);
+        var (data, baseModel) = (scorer.Data!, scorer.BaseModel);
         using var pruned = scorer.Evaluator.Prune(PolicyOf(candidate));
         double testAccuracy = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
         double? fineTuned = null;

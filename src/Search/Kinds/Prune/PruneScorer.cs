@@ -2,6 +2,7 @@ using AutoDesign.HardwareProfiler.Costs;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Data.Text;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
@@ -14,19 +15,22 @@ using static TorchSharp.torch;
 namespace AutoDesign.Search.Kinds.Prune;
 
 /// <summary>
-/// Scores a pruning job's candidates: the base network, the validation subset (the same images for every run, whatever
-/// its seed), the optional refit and batch-norm images, and the space that turns actions into channel counts.
+/// Scores a pruning job's candidates: the base network, the validation subset (the same images, or windows of a language
+/// model's validation text, for every run, whatever its seed), the optional refit and batch-norm images, and the space
+/// that turns actions into channel counts.
 /// </summary>
 public sealed class PruneScorer : ICandidateScorer
 {
     private readonly PrunePlan _plan;
     private readonly LeastSquaresRefit? _refit;
 
-    private PruneScorer(PrunePlan plan, SavedModel baseModel, Dataset data, SpecNetwork network, LeastSquaresRefit? refit, PruningEvaluator evaluator, CostMetric metric)
+    private PruneScorer(PrunePlan plan, SavedModel baseModel, Dataset? data, TextCorpus? corpus, SpecNetwork network, LeastSquaresRefit? refit,
+        IPruningEvaluator evaluator, CostMetric metric)
     {
         _plan = plan;
         BaseModel = baseModel;
         Data = data;
+        Corpus = corpus;
         Network = network;
         _refit = refit;
         Evaluator = evaluator;
@@ -36,11 +40,16 @@ public sealed class PruneScorer : ICandidateScorer
 
     public SavedModel BaseModel { get; }
 
-    public Dataset Data { get; }
+    /// <summary>An image classifier's data set (null for a language model).</summary>
+    public Dataset? Data { get; }
+
+    /// <summary>A language model's text corpus (null for an image classifier).</summary>
+    public TextCorpus? Corpus { get; }
 
     public SpecNetwork Network { get; }
 
-    public PruningEvaluator Evaluator { get; }
+    /// <summary>A <see cref="PruningEvaluator"/> for an image classifier, a <see cref="TextPruningEvaluator"/> for a language model.</summary>
+    public IPruningEvaluator Evaluator { get; }
 
     public PruningSpace Space { get; }
 
@@ -50,15 +59,21 @@ public sealed class PruneScorer : ICandidateScorer
     public static PruneScorer Create(PrunePlan plan, DataFolder folder, ILogger logger, CancellationToken cancellation)
     {
         var baseModel = BaseModelInputs.Load(plan, folder, logger, cancellation);
-        var data = BaseModelInputs.Data(plan, folder);
         var metric = CostMetric.Named(plan.Constraint.Metric, plan.Constraint.Target, folder);
         var network = baseModel.CreateNetwork();
         var pruning = plan.Pruning;
+        if (plan.BaseSpec.Input.IsTokens)
+        {
+            var corpus = DatasetCatalog.LoadText(plan.Dataset, folder);
+            var text = new TextPruningEvaluator(network, corpus.Validation, pruning.ValidationWindows ?? PruningSettings.DefaultValidationWindows, pruning.Importance);
+            return new PruneScorer(plan, baseModel, null, corpus, network, null, text, metric);
+        }
+        var data = BaseModelInputs.Data(plan, folder);
         var refit = pruning.Refit ? LeastSquaresRefit.Calibrated(network, data, plan.Seed) : null;
         var recalibration = pruning.BatchNormImages > 0 ? data.Train.Sample(pruning.BatchNormImages, (ulong)plan.Seed + 1) : null;
         var evaluator = new PruningEvaluator(network, data.Validation.Sample(pruning.ValidationImages), baseModel.Card.Mean, baseModel.Card.Std,
             pruning.Importance, refit, recalibration, pruning.ScreenImages);
-        return new PruneScorer(plan, baseModel, data, network, refit, evaluator, metric);
+        return new PruneScorer(plan, baseModel, data, null, network, refit, evaluator, metric);
     }
 
     public IReadOnlyList<PolicyEntry> Describe(IReadOnlyList<double> actions) => Describe(Space.PolicyFor(actions));
@@ -73,7 +88,9 @@ public sealed class PruneScorer : ICandidateScorer
             worthTheRest = (accuracy, images) => Reward(new PrunedScore(UpperBound(accuracy, images), macs, 0)) >= best;
         }
         var score = Evaluator.Score(policy, worthTheRest);
-        var metrics = score.ScreenedOn is { } screened ? new Dictionary<string, double> { [SearchLoop.ScreenedImages] = screened } : null;
+        var metrics = score.ScreenedOn is { } screened ? new Dictionary<string, double> { [SearchLoop.ScreenedImages] = screened }
+            : score.Perplexity is { } perplexity ? new Dictionary<string, double> { ["perplexity"] = perplexity }
+            : null;
         return new CandidateResult(index, score.Accuracy, score.Macs, score.Params, Space.Cost(Space.CountsOf(policy)), Reward(score), Describe(policy), metrics);
     }
 
