@@ -7,7 +7,8 @@ using F = TorchSharp.torch.nn.functional;
 
 // CPU time of each attention pattern against dense attention on the same queries, keys and values: 4 heads of 64,
 // batch 1, the two run alternately (medians of --runs after two warm-up runs each). "work" is the share of dense
-// attention's (query, key) pairs (prefill) or cached tokens (decode) the pattern computes (AttentionWork).
+// attention's (query, key) pairs (prefill) or cached tokens (decode) the pattern computes (AttentionWork). Page
+// selection's key statistics are kept with the cache (computed when a page fills), so a step does not recompute them.
 //
 //   dotnet run -c Release --project bench/SparseAttentionBench [-- --runs 15] [--contexts 1024,2048]
 TorchRuntime.EnsureInitialized();
@@ -42,7 +43,8 @@ foreach (int cached in contexts.Select(c => 4 * c))
     foreach (int budget in new[] { 256, 512, 1024, 2048 })
     {
         var pattern = new PageSelectionPattern(16, budget);
-        Row($"decode, cache of {cached}", pattern, AttentionWork.DecodeReads(pattern, cached) / cached, () => PageSelection.Decode(pattern, q, k, v), Dense);
+        var statistics = PageSelection.Statistics(k, 16, cached / 16); // kept with the cache, each page's once
+        Row($"decode, cache of {cached}", pattern, AttentionWork.DecodeReads(pattern, cached) / cached, () => PageSelection.Decode(pattern, q, k, v, statistics), Dense);
     }
     var streaming = new StreamingPattern(64, 256);
     Row($"decode, cache of {cached}", streaming, AttentionWork.DecodeReads(streaming, cached) / cached,

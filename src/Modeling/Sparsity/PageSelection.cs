@@ -29,13 +29,15 @@ public static class PageSelection
     /// One decode step: queries (B, h, 1, size) over a cache of keys and values (B, h, T, size), T > 0, reading the
     /// chosen pages only. With a budget that covers the cache it is dense attention.
     /// </summary>
-    public static Tensor Decode(PageSelectionPattern pattern, Tensor query, Tensor keys, Tensor values)
+    /// <param name="statistics">The full pages' key minima and maxima as the cache keeps them (each computed once, when
+    /// its page fills; at least the full pages before the newest token's); null: computed here.</param>
+    public static Tensor Decode(PageSelectionPattern pattern, Tensor query, Tensor keys, Tensor values, (Tensor Minima, Tensor Maxima)? statistics = null)
     {
         int p = pattern.PageSize;
         long total = keys.shape[2], full = (total - 1) / p; // the page holding the newest token is the query's own
         long chosen = Math.Min(full, pattern.Pages - 1);
         if (chosen == full) return F.scaled_dot_product_attention(query, keys, values);
-        var (minima, maxima) = Statistics(keys, p, full);
+        var (minima, maxima) = statistics is { } kept ? (kept.Minima.narrow(2, 0, full), kept.Maxima.narrow(2, 0, full)) : Statistics(keys, p, full);
         var (_, pages) = Bounds(query, minima, maxima).squeeze(2).topk((int)chosen, dim: -1); // (B, h, chosen)
         var tokens = (pages.unsqueeze(-1) * p + arange(p, device: keys.device)).flatten(2); // (B, h, chosen x p)
         long own = full * p;

@@ -73,10 +73,12 @@ public class SparseAttentionTests
         var pattern = new PageSelectionPattern(4, 12); // the query's own page and the two best of the full ones before it
         var all = PageSelection.EveryPosition(pattern, q, k, v);
 
+        var kept = PageSelection.Statistics(k, 4, 8); // as a cache keeps them, page by page
         for (int t = 0; t < 32; t++)
         {
             var step = PageSelection.Decode(pattern, q.narrow(2, t, 1), k.narrow(2, 0, t + 1), v.narrow(2, 0, t + 1));
             Assert.True(Difference(step, all.narrow(2, t, 1)) < 1e-5, $"position {t}");
+            Assert.True(Difference(step, PageSelection.Decode(pattern, q.narrow(2, t, 1), k.narrow(2, 0, t + 1), v.narrow(2, 0, t + 1), kept)) < 1e-6);
         }
         Assert.True(Difference(all, F.scaled_dot_product_attention(q, k, v, is_casual: true)) > 1e-3, "the budget skips pages");
     }
