@@ -50,6 +50,8 @@ public static class SearchAgents
                 ChoiceSpace c => new RandomChoiceAgent(c, s.Seed),
                 _ => null,
             }),
+        new("importance", "DuoAttention's and LServe's recipe: each decision's loss measured alone, the least important made sparse first until the constraint holds", Baseline: true,
+            (space, _) => space is IProfiledLadderSpace p ? new ImportanceAgent(p) : null) { SinglePolicy = true },
         new("evolution", "Once-for-All's evolutionary search: mutation and crossover of the best", Baseline: false,
             (space, s) => space is ChoiceSpace c ? new EvolutionAgent(c, s.Evolution, s.Seed) : null),
         new("nsga2", "NSGA-II: a Pareto front of accuracy against the costs", Baseline: false,

@@ -1,4 +1,5 @@
 using AutoDesign.Search.Kinds.Formats;
+using AutoDesign.Search.Kinds.Heads;
 using AutoDesign.Search.Kinds.Nas;
 using AutoDesign.Search.Kinds.Prune;
 using AutoDesign.Search.Kinds.Quantize;
@@ -14,6 +15,7 @@ public static class JobKinds
         new QuantizeKind(),
         new NasKind(),
         new FormatsKind(),
+        new HeadsKind(),
     ];
 
     public static IJobKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

@@ -1,0 +1,80 @@
+using AutoDesign.Modeling.Sparsity;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Search.Agents;
+using AutoDesign.Search.Spaces;
+
+namespace AutoDesign.Search.Kinds.Heads;
+
+/// <summary>
+/// The head patterns of a transformer as a <see cref="LadderSpace"/>: one step per key/value head of each attention
+/// layer (<c>block0_attention[3]</c>), whose ladder is the patterns offered that fit the layer, ordered by the tokens
+/// a decode step reads at the serving context and then the pairs a prefill computes, most first (dense at the top).
+/// Each step observes its index, its layer's, its head's, the layer's key/value heads, query heads per key/value head
+/// and head size, and the previous action. A step's loss alone (its head at the bottom of its ladder, every other
+/// dense) is measured on demand for the importance recipe.
+/// </summary>
+public sealed class HeadPatternSpace : LadderSpace, IProfiledLadderSpace
+{
+    private readonly IReadOnlyList<(LadderStep Step, string Layer, int Head)> _steps;
+    private readonly Func<HeadPatternSpace, int, double>? _loss;
+
+    public HeadPatternSpace(ModelSpec spec, IReadOnlyList<HeadPattern> patterns, int context, Func<IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>, double> cost,
+        double? budget, Func<HeadPatternSpace, int, double>? loss = null)
+        : this(spec, StepsOf(spec, patterns, context), cost, budget, loss)
+    {
+    }
+
+    private HeadPatternSpace(ModelSpec spec, IReadOnlyList<(LadderStep Step, string Layer, int Head)> steps, Func<IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>, double> cost,
+        double? budget, Func<HeadPatternSpace, int, double>? loss)
+        : base([.. steps.Select(s => s.Step)], rungs => cost(PolicyOf(steps, rungs)), cost(PolicyOf(steps, new int[steps.Count])), budget)
+    {
+        Spec = spec;
+        _steps = steps;
+        _loss = loss;
+    }
+
+    public ModelSpec Spec { get; }
+
+    public IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>> PolicyFor(IReadOnlyList<double> actions) => PolicyOf(RungsFor(actions));
+
+    public IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>> PolicyOf(IReadOnlyList<int> rungs) => PolicyOf(_steps, rungs);
+
+    public int Rungs(int step) => Ladder(step).Count;
+
+    public double Loss(int step) => (_loss ?? throw new InvalidOperationException("this space measures no losses"))(this, step);
+
+    private static Dictionary<string, IReadOnlyList<HeadPattern>> PolicyOf(IReadOnlyList<(LadderStep Step, string Layer, int Head)> steps, IReadOnlyList<int> rungs)
+    {
+        var policy = new Dictionary<string, List<HeadPattern>>();
+        for (int i = 0; i < steps.Count; i++)
+        {
+            if (!policy.TryGetValue(steps[i].Layer, out var heads)) policy[steps[i].Layer] = heads = [];
+            heads.Add(HeadPattern.Parse(steps[i].Step.Ladder[rungs[i]]));
+        }
+        return policy.ToDictionary(p => p.Key, p => (IReadOnlyList<HeadPattern>)p.Value);
+    }
+
+    private static List<(LadderStep, string, int)> StepsOf(ModelSpec spec, IReadOnlyList<HeadPattern> patterns, int context)
+    {
+        var analysis = spec.Analyze();
+        var steps = new List<(LadderStep, string, int)>();
+        int attentionIndex = 0;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var layer = spec.Layers[i];
+            if (layer.Op != LayerOp.Attention) continue;
+            var map = analysis.Layers[i].InputShape;
+            int size = layer.HeadSize!.Value, keyHeads = analysis[spec.InputsOf(i)[1]].OutputShape.Channels / size, share = map.Channels / size / keyHeads;
+            var ladder = patterns.Where(p => p.Misfit(map.Height, map.Width, layer.Causal) is null)
+                .OrderByDescending(p => AttentionWork.DecodeReads(p, context)).ThenByDescending(p => AttentionWork.PrefillPairs(p, 1, context, layer.Causal))
+                .Select(p => p.Name).Distinct().ToList();
+            if (ladder.Count == 0)
+                throw new ArgumentException($"no pattern offered fits layer '{layer.Name}' ({map.Height * map.Width} positions{(layer.Causal ? ", causal" : "")}): " +
+                                            string.Join("; ", patterns.Select(p => $"{p.Name}: {p.Misfit(map.Height, map.Width, layer.Causal)}")));
+            for (int h = 0; h < keyHeads; h++)
+                steps.Add((new LadderStep($"{layer.Name}[{h}]", ladder, [steps.Count, attentionIndex, h, keyHeads, share, size]), layer.Name, h));
+            attentionIndex++;
+        }
+        return steps;
+    }
+}
