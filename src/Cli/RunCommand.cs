@@ -83,8 +83,10 @@ internal static class RunCommand
                         o.WriteLine($"  formats: {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.Choice}"))}");
                     else if (best.Policy.Any(p => p.WBits is not null))
                         o.WriteLine($"  bits (weights/activations): {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.WBits}/{p.ABits}"))}");
+                    else if (best.Policy.All(p => p.Choice is not null && p.WBits is null && p.KeepRatio is null) && best.Policy.Count > 0)
+                        o.WriteLine($"  choices: {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.Choice}"))}");
                     if (best.Metrics?.GetValueOrDefault("testPerplexity") is > 0 and var perplexity)
-                        o.WriteLine($"  test perplexity {perplexity:F3} (base {best.Metrics["floatTestPerplexity"]:F3})");
+                        o.WriteLine($"  test perplexity {perplexity:F3}" + (best.Metrics.GetValueOrDefault("floatTestPerplexity") is > 0 and var basePerplexity ? $" (base {basePerplexity:F3})" : ""));
                     foreach (var (name, value) in best.Measured ?? new Dictionary<string, double>()) o.WriteLine($"  {name}: {value:G4}");
                     o.WriteLine($"  {result.Evaluations} evaluations, {result.EvaluationsPerSecond:F2} per second, {result.Seconds:F0} s in all");
                     o.WriteLine($"  result: {outFile.FullName}" + (best.SavedModel != "" ? $"; model: {best.SavedModel}" : ""));

@@ -61,4 +61,24 @@ public class PolicyViewTests : DashboardTest
         Assert.Contains("format", view.Find(".policy-table thead").TextContent);
         Assert.NotNull(view.Find("[data-chart='policy-1']"));
     }
+
+    [Fact]
+    public void A_head_pattern_policy_shows_a_layer_by_head_grid()
+    {
+        var candidate = new CandidateResult(2, 0.59, 1, 1, 0.4, -0.001,
+        [
+            new PolicyEntry("block0_attention[0]", Choice: "dense"),
+            new PolicyEntry("block0_attention[1]", Choice: "streaming-s4-w16"),
+            new PolicyEntry("block1_attention[0]", Choice: "pages-p16-b64"),
+            new PolicyEntry("block1_attention[1]", Choice: "dense"),
+        ]);
+
+        var view = Render<PolicyView>(p => p.Add(v => v.Candidate, candidate).Add(v => v.Unit, "ms"));
+
+        var rows = view.FindAll(".head-grid tbody tr");
+        Assert.Equal(["block0_attention", "dense", "streaming-s4-w16"], rows[0].Children.Select(c => c.TextContent.Trim()));
+        Assert.Equal(["block1_attention", "pages-p16-b64", "dense"], rows[1].Children.Select(c => c.TextContent.Trim()));
+        Assert.Equal("pattern-streaming", rows[0].Children[2].ClassName);
+        Assert.Contains("head 1", view.Find(".head-grid thead").TextContent);
+    }
 }

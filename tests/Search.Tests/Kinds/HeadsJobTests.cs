@@ -82,7 +82,7 @@ public sealed class HeadsJobTests : IDisposable
 
         Assert.Equal(4, result.Candidates.Count);
         Assert.Equal("ms", result.Constraint.Unit);
-        double dense = result.Best.Metrics!["denseValidationPerplexity"];
+        double dense = result.Best.Metrics!["floatValidationPerplexity"];
         var plan = (HeadsPlan)TestJobs.Plan(Gpt("ddpg", 0.6), _data.Folder);
         Assert.All(result.Candidates, c =>
         {

@@ -174,8 +174,8 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         var metrics = new Dictionary<string, double>(candidate.Metrics ?? new Dictionary<string, double>())
         {
             ["testPerplexity"] = test.Perplexity,
-            ["denseTestPerplexity"] = denseTest.Perplexity,
-            ["denseValidationPerplexity"] = scorer.Dense.Perplexity,
+            ["floatTestPerplexity"] = denseTest.Perplexity,
+            ["floatValidationPerplexity"] = scorer.Dense.Perplexity,
         };
         var s = plan.Sparsity;
         foreach (var gpu in ServingGpu.PresetNames)
