@@ -12,18 +12,35 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 // Passkey retrieval of the trained GPT at its own context (128 characters) by the needle's depth, and its test
 // perplexity, with every head dense, every head in one sparse pattern, and the head patterns of `heads` jobs
-// (their result files). Fillers come from the test years; --windows per depth, seed 1.
+// (their result files). Fillers come from the test years; --windows per depth, seed 1. With --fine-tune N the GPT is
+// first fine-tuned N epochs on the corpus mixed with passkey windows (--share of each batch; a tenth of its training
+// rate, no warm-up) and saved to --save, or loaded from there when it holds a model.
 //
 //   dotnet run -c Release --project bench/PasskeyBench [-- --windows 200] [--results a-result.json,b-result.json]
+//       [--fine-tune 2 --share 0.25 --save DIR]
 TorchRuntime.EnsureInitialized();
 int count = int.Parse(Option("--windows") ?? "200", CultureInfo.InvariantCulture);
 var folder = DataFolder.Default();
 var saved = new BaseModels(folder, NullLogger.Instance).GetOrTrain("gpt", "sotu", TrainingOptions.RecipeFor("gpt")).Model;
+var corpus = DatasetCatalog.LoadText("sotu", folder);
+string? save = Option("--save");
+if (Option("--fine-tune") is { } epochs && !(save is not null && SavedModel.IsSavedModel(save)))
+{
+    using var tuning = saved.CreateNetwork();
+    var recipe = TrainingOptions.RecipeFor("gpt");
+    var options = recipe with { Epochs = int.Parse(epochs, CultureInfo.InvariantCulture), WarmupSteps = 0, LearningRate = recipe.LearningRate / 10 };
+    var mixture = new PasskeyMixture(corpus.Train, tuning.Spec.Input.Width, options.BatchSize, double.Parse(Option("--share") ?? "0.25", CultureInfo.InvariantCulture));
+    var clock = System.Diagnostics.Stopwatch.StartNew();
+    new LanguageModelTrainer(NullLogger.Instance).Train(tuning, corpus, options, onEpoch: e => Console.Error.WriteLine($"epoch {e.Epoch}: validation perplexity {e.ValidationPerplexity:F3}"),
+        batches: mixture.Batch);
+    Console.WriteLine($"fine-tuned {epochs} epochs on the passkey mixture in {clock.Elapsed.TotalSeconds:F0} s");
+    saved = SavedModel.Save(save ?? Path.Combine(Path.GetTempPath(), "passkey-gpt"), tuning, saved.Card with { Model = "gpt, passkey mixture" });
+}
+else if (save is not null && SavedModel.IsSavedModel(save)) saved = SavedModel.Load(save);
 using var network = saved.CreateNetwork();
 network.eval();
 var spec = network.Spec;
 int context = spec.Input.Width;
-var corpus = DatasetCatalog.LoadText("sotu", folder);
 double[] depths = [0, 0.25, 0.5, 0.75, 1];
 var windows = depths.Select(d => { var random = new SplitMix64(1); return Enumerable.Range(0, count).Select(_ => PasskeyTask.Make(corpus.Test, context, d, random)).ToList(); }).ToList();
 var attention = spec.Layers.Select((l, i) => (l, i)).Where(p => p.l.Op == LayerOp.Attention).ToList();

@@ -23,7 +23,8 @@ public sealed class LanguageModelTrainer(ILogger logger)
         string? checkpointDirectory = null,
         Action<EpochReport>? onEpoch = null,
         Action<BatchProgress>? onBatch = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        Func<SplitMix64, (Tensor Inputs, Tensor Targets)>? batches = null)
     {
         if (options.Problem() is { } problem) throw new ArgumentException(problem, nameof(options));
         if (options.StepsPerEpoch < 1) throw new ArgumentException("a language model's epoch is a number of steps: set stepsPerEpoch", nameof(options));
@@ -53,7 +54,8 @@ public sealed class LanguageModelTrainer(ILogger logger)
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
 
                 using var scope = NewDisposeScope();
-                var (inputs, targets) = TokenWindows.Batch(corpus.Train, context, TokenWindows.RandomStarts(corpus.Train, context, options.BatchSize, random));
+                var (inputs, targets) = batches?.Invoke(random)
+                    ?? TokenWindows.Batch(corpus.Train, context, TokenWindows.RandomStarts(corpus.Train, context, options.BatchSize, random));
                 optimizer.zero_grad();
                 var logits = network.forward(inputs);
                 var loss = nn.functional.cross_entropy(logits, targets);

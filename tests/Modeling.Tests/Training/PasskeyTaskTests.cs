@@ -62,3 +62,21 @@ public class PasskeyTaskTests
         Assert.Equal(24 / 25.0, result.DigitAccuracy, 9);
     }
 }
+
+/// <summary>Training batches that mix corpus windows with passkey windows.</summary>
+public class PasskeyMixtureTests
+{
+    [Fact]
+    public void A_share_of_each_batch_is_passkey_windows_whose_targets_are_their_next_tokens()
+    {
+        var train = CharacterVocabulary.Encode(string.Concat(Enumerable.Repeat("Liberty and union, now and forever. ", 100)));
+        var (inputs, targets) = new PasskeyMixture(train, 128, 8, 0.25).Batch(new SplitMix64(3));
+
+        Assert.Equal([8, 1, 1, 128], inputs.shape);
+        Assert.Equal([8, 1, 128], targets.shape);
+        var texts = Enumerable.Range(0, 8).Select(b => CharacterVocabulary.Decode([.. inputs[b].flatten().data<long>().Select(t => (byte)t)])).ToList();
+        Assert.Equal(2, texts.Count(t => t.Contains("The pass key is", StringComparison.Ordinal)));
+        Assert.All(texts.Skip(6), t => Assert.Contains("What is the pass key? The pass key is", t, StringComparison.Ordinal));
+        Assert.True(inputs[7, 0, 0].narrow(0, 1, 127).eq(targets[7, 0].narrow(0, 0, 127)).all().item<bool>()); // each target the next input
+    }
+}

@@ -1,0 +1,23 @@
+using AutoDesign.Modeling.Data.Text;
+using static TorchSharp.torch;
+
+namespace AutoDesign.Modeling.Training;
+
+/// <summary>
+/// Training batches that mix the corpus with passkey windows (<see cref="PasskeyTask"/>, filler from the same
+/// training text, the needle at a uniform depth): the mixture the long-context literature fine-tunes on so that a
+/// model learns to retrieve. <paramref name="share"/> of each batch is passkey windows, the rest random corpus windows.
+/// </summary>
+public sealed class PasskeyMixture(byte[] train, int context, int batchSize, double share)
+{
+    public (Tensor Inputs, Tensor Targets) Batch(SplitMix64 random)
+    {
+        int passkeys = (int)Math.Round(batchSize * share);
+        var (inputs, targets) = TokenWindows.Batch(train, context, TokenWindows.RandomStarts(train, context, batchSize - passkeys, random));
+        if (passkeys == 0) return (inputs, targets);
+        var windows = Enumerable.Range(0, passkeys).Select(_ => PasskeyTask.Make(train, context, random.NextDouble(), random)).ToList();
+        var ids = tensor(windows.SelectMany(w => w.Tokens.Take(context).Select(t => (long)t)).ToArray()).reshape(passkeys, 1, 1, context);
+        var next = tensor(windows.SelectMany(w => w.Tokens.Skip(1).Select(t => (long)t)).ToArray()).reshape(passkeys, 1, context);
+        return (cat([inputs, ids], 0), cat([targets, next], 0));
+    }
+}
