@@ -38,7 +38,7 @@ internal static class KeyGather
         private static GatherPlan Build(HeadPattern pattern, int frames, int perFrame, bool causal, Device device)
         {
             int positions = frames * perFrame;
-            int block = pattern is BlockSparsePattern b ? b.Block : LargestDivisor(positions, 64);
+            int block = LargestDivisor(positions, 64);
             int blocks = positions / block;
             var read = new List<int>[blocks];
             for (int i = 0; i < blocks; i++)
