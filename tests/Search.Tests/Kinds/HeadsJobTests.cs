@@ -67,6 +67,14 @@ public sealed class HeadsJobTests : IDisposable
     }
 
     [Fact]
+    public void Every_bad_field_is_named_at_once()
+    {
+        var error = Assert.Throws<InvalidSpecException>(() => Plan(Valid.Replace("\"target\":\"serving-a100\",", "").Replace("\"sparsity\":{\"batch\":64}", "\"sparsity\":{\"patterns\":[\"dense\",\"sliding\"]}")));
+        Assert.Contains(error.Errors, e => e.Field == "sparsity.patterns[1]");
+        Assert.Contains(error.Errors, e => e.Field == "constraint.target");
+    }
+
+    [Fact]
     public void An_image_model_is_refused()
     {
         string vit = """{"kind":"heads","model":"vit","dataset":"fashion-mnist","agent":"ddpg","constraint":{"metric":"memory","ratio":0.5},"budget":{"episodes":1}}""";

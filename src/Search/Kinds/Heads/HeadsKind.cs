@@ -53,7 +53,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         foreach (var (field, reason) in sparsity.Problems()) errors.Add($"sparsity.{field}", reason);
         if (job is not null && !job.Model.Input.IsTokens) errors.Add("model", $"{job.Model.Name} reads images: attention patterns are searched for language models (spatial and temporal heads come with the video task)");
         if (job is not null && errors.Count == 0) CheckPatternsFit(job.Model, sparsity, errors);
-        var constraint = errors.Count == 0 ? CheckConstraint(spec.Constraint, job!.Model, sparsity, errors) : null;
+        var constraint = CheckConstraint(spec.Constraint, job is not null && errors.Count == 0 ? job.Model : null, sparsity, errors);
         errors.ThrowIfAny();
         return new HeadsPlan
         {
@@ -89,7 +89,8 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
                 errors.Add($"sparsity.patterns[{i}]", $"fits no attention layer of {model.Name}: {patterns[i].Misfit(layers[0].Map.Height, layers[0].Map.Width, layers[0].Layer.Causal)}");
     }
 
-    private static CostLimit? CheckConstraint(ConstraintSpec? constraint, ModelSpec model, SparsitySettings sparsity, SpecErrors errors)
+    // The constraint's own fields are checked always; whether the budget can be met only for a model and patterns that passed.
+    private static CostLimit? CheckConstraint(ConstraintSpec? constraint, ModelSpec? model, SparsitySettings sparsity, SpecErrors errors)
     {
         if (constraint is null)
         {
@@ -106,7 +107,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         if (constraint.Ratio is null == constraint.Max is null) errors.Add("constraint", "give exactly one of 'ratio' (of dense attention's cost) or 'max' (absolute)");
         else if (constraint.Ratio is { } ratio && !(ratio > 0 && ratio <= 1)) errors.Add("constraint.ratio", $"must be in (0, 1], got {ratio}");
         else if (constraint.Max is { } max && !(max > 0 && double.IsFinite(max))) errors.Add("constraint.max", $"must be positive, got {max}");
-        if (errors.Count > before) return null;
+        if (errors.Count > before || model is null) return null;
         var cost = new HeadsCost(model, constraint.Metric!, constraint.Target, sparsity.Context, sparsity.Batch);
         double limit = constraint.Ratio is { } r ? r * cost.Of(null) : constraint.Max!.Value;
         errors.Try(ModelJobChecks.LimitField(constraint), () => new HeadPatternSpace(model, sparsity.ParsedPatterns, sparsity.Context, cost.Of, limit));
