@@ -44,9 +44,13 @@ public sealed class FormatsKind : JobKind<FormatsSpec, FormatsPlan>
             new("serving.caches", "KV cache formats (comma-separated)", "Serving", "list", Default: string.Join(",", new ServingSettings().Caches)),
             new("serving.context", "context (tokens)", "Serving", "integer", Default: "1024"),
             new("serving.batch", "sequences served together", "Serving", "integer", Default: "1"),
-        ]).Select(field => field.Path == "constraint.target"
-            ? field with { ChoicesFrom = null, Choices = [.. ServingGpu.PresetNames.Select(gpu => new FormChoice(gpu, gpu))], Default = "serving-a100" }
-            : field),
+        ]).Select(field => field.Path switch
+        {
+            "model" => field with { Default = "gpt" },
+            "dataset" => field with { Default = "sotu" },
+            "constraint.target" => field with { ChoicesFrom = null, Choices = [.. ServingGpu.PresetNames.Select(gpu => new FormChoice(gpu, gpu))], Default = "serving-a100" },
+            _ => field,
+        }),
     ];
 
     protected override FormatsPlan Plan(FormatsSpec spec, DataFolder folder)

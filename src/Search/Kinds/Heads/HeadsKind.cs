@@ -38,11 +38,15 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         [
             new("sparsity.patterns", "patterns to choose from (comma-separated)", "Sparsity", "list", Default: string.Join(",", new SparsitySettings().Patterns)),
             new("sparsity.context", "context (tokens)", "Sparsity", "integer", Default: "8192"),
-            new("sparsity.batch", "sequences served together", "Sparsity", "integer", Default: "1"),
-        ]).Select(field => field.Path == "constraint.target"
-            ? field with { ChoicesFrom = null, Choices = [.. ServingGpu.PresetNames.Select(gpu => new FormChoice(gpu, gpu))], Default = "serving-a100",
-                ShownWhen = [new FormCondition("constraint.metric", [HeadsCost.Prefill, HeadsCost.Decode])] }
-            : field),
+            new("sparsity.batch", "sequences served together", "Sparsity", "integer", Default: "64"),
+        ]).Select(field => field.Path switch
+        {
+            "model" => field with { Default = "gpt" },
+            "dataset" => field with { Default = "sotu" },
+            "constraint.target" => field with { ChoicesFrom = null, Choices = [.. ServingGpu.PresetNames.Select(gpu => new FormChoice(gpu, gpu))], Default = "serving-a100",
+                ShownWhen = [new FormCondition("constraint.metric", [HeadsCost.Prefill, HeadsCost.Decode])] },
+            _ => field,
+        }),
     ];
 
     protected override HeadsPlan Plan(HeadsSpec spec, DataFolder folder)

@@ -26,8 +26,8 @@ public sealed record SparsitySettings
     /// <summary>Tokens per sequence the prefill, decode or cache is counted at.</summary>
     public int Context { get; init; } = 8_192;
 
-    /// <summary>Sequences served together.</summary>
-    public int Batch { get; init; } = 1;
+    /// <summary>Sequences served together (at batch 1 a small model's decode is its weights and launches, whatever its heads do).</summary>
+    public int Batch { get; init; } = 64;
 
     /// <summary>Validation windows each candidate is scored on.</summary>
     public int ValidationSamples { get; init; } = 64;
