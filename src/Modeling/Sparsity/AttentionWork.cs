@@ -17,9 +17,9 @@ public static class AttentionWork
         {
             case StreamingPattern s:
             {
-                double pairs = 0;
-                for (long t = 0; t < (long)n; t++) pairs += Math.Min(t + 1, s.Sinks + (long)s.Window);
-                return Math.Min(pairs, dense);
+                // Query t reads min(t + 1, sinks + window) keys: a triangle up to the span, then the span per query.
+                double span = Math.Min(n, (double)s.Sinks + s.Window);
+                return Math.Min(span * (span + 1) / 2 + (n - span) * span, dense);
             }
             case SpatialPattern:
                 return n * perFrame;
