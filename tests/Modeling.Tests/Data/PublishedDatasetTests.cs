@@ -51,6 +51,16 @@ public class PublishedDatasetTests
     }
 
     [Fact]
+    public void Sotu_at_another_context_is_the_same_corpus_in_longer_windows_and_a_bad_length_is_refused()
+    {
+        var info = DatasetCatalog.InfoOf("sotu-1024", DataFolder.Default());
+        Assert.Equal("sotu-1024", info.Name);
+        Assert.Equal(InputSpec.Tokens(1024, CharacterVocabulary.Size), info.Shape);
+        foreach (var bad in new[] { "sotu-0", "sotu-1", "sotu-16385", "sotu-1k", "sotu-", "sotu--5" })
+            Assert.Contains("sotu-N takes N from 2", Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve(bad, DataFolder.Default())).Message);
+    }
+
+    [Fact]
     public void Unknown_names_list_what_exists()
     {
         var error = Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve("coco", DataFolder.Default()));

@@ -70,7 +70,7 @@ public class PasskeyMixtureTests
     public void A_share_of_each_batch_is_passkey_windows_whose_targets_are_their_next_tokens()
     {
         var train = CharacterVocabulary.Encode(string.Concat(Enumerable.Repeat("Liberty and union, now and forever. ", 100)));
-        var (inputs, targets) = new PasskeyMixture(train, 128, 8, 0.25).Batch(new SplitMix64(3));
+        var (inputs, targets, weights) = new PasskeyMixture(train, 128, 8, 0.25).Batch(new SplitMix64(3));
 
         Assert.Equal([8, 1, 1, 128], inputs.shape);
         Assert.Equal([8, 1, 128], targets.shape);
@@ -78,5 +78,12 @@ public class PasskeyMixtureTests
         Assert.Equal(2, texts.Count(t => t.Contains("The pass key is", StringComparison.Ordinal)));
         Assert.All(texts.Skip(6), t => Assert.Contains("What is the pass key? The pass key is", t, StringComparison.Ordinal));
         Assert.True(inputs[7, 0, 0].narrow(0, 1, 127).eq(targets[7, 0].narrow(0, 0, 127)).all().item<bool>()); // each target the next input
+
+        // The key's five digits weigh as much as a window of text; everything else 1.
+        Assert.NotNull(weights);
+        var expected = ones(8, 1, 128);
+        expected[6.., .., 123..] = 128 / 5.0;
+        Assert.True(weights.allclose(expected));
+        Assert.Matches("^[0-9]{5}$", CharacterVocabulary.Decode([.. targets[7, 0, 123..].data<long>().Select(t => (byte)t)]));
     }
 }

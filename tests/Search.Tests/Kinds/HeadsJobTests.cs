@@ -111,6 +111,16 @@ public sealed class HeadsJobTests : IDisposable
 
         // The importance recipe (the same base model): one policy, the fewest sparse heads that meet the budget.
         ImportanceRecipe();
+        Evolution();
+    }
+
+    private void Evolution()
+    {
+        var result = TestJobs.Run(Gpt("evolution", 0.6), _data.Folder);
+
+        Assert.Equal(4, result.Candidates.Count);
+        Assert.Equal(4, result.Candidates.Select(c => string.Join(",", c.Policy.Select(p => p.Choice))).Distinct().Count());
+        Assert.All(result.Candidates, c => Assert.True(c.ConstrainedValue <= result.BudgetLimit!.Value));
     }
 
     private void ImportanceRecipe()

