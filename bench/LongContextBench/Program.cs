@@ -17,28 +17,29 @@ using F = TorchSharp.torch.nn.functional;
 using Policy = System.Collections.Generic.IReadOnlyDictionary<string, System.Collections.Generic.IReadOnlyList<AutoDesign.Modeling.Sparsity.HeadPattern>>;
 
 // The long-context GPT (issue 18, parts 2 and 5). First the model: the trained GPT (sotu, 128 characters) taught to
-// retrieve in stages of growing context (LongContextTraining; --stages, default 128x32:600,1024x8:300,2048x4:200);
+// retrieve in stages of growing context (LongContextTraining; --stages, default 128x32:300,1024x4:250,2048x2:150);
 // after each stage longer than 128 it is saved in the data folder as the upload gpt-sotu-N-passkey, which heads jobs
 // take as "model":"upload:gpt-sotu-1024-passkey","dataset":"sotu-1024". Saved models are loaded, not retrained.
 // Then, for each saved context (--contexts, default all):
 //  - the dense model's retrieval by context length (cut to a quarter, a half and all of its context) and depth;
 //  - per head policy: retrieval by depth, test perplexity (--test-windows), the modelled prefill and decode time on
 //    serving-a100 at batch 64 (HeadsCost), and the measured CPU time of the whole model's prefill of one window and
-//    of every attention layer's decode step over a full cache, as ratios to dense (alternated, medians of --runs).
+//    of every attention layer's decode step for --decode-batch sequences (16) over full caches, as ratios to dense
+//    (alternated, medians of --runs).
 // Policies: dense; half the heads streaming (4 sinks and a window of context/16) chosen by importance (the loss each
 // head alone causes when streaming, on validation passkey windows and text) and chosen at random (seeds 1-3); every
 // head page selection at budgets of 64, 128 and 256 tokens; and the best policies of heads jobs (--results, each
 // applied to the model of its job's data set). Passkey windows: --windows per depth, fillers from the test years.
 //
-//   dotnet run -c Release --project bench/LongContextBench [-- --stages 128x32:600,1024x8:300,2048x4:200]
-//       [--contexts 1024,2048] [--windows 50] [--test-windows 64] [--runs 7] [--results a-result.json,b-result.json]
+//   dotnet run -c Release --project bench/LongContextBench [-- --stages 128x32:300,1024x4:250,2048x2:150]
+//       [--contexts 1024,2048] [--windows 50] [--test-windows 64] [--runs 7] [--decode-batch 16] [--results a-result.json,b-result.json]
 TorchRuntime.EnsureInitialized();
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }));
 var logger = loggers.CreateLogger("long-context");
 var folder = DataFolder.Default();
 var corpus = DatasetCatalog.LoadText("sotu", folder);
-var stages = (Option("--stages") ?? "128x32:600,1024x8:300,2048x4:200").Split(',').Select(ContextStage.Parse).ToList();
-int windowsPerDepth = Int("--windows", 50), testWindows = Int("--test-windows", 64), runs = Int("--runs", 7);
+var stages = (Option("--stages") ?? "128x32:300,1024x4:250,2048x2:150").Split(',').Select(ContextStage.Parse).ToList();
+int windowsPerDepth = Int("--windows", 50), testWindows = Int("--test-windows", 64), runs = Int("--runs", 7), decodeBatch = Int("--decode-batch", 16);
 double[] depths = [0, 0.25, 0.5, 0.75, 1];
 
 var models = LongContextModels();
@@ -183,7 +184,7 @@ Tensor Prefill(SpecNetwork network, int context)
     return network.forward(zeros(1, 1, 1, context, dtype: ScalarType.Int64));
 }
 
-// One decode step's attention in every layer over a cache of `context` tokens: the heads of one pattern together, as
+// One decode step's attention in every layer over caches of `context` tokens: the heads of one pattern together, as
 // a kernel would take them; page statistics are the cache's (computed once, outside the timing).
 Func<Tensor> DecodeAttention(SpecNetwork network, Policy? policy, int context, int heads)
 {
@@ -197,7 +198,7 @@ Func<Tensor> DecodeAttention(SpecNetwork network, Policy? policy, int context, i
         foreach (var group in patterns.Select((p, h) => (p, h)).GroupBy(x => x.p))
         {
             int n = group.Count();
-            var (q, k, v) = (randn(1, n, 1, size), randn(1, n, context, size), randn(1, n, context, size));
+            var (q, k, v) = (randn(decodeBatch, n, 1, size), randn(decodeBatch, n, context, size), randn(decodeBatch, n, context, size));
             steps.Add(group.Key switch
             {
                 StreamingPattern s => () => F.scaled_dot_product_attention(q, cat([k.narrow(2, 0, s.Sinks), k.narrow(2, context - s.Window, s.Window)], 2),

@@ -47,10 +47,20 @@ public sealed class HeadsJobTests : IDisposable
     [InlineData("\"sparsity\":{\"patterns\":[\"dense\",\"pages-p24-b48\"]}", "sparsity.patterns[1]", "does not divide the context of 128")]
     [InlineData("\"sparsity\":{\"patterns\":[\"dense\"]}", "sparsity.patterns", "2 to 16 patterns")]
     [InlineData("\"sparsity\":{\"context\":0}", "sparsity.context", "between 1 and")]
+    [InlineData("\"sparsity\":{\"passkeys\":-1}", "sparsity.passkeys", "between 0 (none) and 10,000")]
     public void Bad_sparsity_settings_are_named(string section, string field, string reason)
     {
         var error = Assert.Throws<InvalidSpecException>(() => Plan(Valid.Replace("\"sparsity\":{\"batch\":64}", section)));
         Assert.Contains(error.Errors, e => e.Field == field && e.Reason.Contains(reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Passkeys_need_a_context_that_holds_a_passkey_window()
+    {
+        string shortContext = Valid.Replace("\"dataset\":\"sotu\"", "\"dataset\":\"sotu-64\"")
+            .Replace("\"sparsity\":{\"batch\":64}", "\"sparsity\":{\"passkeys\":8,\"patterns\":[\"dense\",\"streaming-s4-w16\"]}");
+        var error = Assert.Throws<InvalidSpecException>(() => Plan(shortContext));
+        Assert.Contains(error.Errors, e => e.Field == "sparsity.passkeys" && e.Reason.Contains("needs a context of at least 103 tokens; gpt reads 64", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -114,13 +124,24 @@ public sealed class HeadsJobTests : IDisposable
         Evolution();
     }
 
+    // Evolution, scoring passkey retrieval too: the reward also counts the key digits lost against dense.
     private void Evolution()
     {
-        var result = TestJobs.Run(Gpt("evolution", 0.6), _data.Folder);
+        var spec = Gpt("evolution", 0.6);
+        var result = TestJobs.Run(spec with { Sparsity = spec.Sparsity! with { Passkeys = 6 } }, _data.Folder);
 
         Assert.Equal(4, result.Candidates.Count);
         Assert.Equal(4, result.Candidates.Select(c => string.Join(",", c.Policy.Select(p => p.Choice))).Distinct().Count());
-        Assert.All(result.Candidates, c => Assert.True(c.ConstrainedValue <= result.BudgetLimit!.Value));
+        var dense = result.Best.Metrics!;
+        Assert.All(result.Candidates, c =>
+        {
+            Assert.True(c.ConstrainedValue <= result.BudgetLimit!.Value);
+            Assert.InRange(c.Metrics!["retrievalDigits"], 0, 1);
+            Assert.Equal(-HeadsScorer.RewardScale * (Math.Log(c.Metrics["perplexity"] / dense["floatValidationPerplexity"])
+                                                     + dense["floatValidationRetrievalDigits"] - c.Metrics["retrievalDigits"]), c.Reward, 9);
+        });
+        Assert.InRange(dense["testRetrieval"], 0, 1);
+        Assert.InRange(dense["floatTestRetrievalDigits"], 0, 1);
     }
 
     private void ImportanceRecipe()

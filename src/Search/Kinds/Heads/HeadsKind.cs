@@ -15,7 +15,8 @@ namespace AutoDesign.Search.Kinds.Heads;
 /// <summary>
 /// Attention patterns searched head by head: the agent walks the key/value heads of a trained language model,
 /// choosing each one's pattern (dense, page selection, streaming...) under a budget on modelled prefill or decode
-/// time or on the KV cache at a serving context; candidates are scored by perplexity (see <see cref="HeadsScorer"/>);
+/// time or on the KV cache at a serving context; candidates are scored by perplexity and, when the job asks, by
+/// passkey retrieval (see <see cref="HeadsScorer"/>);
 /// the best is tested on the test split and saved with its patterns in its spec.
 /// </summary>
 public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
@@ -39,6 +40,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
             new("sparsity.patterns", "patterns to choose from (comma-separated)", "Sparsity", "list", Default: string.Join(",", new SparsitySettings().Patterns)),
             new("sparsity.context", "context (tokens)", "Sparsity", "integer", Default: "8192"),
             new("sparsity.batch", "sequences served together", "Sparsity", "integer", Default: "64"),
+            new("sparsity.passkeys", "passkey windows each candidate must retrieve from (0: perplexity only)", "Sparsity", "integer", Default: "0"),
         ]).Select(field => field.Path switch
         {
             "model" => field with { Default = "gpt" },
@@ -57,6 +59,8 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         foreach (var (field, reason) in sparsity.Problems()) errors.Add($"sparsity.{field}", reason);
         if (job is not null && !job.Model.Input.IsTokens) errors.Add("model", $"{job.Model.Name} reads images: attention patterns are searched for language models (spatial and temporal heads come with the video task)");
         if (job is not null && errors.Count == 0) CheckPatternsFit(job.Model, sparsity, errors);
+        if (job is not null && sparsity.Passkeys > 0 && job.Model.Input.IsTokens && job.Model.Input.Width < Modeling.Data.Text.PasskeyTask.ShortestContext)
+            errors.Add("sparsity.passkeys", $"a passkey window needs a context of at least {Modeling.Data.Text.PasskeyTask.ShortestContext} tokens; {job.Model.Name} reads {job.Model.Input.Width}");
         var constraint = CheckConstraint(spec.Constraint, job is not null && errors.Count == 0 ? job.Model : null, sparsity, errors);
         errors.ThrowIfAny();
         return new HeadsPlan
@@ -141,7 +145,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         using var scorer = HeadsScorer.Create(plan, context.Folder, logger, context.Cancellation);
         var space = scorer.Space;
         logger.LogInformation("Choosing attention patterns for {Heads} key/value heads of {Model} (dense validation perplexity {Perplexity:F3}) with {Agent}; budget {Budget:G4} {Unit} ({Ratio:P0} of dense)",
-            space.Steps, plan.Model, scorer.Dense.Perplexity, plan.Agent, plan.Constraint.Limit, scorer.Cost.Unit, plan.Constraint.Limit / space.ReferenceCost);
+            space.Steps, plan.Model, scorer.Dense.Text.Perplexity, plan.Agent, plan.Constraint.Limit, scorer.Cost.Unit, plan.Constraint.Limit / space.ReferenceCost);
         var agent = SearchAgents.Create(plan.Agent, space, new AgentSettings(plan.Seed)
         {
             Ddpg = new() { WarmupEpisodes = plan.WarmupEpisodes, InitialNoise = plan.InitialNoise, NoiseDecay = plan.NoiseDecay },
@@ -156,7 +160,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
             var denseTest = scorer.Test(null);
             var analysis = plan.BaseSpec.Analyze();
             return new SearchResult(
-                new BaseMetrics(plan.Model, plan.Dataset, scorer.BaseModel.Directory, scorer.Dense.Accuracy, denseTest.Accuracy, analysis.Macs, analysis.Params),
+                new BaseMetrics(plan.Model, plan.Dataset, scorer.BaseModel.Directory, scorer.Dense.Text.Accuracy, denseTest.Text.Accuracy, analysis.Macs, analysis.Params),
                 new ConstraintResult(plan.Constraint.Metric, scorer.Cost.Unit, plan.Constraint.Target, plan.Constraint.Target is null ? null : "analytic", plan.Constraint.Ratio),
                 plan.Constraint.Limit,
                 Finish(plan, best, scorer, denseTest, context.BestModelDirectory, logger),
@@ -173,16 +177,12 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
     }
 
     // The best policy tested, and saved as the spec with its patterns and the base weights (which it runs unchanged).
-    private static BestResult Finish(HeadsPlan plan, CandidateResult candidate, HeadsScorer scorer, Modeling.Training.TextEvaluation denseTest, string directory, ILogger logger)
+    private static BestResult Finish(HeadsPlan plan, CandidateResult candidate, HeadsScorer scorer, HeadsScore denseTest, string directory, ILogger logger)
     {
         var policy = scorer.Space.PolicyFor(scorer.Space.ActionsFor([.. candidate.Policy.Select(p => p.Choice!)]));
         var test = scorer.Test(policy);
-        var metrics = new Dictionary<string, double>(candidate.Metrics ?? new Dictionary<string, double>())
-        {
-            ["testPerplexity"] = test.Perplexity,
-            ["floatTestPerplexity"] = denseTest.Perplexity,
-            ["floatValidationPerplexity"] = scorer.Dense.Perplexity,
-        };
+        var metrics = new[] { candidate.Metrics ?? new Dictionary<string, double>(), HeadsScorer.Metrics(test, "test"), HeadsScorer.Metrics(denseTest, "floatTest"),
+            HeadsScorer.Metrics(scorer.Dense, "floatValidation") }.SelectMany(m => m).ToDictionary();
         var s = plan.Sparsity;
         foreach (var gpu in ServingGpu.PresetNames)
             foreach (var metric in new[] { HeadsCost.Prefill, HeadsCost.Decode })
@@ -196,16 +196,16 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         {
             using var network = new Modeling.Torch.SpecNetwork(HeadsScorer.SpecWith(plan.BaseSpec, policy));
             network.load_state_dict(scorer.Network.state_dict());
-            var card = scorer.BaseModel.Card.Derive($"{plan.Model} with attention patterns", network, test.Accuracy, candidate.Accuracy) with
+            var card = scorer.BaseModel.Card.Derive($"{plan.Model} with attention patterns", network, test.Text.Accuracy, candidate.Accuracy) with
             {
-                TestPerplexity = test.Perplexity,
+                TestPerplexity = test.Text.Perplexity,
                 ValidationPerplexity = candidate.Metrics?.GetValueOrDefault("perplexity"),
             };
             saved = SavedModel.Save(directory, network, card).Directory;
         }
         logger.LogInformation("Best candidate {Index}: test perplexity {Perplexity:F3} (dense {Dense:F3}), {Cost:G4} {Unit}; saved to {Directory}",
-            candidate.Index, test.Perplexity, denseTest.Perplexity, candidate.ConstrainedValue, scorer.Cost.Unit, saved);
+            candidate.Index, test.Text.Perplexity, denseTest.Text.Perplexity, candidate.ConstrainedValue, scorer.Cost.Unit, saved);
         return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
-            test.Accuracy, 0, null, saved, metrics);
+            test.Text.Accuracy, 0, null, saved, metrics);
     }
 }

@@ -1,6 +1,7 @@
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Data.Text;
 using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
@@ -11,11 +12,15 @@ using Microsoft.Extensions.Logging;
 
 namespace AutoDesign.Search.Kinds.Heads;
 
+/// <summary>What one policy scores: perplexity and next-token accuracy, and, when the job asks, passkey retrieval.</summary>
+public sealed record HeadsScore(TextEvaluation Text, PasskeyRetrieval? Retrieval);
+
 /// <summary>
 /// Scores an attention-pattern job's candidates: the trained language model runs with each candidate's patterns
 /// (<see cref="SpecNetwork.Sparsify"/>) on validation windows made into tensors once; the reward is
-/// -0.1 x ln(perplexity / dense perplexity), as for serving formats. A candidate's accuracy is its next-token accuracy
-/// and its MACs those of the spec with its patterns.
+/// -0.1 x ln(perplexity / dense perplexity), as for serving formats, and with passkey windows also
+/// -0.1 x (dense's share of key digits retrieved - the candidate's): losing a tenth of the digits weighs as much as
+/// a tenth more perplexity. A candidate's accuracy is its next-token accuracy and its MACs those of the spec with its patterns.
 /// </summary>
 public sealed class HeadsScorer : ICandidateScorer
 {
@@ -23,13 +28,18 @@ public sealed class HeadsScorer : ICandidateScorer
 
     private readonly TokenBatches _validation;
     private readonly TokenBatches _test;
+    private readonly IReadOnlyList<PasskeyWindow> _validationKeys;
+    private readonly IReadOnlyList<PasskeyWindow> _testKeys;
 
-    private HeadsScorer(HeadsPlan plan, SavedModel baseModel, SpecNetwork network, TokenBatches validation, TokenBatches test)
+    private HeadsScorer(HeadsPlan plan, SavedModel baseModel, SpecNetwork network, TokenBatches validation, TokenBatches test,
+        IReadOnlyList<PasskeyWindow> validationKeys, IReadOnlyList<PasskeyWindow> testKeys)
     {
         BaseModel = baseModel;
         Network = network;
         _validation = validation;
         _test = test;
+        _validationKeys = validationKeys;
+        _testKeys = testKeys;
         var s = plan.Sparsity;
         Cost = new HeadsCost(plan.BaseSpec, plan.Constraint.Metric, plan.Constraint.Target, s.Context, s.Batch);
         Dense = Validate(null);
@@ -45,7 +55,7 @@ public sealed class HeadsScorer : ICandidateScorer
     public HeadsCost Cost { get; }
 
     /// <summary>Every head dense, on the validation windows.</summary>
-    public TextEvaluation Dense { get; }
+    public HeadsScore Dense { get; }
 
     /// <summary>Trains the base model first if the cache does not hold it.</summary>
     public static HeadsScorer Create(HeadsPlan plan, DataFolder folder, ILogger logger, CancellationToken cancellation)
@@ -56,7 +66,9 @@ public sealed class HeadsScorer : ICandidateScorer
         int context = plan.BaseSpec.Input.Width, tests = plan.Sparsity.TestSamples;
         var validation = new TokenBatches(corpus.Validation, context, TokenWindows.Spread(corpus.Validation, context, plan.Sparsity.ValidationSamples));
         var test = new TokenBatches(corpus.Test, context, tests == 0 ? TokenWindows.Tiling(corpus.Test, context) : TokenWindows.Spread(corpus.Test, context, tests));
-        return new HeadsScorer(plan, baseModel, network, validation, test);
+        int keys = plan.Sparsity.Passkeys;
+        return new HeadsScorer(plan, baseModel, network, validation, test,
+            keys == 0 ? [] : PasskeyTask.Spread(corpus.Validation, context, keys, seed: 1), keys == 0 ? [] : PasskeyTask.Spread(corpus.Test, context, keys, seed: 2));
     }
 
     public IReadOnlyList<PolicyEntry> Describe(IReadOnlyList<double> actions)
@@ -70,18 +82,28 @@ public sealed class HeadsScorer : ICandidateScorer
         var policy = Space.PolicyFor(actions);
         var score = Validate(policy);
         var analysis = SpecWith(Space.Spec, policy).Analyze();
-        return new CandidateResult(index, score.Accuracy, analysis.Macs, analysis.Params, Cost.Of(policy), Reward(score), Describe(actions),
-            new Dictionary<string, double> { ["perplexity"] = score.Perplexity });
+        return new CandidateResult(index, score.Text.Accuracy, analysis.Macs, analysis.Params, Cost.Of(policy), Reward(score), Describe(actions), Metrics(score, ""));
+    }
+
+    /// <summary>A score's figures as a result's metrics, named with <paramref name="prefix"/> (<c>perplexity</c>, <c>retrieval</c>, <c>retrievalDigits</c>).</summary>
+    public static Dictionary<string, double> Metrics(HeadsScore score, string prefix)
+    {
+        string Name(string metric) => prefix == "" ? metric : prefix + char.ToUpperInvariant(metric[0]) + metric[1..];
+        var metrics = new Dictionary<string, double> { [Name("perplexity")] = score.Text.Perplexity };
+        if (score.Retrieval is { } retrieval)
+        {
+            metrics[Name("retrieval")] = retrieval.Accuracy;
+            metrics[Name("retrievalDigits")] = retrieval.DigitAccuracy;
+        }
+        return metrics;
     }
 
     /// <summary>A policy (null: every head dense) on the test windows.</summary>
-    public TextEvaluation Test(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy)
-    {
-        Network.Sparsify(policy);
-        return _test.Evaluate(Network.forward);
-    }
+    public HeadsScore Test(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy) => Evaluate(policy, _test, _testKeys);
 
-    public double Reward(TextEvaluation score) => -RewardScale * Math.Log(score.Perplexity / Dense.Perplexity);
+    public double Reward(HeadsScore score) =>
+        -RewardScale * Math.Log(score.Text.Perplexity / Dense.Text.Perplexity)
+        - RewardScale * ((Dense.Retrieval?.DigitAccuracy ?? 0) - (score.Retrieval?.DigitAccuracy ?? 0));
 
     /// <summary>The spec with each attention layer's patterns in it (<see cref="LayerSpec.Heads"/>).</summary>
     public static ModelSpec SpecWith(ModelSpec spec, IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>> policy) => spec with
@@ -91,10 +113,12 @@ public sealed class HeadsScorer : ICandidateScorer
             : l)],
     };
 
-    private TextEvaluation Validate(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy)
+    private HeadsScore Validate(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy) => Evaluate(policy, _validation, _validationKeys);
+
+    private HeadsScore Evaluate(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy, TokenBatches text, IReadOnlyList<PasskeyWindow> keys)
     {
         Network.Sparsify(policy);
-        return _validation.Evaluate(Network.forward);
+        return new HeadsScore(text.Evaluate(Network.forward), keys.Count == 0 ? null : PasskeyRetrieval.Of(Network.forward, keys));
     }
 
     // The importance recipe's measurement: the reward lost with only this head at its sparsest.

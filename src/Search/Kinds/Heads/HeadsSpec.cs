@@ -35,6 +35,13 @@ public sealed record SparsitySettings
     /// <summary>Test windows the best candidate and the dense model are scored on (0: the whole test split).</summary>
     public int TestSamples { get; init; }
 
+    /// <summary>
+    /// Passkey windows (validation filler, depths spread evenly) each candidate must also retrieve from, and as many
+    /// test windows for the best; 0: perplexity alone. A long-context model's sparse heads are judged by what they
+    /// can still find, which perplexity barely shows.
+    /// </summary>
+    public int Passkeys { get; init; }
+
     [JsonIgnore]
     public IReadOnlyList<HeadPattern> ParsedPatterns => [.. Patterns.Select(HeadPattern.Parse)];
 
@@ -53,6 +60,7 @@ public sealed record SparsitySettings
         if (Batch is < 1 or > 4_096) yield return ("batch", $"must be between 1 and 4,096, got {Batch}");
         if (ValidationSamples is < 1 or > 100_000) yield return ("validationSamples", $"must be between 1 and 100,000, got {ValidationSamples}");
         if (TestSamples is < 0 or > 1_000_000) yield return ("testSamples", $"must be between 0 (all) and 1,000,000, got {TestSamples}");
+        if (Passkeys is < 0 or > 10_000) yield return ("passkeys", $"must be between 0 (none) and 10,000, got {Passkeys}");
     }
 }
 
