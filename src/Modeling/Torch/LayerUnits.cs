@@ -34,12 +34,13 @@ internal static class LayerUnits
     };
 
     /// <summary>What a join layer (add, concat, mul, attention) computes from its inputs, before its activation.</summary>
-    public static Tensor Join(LayerSpec layer, IReadOnlyList<Tensor> inputs, KvCacheQuantizer? cache = null, IReadOnlyList<HeadPattern>? heads = null)
+    public static Tensor Join(LayerSpec layer, IReadOnlyList<Tensor> inputs, KvCacheQuantizer? cache = null, IReadOnlyList<HeadPattern>? heads = null,
+        IHeadChooser? chooser = null)
     {
         switch (layer.Op)
         {
             case LayerOp.Attention:
-                return AttentionKernel.Attend(layer, inputs[0], inputs[1], inputs[2], cache, heads);
+                return AttentionKernel.Attend(layer, inputs[0], inputs[1], inputs[2], cache, heads, chooser);
             case LayerOp.Concat:
                 return cat([.. inputs], 1);
             case LayerOp.Mul:
