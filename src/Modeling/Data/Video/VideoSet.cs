@@ -11,14 +11,4 @@ public sealed record VideoSet(DatasetInfo Info, MovingMnist Train, MovingMnist V
 {
     /// <summary>Frames a model reads (the clip's but the last).</summary>
     public int Context => Train.Frames - 1;
-
-    public MovingMnist this[DataSplit split] => split switch
-    {
-        DataSplit.Train => Train,
-        DataSplit.Validation => Validation,
-        _ => Test,
-    };
-
-    /// <summary>Clips a split is scored on (the training stream has no end: its first validation-many).</summary>
-    public int ClipsOf(DataSplit split) => split == DataSplit.Test ? TestClips : ValidationClips;
 }
