@@ -64,6 +64,8 @@ internal static class TrainCommand
                     validationAccuracy = card.ValidationAccuracy,
                     testPerplexity = card.TestPerplexity,
                     validationPerplexity = card.ValidationPerplexity,
+                    testError = card.TestError,
+                    copyLastFrameError = card.CopyLastFrameError,
                     epochs = card.History.Count,
                     trainingSeconds = Math.Round(card.TrainingSeconds, 1),
                     macs = card.Macs,
@@ -74,6 +76,8 @@ internal static class TrainCommand
                 {
                     string score = card.TestPerplexity is { } perplexity
                         ? $"test perplexity {perplexity:F3}, next-token accuracy {card.TestAccuracy:P2} (validation {card.ValidationPerplexity:F3}, {card.ValidationAccuracy:P2})"
+                        : card.TestError is { } error
+                        ? $"test error {error:F5} per pixel, copying the last frame {card.CopyLastFrameError:F5} (validation {card.ValidationError:F5})"
                         : $"test accuracy {card.TestAccuracy:P2} (validation {card.ValidationAccuracy:P2})";
                     output.WriteLine($"{modelName} on {datasetName}: {score} after {card.History.Count} epochs, {card.TrainingSeconds:F0} s" +
                                      (result.FromCache ? " [from the model cache]" : ""));

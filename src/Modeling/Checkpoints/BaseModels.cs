@@ -76,6 +76,7 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         else if (Store.TryGet(key) is { } cached) return new Result(cached, FromCache: true);
 
         if (source.Info.Shape.IsTokens) return TrainLanguageModel(model, datasetName, spec, options, key, onEpoch, onBatch, cancellation);
+        if (source.Info.Shape.IsVideo) return TrainVideoModel(model, datasetName, spec, options, key, onEpoch, onBatch, cancellation);
         var data = DatasetCatalog.Load(datasetName, folder);
         foreach (var warning in data.Warnings) logger.LogWarning("{Warning}", warning);
         manual_seed(options.Seed);
@@ -110,6 +111,27 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         var saved = Save(key, network, card);
         logger.LogInformation("Test perplexity {Perplexity:F3} (next-token accuracy {Accuracy:P2}) after {Seconds:F0} s of training; saved to {Directory}",
             test.Perplexity, test.Accuracy, card.TrainingSeconds, saved.Directory);
+        return new Result(saved, FromCache: false);
+    }
+
+    private Result TrainVideoModel(string model, string datasetName, ModelSpec spec, TrainingOptions options, string key,
+        Action<EpochReport>? onEpoch, Action<BatchProgress>? onBatch, CancellationToken cancellation)
+    {
+        var clips = DatasetCatalog.LoadVideo(datasetName, folder);
+        manual_seed(options.Seed);
+        using var network = new SpecNetwork(spec);
+        logger.LogInformation("Training {Model} on {Dataset} for {Epochs} epochs of {Steps} steps ({Params:N0} parameters, {Macs:N0} MACs per clip of {Input})",
+            model, datasetName, options.Epochs, options.StepsPerEpoch, network.Analysis.Params, network.Analysis.Macs, spec.Input);
+        var history = new VideoTrainer(logger).Train(network, clips, options, Store.TrainingPathOf(key), onEpoch, onBatch, cancellation);
+
+        var test = VideoEvaluation.Of(network, clips.Test, clips.TestClips, spec.Input.Patch!.Value);
+        var card = Card(model, datasetName, network, options, history) with
+        {
+            ValidationAccuracy = null, TestError = test.Error, ValidationError = history[^1].ValidationError, CopyLastFrameError = test.CopyLastError,
+        };
+        var saved = Save(key, network, card);
+        logger.LogInformation("Test error {Error:F5} per pixel (copying the last frame: {Copy:F5}) after {Seconds:F0} s of training; saved to {Directory}",
+            test.Error, test.CopyLastError, card.TrainingSeconds, saved.Directory);
         return new Result(saved, FromCache: false);
     }
 

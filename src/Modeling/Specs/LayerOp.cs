@@ -59,6 +59,9 @@ public enum LayerOp
     /// and with rotary position embedding of queries and keys; keys and values may have fewer heads (grouped-query attention).
     /// </summary>
     [JsonStringEnumMemberName("attention")] Attention,
+
+    /// <summary>The map's last row, (C, H, W) to (C, 1, W): a video model's newest frame, whose positions predict the next.</summary>
+    [JsonStringEnumMemberName("last-row")] LastRow,
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<Activation>))]

@@ -25,6 +25,17 @@ internal static partial class ModelAnalyzer
             if (spec.Classes != vocabulary)
                 throw new ModelSpecException("classes", $"a language model scores the next token over its vocabulary of {vocabulary}, got {spec.Classes} classes");
         }
+        if (spec.Input.Patch is { } patch)
+        {
+            if (spec.Input.IsTokens) throw new ModelSpecException("input.patch", "a token input has no patches");
+            if (patch < 1) throw new ModelSpecException("input.patch", $"must be at least 1, got {patch}");
+            if (spec.Input.Channels != patch * patch)
+                throw new ModelSpecException("input.channels", $"a video clip in patches of {patch}x{patch} has one channel per pixel of a patch ({patch * patch}), got {spec.Input.Channels}");
+            if (InputSpec.PatchesPerSide(spec.Input.Width) < 1)
+                throw new ModelSpecException("input.width", $"a square frame has a square number of patches, got {spec.Input.Width}");
+            if (spec.Classes != spec.Input.Channels)
+                throw new ModelSpecException("classes", $"a next-frame model predicts the {spec.Input.Channels} pixels of each patch, got {spec.Classes} classes");
+        }
         if (spec.Layers is null || spec.Layers.Count == 0) throw new ModelSpecException("layers", "a model needs at least one layer");
 
         var shapes = new Dictionary<string, TensorShape>();
@@ -53,7 +64,10 @@ internal static partial class ModelAnalyzer
         if (spec.Input.IsTokens && (output.Flat || output.Channels != spec.Classes || output.Height != 1 || output.Width != spec.Input.Width))
             throw new ModelSpecException($"layers[{summaries.Count - 1}]",
                 $"the last layer must score the {spec.Classes} tokens at each of the {spec.Input.Width} positions ({spec.Classes}x1x{spec.Input.Width}), it produces {output}");
-        if (!spec.Input.IsTokens && (!output.Flat || output.Channels != spec.Classes))
+        if (spec.Input.IsVideo && (output.Flat || output.Channels != spec.Classes || output.Height != 1 || output.Width != spec.Input.Width))
+            throw new ModelSpecException($"layers[{summaries.Count - 1}]",
+                $"the last layer must predict the next frame, the {spec.Classes} pixels of each of its {spec.Input.Width} patches ({spec.Classes}x1x{spec.Input.Width}), it produces {output}");
+        if (!spec.Input.IsTokens && !spec.Input.IsVideo && (!output.Flat || output.Channels != spec.Classes))
             throw new ModelSpecException($"layers[{summaries.Count - 1}]",
                 $"the last layer must produce {spec.Classes} class scores, it produces {output}");
 
@@ -201,6 +215,10 @@ internal static partial class ModelAnalyzer
                 RequireFeatureMap(layer, input, at);
                 RequireNoOut(layer, at);
                 return Passing(layer, input, input) with { Params = input.Elements };
+            case LayerOp.LastRow:
+                RequireFeatureMap(layer, input, at);
+                RequireNoOut(layer, at);
+                return Passing(layer, input, input with { Height = 1 });
             case LayerOp.Attention:
                 return Attention(layer, inputs, at);
             default:

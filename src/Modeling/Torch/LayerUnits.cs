@@ -23,6 +23,7 @@ internal static class LayerUnits
         LayerOp.MaxPool => new PoolUnit(layer, max: true),
         LayerOp.AvgPool => new PoolUnit(layer, max: false),
         LayerOp.GlobalAvgPool => new GlobalAvgPoolUnit(layer.Name, layer.Activation),
+        LayerOp.LastRow => new LastRowUnit(layer.Name, layer.Activation),
         LayerOp.Upsample => new UpsampleUnit(layer),
         LayerOp.LayerNorm => new LayerNormUnit(layer, shape),
         LayerOp.RmsNorm => new RmsNormUnit(layer, shape),
@@ -33,12 +34,13 @@ internal static class LayerUnits
     };
 
     /// <summary>What a join layer (add, concat, mul, attention) computes from its inputs, before its activation.</summary>
-    public static Tensor Join(LayerSpec layer, IReadOnlyList<Tensor> inputs, KvCacheQuantizer? cache = null, IReadOnlyList<HeadPattern>? heads = null)
+    public static Tensor Join(LayerSpec layer, IReadOnlyList<Tensor> inputs, KvCacheQuantizer? cache = null, IReadOnlyList<HeadPattern>? heads = null,
+        IHeadChooser? chooser = null)
     {
         switch (layer.Op)
         {
             case LayerOp.Attention:
-                return AttentionKernel.Attend(layer, inputs[0], inputs[1], inputs[2], cache, heads);
+                return AttentionKernel.Attend(layer, inputs[0], inputs[1], inputs[2], cache, heads, chooser);
             case LayerOp.Concat:
                 return cat([.. inputs], 1);
             case LayerOp.Mul:
@@ -149,6 +151,13 @@ internal sealed class PoolUnit(LayerSpec layer, bool max) : Module<Tensor, Tenso
 internal sealed class GlobalAvgPoolUnit(string name, Activation activation) : Module<Tensor, Tensor>(name)
 {
     public override Tensor forward(Tensor input) => LayerUnits.Activate(input.mean([2, 3]), activation);
+}
+
+internal sealed class LastRowUnit(string name, Activation activation) : Module<Tensor, Tensor>(name)
+{
+    public override Tensor forward(Tensor input) => LayerUnits.Activate(LastRow(input), activation);
+
+    public static Tensor LastRow(Tensor map) => map.narrow(2, map.shape[2] - 1, 1);
 }
 
 /// <summary>Nearest-neighbour upsampling: each value is repeated scale x scale times.</summary>

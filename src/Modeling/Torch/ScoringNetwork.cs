@@ -106,6 +106,7 @@ public sealed class ScoringNetwork : IDisposable
             LayerOp.MaxPool => F.max_pool2d(x, layer.Kernel, layer.Stride, layer.EffectivePadding),
             LayerOp.AvgPool => F.avg_pool2d(x, layer.Kernel, layer.Stride, layer.EffectivePadding),
             LayerOp.GlobalAvgPool => x.mean([2, 3]),
+            LayerOp.LastRow => LastRowUnit.LastRow(x),
             LayerOp.Upsample => F.interpolate(x, scale_factor: [layer.Scale!.Value, layer.Scale.Value], mode: InterpolationMode.Nearest),
             LayerOp.LayerNorm => LayerNormUnit.Normalise(x, weight!, bias!, layer.EffectiveEpsilon),
             LayerOp.RmsNorm => RmsNormUnit.Normalise(x, weight!, layer.EffectiveEpsilon),

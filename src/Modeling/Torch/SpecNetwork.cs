@@ -93,6 +93,15 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
         _heads = chosen;
     }
 
+    private IHeadChooser? _chooser;
+
+    /// <summary>
+    /// Lets <paramref name="chooser"/> pick every attention layer's head patterns in each forward pass, from the layer's
+    /// own queries, keys and values as the pass reaches it (Sparse VideoGen's online profiling,
+    /// <see cref="OnlineProfiling"/>), in place of the patterns set; null: the set patterns again.
+    /// </summary>
+    public void ChooseHeadsOnline(IHeadChooser? chooser) => _chooser = chooser;
+
     /// <summary>The serving format a projection runs in (null: float or fake-quantized).</summary>
     public QuantizedProjection? DeployedFormat(string layer)
     {
@@ -141,7 +150,7 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
                 continue;
             }
             var name = _layers[i].Name;
-            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i], [.. sources.Select(Read)], _caches.GetValueOrDefault(name), _heads.GetValueOrDefault(name)), _layers[i].Activation);
+            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i], [.. sources.Select(Read)], _caches.GetValueOrDefault(name), _heads.GetValueOrDefault(name), _chooser), _layers[i].Activation);
         }
         return outputs;
     }

@@ -118,7 +118,9 @@ public static class AttentionKernel
 
     /// <param name="cache">How the keys and values are stored between steps (null: as computed).</param>
     /// <param name="heads">Each key/value head's pattern, its query heads' too (null: all dense).</param>
-    public static Tensor Attend(LayerSpec layer, Tensor queries, Tensor keys, Tensor values, KvCacheQuantizer? cache = null, IReadOnlyList<HeadPattern>? heads = null)
+    /// <param name="chooser">Chooses the patterns from this call's heads, in place of <paramref name="heads"/> (null: none).</param>
+    public static Tensor Attend(LayerSpec layer, Tensor queries, Tensor keys, Tensor values, KvCacheQuantizer? cache = null, IReadOnlyList<HeadPattern>? heads = null,
+        IHeadChooser? chooser = null)
     {
         long batch = queries.shape[0], height = queries.shape[2], width = queries.shape[3];
         long size = layer.HeadSize!.Value;
@@ -137,6 +139,7 @@ public static class AttentionKernel
             k = k.repeat_interleave(share, dim: 1);
             v = v.repeat_interleave(share, dim: 1);
         }
+        if (chooser is not null) heads = chooser.Choose(layer.Name, q, k, v, (int)share, (int)height, (int)width, layer.Causal);
         var output = heads is null || heads.All(h => h is DensePattern)
             ? F.scaled_dot_product_attention(q, k, v, is_casual: layer.Causal) // (B, heads, P, size)
             : Sparse(heads, q, k, v, share, (int)height, (int)width, layer.Causal);

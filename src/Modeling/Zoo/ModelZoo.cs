@@ -10,15 +10,16 @@ namespace AutoDesign.Modeling.Zoo;
 /// and the ImageNet-size <c>mobilenet-v1</c>, <c>mobilenet-v2</c>, <c>mobilenetv3-small</c>, <c>mobilenetv3-large</c>,
 /// <c>efficientnet-b0</c>, <c>resnet-18</c>, <c>resnet-50</c> (build them for the
 /// shape-only data set <c>imagenet</c>, 3x224x224 and 1,000 classes, to profile them), and the transformers
-/// <c>vit</c> for images and the language models <c>gpt</c> and <c>llama</c> for token inputs (-d scales their blocks).
+/// <c>vit</c> for images, the language models <c>gpt</c> and <c>llama</c> for token inputs and <c>video-transformer</c> for
+/// video clips in patches (next-frame prediction) (-d scales their blocks).
 /// Every model adapts to the input shape and class count of the data set it is built for.
 /// </summary>
 public static partial class ModelZoo
 {
     public static IReadOnlyList<string> Families { get; } =
-        ["lenet5", "vgg-small", "resnet20", "mobilenetv2-small", "mobilenet-v1", "mobilenet-v2", "mobilenetv3-small", "mobilenetv3-large", "efficientnet-b0", "resnet-18", "resnet-50", "vit", "gpt", "llama"];
+        ["lenet5", "vgg-small", "resnet20", "mobilenetv2-small", "mobilenet-v1", "mobilenet-v2", "mobilenetv3-small", "mobilenetv3-large", "efficientnet-b0", "resnet-18", "resnet-50", "vit", "gpt", "llama", "video-transformer"];
 
-    [GeneratedRegex(@"^(?<family>lenet5|vgg-small|resnet(?<depth>\d+)|resnet-(?<imagenetDepth>\d+)|mobilenetv2-small|mobilenet-v1|mobilenet-v2|mobilenetv3-small|mobilenetv3-large|efficientnet-b0|vit|gpt|llama)(-w(?<width>\d+(\.\d+)?))?(-d(?<dmult>\d+(\.\d+)?))?$")]
+    [GeneratedRegex(@"^(?<family>lenet5|vgg-small|resnet(?<depth>\d+)|resnet-(?<imagenetDepth>\d+)|mobilenetv2-small|mobilenet-v1|mobilenet-v2|mobilenetv3-small|mobilenetv3-large|efficientnet-b0|vit|gpt|llama|video-transformer)(-w(?<width>\d+(\.\d+)?))?(-d(?<dmult>\d+(\.\d+)?))?$")]
     private static partial Regex NamePattern();
 
     public static bool IsZooName(string name) => NamePattern().IsMatch(name);
@@ -39,7 +40,7 @@ public static partial class ModelZoo
         double width = Number(match, "width", name);
         bool hasDepthMultiplier = match.Groups["dmult"].Success;
         double depth = Number(match, "dmult", name);
-        if (hasDepthMultiplier && family is not ("mobilenetv2-small" or "vit" or "gpt" or "llama"))
+        if (hasDepthMultiplier && family is not ("mobilenetv2-small" or "vit" or "gpt" or "llama" or "video-transformer"))
             throw new ArgumentException($"model '{name}': only mobilenetv2-small and the transformers take a depth multiplier (-d); a ResNet's depth is in its name");
 
         try
@@ -57,6 +58,7 @@ public static partial class ModelZoo
                 "vit" => Transformers.CreateVit(name, input, classes, width, depth),
                 "gpt" => Transformers.CreateGpt(name, input, classes, width, depth),
                 "llama" => Transformers.CreateLlama(name, input, classes, width, depth),
+                "video-transformer" => Transformers.CreateVideo(name, input, classes, width, depth),
                 _ when match.Groups["imagenetDepth"].Success =>
                     ImageNetResNet.Create(name, input, classes, int.Parse(match.Groups["imagenetDepth"].Value, CultureInfo.InvariantCulture), width),
                 _ => ResNetCifar.Create(name, input, classes, int.Parse(match.Groups["depth"].Value, CultureInfo.InvariantCulture), width),

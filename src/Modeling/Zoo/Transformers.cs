@@ -5,7 +5,8 @@ namespace AutoDesign.Modeling.Zoo;
 /// <summary>
 /// Pre-norm transformers as specs: <c>gpt</c> (GPT-2's block: layer norm, learned positions, GELU MLP), <c>llama</c>
 /// (RMS norm, rotary positions, SiLU-gated MLP, two query heads per key/value head) and <c>vit</c> (a patch
-/// embedding conv, learned positions, GELU MLP, mean-pooled tokens and a linear classifier). Every block is
+/// embedding conv, learned positions, GELU MLP, mean-pooled tokens and a linear classifier) and
+/// <c>video-transformer</c> for next-frame prediction (see <see cref="CreateVideo"/>). Every block is
 /// norm -> q, k, v projections -> attention -> o projection -> residual add, then norm -> MLP -> residual add.
 /// </summary>
 internal static class Transformers
@@ -19,7 +20,7 @@ internal static class Transformers
         public int MlpWidth => Hidden > 0 ? Hidden : Width * MlpRatio;
     }
 
-    private static readonly Shape Gpt = new(256, 4, 4), Llama = new(256, 4, 3), Vit = new(128, 4, 4);
+    private static readonly Shape Gpt = new(256, 4, 4), Llama = new(256, 4, 3), Vit = new(128, 4, 4), Video = new(64, 4, 4, Head: 16);
 
     public static ModelSpec CreateGpt(string name, InputSpec input, int classes, double width, double depth) =>
         LanguageModel(name, input, classes, Scale(Gpt, width, depth), llama: false);
@@ -49,6 +50,29 @@ internal static class Transformers
         b.Layer(new LayerSpec { Name = "norm", Op = LayerOp.LayerNorm });
         b.GlobalAvgPool("pool");
         b.Linear("head", classes);
+        return b.Build();
+    }
+
+    /// <summary>
+    /// A spatio-temporal transformer that predicts a clip's next frame: it reads the clip in patch layout
+    /// (<see cref="InputSpec.Video"/>), embeds each patch's pixels by a projection, adds learned positions (one per frame
+    /// and patch), runs non-causal pre-norm blocks over all frames' patches at once (positions frame by frame, so spatial
+    /// and temporal heads apply as they are), keeps the newest frame's positions and maps each, after a layer norm,
+    /// to its patch's pixels in the next frame through a sigmoid.
+    /// </summary>
+    public static ModelSpec CreateVideo(string name, InputSpec input, int classes, double width, double depth)
+    {
+        if (!input.IsVideo) throw new ArgumentException($"model '{name}' predicts the next frame of a video clip in patches (a video input); {input} is not one");
+        var shape = Scale(Video, width, depth);
+        var b = new SpecBuilder(name, input, classes);
+        b.Projection("patches", shape.Width);
+        b.Layer(new LayerSpec { Name = "positions", Op = LayerOp.PositionEmbedding });
+        string stream = b.Last;
+        for (int i = 0; i < shape.Depth; i++)
+            stream = Block(b, $"block{i}", stream, shape, causal: false, llama: false);
+        b.Layer(new LayerSpec { Name = "newest", Op = LayerOp.LastRow });
+        b.Layer(new LayerSpec { Name = "norm", Op = LayerOp.LayerNorm });
+        b.Projection("head", classes, Activation.Sigmoid);
         return b.Build();
     }
 
@@ -90,7 +114,7 @@ internal static class Transformers
         return b.Residual($"{id}_add2", [stream, b.Last]);
     }
 
-    // Width in whole heads, depth in whole blocks.
+    // Width in whole pairs of heads, depth in whole blocks.
     private static Shape Scale(Shape shape, double width, double depth) =>
-        new(Math.Max(2, (int)Math.Round(shape.Width * width / (2 * HeadSize))) * 2 * HeadSize, Math.Max(1, (int)Math.Round(shape.Depth * depth)), shape.MlpRatio);
+        new(Math.Max(2, (int)Math.Round(shape.Width * width / (2 * shape.Head))) * 2 * shape.Head, Math.Max(1, (int)Math.Round(shape.Depth * depth)), shape.MlpRatio, shape.Head);
 }
