@@ -32,8 +32,9 @@ using Policy = System.Collections.Generic.IReadOnlyDictionary<string, System.Col
 // applied to the model of its job's data set). Passkey windows: --windows per depth, fillers from the test years.
 //
 //   dotnet run -c Release --project bench/LongContextBench [-- --stages 128x32:300,1024x4:250,2048x2:150]
-//       [--contexts 1024,2048] [--windows 50] [--test-windows 64] [--runs 7] [--decode-batch 16] [--results a-result.json,b-result.json]
+//       [--contexts 1024,2048] [--windows 50] [--test-windows 64] [--runs 7] [--decode-batch 16] [--threads N] [--results a-result.json,b-result.json]
 TorchRuntime.EnsureInitialized();
+if (Option("--threads") is { } threads) set_num_threads(int.Parse(threads, CultureInfo.InvariantCulture)); // beside another job on 2 cores, 1 avoids oversubscription
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; }));
 var logger = loggers.CreateLogger("long-context");
 var folder = DataFolder.Default();

@@ -38,7 +38,7 @@ public sealed class HeadsJobTests : IDisposable
         var plan = Assert.IsType<HeadsPlan>(Plan(Valid));
         var cost = new HeadsCost(plan.BaseSpec, "decode", "serving-a100", 8192, 64);
         Assert.Equal(0.6 * cost.Of(null), plan.Constraint.Limit!.Value, 6);
-        Assert.Equal(4, plan.Sparsity.Patterns.Count);
+        Assert.Equal(4, plan.Sparsity.PatternsFor(plan.BaseSpec).Count);
     }
 
     [Theory]

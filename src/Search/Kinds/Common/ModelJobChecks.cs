@@ -34,8 +34,9 @@ public static class ModelJobChecks
     }
 
     /// <param name="languageModels">Whether the kind scores language models on text corpora too.</param>
+    /// <param name="videoModels">Whether the kind scores next-frame models on video sets too.</param>
     /// <returns>What was resolved, or null when a problem was recorded.</returns>
-    public static CheckedModelJob? Check(ModelJobSpec spec, IJobKind kind, ConstraintRules rules, DataFolder folder, SpecErrors errors, bool languageModels = false)
+    public static CheckedModelJob? Check(ModelJobSpec spec, IJobKind kind, ConstraintRules rules, DataFolder folder, SpecErrors errors, bool languageModels = false, bool videoModels = false)
     {
         int before = errors.Count;
         if (string.IsNullOrWhiteSpace(spec.Agent)) errors.Add("agent", $"is required: one of {string.Join(", ", kind.Agents)}");
@@ -47,7 +48,9 @@ public static class ModelJobChecks
         {
             try { dataset = DatasetCatalog.InfoOf(spec.Dataset, folder); }
             catch (DatasetException e) { errors.Add("dataset", e.Message); }
-            if (dataset is { Shape.IsTokens: true } && !languageModels)
+            if (dataset is { Shape.IsVideo: true } && !videoModels)
+                errors.Add("dataset", $"'{spec.Dataset}' is a video set: {kind.Name} jobs score image classifiers (a video model's attention heads are chosen by heads jobs)");
+            else if (dataset is { Shape.IsTokens: true } && !languageModels)
                 errors.Add("dataset", $"'{spec.Dataset}' is a text corpus: {kind.Name} jobs score image classifiers (language models are pruned by prune jobs and served by formats jobs)");
             else if (dataset is { HasImages: false, Shape.IsTokens: false })
                 errors.Add("dataset", $"'{spec.Dataset}' has no images to evaluate candidates on (it sizes models for profiling only)");
@@ -86,8 +89,9 @@ public static class ModelJobChecks
         if (decay is <= 0 or > 1 || double.IsNaN(decay)) errors.Add("ddpg.noiseDecay", $"must be in (0, 1], got {decay}");
         if (spec.Training?.Epochs is < 1 or > 1000) errors.Add("training.epochs", $"must be between 1 and 1000, got {spec.Training.Epochs}");
         if (spec.Training?.TrainLimit is < 0) errors.Add("training.trainLimit", $"must not be negative, got {spec.Training.TrainLimit}");
-        if (spec.Training?.StepsPerEpoch is { } steps && (steps is < 1 or > 1_000_000 || dataset is { Shape.IsTokens: false }))
-            errors.Add("training.stepsPerEpoch", dataset is { Shape.IsTokens: false } ? "applies to language models (an image model's epoch is its training images)" : $"must be between 1 and 1,000,000, got {steps}");
+        bool stepped = dataset is null || dataset.Shape.IsTokens || dataset.Shape.IsVideo; // an epoch of steps, not of a set's images
+        if (spec.Training?.StepsPerEpoch is { } steps && (steps is < 1 or > 1_000_000 || !stepped))
+            errors.Add("training.stepsPerEpoch", !stepped ? "applies to language and video models (an image model's epoch is its training images)" : $"must be between 1 and 1,000,000, got {steps}");
 
         if (errors.Count > before || dataset is null || model is null || constraint is null) return null;
         var recipe = TrainingOptions.RecipeFor(spec.Model!);

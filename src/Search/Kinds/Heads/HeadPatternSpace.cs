@@ -13,24 +13,28 @@ namespace AutoDesign.Search.Kinds.Heads;
 /// and head size, and the previous action. A step's loss alone (its head at the bottom of its ladder, every other
 /// dense) is measured on demand for the importance recipe.
 /// </summary>
-public sealed class HeadPatternSpace : LadderSpace, IProfiledLadderSpace
+public sealed class HeadPatternSpace : LadderSpace, IProfiledLadderSpace, IOnlineProfiledSpace
 {
     private readonly IReadOnlyList<(LadderStep Step, string Layer, int Head)> _steps;
     private readonly Func<HeadPatternSpace, int, double>? _loss;
+    private readonly Func<HeadPatternSpace, IReadOnlyList<int>>? _profiled;
 
+    /// <param name="loss">The importance recipe's measurement of one head alone at its sparsest.</param>
+    /// <param name="profiled">Sparse VideoGen's online profiling of the heads, as rungs.</param>
     public HeadPatternSpace(ModelSpec spec, IReadOnlyList<HeadPattern> patterns, int context, Func<IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>, double> cost,
-        double? budget, Func<HeadPatternSpace, int, double>? loss = null)
-        : this(spec, StepsOf(spec, patterns, context), cost, budget, loss)
+        double? budget, Func<HeadPatternSpace, int, double>? loss = null, Func<HeadPatternSpace, IReadOnlyList<int>>? profiled = null)
+        : this(spec, StepsOf(spec, patterns, context), cost, budget, loss, profiled)
     {
     }
 
     private HeadPatternSpace(ModelSpec spec, IReadOnlyList<(LadderStep Step, string Layer, int Head)> steps, Func<IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>, double> cost,
-        double? budget, Func<HeadPatternSpace, int, double>? loss)
+        double? budget, Func<HeadPatternSpace, int, double>? loss, Func<HeadPatternSpace, IReadOnlyList<int>>? profiled)
         : base([.. steps.Select(s => s.Step)], rungs => cost(PolicyOf(steps, rungs)), cost(PolicyOf(steps, new int[steps.Count])), budget)
     {
         Spec = spec;
         _steps = steps;
         _loss = loss;
+        _profiled = profiled;
     }
 
     public ModelSpec Spec { get; }
@@ -42,6 +46,8 @@ public sealed class HeadPatternSpace : LadderSpace, IProfiledLadderSpace
     public int Rungs(int step) => Ladder(step).Count;
 
     public double Loss(int step) => (_loss ?? throw new InvalidOperationException("this space measures no losses"))(this, step);
+
+    public IReadOnlyList<int>? ProfiledRungs() => _profiled?.Invoke(this);
 
     private static Dictionary<string, IReadOnlyList<HeadPattern>> PolicyOf(IReadOnlyList<(LadderStep Step, string Layer, int Head)> steps, IReadOnlyList<int> rungs)
     {
@@ -65,8 +71,10 @@ public sealed class HeadPatternSpace : LadderSpace, IProfiledLadderSpace
             if (layer.Op != LayerOp.Attention) continue;
             var map = analysis.Layers[i].InputShape;
             int size = layer.HeadSize!.Value, keyHeads = analysis[spec.InputsOf(i)[1]].OutputShape.Channels / size, share = map.Channels / size / keyHeads;
+            // A language model's heads are ordered as served at the context; a video model's over its own frames.
+            var (frames, perFrame) = map.Height > 1 ? (map.Height, map.Width) : (1, context);
             var ladder = patterns.Where(p => p.Misfit(map.Height, map.Width, layer.Causal) is null)
-                .OrderByDescending(p => AttentionWork.DecodeReads(p, context)).ThenByDescending(p => AttentionWork.PrefillPairs(p, 1, context, layer.Causal))
+                .OrderByDescending(p => AttentionWork.DecodeReads(p, context)).ThenByDescending(p => AttentionWork.PrefillPairs(p, frames, perFrame, layer.Causal))
                 .Select(p => p.Name).Distinct().ToList();
             if (ladder.Count == 0)
                 throw new ArgumentException($"no pattern offered fits layer '{layer.Name}' ({map.Height * map.Width} positions{(layer.Causal ? ", causal" : "")}): " +

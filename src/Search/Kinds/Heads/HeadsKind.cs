@@ -15,7 +15,7 @@ namespace AutoDesign.Search.Kinds.Heads;
 /// <summary>
 /// Attention patterns searched head by head: the agent walks the key/value heads of a trained language model,
 /// choosing each one's pattern (dense, page selection, streaming...) under a budget on modelled prefill or decode
-/// time or on the KV cache at a serving context; candidates are scored by perplexity and, when the job asks, by
+/// time or on the KV cache at a serving context, or of a video model (dense, spatial, temporal) under a MAC budget; candidates are scored by perplexity and, when the job asks, by
 /// passkey retrieval (see <see cref="HeadsScorer"/>);
 /// the best is tested on the test split and saved with its patterns in its spec.
 /// </summary>
@@ -26,18 +26,19 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
 
     public override string Name => "heads";
 
-    public override string Title => "heads (attention patterns per head: streaming, page selection, block-sparse)";
+    public override string Title => "heads (attention patterns per head: streaming, page selection, block-sparse, spatial, temporal)";
 
     public override string Description =>
-        "The attention pattern of each key/value head of a trained language model (LServe's streaming heads and page selection), under a prefill, decode or KV-cache budget relative to dense attention.";
+        "The attention pattern of each key/value head of a trained language model (LServe's streaming heads and page selection) under a prefill, decode, KV-cache or MAC budget, " +
+        "or of a video model (Sparse VideoGen's spatial and temporal heads) under a MAC budget, relative to dense attention.";
 
-    public override IReadOnlyList<string> Agents { get; } = ["ddpg", "evolution", "random", "fixed", "importance"];
+    public override IReadOnlyList<string> Agents { get; } = ["ddpg", "evolution", "random", "fixed", "importance", "profiling"];
 
     public override IReadOnlyList<FormField> Form { get; } =
     [
         .. ModelJobForm.Fields(Rules, HeadsCost.Decode, null,
         [
-            new("sparsity.patterns", "patterns to choose from (comma-separated)", "Sparsity", "list", Default: string.Join(",", new SparsitySettings().Patterns)),
+            new("sparsity.patterns", "patterns to choose from (comma-separated)", "Sparsity", "list", Default: string.Join(",", SparsitySettings.LanguagePatterns)),
             new("sparsity.context", "context (tokens)", "Sparsity", "integer", Default: "8192"),
             new("sparsity.batch", "sequences served together", "Sparsity", "integer", Default: "64"),
             new("sparsity.passkeys", "passkey windows each candidate must retrieve from (0: perplexity only)", "Sparsity", "integer", Default: "0"),
@@ -54,10 +55,14 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
     protected override HeadsPlan Plan(HeadsSpec spec, DataFolder folder)
     {
         var errors = new SpecErrors();
-        var job = ModelJobChecks.Check(spec with { Constraint = null }, this, Rules, folder, errors, languageModels: true);
+        var job = ModelJobChecks.Check(spec with { Constraint = null }, this, Rules, folder, errors, languageModels: true, videoModels: true);
         var sparsity = spec.Sparsity ?? new SparsitySettings();
         foreach (var (field, reason) in sparsity.Problems()) errors.Add($"sparsity.{field}", reason);
-        if (job is not null && !job.Model.Input.IsTokens) errors.Add("model", $"{job.Model.Name} reads images: attention patterns are searched for language models (spatial and temporal heads come with the video task)");
+        if (job is not null && !job.Model.Input.IsTokens && !job.Model.Input.IsVideo)
+            errors.Add("model", $"{job.Model.Name} reads images: attention patterns are searched for language models and video models");
+        if (job is not null && !job.Model.Input.IsVideo && spec.Agent == "profiling")
+            errors.Add("agent", $"profiling chooses spatial or temporal heads of a video model; {job.Model.Name} is a language model");
+        if (job is not null && job.Model.Input.IsVideo && sparsity.Passkeys > 0) errors.Add("sparsity.passkeys", "passkey windows are text: a video model is scored on clips");
         if (job is not null && errors.Count == 0) CheckPatternsFit(job.Model, sparsity, errors);
         if (job is not null && sparsity.Passkeys > 0 && job.Model.Input.IsTokens && job.Model.Input.Width < Modeling.Data.Text.PasskeyTask.ShortestContext)
             errors.Add("sparsity.passkeys", $"a passkey window needs a context of at least {Modeling.Data.Text.PasskeyTask.ShortestContext} tokens; {job.Model.Name} reads {job.Model.Input.Width}");
@@ -91,7 +96,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
             errors.Add("model", $"{model.Name} has no attention layer to choose patterns for");
             return;
         }
-        var patterns = sparsity.ParsedPatterns;
+        var patterns = sparsity.PatternsFor(model);
         for (int i = 0; i < patterns.Count; i++)
             if (layers.All(p => patterns[i].Misfit(p.Map.Height, p.Map.Width, p.Layer.Causal) is not null))
                 errors.Add($"sparsity.patterns[{i}]", $"fits no attention layer of {model.Name}: {patterns[i].Misfit(layers[0].Map.Height, layers[0].Map.Width, layers[0].Layer.Causal)}");
@@ -108,17 +113,19 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         int before = errors.Count;
         if (constraint.Metric is null || !HeadsCost.Metrics.Contains(constraint.Metric))
             errors.Add("constraint.metric", $"{(constraint.Metric is null ? "is required" : $"'{constraint.Metric}' is unknown for heads")}: use {string.Join(", ", HeadsCost.Metrics)}");
-        else if (constraint.Metric != HeadsCost.Memory && !ServingGpu.PresetNames.Contains(constraint.Target ?? ""))
+        else if (constraint.Metric is HeadsCost.Prefill or HeadsCost.Decode && !ServingGpu.PresetNames.Contains(constraint.Target ?? ""))
             errors.Add("constraint.target", $"{(constraint.Target is null ? $"is required for {constraint.Metric}" : "is not a serving GPU")}: one of {string.Join(", ", ServingGpu.PresetNames)}");
-        else if (constraint.Metric == HeadsCost.Memory && constraint.Target is not null)
-            errors.Add("constraint.target", "applies to prefill and decode, not to memory");
+        else if (constraint.Metric is HeadsCost.Memory or HeadsCost.Macs && constraint.Target is not null)
+            errors.Add("constraint.target", $"applies to prefill and decode, not to {constraint.Metric}");
         if (constraint.Ratio is null == constraint.Max is null) errors.Add("constraint", "give exactly one of 'ratio' (of dense attention's cost) or 'max' (absolute)");
         else if (constraint.Ratio is { } ratio && !(ratio > 0 && ratio <= 1)) errors.Add("constraint.ratio", $"must be in (0, 1], got {ratio}");
         else if (constraint.Max is { } max && !(max > 0 && double.IsFinite(max))) errors.Add("constraint.max", $"must be positive, got {max}");
+        if (errors.Count == before && model is { Input.IsVideo: true } && constraint.Metric != HeadsCost.Macs)
+            errors.Add("constraint.metric", $"'{constraint.Metric}' counts a language model's serving; a video model's heads are constrained by {HeadsCost.Macs}");
         if (errors.Count > before || model is null) return null;
         var cost = new HeadsCost(model, constraint.Metric!, constraint.Target, sparsity.Context, sparsity.Batch);
         double limit = constraint.Ratio is { } r ? r * cost.Of(null) : constraint.Max!.Value;
-        errors.Try(ModelJobChecks.LimitField(constraint), () => new HeadPatternSpace(model, sparsity.ParsedPatterns, sparsity.Context, cost.Of, limit));
+        errors.Try(ModelJobChecks.LimitField(constraint), () => new HeadPatternSpace(model, sparsity.PatternsFor(model), sparsity.Context, cost.Of, limit));
         return new CostLimit(constraint.Metric!, constraint.Target, constraint.Ratio, limit);
     }
 
@@ -144,8 +151,8 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         var logger = context.Logger;
         using var scorer = HeadsScorer.Create(plan, context.Folder, logger, context.Cancellation);
         var space = scorer.Space;
-        logger.LogInformation("Choosing attention patterns for {Heads} key/value heads of {Model} (dense validation perplexity {Perplexity:F3}) with {Agent}; budget {Budget:G4} {Unit} ({Ratio:P0} of dense)",
-            space.Steps, plan.Model, scorer.Dense.Text.Perplexity, plan.Agent, plan.Constraint.Limit, scorer.Cost.Unit, plan.Constraint.Limit / space.ReferenceCost);
+        logger.LogInformation("Choosing attention patterns for {Heads} key/value heads of {Model} (dense validation {Measure} {Value:G4}) with {Agent}; budget {Budget:G4} {Unit} ({Ratio:P0} of dense)",
+            space.Steps, plan.Model, scorer.Dense.Measure, scorer.Dense.Value, plan.Agent, plan.Constraint.Limit, scorer.Cost.Unit, plan.Constraint.Limit / space.ReferenceCost);
         var agent = SearchAgents.Create(plan.Agent, space, new AgentSettings(plan.Seed)
         {
             Ddpg = new() { WarmupEpisodes = plan.WarmupEpisodes, InitialNoise = plan.InitialNoise, NoiseDecay = plan.NoiseDecay },
@@ -160,7 +167,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
             var denseTest = scorer.Test(null);
             var analysis = plan.BaseSpec.Analyze();
             return new SearchResult(
-                new BaseMetrics(plan.Model, plan.Dataset, scorer.BaseModel.Directory, scorer.Dense.Text.Accuracy, denseTest.Text.Accuracy, analysis.Macs, analysis.Params),
+                new BaseMetrics(plan.Model, plan.Dataset, scorer.BaseModel.Directory, scorer.Dense.Accuracy, denseTest.Accuracy, analysis.Macs, analysis.Params),
                 new ConstraintResult(plan.Constraint.Metric, scorer.Cost.Unit, plan.Constraint.Target, plan.Constraint.Target is null ? null : "analytic", plan.Constraint.Ratio),
                 plan.Constraint.Limit,
                 Finish(plan, best, scorer, denseTest, context.BestModelDirectory, logger),
@@ -184,7 +191,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         var metrics = new[] { candidate.Metrics ?? new Dictionary<string, double>(), HeadsScorer.Metrics(test, "test"), HeadsScorer.Metrics(denseTest, "floatTest"),
             HeadsScorer.Metrics(scorer.Dense, "floatValidation") }.SelectMany(m => m).ToDictionary();
         var s = plan.Sparsity;
-        foreach (var gpu in ServingGpu.PresetNames)
+        foreach (var gpu in plan.BaseSpec.Input.IsTokens ? ServingGpu.PresetNames : [])
             foreach (var metric in new[] { HeadsCost.Prefill, HeadsCost.Decode })
             {
                 var cost = new HeadsCost(plan.BaseSpec, metric, gpu, s.Context, s.Batch);
@@ -196,16 +203,15 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         {
             using var network = new Modeling.Torch.SpecNetwork(HeadsScorer.SpecWith(plan.BaseSpec, policy));
             network.load_state_dict(scorer.Network.state_dict());
-            var card = scorer.BaseModel.Card.Derive($"{plan.Model} with attention patterns", network, test.Text.Accuracy, candidate.Accuracy) with
-            {
-                TestPerplexity = test.Text.Perplexity,
-                ValidationPerplexity = candidate.Metrics?.GetValueOrDefault("perplexity"),
-            };
+            var card = scorer.BaseModel.Card.Derive($"{plan.Model} with attention patterns", network, test.Accuracy, candidate.Accuracy);
+            card = test.Measure == "error"
+                ? card with { TestError = test.Value, ValidationError = candidate.Metrics?.GetValueOrDefault("error") }
+                : card with { TestPerplexity = test.Value, ValidationPerplexity = candidate.Metrics?.GetValueOrDefault("perplexity") };
             saved = SavedModel.Save(directory, network, card).Directory;
         }
-        logger.LogInformation("Best candidate {Index}: test perplexity {Perplexity:F3} (dense {Dense:F3}), {Cost:G4} {Unit}; saved to {Directory}",
-            candidate.Index, test.Text.Perplexity, denseTest.Text.Perplexity, candidate.ConstrainedValue, scorer.Cost.Unit, saved);
+        logger.LogInformation("Best candidate {Index}: test {Measure} {Value:G4} (dense {Dense:G4}), {Cost:G4} {Unit}; saved to {Directory}",
+            candidate.Index, test.Measure, test.Value, denseTest.Value, candidate.ConstrainedValue, scorer.Cost.Unit, saved);
         return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
-            test.Text.Accuracy, 0, null, saved, metrics);
+            test.Accuracy, 0, null, saved, metrics);
     }
 }

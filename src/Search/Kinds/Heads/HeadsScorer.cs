@@ -2,6 +2,7 @@ using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Data.Text;
+using AutoDesign.Modeling.Data.Video;
 using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
@@ -12,38 +13,40 @@ using Microsoft.Extensions.Logging;
 
 namespace AutoDesign.Search.Kinds.Heads;
 
-/// <summary>What one policy scores: perplexity and next-token accuracy, and, when the job asks, passkey retrieval.</summary>
-public sealed record HeadsScore(TextEvaluation Text, PasskeyRetrieval? Retrieval);
+/// <summary>
+/// What one policy scores: its <paramref name="Measure"/> (<c>perplexity</c> for a language model, <c>error</c>, the
+/// next frame's mean squared error per pixel, for a video model; lower is better), an accuracy (next-token accuracy;
+/// for video the skill over copying the last frame, 1 - error / copy-last error), and, when the job asks, passkey retrieval.
+/// </summary>
+public sealed record HeadsScore(string Measure, double Value, double Accuracy, PasskeyRetrieval? Retrieval = null);
 
 /// <summary>
-/// Scores an attention-pattern job's candidates: the trained language model runs with each candidate's patterns
-/// (<see cref="SpecNetwork.Sparsify"/>) on validation windows made into tensors once; the reward is
-/// -0.1 x ln(perplexity / dense perplexity), as for serving formats, and with passkey windows also
+/// Scores an attention-pattern job's candidates: the trained model runs with each candidate's patterns
+/// (<see cref="SpecNetwork.Sparsify"/>) on validation windows (made into tensors once) or clips; the reward is
+/// -0.1 x ln(perplexity or error / dense's), as for serving formats, and with passkey windows also
 /// -0.1 x (dense's share of key digits retrieved - the candidate's): losing a tenth of the digits weighs as much as
-/// a tenth more perplexity. A candidate's accuracy is its next-token accuracy and its MACs those of the spec with its patterns.
+/// a tenth more perplexity. A candidate's MACs are those of the spec with its patterns.
 /// </summary>
 public sealed class HeadsScorer : ICandidateScorer
 {
     public const double RewardScale = 0.1;
 
-    private readonly TokenBatches _validation;
-    private readonly TokenBatches _test;
-    private readonly IReadOnlyList<PasskeyWindow> _validationKeys;
-    private readonly IReadOnlyList<PasskeyWindow> _testKeys;
+    private readonly Func<HeadsScore> _validate;
+    private readonly Func<HeadsScore> _test;
+    private readonly IDisposable? _data;
 
-    private HeadsScorer(HeadsPlan plan, SavedModel baseModel, SpecNetwork network, TokenBatches validation, TokenBatches test,
-        IReadOnlyList<PasskeyWindow> validationKeys, IReadOnlyList<PasskeyWindow> testKeys)
+    private HeadsScorer(HeadsPlan plan, SavedModel baseModel, SpecNetwork network, Func<HeadsScore> validate, Func<HeadsScore> test, IDisposable? data,
+        IReadOnlyList<int>? profiled)
     {
         BaseModel = baseModel;
         Network = network;
-        _validation = validation;
+        _validate = validate;
         _test = test;
-        _validationKeys = validationKeys;
-        _testKeys = testKeys;
+        _data = data;
         var s = plan.Sparsity;
         Cost = new HeadsCost(plan.BaseSpec, plan.Constraint.Metric, plan.Constraint.Target, s.Context, s.Batch);
         Dense = Validate(null);
-        Space = new HeadPatternSpace(plan.BaseSpec, s.ParsedPatterns, s.Context, Cost.Of, plan.Constraint.Limit, LossAlone);
+        Space = new HeadPatternSpace(plan.BaseSpec, s.PatternsFor(plan.BaseSpec), s.Context, Cost.Of, plan.Constraint.Limit, LossAlone, profiled is null ? null : _ => profiled);
     }
 
     public SavedModel BaseModel { get; }
@@ -62,13 +65,58 @@ public sealed class HeadsScorer : ICandidateScorer
     {
         var baseModel = BaseModelInputs.Load(plan, folder, logger, cancellation);
         var network = baseModel.CreateNetwork();
+        var s = plan.Sparsity;
+        if (plan.BaseSpec.Input.IsVideo)
+        {
+            var clips = DatasetCatalog.LoadVideo(plan.Dataset, folder);
+            int patch = plan.BaseSpec.Input.Patch!.Value;
+            HeadsScore Score(MovingMnist set, int count)
+            {
+                var video = VideoEvaluation.Of(network.forward, set, count, patch);
+                return new HeadsScore("error", video.Error, 1 - video.Error / video.CopyLastError);
+            }
+            var calibration = NextFrameBatches.Batch(clips.Validation, NextFrameBatches.Range(0, s.ValidationSamples), patch).Inputs;
+            var profiled = new OnlineProfiling().Profile(network, calibration);
+            network.Sparsify(null);
+            return new HeadsScorer(plan, baseModel, network, () => Score(clips.Validation, Math.Min(s.ValidationSamples, clips.ValidationClips)),
+                () => Score(clips.Test, s.TestSamples == 0 ? clips.TestClips : Math.Min(s.TestSamples, clips.TestClips)), calibration,
+                RungsOf(plan, profiled));
+        }
+
         var corpus = DatasetCatalog.LoadText(plan.Dataset, folder);
-        int context = plan.BaseSpec.Input.Width, tests = plan.Sparsity.TestSamples;
-        var validation = new TokenBatches(corpus.Validation, context, TokenWindows.Spread(corpus.Validation, context, plan.Sparsity.ValidationSamples));
-        var test = new TokenBatches(corpus.Test, context, tests == 0 ? TokenWindows.Tiling(corpus.Test, context) : TokenWindows.Spread(corpus.Test, context, tests));
-        int keys = plan.Sparsity.Passkeys;
-        return new HeadsScorer(plan, baseModel, network, validation, test,
-            keys == 0 ? [] : PasskeyTask.Spread(corpus.Validation, context, keys, seed: 1), keys == 0 ? [] : PasskeyTask.Spread(corpus.Test, context, keys, seed: 2));
+        int context = plan.BaseSpec.Input.Width;
+        var validation = new TokenBatches(corpus.Validation, context, TokenWindows.Spread(corpus.Validation, context, s.ValidationSamples));
+        var test = new TokenBatches(corpus.Test, context, s.TestSamples == 0 ? TokenWindows.Tiling(corpus.Test, context) : TokenWindows.Spread(corpus.Test, context, s.TestSamples));
+        var validationKeys = s.Passkeys == 0 ? [] : PasskeyTask.Spread(corpus.Validation, context, s.Passkeys, seed: 1);
+        var testKeys = s.Passkeys == 0 ? [] : PasskeyTask.Spread(corpus.Test, context, s.Passkeys, seed: 2);
+        HeadsScore Text(TokenBatches windows, IReadOnlyList<PasskeyWindow> keys)
+        {
+            var text = windows.Evaluate(network.forward);
+            return new HeadsScore("perplexity", text.Perplexity, text.Accuracy, keys.Count == 0 ? null : PasskeyRetrieval.Of(network.forward, keys));
+        }
+        return new HeadsScorer(plan, baseModel, network, () => Text(validation, validationKeys), () => Text(test, testKeys), new Both(validation, test), null);
+    }
+
+    // Sparse VideoGen's choice on the calibration clips as rungs of each head's ladder (a head whose choice is not on its ladder stays at the top).
+    private static int[] RungsOf(HeadsPlan plan, IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>> chosen)
+    {
+        var space = new HeadPatternSpace(plan.BaseSpec, plan.Sparsity.PatternsFor(plan.BaseSpec), plan.Sparsity.Context, _ => 0, null);
+        return [.. Enumerable.Range(0, space.Steps).Select(step =>
+        {
+            string name = space.Names[step], layer = name[..name.LastIndexOf('[')];
+            int head = int.Parse(name[(name.LastIndexOf('[') + 1)..^1], System.Globalization.CultureInfo.InvariantCulture);
+            int rung = chosen.TryGetValue(layer, out var heads) ? space.Ladder(step).ToList().IndexOf(heads[head].Name) : -1;
+            return Math.Max(0, rung);
+        })];
+    }
+
+    private sealed class Both(IDisposable first, IDisposable second) : IDisposable
+    {
+        public void Dispose()
+        {
+            first.Dispose();
+            second.Dispose();
+        }
     }
 
     public IReadOnlyList<PolicyEntry> Describe(IReadOnlyList<double> actions)
@@ -82,14 +130,14 @@ public sealed class HeadsScorer : ICandidateScorer
         var policy = Space.PolicyFor(actions);
         var score = Validate(policy);
         var analysis = SpecWith(Space.Spec, policy).Analyze();
-        return new CandidateResult(index, score.Text.Accuracy, analysis.Macs, analysis.Params, Cost.Of(policy), Reward(score), Describe(actions), Metrics(score, ""));
+        return new CandidateResult(index, score.Accuracy, analysis.Macs, analysis.Params, Cost.Of(policy), Reward(score), Describe(actions), Metrics(score, ""));
     }
 
-    /// <summary>A score's figures as a result's metrics, named with <paramref name="prefix"/> (<c>perplexity</c>, <c>retrieval</c>, <c>retrievalDigits</c>).</summary>
+    /// <summary>A score's figures as a result's metrics, named with <paramref name="prefix"/> (<c>perplexity</c> or <c>error</c>, <c>retrieval</c>, <c>retrievalDigits</c>).</summary>
     public static Dictionary<string, double> Metrics(HeadsScore score, string prefix)
     {
         string Name(string metric) => prefix == "" ? metric : prefix + char.ToUpperInvariant(metric[0]) + metric[1..];
-        var metrics = new Dictionary<string, double> { [Name("perplexity")] = score.Text.Perplexity };
+        var metrics = new Dictionary<string, double> { [Name(score.Measure)] = score.Value };
         if (score.Retrieval is { } retrieval)
         {
             metrics[Name("retrieval")] = retrieval.Accuracy;
@@ -99,10 +147,10 @@ public sealed class HeadsScorer : ICandidateScorer
     }
 
     /// <summary>A policy (null: every head dense) on the test windows.</summary>
-    public HeadsScore Test(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy) => Evaluate(policy, _test, _testKeys);
+    public HeadsScore Test(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy) => Evaluate(policy, _test);
 
     public double Reward(HeadsScore score) =>
-        -RewardScale * Math.Log(score.Text.Perplexity / Dense.Text.Perplexity)
+        -RewardScale * Math.Log(score.Value / Dense.Value)
         - RewardScale * ((Dense.Retrieval?.DigitAccuracy ?? 0) - (score.Retrieval?.DigitAccuracy ?? 0));
 
     /// <summary>The spec with each attention layer's patterns in it (<see cref="LayerSpec.Heads"/>).</summary>
@@ -113,12 +161,12 @@ public sealed class HeadsScorer : ICandidateScorer
             : l)],
     };
 
-    private HeadsScore Validate(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy) => Evaluate(policy, _validation, _validationKeys);
+    private HeadsScore Validate(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy) => Evaluate(policy, _validate);
 
-    private HeadsScore Evaluate(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy, TokenBatches text, IReadOnlyList<PasskeyWindow> keys)
+    private HeadsScore Evaluate(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy, Func<HeadsScore> score)
     {
         Network.Sparsify(policy);
-        return new HeadsScore(text.Evaluate(Network.forward), keys.Count == 0 ? null : PasskeyRetrieval.Of(Network.forward, keys));
+        return score();
     }
 
     // The importance recipe's measurement: the reward lost with only this head at its sparsest.
@@ -131,8 +179,7 @@ public sealed class HeadsScorer : ICandidateScorer
 
     public void Dispose()
     {
-        _validation.Dispose();
-        _test.Dispose();
+        _data?.Dispose();
         Network.Dispose();
     }
 }

@@ -20,8 +20,12 @@ public sealed record HeadsSpec : ModelJobSpec
 /// <summary>The patterns a head chooses from, where the cost is counted, and how candidates are scored.</summary>
 public sealed record SparsitySettings
 {
-    /// <summary>The patterns a head may take; each must fit the model's attention layers.</summary>
-    public IReadOnlyList<string> Patterns { get; init; } = ["dense", "pages-p16-b64", "streaming-s4-w32", "streaming-s4-w16"];
+    /// <summary>The patterns a head may take; each must fit the model's attention layers (default: <see cref="LanguagePatterns"/> or <see cref="VideoPatterns"/>).</summary>
+    public IReadOnlyList<string>? Patterns { get; init; }
+
+    public static readonly IReadOnlyList<string> LanguagePatterns = ["dense", "pages-p16-b64", "streaming-s4-w32", "streaming-s4-w16"];
+
+    public static readonly IReadOnlyList<string> VideoPatterns = ["dense", "spatial", "temporal"];
 
     /// <summary>Tokens per sequence the prefill, decode or cache is counted at.</summary>
     public int Context { get; init; } = 8_192;
@@ -42,17 +46,19 @@ public sealed record SparsitySettings
     /// </summary>
     public int Passkeys { get; init; }
 
-    [JsonIgnore]
-    public IReadOnlyList<HeadPattern> ParsedPatterns => [.. Patterns.Select(HeadPattern.Parse)];
+    /// <summary>The patterns offered to <paramref name="model"/>'s heads: those given, or the defaults for its kind of input.</summary>
+    public IReadOnlyList<HeadPattern> PatternsFor(Modeling.Specs.ModelSpec model) =>
+        [.. (Patterns ?? (model.Input.IsVideo ? VideoPatterns : LanguagePatterns)).Select(HeadPattern.Parse)];
 
     /// <summary>Each bad setting as (field in camelCase, reason); empty when the settings can run.</summary>
     public IEnumerable<(string Field, string Reason)> Problems()
     {
-        if (Patterns.Count is < 2 or > 16) yield return ("patterns", $"must list 2 to 16 patterns, got {Patterns.Count}");
-        for (int i = 0; i < Math.Min(Patterns.Count, 16); i++)
+        var patterns = Patterns ?? LanguagePatterns;
+        if (patterns.Count is < 2 or > 16) yield return ("patterns", $"must list 2 to 16 patterns, got {patterns.Count}");
+        for (int i = 0; i < Math.Min(patterns.Count, 16); i++)
         {
             string? reason = null;
-            try { HeadPattern.Parse(Patterns[i] ?? ""); }
+            try { HeadPattern.Parse(patterns[i] ?? ""); }
             catch (FormatException e) { reason = e.Message; }
             if (reason is not null) yield return ($"patterns[{i}]", reason);
         }
