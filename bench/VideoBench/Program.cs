@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
@@ -20,8 +21,9 @@ using static TorchSharp.torch;
 // and the model's MACs, both as shares of dense. Time: a forward pass of one clip, each policy alternating with dense,
 // medians of --runs after two warm-up runs each, as a ratio to dense. Heads: for each layer and head, what online
 // profiling (the first sample count) chose on the test clips (the share of clips), and what the calibration batch fixed.
+// With --results, also the best policies of heads jobs (their result files).
 //
-//   dotnet run -c Release --project bench/VideoBench [-- --runs 15] [--clips 1000] [--samples 64,16] [--threads 1]
+//   dotnet run -c Release --project bench/VideoBench [-- --runs 15] [--clips 1000] [--samples 64,16] [--threads 1] [--results a-result.json]
 TorchRuntime.EnsureInitialized();
 if (Option("--threads") is { } threads) set_num_threads(int.Parse(threads, CultureInfo.InvariantCulture));
 int runs = int.Parse(Option("--runs") ?? "15", CultureInfo.InvariantCulture);
@@ -66,6 +68,16 @@ foreach (int n in sampleCounts) Online(n, n == samples ? tally : null);
 var (calibration, _) = NextFrameBatches.Batch(video.Validation, NextFrameBatches.Range(0, 64), patch);
 var calibrated = new OnlineProfiling(samples, seed: 1).Profile(network, calibration);
 Row("online profiling once on 64 validation clips, then fixed", calibrated);
+foreach (var file in (Option("--results") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
+{
+    var root = JsonDocument.Parse(File.ReadAllText(file)).RootElement;
+    var policy = root.GetProperty("best").GetProperty("policy").EnumerateArray()
+        .Select(p => (Layer: p.GetProperty("layer").GetString()!, Pattern: HeadPattern.Parse(p.GetProperty("choice").GetString()!)))
+        .GroupBy(p => p.Layer[..p.Layer.LastIndexOf('[')]).ToDictionary(g => g.Key, g => (IReadOnlyList<HeadPattern>)[.. g.Select(p => p.Pattern)]);
+    var job = root.GetProperty("spec");
+    string counts = string.Join(", ", policy.Values.SelectMany(v => v).GroupBy(p => p.Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
+    Row(string.Create(CultureInfo.InvariantCulture, $"{job.GetProperty("agent").GetString()} job, MACs at {job.GetProperty("constraint").GetProperty("ratio").GetDouble():0.##} ({counts})"), policy);
+}
 
 Console.WriteLine();
 Console.WriteLine($"Heads online profiling ({samples} queries a layer) made temporal (T) or spatial (S), on the {count} test clips one by one (the share of clips), and once on the calibration batch:");

@@ -42,6 +42,20 @@ public sealed class BaseModels(DataFolder folder, ILogger logger)
         return ModelZoo.Create(model, dataset.Shape, dataset.Classes); // throws, listing the zoo
     }
 
+    /// <summary>Whether a model reference is a saved model with its weights (an upload or a folder): a starting point as it is, nothing to train.</summary>
+    public static bool IsTrained(string model, DataFolder folder)
+    {
+        if (ModelZoo.IsZooName(model)) return false;
+        try
+        {
+            return folder.Inputs.FindDirectory(new UploadedModels(folder).Locate(model)) is { } directory && SavedModel.IsSavedModel(directory);
+        }
+        catch (Exception e) when (e is ArgumentException or InputFileException)
+        {
+            return false; // not found or not allowed: the spec's own checks say why
+        }
+    }
+
     public Result GetOrTrain(
         string model,
         string datasetName,

@@ -49,16 +49,16 @@ public static class DatasetCatalog
 
     private static readonly ConcurrentDictionary<(string Root, string Name), Lazy<Text.TextCorpus>> LoadedText = new();
 
-    /// <summary>A text corpus (<c>sotu</c>) as token streams; other names are a <see cref="DatasetException"/>.</summary>
+    /// <summary>A text corpus (<c>sotu</c>, <c>sotu-N</c>) as token streams; other names are a <see cref="DatasetException"/>.</summary>
     public static Text.TextCorpus LoadText(string name, DataFolder folder)
     {
-        var key = (folder.Root, name);
-        var lazy = LoadedText.GetOrAdd(key, _ => new Lazy<Text.TextCorpus>(() => Resolve(name, folder) is Text.SotuSource source
-            ? source.LoadText(folder)
-            : throw new DatasetException($"'{name}' is not a text corpus; sotu and sotu-N are")));
+        if (Resolve(name, folder) is not Text.SotuSource source) throw new DatasetException($"'{name}' is not a text corpus; sotu and sotu-N are");
+        // Every context length reads the same streams: one copy per data folder, whatever the names asked for.
+        var key = (folder.Root, Text.SotuSource.Name);
+        var lazy = LoadedText.GetOrAdd(key, _ => new Lazy<Text.TextCorpus>(() => source.LoadText(folder)));
         try
         {
-            return lazy.Value;
+            return lazy.Value with { Info = source.Info };
         }
         catch
         {

@@ -37,6 +37,8 @@ internal static partial class ModelAnalyzer
                 throw new ModelSpecException("classes", $"a next-frame model predicts the {spec.Input.Channels} pixels of each patch, got {spec.Classes} classes");
         }
         if (spec.Layers is null || spec.Layers.Count == 0) throw new ModelSpecException("layers", "a model needs at least one layer");
+        if (spec.Input.IsVideo && spec.Layers[^1] is { } last && last.Activation != Activation.Sigmoid)
+            throw new ModelSpecException($"layers[{spec.Layers.Count - 1}].activation", "a next-frame model writes pixels in [0, 1] (it trains with binary cross-entropy): its last layer ends in sigmoid");
 
         var shapes = new Dictionary<string, TensorShape>();
         var summaries = new List<LayerSummary>(spec.Layers.Count);

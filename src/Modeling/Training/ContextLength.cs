@@ -21,17 +21,25 @@ public static class ContextLength
         if (context < 1) throw new ArgumentOutOfRangeException(nameof(context), context, "a context holds at least one token");
         var resized = new SpecNetwork(spec with { Input = InputSpec.Tokens(context, spec.Input.Vocabulary!.Value) });
         using var noGrad = no_grad();
-        var source = network.state_dict();
-        foreach (var (name, target) in resized.state_dict())
+        try
         {
-            var weight = source[name];
-            if (weight.shape.SequenceEqual(target.shape)) target.copy_(weight);
-            else if (PositionTable(spec, name) && weight.dim() == 3)
+            var source = network.state_dict();
+            foreach (var (name, target) in resized.state_dict())
             {
-                var positions = arange(context, dtype: ScalarType.Int64).remainder(weight.shape[2]);
-                target.copy_(weight.index_select(2, positions));
+                var weight = source[name];
+                if (weight.shape.SequenceEqual(target.shape)) target.copy_(weight);
+                else if (PositionTable(spec, name) && weight.dim() == 3)
+                {
+                    var positions = arange(context, dtype: ScalarType.Int64).remainder(weight.shape[2]);
+                    target.copy_(weight.index_select(2, positions));
+                }
+                else throw new InvalidOperationException($"{name} has shape [{string.Join(", ", weight.shape)}] and would need [{string.Join(", ", target.shape)}] at a context of {context}");
             }
-            else throw new InvalidOperationException($"{name} has shape [{string.Join(", ", weight.shape)}] and would need [{string.Join(", ", target.shape)}] at a context of {context}");
+        }
+        catch
+        {
+            resized.Dispose();
+            throw;
         }
         resized.eval();
         return resized;

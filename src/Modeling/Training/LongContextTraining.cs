@@ -41,22 +41,31 @@ public sealed class LongContextTraining(ILogger logger)
     {
         if (stages.Count == 0) throw new ArgumentException("at least one stage is needed", nameof(stages));
         SpecNetwork? current = null;
-        foreach (var stage in stages)
+        try
         {
-            var next = ContextLength.Resize(current ?? start, stage.Context);
-            current?.Dispose();
-            current = next;
-            int epochs = Math.Max(1, stage.Steps / 100);
-            var options = new TrainingOptions
+            foreach (var stage in stages)
             {
-                Epochs = epochs, StepsPerEpoch = stage.Steps / epochs, BatchSize = stage.BatchSize, Optimizer = OptimizerKind.AdamW,
-                LearningRate = LearningRate, WeightDecay = 0.1, WarmupSteps = Math.Min(20, stage.Steps / 10), Augment = false, Seed = Seed,
-            };
-            var mixture = new PasskeyMixture(corpus.Train, stage.Context, stage.BatchSize, PasskeyShare);
-            logger.LogInformation("Stage {Stage}: {Steps} steps of {Batch} windows of {Context} tokens, {Share:P0} passkey windows", stage, options.Epochs * options.StepsPerEpoch,
-                stage.BatchSize, stage.Context, PasskeyShare);
-            var history = new LanguageModelTrainer(logger).Train(current, corpus, options, cancellation: cancellation, batches: mixture.Batch);
-            afterStage?.Invoke(stage, current, history);
+                var next = ContextLength.Resize(current ?? start, stage.Context);
+                current?.Dispose();
+                current = next;
+                // Epochs of about 100 steps that add up to the stage's steps exactly.
+                int epochs = Enumerable.Range(1, Math.Max(1, stage.Steps / 100)).Last(e => stage.Steps % e == 0);
+                var options = new TrainingOptions
+                {
+                    Epochs = epochs, StepsPerEpoch = stage.Steps / epochs, BatchSize = stage.BatchSize, Optimizer = OptimizerKind.AdamW,
+                    LearningRate = LearningRate, WeightDecay = 0.1, WarmupSteps = Math.Min(20, stage.Steps / 10), Augment = false, Seed = Seed,
+                };
+                var mixture = new PasskeyMixture(corpus.Train, stage.Context, stage.BatchSize, PasskeyShare);
+                logger.LogInformation("Stage {Stage}: {Steps} steps of {Batch} windows of {Context} tokens, {Share:P0} passkey windows", stage, stage.Steps,
+                    stage.BatchSize, stage.Context, PasskeyShare);
+                var history = new LanguageModelTrainer(logger).Train(current, corpus, options, cancellation: cancellation, batches: mixture.Batch);
+                afterStage?.Invoke(stage, current, history);
+            }
+        }
+        catch
+        {
+            current?.Dispose();
+            throw;
         }
         return current!;
     }

@@ -63,6 +63,10 @@ public sealed record TrainingOptions
     /// The settings that train each zoo family well on 28x28 to 32x32 images, or, for the language models, on a character
     /// corpus, and for the video transformer, on Moving MNIST (an epoch of it is a number of steps too).
     /// </summary>
+    public static TrainingOptions RecipeFor(string model, Specs.InputSpec input) =>
+        Zoo.ModelZoo.IsZooName(model) ? RecipeFor(model) : RecipeFor(input.IsTokens ? "gpt" : input.IsVideo ? "video-transformer" : model);
+
+    /// <summary>A zoo family's recipe by name (a name outside the zoo gets the images' default; see the overload that also knows the input).</summary>
     public static TrainingOptions RecipeFor(string model) => model switch
     {
         _ when model.StartsWith("lenet5", StringComparison.Ordinal) => new TrainingOptions { Epochs = 8, Optimizer = OptimizerKind.Adam, LearningRate = 2e-3, WeightDecay = 0, Augment = false },

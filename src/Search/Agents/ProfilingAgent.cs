@@ -6,7 +6,7 @@ namespace AutoDesign.Search.Agents;
 /// Sparse VideoGen's online profiling as a baseline: the one policy the model's own profiling chooses (on calibration
 /// inputs), brought within the budget as a ladder space repairs a policy when it is over.
 /// </summary>
-public sealed class ProfilingAgent(LadderSpace space) : ISearchAgent
+public sealed class ProfilingAgent(LadderSpace space, IOnlineProfiledSpace profiling) : ISearchAgent
 {
     private bool _asked;
 
@@ -16,9 +16,8 @@ public sealed class ProfilingAgent(LadderSpace space) : ISearchAgent
     {
         if (_asked || count < 1) return [];
         _asked = true;
-        var profiled = ((IOnlineProfiledSpace)space).ProfiledRungs() ?? throw new InvalidOperationException("this model's heads cannot profile themselves");
-        var rungs = new LadderChoices(space).Repair(profiled, new Modeling.SplitMix64(1))
-                    ?? throw new InvalidOperationException("the profiled policy cannot be brought within the budget");
+        var rungs = profiling.ProfiledRungs()?.ToArray() ?? throw new InvalidOperationException("this model's heads cannot profile themselves");
+        space.Repair(rungs);
         return [new Candidate(0, [.. rungs.Select((r, i) => LadderSpace.ActionOf(r, space.Ladder(i).Count))])];
     }
 

@@ -54,12 +54,12 @@ public static class SearchAgents
         new("importance", "DuoAttention's and LServe's recipe: each decision's loss measured alone, the least important made sparse first until the constraint holds", Baseline: true,
             (space, _) => space is IProfiledLadderSpace p ? new ImportanceAgent(p) : null) { SinglePolicy = true },
         new("profiling", "Sparse VideoGen's online profiling: each head spatial or temporal as its attention on calibration clips is closer to full attention (no search)", Baseline: true,
-            (space, _) => space is LadderSpace l and IOnlineProfiledSpace ? new ProfilingAgent(l) : null) { SinglePolicy = true },
+            (space, _) => space is LadderSpace ladders and IOnlineProfiledSpace profiling ? new ProfilingAgent(ladders, profiling) : null) { SinglePolicy = true },
         new("evolution", "Once-for-All's evolutionary search: mutation and crossover of the best", Baseline: false,
             (space, s) => space switch
             {
                 ChoiceSpace c => new EvolutionAgent(c, s.Evolution, s.Seed),
-                LadderSpace l when new LadderChoices(l) is var choices => new LadderAgent(new EvolutionAgent(choices, s.Evolution, s.Seed), choices),
+                LadderSpace l => LadderAgent.Of(l, choices => new EvolutionAgent(choices, s.Evolution, s.Seed)),
                 _ => null,
             }),
         new("nsga2", "NSGA-II: a Pareto front of accuracy against the costs", Baseline: false,

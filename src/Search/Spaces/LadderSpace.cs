@@ -63,6 +63,26 @@ public class LadderSpace : ISequentialSpace
 
     public double CostOf(IReadOnlyList<int> rungs) => _cost(rungs);
 
+    /// <summary>
+    /// Brings rungs over the budget within it: sweeps from the last step back, each step one rung down, until the
+    /// policy fits (every step at its bottom fits, as the constructor made sure). Returns whether anything moved.
+    /// </summary>
+    public bool Repair(int[] rungs)
+    {
+        if (Budget is not { } budget) return false;
+        bool Fits() => CostOf(rungs) <= budget;
+        bool moved = false;
+        while (!Fits())
+        {
+            bool lowered = false;
+            for (int i = rungs.Length - 1; i >= 0 && !Fits(); i--)
+                if (rungs[i] < _steps[i].Ladder.Count - 1) { rungs[i]++; lowered = true; }
+            if (!lowered) break;
+            moved = true;
+        }
+        return moved;
+    }
+
     public IEpisode Begin() => new Episode(this);
 
     /// <summary>Equal buckets of [0, 1], the top rung at 1.</summary>
@@ -100,18 +120,7 @@ public class LadderSpace : ISequentialSpace
         public IReadOnlyList<double> Finish()
         {
             if (Step != space.Steps) throw new InvalidOperationException($"the episode has {space.Steps - Step} steps left");
-            if (space.Budget is { } budget)
-            {
-                bool Fits() => space.CostOf(_rungs) <= budget;
-                while (!Fits())
-                {
-                    bool lowered = false;
-                    for (int i = _rungs.Length - 1; i >= 0 && !Fits(); i--)
-                        if (_rungs[i] < space._steps[i].Ladder.Count - 1) { _rungs[i]++; lowered = true; }
-                    if (!lowered) break; // every step at the bottom: the constructor made sure that fits
-                    Limited = true;
-                }
-            }
+            Limited = space.Repair(_rungs);
             return [.. _rungs.Select((r, i) => ActionOf(r, space._steps[i].Ladder.Count))];
         }
     }

@@ -1,6 +1,9 @@
 using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Specs;
+using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
+using AutoDesign.Modeling.Zoo;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AutoDesign.Modeling.Tests.Checkpoints;
@@ -11,6 +14,23 @@ public sealed class BaseModelsTests : IDisposable
     private static readonly TrainingOptions Quick = new() { Epochs = 1, TrainLimit = 2_000, Optimizer = OptimizerKind.Adam, LearningRate = 1e-2, Augment = false };
 
     public void Dispose() => _data.Dispose();
+
+    [Fact]
+    public void Only_a_saved_model_with_weights_counts_as_trained()
+    {
+        var spec = ModelZoo.Create("lenet5-w0.5", new InputSpec(1, 28, 28), 10);
+        using var network = new SpecNetwork(spec);
+        var card = new ModelCard { Model = "lenet5-w0.5", Dataset = "mnist", SpecHash = spec.ContentHash(), Macs = 1, Params = 1, Mean = [0.1f], Std = [0.3f] };
+        SavedModel.Save(Path.Combine(new UploadedModels(_data.Folder).Root, "trained"), network, card);
+        Directory.CreateDirectory(Path.Combine(new UploadedModels(_data.Folder).Root, "spec-only"));
+        ModelSpecJson.Save(spec, Path.Combine(new UploadedModels(_data.Folder).Root, "spec-only", SavedModel.SpecFile));
+
+        Assert.True(BaseModels.IsTrained("upload:trained", _data.Folder));
+        Assert.False(BaseModels.IsTrained("upload:spec-only", _data.Folder)); // still to train
+        Assert.False(BaseModels.IsTrained("upload:missing", _data.Folder));
+        Assert.False(BaseModels.IsTrained("lenet5", _data.Folder));
+        Assert.False(BaseModels.IsTrained("/etc", _data.Folder)); // outside the data folder: not read
+    }
 
     [Fact]
     public void A_trained_model_is_saved_and_the_second_request_is_served_from_the_cache()

@@ -56,7 +56,7 @@ public class PublishedDatasetTests
         var info = DatasetCatalog.InfoOf("sotu-1024", DataFolder.Default());
         Assert.Equal("sotu-1024", info.Name);
         Assert.Equal(InputSpec.Tokens(1024, CharacterVocabulary.Size), info.Shape);
-        foreach (var bad in new[] { "sotu-0", "sotu-1", "sotu-16385", "sotu-1k", "sotu-", "sotu--5" })
+        foreach (var bad in new[] { "sotu-0", "sotu-1", "sotu-16385", "sotu-1k", "sotu-", "sotu--5", "sotu-01024", "sotu-128" })
             Assert.Contains("sotu-N takes N from 2", Assert.Throws<DatasetException>(() => DatasetCatalog.Resolve(bad, DataFolder.Default())).Message);
     }
 

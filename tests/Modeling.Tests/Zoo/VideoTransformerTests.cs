@@ -74,6 +74,9 @@ public class VideoTransformerTests
         Assert.Contains("next frame", Assert.Throws<ModelSpecException>(() => allFrames.Analyze()).Reason, StringComparison.Ordinal);
         var rowOut = spec with { Layers = [.. spec.Layers.Select(l => l.Op == LayerOp.LastRow ? l with { Out = 3 } : l)] };
         Assert.EndsWith(".out", Assert.Throws<ModelSpecException>(() => rowOut.Analyze()).Field, StringComparison.Ordinal);
+        var noSigmoid = spec with { Layers = [.. spec.Layers.Take(spec.Layers.Count - 1), spec.Layers[^1] with { Activation = Activation.None }] };
+        var error = Assert.Throws<ModelSpecException>(() => noSigmoid.Analyze());
+        Assert.Equal($"layers[{spec.Layers.Count - 1}].activation", error.Field);
     }
 
     [Fact]

@@ -15,15 +15,25 @@ public class LadderChoicesTests
         rungs => rungs.Sum(r => 2.0 - r), referenceCost: 12, budget: 5);
 
     [Fact]
-    public void A_vector_over_the_budget_is_repaired_from_the_last_step_back()
+    public void A_vector_over_the_budget_is_repaired_as_the_ladder_space_repairs_an_episode_and_a_tight_budget_still_samples()
     {
         var choices = new LadderChoices(Ladders());
 
         Assert.False(choices.Allows([0, 0, 0, 0, 0, 0]));
-        Assert.Equal([0, 0, 1, 2, 2, 2], choices.Repair([0, 0, 0, 0, 0, 0], new SplitMix64(1))!);
+        // Sweeps from the last step back, one rung each: 12 -> 6, then the last step once more -> 5.
+        Assert.Equal([1, 1, 1, 1, 1, 2], choices.Repair([0, 0, 0, 0, 0, 0], new SplitMix64(1))!);
+        int[] episode = [0, 0, 0, 0, 0, 0];
+        Assert.True(choices.Ladders.Repair(episode));
+        Assert.Equal([1, 1, 1, 1, 1, 2], episode);
         Assert.Equal([2, 2, 2, 2, 2, 1], choices.Repair([2, 2, 2, 2, 2, 1], new SplitMix64(1))!); // already within
         Assert.Null(choices.Repair([0, 0, 3, 0, 0, 0], new SplitMix64(1))); // no such rung
         Assert.Equal(["dense", "half", "sparse"], choices.Decisions[4].Choices.Select(c => c.Label));
+
+        // A budget a uniform draw almost never meets (1 of 12) is still sampled: drawn, then repaired.
+        var tight = new LadderChoices(new LadderSpace(
+            [.. Enumerable.Range(0, 6).Select(i => new LadderStep($"step{i}", ["dense", "half", "sparse"], [i]))], r => r.Sum(x => 2.0 - x), 12, budget: 1));
+        var random = new SplitMix64(3);
+        Assert.All(Enumerable.Range(0, 20).Select(_ => tight.Sample(random)), s => Assert.True(tight.Allows(s)));
     }
 
     [Fact]

@@ -27,8 +27,10 @@ internal sealed class SotuSource(int context = SotuSource.Context) : IDatasetSou
         if (name == Name) return new SotuSource();
         if (!name.StartsWith(Name + "-", StringComparison.Ordinal)) return null;
         string digits = name[(Name.Length + 1)..];
-        if (digits.Length is 0 or > 6 || !digits.All(char.IsAsciiDigit) || int.Parse(digits, CultureInfo.InvariantCulture) is < 2 or > LongestContext)
-            throw new DatasetException($"'{name}' is not a context length of the sotu corpus: sotu-N takes N from 2 to {LongestContext:N0} characters");
+        // One spelling per data set: no leading zeros, and 128 is plain sotu.
+        if (digits.Length is 0 or > 5 || digits[0] == '0' || !digits.All(char.IsAsciiDigit) || int.Parse(digits, CultureInfo.InvariantCulture) is < 2 or > LongestContext or Context)
+            throw new DatasetException($"'{name}' is not a context length of the sotu corpus: sotu-N takes N from 2 to {LongestContext:N0} characters, " +
+                                       $"written without leading zeros (sotu itself is N = {Context})");
         return new SotuSource(int.Parse(digits, CultureInfo.InvariantCulture));
     }
 

@@ -94,14 +94,15 @@ public static class ModelJobChecks
             errors.Add("training.stepsPerEpoch", !stepped ? "applies to language and video models (an image model's epoch is its training images)" : $"must be between 1 and 1,000,000, got {steps}");
 
         if (errors.Count > before || dataset is null || model is null || constraint is null) return null;
-        var recipe = TrainingOptions.RecipeFor(spec.Model!);
+        var recipe = TrainingOptions.RecipeFor(spec.Model!, model.Input);
         var training = recipe with
         {
             Epochs = spec.Training?.Epochs ?? recipe.Epochs,
             TrainLimit = spec.Training?.TrainLimit ?? recipe.TrainLimit,
             StepsPerEpoch = spec.Training?.StepsPerEpoch ?? recipe.StepsPerEpoch,
         };
-        if (folder.Access.ModelLimits.TrainingTooLarge(model.Analyze(), training.BatchSize) is { } tooLarge)
+        // A model given with its weights is not trained: only a model still to train must fit the training memory.
+        if (!BaseModels.IsTrained(spec.Model!, folder) && folder.Access.ModelLimits.TrainingTooLarge(model.Analyze(), training.BatchSize) is { } tooLarge)
         {
             errors.Add("model", tooLarge);
             return null;

@@ -49,6 +49,10 @@ public sealed class HeadPatternSpace : LadderSpace, IProfiledLadderSpace, IOnlin
 
     public IReadOnlyList<int>? ProfiledRungs() => _profiled?.Invoke(this);
 
+    /// <summary>The rung of each head's pattern in a policy; a head the policy leaves out, or whose pattern is not on its ladder, stays at the top.</summary>
+    public IReadOnlyList<int> RungsOf(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>> policy) =>
+        [.. _steps.Select(s => policy.TryGetValue(s.Layer, out var heads) && s.Head < heads.Count ? Math.Max(0, s.Step.Ladder.ToList().IndexOf(heads[s.Head].Name)) : 0)];
+
     private static Dictionary<string, IReadOnlyList<HeadPattern>> PolicyOf(IReadOnlyList<(LadderStep Step, string Layer, int Head)> steps, IReadOnlyList<int> rungs)
     {
         var policy = new Dictionary<string, List<HeadPattern>>();

@@ -3,6 +3,7 @@ using AutoDesign.HardwareProfiler.Costs;
 using AutoDesign.HardwareProfiler.Serving;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Checkpoints;
+using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Search.Agents;
 using AutoDesign.Search.Jobs;
@@ -60,8 +61,12 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         foreach (var (field, reason) in sparsity.Problems()) errors.Add($"sparsity.{field}", reason);
         if (job is not null && !job.Model.Input.IsTokens && !job.Model.Input.IsVideo)
             errors.Add("model", $"{job.Model.Name} reads images: attention patterns are searched for language models and video models");
+        if (job is { Model.Input.IsTokens: true }) CheckTokensRead(job.Model.Input.Width, sparsity, errors);
         if (job is not null && !job.Model.Input.IsVideo && spec.Agent == "profiling")
-            errors.Add("agent", $"profiling chooses spatial or temporal heads of a video model; {job.Model.Name} is a language model");
+            errors.Add("agent", $"profiling chooses spatial or temporal heads of a video model; {job.Model.Name} is not one");
+        else if (job is not null && spec.Agent == "profiling" && sparsity.PatternsFor(job.Model) is var offered
+                 && !(offered.OfType<SpatialPattern>().Any() && offered.OfType<TemporalPattern>().Any()))
+            errors.Add("sparsity.patterns", "profiling chooses between spatial and temporal: offer both");
         if (job is not null && job.Model.Input.IsVideo && sparsity.Passkeys > 0) errors.Add("sparsity.passkeys", "passkey windows are text: a video model is scored on clips");
         if (job is not null && errors.Count == 0) CheckPatternsFit(job.Model, sparsity, errors);
         if (job is not null && sparsity.Passkeys > 0 && job.Model.Input.IsTokens && job.Model.Input.Width < Modeling.Data.Text.PasskeyTask.ShortestContext)
@@ -84,6 +89,15 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
             NoiseDecay = job.NoiseDecay,
             Sparsity = sparsity,
         };
+    }
+
+    // What one candidate (and the final test) reads grows with the model's context: bounded in tokens, not in windows.
+    private static void CheckTokensRead(int context, SparsitySettings sparsity, SpecErrors errors)
+    {
+        const long PerCandidate = 1L << 20, Test = 1L << 24;
+        foreach (var (field, windows, limit) in new[] { ("validationSamples", sparsity.ValidationSamples, PerCandidate), ("passkeys", sparsity.Passkeys, PerCandidate), ("testSamples", sparsity.TestSamples, Test) })
+            if ((long)windows * context > limit)
+                errors.Add($"sparsity.{field}", $"{windows:N0} windows of {context:N0} tokens are more than the {limit:N0} tokens it may read");
     }
 
     // A pattern no attention layer can take is named; so is a model with no attention.

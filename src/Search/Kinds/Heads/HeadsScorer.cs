@@ -10,6 +10,7 @@ using AutoDesign.Modeling.Training;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Common;
 using Microsoft.Extensions.Logging;
+using static TorchSharp.torch;
 
 namespace AutoDesign.Search.Kinds.Heads;
 
@@ -31,12 +32,15 @@ public sealed class HeadsScorer : ICandidateScorer
 {
     public const double RewardScale = 0.1;
 
+    /// <summary>Validation clips the <c>profiling</c> agent's online profiling runs on.</summary>
+    public const int CalibrationClips = 64;
+
     private readonly Func<HeadsScore> _validate;
     private readonly Func<HeadsScore> _test;
     private readonly IDisposable? _data;
 
     private HeadsScorer(HeadsPlan plan, SavedModel baseModel, SpecNetwork network, Func<HeadsScore> validate, Func<HeadsScore> test, IDisposable? data,
-        IReadOnlyList<int>? profiled)
+        Func<HeadPatternSpace, IReadOnlyList<int>>? profiled)
     {
         BaseModel = baseModel;
         Network = network;
@@ -46,7 +50,7 @@ public sealed class HeadsScorer : ICandidateScorer
         var s = plan.Sparsity;
         Cost = new HeadsCost(plan.BaseSpec, plan.Constraint.Metric, plan.Constraint.Target, s.Context, s.Batch);
         Dense = Validate(null);
-        Space = new HeadPatternSpace(plan.BaseSpec, s.PatternsFor(plan.BaseSpec), s.Context, Cost.Of, plan.Constraint.Limit, LossAlone, profiled is null ? null : _ => profiled);
+        Space = new HeadPatternSpace(plan.BaseSpec, s.PatternsFor(plan.BaseSpec), s.Context, Cost.Of, plan.Constraint.Limit, LossAlone, profiled);
     }
 
     public SavedModel BaseModel { get; }
@@ -75,12 +79,15 @@ public sealed class HeadsScorer : ICandidateScorer
                 var video = VideoEvaluation.Of(network.forward, set, count, patch);
                 return new HeadsScore("error", video.Error, 1 - video.Error / video.CopyLastError);
             }
-            var calibration = NextFrameBatches.Batch(clips.Validation, NextFrameBatches.Range(0, s.ValidationSamples), patch).Inputs;
-            var profiled = new OnlineProfiling().Profile(network, calibration);
-            network.Sparsify(null);
+            // Sparse VideoGen's profiling, for the agent that asks for it: one pass over up to 64 validation clips.
+            IReadOnlyList<int> Profiled(HeadPatternSpace space)
+            {
+                using var scope = NewDisposeScope();
+                var calibration = NextFrameBatches.Batch(clips.Validation, NextFrameBatches.Range(0, Math.Min(CalibrationClips, clips.ValidationClips)), patch).Inputs;
+                return space.RungsOf(new OnlineProfiling().Profile(network, calibration));
+            }
             return new HeadsScorer(plan, baseModel, network, () => Score(clips.Validation, Math.Min(s.ValidationSamples, clips.ValidationClips)),
-                () => Score(clips.Test, s.TestSamples == 0 ? clips.TestClips : Math.Min(s.TestSamples, clips.TestClips)), calibration,
-                RungsOf(plan, profiled));
+                () => Score(clips.Test, s.TestSamples == 0 ? clips.TestClips : Math.Min(s.TestSamples, clips.TestClips)), null, Profiled);
         }
 
         var corpus = DatasetCatalog.LoadText(plan.Dataset, folder);
@@ -95,19 +102,6 @@ public sealed class HeadsScorer : ICandidateScorer
             return new HeadsScore("perplexity", text.Perplexity, text.Accuracy, keys.Count == 0 ? null : PasskeyRetrieval.Of(network.forward, keys));
         }
         return new HeadsScorer(plan, baseModel, network, () => Text(validation, validationKeys), () => Text(test, testKeys), new Both(validation, test), null);
-    }
-
-    // Sparse VideoGen's choice on the calibration clips as rungs of each head's ladder (a head whose choice is not on its ladder stays at the top).
-    private static int[] RungsOf(HeadsPlan plan, IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>> chosen)
-    {
-        var space = new HeadPatternSpace(plan.BaseSpec, plan.Sparsity.PatternsFor(plan.BaseSpec), plan.Sparsity.Context, _ => 0, null);
-        return [.. Enumerable.Range(0, space.Steps).Select(step =>
-        {
-            string name = space.Names[step], layer = name[..name.LastIndexOf('[')];
-            int head = int.Parse(name[(name.LastIndexOf('[') + 1)..^1], System.Globalization.CultureInfo.InvariantCulture);
-            int rung = chosen.TryGetValue(layer, out var heads) ? space.Ladder(step).ToList().IndexOf(heads[head].Name) : -1;
-            return Math.Max(0, rung);
-        })];
     }
 
     private sealed class Both(IDisposable first, IDisposable second) : IDisposable
