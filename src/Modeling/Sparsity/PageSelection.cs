@@ -48,27 +48,39 @@ public static class PageSelection
 
     /// <summary>
     /// Every position of a window scored as if it were decoded with the cache before it (a language model's quality
-    /// under page selection); (B, h, P, size) each, causal.
+    /// under page selection); (B, h, P, size) each, causal. Queries go in blocks of <see cref="QueryBlock"/>, so the
+    /// masks held at once are (B, h, block, P), not (B, h, P, P).
     /// </summary>
     public static Tensor EveryPosition(PageSelectionPattern pattern, Tensor q, Tensor k, Tensor v)
     {
         int p = pattern.PageSize;
         long positions = q.shape[2], pages = positions / p;
         var (minima, maxima) = Statistics(k, p, pages);
-        var bounds = Bounds(q, minima, maxima); // (B, h, P, pages)
-        var ownPage = arange(positions, device: q.device).div(p, rounding_mode: RoundingMode.floor); // (P)
-        var earlier = arange(pages, device: q.device).unsqueeze(0).lt(ownPage.unsqueeze(1)); // (P, pages): full pages before the query's own
-        bounds = bounds.masked_fill(earlier.logical_not(), float.NegativeInfinity);
-        long chosen = Math.Min(pages, pattern.Pages - 1);
-        var read = zeros(q.shape[0], q.shape[1], positions, pages, dtype: ScalarType.Bool, device: q.device);
-        if (chosen > 0)
+        var keyPage = arange(positions, device: q.device).div(p, rounding_mode: RoundingMode.floor); // (P)
+        var parts = new List<Tensor>();
+        for (long first = 0; first < positions; first += QueryBlock)
         {
-            var (_, top) = bounds.topk((int)chosen, dim: -1);
-            read = read.scatter(-1, top, ones_like(top, dtype: ScalarType.Bool)).logical_and(earlier); // a query with fewer earlier pages took some it must not read
+            using var scope = NewDisposeScope();
+            long count = Math.Min(QueryBlock, positions - first);
+            var queries = q.narrow(2, first, count);
+            var ownPage = arange(first, first + count, device: q.device).div(p, rounding_mode: RoundingMode.floor); // (Q)
+            var earlier = arange(pages, device: q.device).unsqueeze(0).lt(ownPage.unsqueeze(1)); // (Q, pages): full pages before the query's own
+            var bounds = Bounds(queries, minima, maxima).masked_fill(earlier.logical_not(), float.NegativeInfinity); // (B, h, Q, pages)
+            long chosen = Math.Min(pages, pattern.Pages - 1);
+            var read = zeros(q.shape[0], q.shape[1], count, pages, dtype: ScalarType.Bool, device: q.device);
+            if (chosen > 0)
+            {
+                var (_, top) = bounds.topk((int)chosen, dim: -1);
+                read = read.scatter(-1, top, ones_like(top, dtype: ScalarType.Bool)).logical_and(earlier); // a query with fewer earlier pages took some it must not read
+            }
+            read = read.logical_or(ownPage.unsqueeze(1).eq(arange(pages, device: q.device).unsqueeze(0))); // its own page
+            var causal = arange(positions, device: q.device).unsqueeze(0).le(arange(first, first + count, device: q.device).unsqueeze(1)); // (Q, P)
+            var visible = read.index_select(-1, keyPage).logical_and(causal); // (B, h, Q, P)
+            parts.Add(F.scaled_dot_product_attention(queries, k, v, attn_mask: visible).MoveToOuterDisposeScope());
         }
-        read = read.logical_or(ownPage.unsqueeze(1).eq(arange(pages, device: q.device).unsqueeze(0))); // its own page
-        var keyPage = arange(positions, device: q.device).div(p, rounding_mode: RoundingMode.floor);
-        var visible = read.index_select(-1, keyPage).logical_and(ones(positions, positions, dtype: ScalarType.Bool, device: q.device).tril()); // (B, h, P, P)
-        return F.scaled_dot_product_attention(q, k, v, attn_mask: visible);
+        return parts.Count == 1 ? parts[0] : cat(parts, 2);
     }
+
+    /// <summary>Queries <see cref="EveryPosition"/> scores at once.</summary>
+    public const int QueryBlock = 128;
 }

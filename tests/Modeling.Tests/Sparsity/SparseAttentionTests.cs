@@ -84,6 +84,18 @@ public class SparseAttentionTests
     }
 
     [Fact]
+    public void Every_position_agrees_with_decode_across_its_query_blocks()
+    {
+        var (q, k, v) = Heads(300, seed: 4); // three blocks of queries, the last partial
+        var pattern = new PageSelectionPattern(10, 40);
+        var all = PageSelection.EveryPosition(pattern, q, k, v);
+
+        Assert.Equal(q.shape, all.shape);
+        foreach (int t in new[] { 0, 127, 128, 129, 255, 256, 299 })
+            Assert.True(Difference(PageSelection.Decode(pattern, q.narrow(2, t, 1), k.narrow(2, 0, t + 1), v.narrow(2, 0, t + 1)), all.narrow(2, t, 1)) < 1e-5, $"position {t}");
+    }
+
+    [Fact]
     public void The_bound_holds_for_every_key_of_a_page_and_the_pages_read_are_those_with_the_highest_bounds()
     {
         var (q, k, v) = Heads(20, seed: 3);
