@@ -72,5 +72,6 @@ internal static class ProfileEndpoints
         var profiler = grains.GetGrain<IProfilerGrain>(ProfilerGrain.KeyFor(target!, owner));
         try { return TypedResults.Ok(await profiler.MeasureAsync(spec!, bits).WaitAsync(options.Value.ProfileTimeout)); }
         catch (TimeoutException) { return ProfileTimedOut(options.Value.ProfileTimeout); }
+        catch (NotSupportedException e) { return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["model"] = [$"cannot run on {name}: {e.Message}"] }); }
     }
 }

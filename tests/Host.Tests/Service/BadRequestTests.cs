@@ -117,6 +117,11 @@ public sealed class BadRequestTests : ServiceTest
         var measured = await Service.Client.GetFromJsonAsync<JsonElement>("/api/targets/torchsharp-cpu/profile?model=lenet5");
         Assert.Equal("measured", measured.GetProperty("kind").GetString());
 
+        // A model the target cannot run (a video model's last-row layer has no ONNX form) is the model's fault, not the service's.
+        var unsupported = await Service.Client.GetAsync("/api/targets/onnxruntime-cpu/profile?model=video-transformer-d0.25&dataset=moving-mnist");
+        Assert.Equal(HttpStatusCode.BadRequest, unsupported.StatusCode);
+        Assert.StartsWith("cannot run on onnxruntime-cpu: layer ", (await unsupported.Json()).GetProperty("errors").GetProperty("model")[0].GetString(), StringComparison.Ordinal);
+
         var bad = await Service.Client.GetAsync("/api/targets/tpu-v9/profile?model=lenet7&precision=W9");
         var errors = (await bad.Json()).GetProperty("errors");
         Assert.True(errors.TryGetProperty("name", out _) && errors.TryGetProperty("model", out _) && errors.TryGetProperty("precision", out _), errors.ToString());
