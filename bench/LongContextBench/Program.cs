@@ -80,10 +80,9 @@ foreach (var (context, saved) in models.Where(m => only is null || only.Contains
     foreach (int budget in new[] { 64, 128, 256 }) rows.Add(($"every head pages-p16-b{budget}", Uniform(new PageSelectionPattern(16, budget))));
     foreach (var (file, json) in results.Where(r => r.Json.GetProperty("spec").GetProperty("dataset").GetString() == $"sotu-{context}"))
     {
-        var policy = json.GetProperty("best").GetProperty("policy").EnumerateArray()
-            .Select(p => (Layer: p.GetProperty("layer").GetString()!, Pattern: HeadPattern.Parse(p.GetProperty("choice").GetString()!)))
-            .GroupBy(p => p.Layer[..p.Layer.LastIndexOf('[')]).ToDictionary(g => g.Key, g => (IReadOnlyList<HeadPattern>)[.. g.Select(p => p.Pattern)]);
-        string counts = string.Join(", ", policy.Values.SelectMany(v => v).GroupBy(p => p.Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
+        var policy = HeadPolicies.FromEntries(json.GetProperty("best").GetProperty("policy").EnumerateArray()
+            .Select(p => (p.GetProperty("layer").GetString()!, p.GetProperty("choice").GetString()!)));
+        string counts = HeadPolicies.Counts(policy);
         var spec = json.GetProperty("spec");
         rows.Add(($"{spec.GetProperty("agent").GetString()} job, {spec.GetProperty("constraint").GetProperty("metric").GetString()} at {spec.GetProperty("constraint").GetProperty("ratio").GetDouble():0.##} ({counts})", policy));
     }

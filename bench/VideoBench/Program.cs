@@ -9,6 +9,7 @@ using AutoDesign.Modeling.Sparsity;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
+using AutoDesign.Search.Kinds.Heads;
 using Microsoft.Extensions.Logging.Abstractions;
 using static TorchSharp.torch;
 
@@ -71,11 +72,10 @@ Row("online profiling once on 64 validation clips, then fixed", calibrated);
 foreach (var file in (Option("--results") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries))
 {
     var root = JsonDocument.Parse(File.ReadAllText(file)).RootElement;
-    var policy = root.GetProperty("best").GetProperty("policy").EnumerateArray()
-        .Select(p => (Layer: p.GetProperty("layer").GetString()!, Pattern: HeadPattern.Parse(p.GetProperty("choice").GetString()!)))
-        .GroupBy(p => p.Layer[..p.Layer.LastIndexOf('[')]).ToDictionary(g => g.Key, g => (IReadOnlyList<HeadPattern>)[.. g.Select(p => p.Pattern)]);
+    var policy = HeadPolicies.FromEntries(root.GetProperty("best").GetProperty("policy").EnumerateArray()
+        .Select(p => (p.GetProperty("layer").GetString()!, p.GetProperty("choice").GetString()!)));
     var job = root.GetProperty("spec");
-    string counts = string.Join(", ", policy.Values.SelectMany(v => v).GroupBy(p => p.Name).OrderByDescending(g => g.Count()).Select(g => $"{g.Count()} {g.Key}"));
+    string counts = HeadPolicies.Counts(policy);
     Row(string.Create(CultureInfo.InvariantCulture, $"{job.GetProperty("agent").GetString()} job, MACs at {job.GetProperty("constraint").GetProperty("ratio").GetDouble():0.##} ({counts})"), policy);
 }
 

@@ -28,7 +28,7 @@ public sealed class HeadsCost(ModelSpec spec, string metric, string? target, int
 
     public double Of(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? heads)
     {
-        if (metric == Macs) return heads is null ? spec.Analyze().Macs : HeadsScorer.SpecWith(spec, heads).Analyze().Macs;
+        if (metric == Macs) return heads is null ? spec.Analyze().Macs : HeadPolicies.SpecWith(spec, heads).Analyze().Macs;
         var workload = ServingWorkload.From(spec, _fp16, heads);
         return metric switch
         {

@@ -154,9 +154,8 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
     /// <summary>The base network with the candidate's patterns in its attention layers.</summary>
     protected override CandidateNetwork NetworkOf(HeadsPlan plan, CandidateResult candidate, DataFolder folder)
     {
-        var names = candidate.Policy.Select(p => (Layer: p.Layer[..p.Layer.LastIndexOf('[')], Pattern: Modeling.Sparsity.HeadPattern.Parse(p.Choice!)));
-        var policy = names.GroupBy(n => n.Layer).ToDictionary(g => g.Key, g => (IReadOnlyList<Modeling.Sparsity.HeadPattern>)[.. g.Select(n => n.Pattern)]);
-        return new CandidateNetwork(HeadsScorer.SpecWith(plan.BaseSpec, policy), null);
+        var policy = HeadPolicies.FromEntries(candidate.Policy.Select(p => (p.Layer, p.Choice!)));
+        return new CandidateNetwork(HeadPolicies.SpecWith(plan.BaseSpec, policy), null);
     }
 
     protected override async Task<SearchResult> RunAsync(HeadsPlan plan, JobContext context)
@@ -215,7 +214,7 @@ public sealed class HeadsKind : JobKind<HeadsSpec, HeadsPlan>
         string saved = "";
         if (directory != "")
         {
-            using var network = new Modeling.Torch.SpecNetwork(HeadsScorer.SpecWith(plan.BaseSpec, policy));
+            using var network = new Modeling.Torch.SpecNetwork(HeadPolicies.SpecWith(plan.BaseSpec, policy));
             network.load_state_dict(scorer.Network.state_dict());
             var card = scorer.BaseModel.Card.Derive($"{plan.Model} with attention patterns", network, test.Accuracy, candidate.Accuracy);
             card = test.Measure == "error"

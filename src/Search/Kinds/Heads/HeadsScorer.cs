@@ -123,7 +123,7 @@ public sealed class HeadsScorer : ICandidateScorer
     {
         var policy = Space.PolicyFor(actions);
         var score = Validate(policy);
-        var analysis = SpecWith(Space.Spec, policy).Analyze();
+        var analysis = HeadPolicies.SpecWith(Space.Spec, policy).Analyze();
         return new CandidateResult(index, score.Accuracy, analysis.Macs, analysis.Params, Cost.Of(policy), Reward(score), Describe(actions), Metrics(score, ""));
     }
 
@@ -146,14 +146,6 @@ public sealed class HeadsScorer : ICandidateScorer
     public double Reward(HeadsScore score) =>
         -RewardScale * Math.Log(score.Value / Dense.Value)
         - RewardScale * ((Dense.Retrieval?.DigitAccuracy ?? 0) - (score.Retrieval?.DigitAccuracy ?? 0));
-
-    /// <summary>The spec with each attention layer's patterns in it (<see cref="LayerSpec.Heads"/>).</summary>
-    public static ModelSpec SpecWith(ModelSpec spec, IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>> policy) => spec with
-    {
-        Layers = [.. spec.Layers.Select(l => policy.TryGetValue(l.Name, out var heads) && heads.Any(h => h is not DensePattern)
-            ? l with { Heads = [.. heads.Select(h => h.Name)] }
-            : l)],
-    };
 
     private HeadsScore Validate(IReadOnlyDictionary<string, IReadOnlyList<HeadPattern>>? policy) => Evaluate(policy, _validate);
 
