@@ -56,18 +56,14 @@ public sealed class LanguageModelTrainer(ILogger logger)
                 using var scope = NewDisposeScope();
                 var (inputs, targets, weights) = batches?.Invoke(random)
                     ?? new LanguageBatch(TokenWindows.Batch(corpus.Train, context, TokenWindows.RandomStarts(corpus.Train, context, options.BatchSize, random)));
-                optimizer.zero_grad();
-                var logits = network.forward(inputs);
-                var loss = weights is null
-                    ? nn.functional.cross_entropy(logits, targets)
-                    : (nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None) * weights).sum() / weights.sum();
-                loss.backward();
-                nn.utils.clip_grad_norm_(network.parameters(), 1.0);
-                optimizer.step();
-
-                float stepLoss = loss.item<float>();
-                if (!float.IsFinite(stepLoss))
-                    throw new TrainingDivergedException($"training diverged in epoch {epoch} (loss {stepLoss}); lower the learning rate");
+                Tensor logits = null!;
+                float stepLoss = Trainer.ClippedStep(network, optimizer, () =>
+                {
+                    logits = network.forward(inputs);
+                    return weights is null
+                        ? nn.functional.cross_entropy(logits, targets)
+                        : (nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None) * weights).sum() / weights.sum();
+                }, epoch);
                 lossSum += stepLoss * targets.numel();
                 correct += logits.argmax(1).eq(targets).sum().item<long>();
                 tokens += targets.numel();

@@ -104,6 +104,22 @@ public sealed class Trainer(ILogger logger)
             weight_decay: options.WeightDecay, nesterov: options.Momentum > 0),
     };
 
+    /// <summary>
+    /// One step of the stepped trainers (language and video models): the loss, its gradients clipped to norm 1, the
+    /// optimizer's step; a loss that is not finite stops training. Returns the step's loss.
+    /// </summary>
+    internal static float ClippedStep(SpecNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, Func<Tensor> computeLoss, int epoch)
+    {
+        optimizer.zero_grad();
+        var loss = computeLoss();
+        loss.backward();
+        nn.utils.clip_grad_norm_(network.parameters(), 1.0);
+        optimizer.step();
+        float value = loss.item<float>();
+        if (!float.IsFinite(value)) throw new TrainingDivergedException($"training diverged in epoch {epoch} (loss {value}); lower the learning rate");
+        return value;
+    }
+
     internal static void SaveCheckpoint(SpecNetwork network, TorchSharp.Modules.OptimizerHelper optimizer, string directory, List<EpochReport> history)
     {
         Directory.CreateDirectory(directory);

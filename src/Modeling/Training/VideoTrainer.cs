@@ -55,15 +55,7 @@ public sealed class VideoTrainer(ILogger logger)
 
                 using var scope = NewDisposeScope();
                 var (inputs, targets) = NextFrameBatches.Batch(data.Train, NextFrameBatches.Range(global * options.BatchSize, options.BatchSize), patch);
-                optimizer.zero_grad();
-                var loss = nn.functional.binary_cross_entropy(network.forward(inputs), targets);
-                loss.backward();
-                nn.utils.clip_grad_norm_(network.parameters(), 1.0);
-                optimizer.step();
-
-                float stepLoss = loss.item<float>();
-                if (!float.IsFinite(stepLoss))
-                    throw new TrainingDivergedException($"training diverged in epoch {epoch} (loss {stepLoss}); lower the learning rate");
+                float stepLoss = Trainer.ClippedStep(network, optimizer, () => nn.functional.binary_cross_entropy(network.forward(inputs), targets), epoch);
                 lossSum += stepLoss;
                 if (onBatch is not null && (step % 20 == 19 || step == options.StepsPerEpoch - 1))
                     onBatch(new BatchProgress(epoch, options.Epochs, step + 1, options.StepsPerEpoch, lossSum / (step + 1)));
