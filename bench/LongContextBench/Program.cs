@@ -16,10 +16,11 @@ using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 using Policy = System.Collections.Generic.IReadOnlyDictionary<string, System.Collections.Generic.IReadOnlyList<AutoDesign.Modeling.Sparsity.HeadPattern>>;
 
-// The long-context GPT (issue 18, parts 2 and 5). First the model: the trained GPT (sotu, 128 characters) taught to
+// The long-context language model (issue 18, parts 2 and 5). First the model: the trained --model (gpt or llama; sotu,
+// 128 characters) taught to
 // retrieve in stages of growing context (LongContextTraining; --stages, default 128x32:300,1024x4:250,2048x2:150);
-// after each stage longer than 128 it is saved in the data folder as the upload gpt-sotu-N-passkey, which heads jobs
-// take as "model":"upload:gpt-sotu-1024-passkey","dataset":"sotu-1024". Saved models are loaded, not retrained.
+// after each stage longer than 128 it is saved in the data folder as the upload MODEL-sotu-N-passkey, which heads jobs
+// take as "model":"upload:llama-sotu-1024-passkey","dataset":"sotu-1024". Saved models are loaded, not retrained.
 // Then, for each saved context (--contexts, default all):
 //  - the dense model's retrieval by context length (cut to a quarter, a half and all of its context) and depth;
 //  - per head policy: retrieval by depth, test perplexity (--test-windows), the modelled prefill and decode time on
@@ -31,7 +32,7 @@ using Policy = System.Collections.Generic.IReadOnlyDictionary<string, System.Col
 // head page selection at budgets of 64, 128 and 256 tokens; and the best policies of heads jobs (--results, each
 // applied to the model of its job's data set). Passkey windows: --windows per depth, fillers from the test years.
 //
-//   dotnet run -c Release --project bench/LongContextBench [-- --stages 128x32:300,1024x4:250,2048x2:150]
+//   dotnet run -c Release --project bench/LongContextBench [-- --model gpt|llama] [--base-epochs N] [--stages 128x32:300,1024x4:250,2048x2:150]
 //       [--contexts 1024,2048] [--windows 50] [--test-windows 64] [--runs 7] [--decode-batch 16] [--threads N] [--results a-result.json,b-result.json]
 TorchRuntime.EnsureInitialized();
 if (Option("--threads") is { } threads) set_num_threads(int.Parse(threads, CultureInfo.InvariantCulture)); // beside another job on 2 cores, 1 avoids oversubscription
@@ -39,17 +40,19 @@ using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => { o.Single
 var logger = loggers.CreateLogger("long-context");
 var folder = DataFolder.Default();
 var corpus = DatasetCatalog.LoadText("sotu", folder);
+string family = Option("--model") ?? "gpt";
+if (family is not ("gpt" or "llama")) throw new ArgumentException($"--model is gpt or llama, not '{family}'");
 var stages = (Option("--stages") ?? "128x32:300,1024x4:250,2048x2:150").Split(',').Select(ContextStage.Parse).ToList();
 int windowsPerDepth = Int("--windows", 50), testWindows = Int("--test-windows", 64), runs = Int("--runs", 7), decodeBatch = Int("--decode-batch", 16);
 double[] depths = [0, 0.25, 0.5, 0.75, 1];
 
 var models = LongContextModels();
 var only = Option("--contexts")?.Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToHashSet();
-var results = (Option("--results") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(f => (File: f, Json: JsonDocument.Parse(File.ReadAllText(f)).RootElement)).ToList();
+var resultFiles = (Option("--results") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
 foreach (var (context, saved) in models.Where(m => only is null || only.Contains(m.Key)))
 {
     using var network = saved.CreateNetwork();
-    Console.WriteLine($"\n## GPT at {context} characters ({saved.Directory})\n");
+    Console.WriteLine($"\n## {family} at {context} characters ({saved.Directory})\n");
     var test = Probes(corpus.Test, context, 1);
     RetrievalByLength(network, context);
 
@@ -78,7 +81,7 @@ foreach (var (context, saved) in models.Where(m => only is null || only.Contains
         rows.Add(($"half streaming at random, seed {seed}", Streaming(allHeads.OrderBy(_ => random.NextDouble()).Take(allHeads.Count / 2))));
     }
     foreach (int budget in new[] { 64, 128, 256 }) rows.Add(($"every head pages-p16-b{budget}", Uniform(new PageSelectionPattern(16, budget))));
-    foreach (var (file, json) in results.Where(r => r.Json.GetProperty("spec").GetProperty("dataset").GetString() == $"sotu-{context}"))
+    foreach (var json in JobResults().Where(r => r.GetProperty("spec").GetProperty("dataset").GetString() == $"sotu-{context}"))
     {
         var policy = HeadPolicies.FromEntries(json.GetProperty("best").GetProperty("policy").EnumerateArray()
             .Select(p => (p.GetProperty("layer").GetString()!, p.GetProperty("choice").GetString()!)));
@@ -112,13 +115,14 @@ return 0;
 SortedDictionary<int, SavedModel> LongContextModels()
 {
     var uploads = new UploadedModels(folder).Root;
-    string PathOf(int context) => Path.Combine(uploads, $"gpt-sotu-{context}-passkey");
+    string PathOf(int context) => Path.Combine(uploads, $"{family}-sotu-{context}-passkey");
     var saved = new SortedDictionary<int, SavedModel>();
     foreach (var stage in stages.Where(s => s.Context > SotuSourceContext && SavedModel.IsSavedModel(PathOf(s.Context))))
         saved[stage.Context] = SavedModel.Load(PathOf(stage.Context));
     if (stages.Where(s => s.Context > SotuSourceContext).All(s => saved.ContainsKey(s.Context))) return saved;
 
-    var start = new BaseModels(folder, logger).GetOrTrain("gpt", "sotu", TrainingOptions.RecipeFor("gpt")).Model;
+    var start = new BaseModels(folder, logger).GetOrTrain(family, "sotu", TrainingOptions.RecipeFor(family) is var recipe && Option("--base-epochs") is { } epochs
+        ? recipe with { Epochs = int.Parse(epochs, CultureInfo.InvariantCulture) } : recipe).Model;
     using var network = start.CreateNetwork();
     var clock = Stopwatch.StartNew();
     using var last = new LongContextTraining(logger).Train(network, corpus, stages, (stage, model, history) =>
@@ -131,13 +135,21 @@ SortedDictionary<int, SavedModel> LongContextModels()
         if (stage.Context <= SotuSourceContext) return;
         var card = start.Card with
         {
-            Model = $"gpt, passkey mixture, stages {string.Join(',', stages.TakeWhile(s => s != stage))}{(stages[0] == stage ? "" : ",")}{stage}",
+            Model = $"{family}, passkey mixture, stages {string.Join(',', stages.TakeWhile(s => s != stage))}{(stages[0] == stage ? "" : ",")}{stage}",
             Dataset = $"sotu-{stage.Context}", SpecHash = model.Spec.ContentHash(), History = history, TrainingSeconds = seconds,
             ValidationPerplexity = history[^1].ValidationPerplexity, TestPerplexity = null, TestAccuracy = null, CreatedAt = DateTimeOffset.UtcNow,
         };
         saved[stage.Context] = SavedModel.Save(PathOf(stage.Context), model, card);
     });
     return saved;
+}
+
+// The heads jobs' results, read when a context's table starts: the jobs may run beside the training of longer stages.
+IEnumerable<JsonElement> JobResults()
+{
+    foreach (string file in resultFiles)
+        if (File.Exists(file)) yield return JsonDocument.Parse(File.ReadAllText(file)).RootElement;
+        else Console.WriteLine($"(no result in {file} yet)");
 }
 
 // Passkey windows at every depth, the same for every policy.

@@ -24,4 +24,23 @@ public class JobPageTests : DashboardTest
         var measured = page.FindAll("ul.measured li").Select(li => li.TextContent).ToList();
         Assert.Equal(["testPerplexity@onnxruntime-cpu, first 64 windows (measured): 3.773", "decodeMs@onnxruntime-cpu cache of 127 (measured): 2.5"], measured);
     }
+
+    [Fact]
+    public void A_recovered_design_shows_its_test_accuracy_before_and_after_recovery_and_the_recovered_front()
+    {
+        var recovered = new RecoveryResult(2, 2e-4, 1, 0.9012, 0.9655, 31, [new RecoveredPoint(4, 0.8731, 0.9502)]);
+        var best = new BestResult(7, 0.905, 100_000, 20_000, 100_000, [new PolicyEntry("conv1", 0.5, 3, 6)], 0.9012, 0, null, "/data/jobs/x/best", Recovered: recovered);
+        var job = FakeApi.Job("prune", "lenet5", "ddpg", "completed", 0.905, 40, 40, DateTime.UtcNow) with
+        {
+            Result = new JobOutcome(new BaseMetrics("lenet5", "mnist", "", 0.99, 0.99, 200_000, 40_000), new ConstraintResult("flops", "MACs", null, null, 0.5), best, [], 40, 0.2, 200),
+        };
+        Api.JobList.Add(job);
+
+        var page = Render<JobPage>(p => p.Add(j => j.Id, job.Id));
+
+        string summary = page.Find("p.summary").TextContent;
+        Assert.Contains("test 90.12 %", summary, StringComparison.Ordinal);
+        Assert.Contains("96.55 % after 2 epochs of recovery", page.Find("p.summary .recovered").TextContent, StringComparison.Ordinal);
+        Assert.Equal(["candidate 4: test 87.31 % before, 95.02 % after recovery"], page.FindAll("ul.recovered-front li").Select(li => li.TextContent.Trim()));
+    }
 }

@@ -34,8 +34,9 @@ public sealed record CandidateResult(
 public sealed record BaseMetrics(string Model, string Dataset, string SavedModel, double Accuracy, double? TestAccuracy, long Flops, long Params);
 
 /// <summary>
-/// The best candidate, with its test accuracy measured on the saved pruned network. Flops and Params are null where
-/// the job has no network to count (a table's rows: their columns are in Metrics).
+/// The best candidate, with its test accuracy measured on its network as the search scored it. Flops and Params are
+/// null where the job has no network to count (a table's rows: their columns are in Metrics). <see cref="Recovered"/>:
+/// what recovery training made of it (the saved and exported network is then the recovered one).
 /// </summary>
 public sealed record BestResult(
     int Index,
@@ -49,7 +50,25 @@ public sealed record BestResult(
     double? FineTunedTestAccuracy,
     string SavedModel,
     IReadOnlyDictionary<string, double>? Metrics = null,
-    IReadOnlyDictionary<string, double>? Measured = null);
+    IReadOnlyDictionary<string, double>? Measured = null,
+    RecoveryResult? Recovered = null);
+
+/// <summary>
+/// Recovery training of a job's best design (and of the most accurate other points of its front, when asked): epochs
+/// of fine-tuning at <see cref="LearningRate"/> with <see cref="Distillation"/> times the base model's soft labels in
+/// the loss (quantized designs with quantization in the loop), and the test accuracy before and after.
+/// </summary>
+public sealed record RecoveryResult(
+    int Epochs,
+    double LearningRate,
+    double Distillation,
+    double TestAccuracyBefore,
+    double TestAccuracy,
+    double Seconds,
+    IReadOnlyList<RecoveredPoint>? Front = null);
+
+/// <summary>A front point's test accuracy before and after the same recovery as the best design's.</summary>
+public sealed record RecoveredPoint(int Index, double TestAccuracyBefore, double TestAccuracy);
 
 public sealed record ParetoPoint(int Index, double Accuracy, long Flops, long Params, double ConstrainedValue);
 

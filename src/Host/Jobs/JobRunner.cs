@@ -102,12 +102,14 @@ internal sealed class JobRunner(
             var result = await kind.RunAsync(plan, new JobContext(folder, logger)
             {
                 BestModelDirectory = BestModelDirectory(id),
+                RecoveryDirectory = RecoveryDirectory(id),
                 Journal = new DatabaseJournal(databases, id, cancel.Cancel),
                 Evaluations = new ClusterEvaluations(grains, id, plan, published, logger),
                 Cancellation = either.Token,
             });
             await shared.Publish(RelativeBestModelDirectory(id), stopping);
             await lifecycle.CompleteAsync(id, result, CancellationToken.None);
+            DeleteRecoveryCheckpoints(id);
             logger.LogInformation("Job {Id} completed: best candidate {Index} at {Accuracy:P2}", id, result.Best.Index, result.Best.Accuracy);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -145,4 +147,19 @@ internal sealed class JobRunner(
     public static string RelativeBestModelDirectory(Guid id) => $"jobs/{id:N}/best";
 
     public string BestModelDirectory(Guid id) => Path.Combine(folder.Root, RelativeBestModelDirectory(id));
+
+    private string RecoveryDirectory(Guid id) => Path.Combine(folder.Root, $"jobs/{id:N}/recovery");
+
+    // Once the job has completed, its recovery checkpoints have served their purpose.
+    private void DeleteRecoveryCheckpoints(Guid id)
+    {
+        try
+        {
+            if (Directory.Exists(RecoveryDirectory(id))) Directory.Delete(RecoveryDirectory(id), recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            logger.LogWarning(e, "Job {Id}'s recovery checkpoints could not be deleted", id);
+        }
+    }
 }

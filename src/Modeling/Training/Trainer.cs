@@ -12,7 +12,8 @@ namespace AutoDesign.Modeling.Training;
 /// Trains a <see cref="SpecNetwork"/> on a data set's training split. With a checkpoint folder, the weights,
 /// optimizer state and history are saved after every epoch and a later call picks up after the last saved epoch,
 /// so a killed run loses at most one epoch. Each epoch's shuffle and augmentation draw from a generator seeded by
-/// (seed, epoch), so a resumed run sees the same batches as an uninterrupted one.
+/// (seed, epoch), so a resumed run sees the same batches as an uninterrupted one. With a <see cref="Distillation"/>,
+/// the network learns from a teacher's outputs as well as from the labels.
 /// </summary>
 public sealed class Trainer(ILogger logger)
 {
@@ -27,7 +28,8 @@ public sealed class Trainer(ILogger logger)
         string? checkpointDirectory = null,
         Action<EpochReport>? onEpoch = null,
         Action<BatchProgress>? onBatch = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default,
+        Distillation? distillation = null)
     {
         if (options.Problem() is { } problem) throw new ArgumentException(problem, nameof(options));
         var trainSet = options.TrainLimit > 0 ? data.Train.Sample(options.TrainLimit) : data.Train;
@@ -35,6 +37,7 @@ public sealed class Trainer(ILogger logger)
         using var validation = new BatchSource(data.Validation, data.Mean, data.Std);
         using var optimizer = CreateOptimizer(network, options);
 
+        distillation?.Teacher.eval();
         var history = new List<EpochReport>();
         if (checkpointDirectory is not null && TryResume(network, optimizer, checkpointDirectory) is { } resumed)
         {
@@ -69,7 +72,7 @@ public sealed class Trainer(ILogger logger)
                 var (images, labels) = train.Batch(indices, augmentation);
                 optimizer.zero_grad();
                 var logits = network.forward(images);
-                var loss = nn.functional.cross_entropy(logits, labels);
+                var loss = distillation?.Loss(logits, images, labels) ?? nn.functional.cross_entropy(logits, labels);
                 loss.backward();
                 optimizer.step();
 

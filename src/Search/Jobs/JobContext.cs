@@ -9,6 +9,9 @@ public sealed record JobContext(DataFolder Folder, ILogger Logger)
     /// <summary>Where the best network is saved (nothing is saved when empty).</summary>
     public string BestModelDirectory { get; init; } = "";
 
+    /// <summary>Where recovery training keeps its checkpoints, so that a rerun picks up after the last epoch (none when empty).</summary>
+    public string RecoveryDirectory { get; init; } = "";
+
     /// <summary>Where each evaluated batch is recorded with the agent's state, and read back on resume.</summary>
     public IJobJournal Journal { get; init; } = NoJournal.Instance;
 

@@ -4,6 +4,7 @@ using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Kinds.Prune;
 using AutoDesign.Search.Pruning;
+using AutoDesign.Search.Recovery;
 
 namespace AutoDesign.Search.Tests.Jobs;
 
@@ -23,6 +24,7 @@ public sealed class PruningJobTests : IDisposable
         Seed = 3,
         Training = new BaseTraining { Epochs = 1, TrainLimit = 4_000 },
         Pruning = new PruningSettings { ValidationImages = 500, Refit = refit },
+        Recovery = new RecoverySpec { Epochs = 0 }, // the saved network is the candidate as scored (RecoveryTests train it)
     };
 
     [Theory]
@@ -93,23 +95,6 @@ public sealed class PruningJobTests : IDisposable
 
         Assert.Equal(plain.Best.Flops, refitted.Best.Flops);
         Assert.True(refitted.Best.Accuracy > plain.Best.Accuracy, $"refit {refitted.Best.Accuracy:P2} vs plain {plain.Best.Accuracy:P2}");
-    }
-
-    [Fact]
-    public void The_best_candidate_is_fine_tuned_before_it_is_saved_when_asked()
-    {
-        var spec = Spec("lenet5", "random") with { Pruning = new PruningSettings { ValidationImages = 500, FineTuneEpochs = 1 } };
-
-        var result = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "best"));
-
-        Assert.Equal(1, result.Best.FineTuneEpochs);
-        var tuned = Assert.IsType<double>(result.Best.FineTunedTestAccuracy);
-        var saved = SavedModel.Load(result.Best.SavedModel);
-        Assert.Equal(tuned, saved.Card.TestAccuracy!.Value, 6);
-        Assert.Single(saved.Card.History);
-        var mnist = DatasetCatalog.Load("mnist", _data.Folder);
-        using var network = saved.CreateNetwork();
-        Assert.Equal(tuned, AutoDesign.Modeling.Training.Evaluation.Of(network, mnist.Test, saved.Card.Mean, saved.Card.Std).Accuracy, 6);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using AutoDesign.Modeling.Training;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Kinds.Quantize;
+using AutoDesign.Search.Recovery;
 using AutoDesign.Search.Tests.Jobs;
 
 namespace AutoDesign.Search.Tests.Quantization;
@@ -24,6 +25,7 @@ public sealed class QuantizationJobTests : IDisposable
         Seed = 2,
         Training = new BaseTraining { Epochs = 1, TrainLimit = 4_000 },
         Quantization = new QuantizationSettings { FineTuneImages = 256, ValidationImages = 300, CalibrationImages = 64, ReportTargets = ["gpu-a100"] },
+        Recovery = new RecoverySpec { Epochs = 0 }, // the saved network is the candidate as scored (RecoveryTests train it)
     };
 
     [Theory]

@@ -6,12 +6,13 @@ using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Training;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Recovery;
 
 namespace AutoDesign.Search.Kinds.Common;
 
 /// <summary>What the checks every model job shares resolved: the network, its data set, the metric and limit, episodes and recipe.</summary>
 public sealed record CheckedModelJob(DatasetInfo Dataset, ModelSpec Model, CostMetric Metric, CostLimit Constraint, int Episodes, int WarmupEpisodes,
-    TrainingOptions BaseTraining, double InitialNoise, double NoiseDecay);
+    TrainingOptions BaseTraining, double InitialNoise, double NoiseDecay, RecoveryPlan? Recovery);
 
 /// <summary>
 /// The checks of the fields every model job has (agent, data set, model, constraint, budget, DDPG's settings, the
@@ -92,6 +93,8 @@ public static class ModelJobChecks
         bool stepped = dataset is null || dataset.Shape.IsTokens || dataset.Shape.IsVideo; // an epoch of steps, not of a set's images
         if (spec.Training?.StepsPerEpoch is { } steps && (steps is < 1 or > 1_000_000 || !stepped))
             errors.Add("training.stepsPerEpoch", !stepped ? "applies to language and video models (an image model's epoch is its training images)" : $"must be between 1 and 1,000,000, got {steps}");
+        if (dataset is { Shape.IsTokens: true } or { Shape.IsVideo: true } && spec.Recovery is not null)
+            errors.Add("recovery", "applies to image classifiers: language and video models are not recovered yet (a pruned language model has pruning.fineTuneEpochs)");
 
         if (errors.Count > before || dataset is null || model is null || constraint is null) return null;
         var recipe = TrainingOptions.RecipeFor(spec.Model!, model.Input);
@@ -101,13 +104,15 @@ public static class ModelJobChecks
             TrainLimit = spec.Training?.TrainLimit ?? recipe.TrainLimit,
             StepsPerEpoch = spec.Training?.StepsPerEpoch ?? recipe.StepsPerEpoch,
         };
+        var recovery = model.Input.IsTokens || model.Input.IsVideo ? null : RecoveryPlan.Resolve(spec.Recovery, training, errors);
+        if (errors.Count > before) return null;
         // A model given with its weights is not trained: only a model still to train must fit the training memory.
         if (!BaseModels.IsTrained(spec.Model!, folder) && folder.Access.ModelLimits.TrainingTooLarge(model.Analyze(), training.BatchSize) is { } tooLarge)
         {
             errors.Add("model", tooLarge);
             return null;
         }
-        return new CheckedModelJob(dataset, model, metric, constraint, episodes, warmup, training, noise, decay);
+        return new CheckedModelJob(dataset, model, metric, constraint, episodes, warmup, training, noise, decay, recovery);
     }
 
     /// <summary>The field a constraint's limit was given in, for problems with the limit itself.</summary>

@@ -2,6 +2,7 @@ using AutoDesign.Modeling.Specs;
 using AutoDesign.Modeling.Training;
 using AutoDesign.Search.Agents;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Recovery;
 
 namespace AutoDesign.Search.Kinds.Common;
 
@@ -30,6 +31,9 @@ public abstract record ModelJobPlan : JobPlan
     public required double InitialNoise { get; init; }
 
     public required double NoiseDecay { get; init; }
+
+    /// <summary>How the best design is recovered (null: not at all, as in plans stored before recovery).</summary>
+    public RecoveryPlan? Recovery { get; init; }
 
     /// <summary>The candidates the job evaluates: its episodes, or one for an agent with a single policy.</summary>
     public int CandidateCount() => SearchAgents.Find(Agent)?.SinglePolicy == true ? 1 : Episodes;

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Recovery;
 
 namespace AutoDesign.Search.Kinds.Common;
 
@@ -29,6 +30,10 @@ public abstract record ModelJobSpec : JobSpec
     /// <summary>How to train the base model if the cache does not hold it (default: the model family's recipe).</summary>
     [JsonPropertyOrder(8)]
     public BaseTraining? Training { get; init; }
+
+    /// <summary>How an image classifier's best design is recovered before it is saved (default: on; see <see cref="RecoverySpec"/>).</summary>
+    [JsonPropertyOrder(9)]
+    public RecoverySpec? Recovery { get; init; }
 }
 
 /// <summary>A search that evaluates one candidate per episode, as AMC and HAQ do.</summary>

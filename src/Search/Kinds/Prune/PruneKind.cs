@@ -10,6 +10,7 @@ using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Pareto;
 using AutoDesign.Search.Pruning;
+using AutoDesign.Search.Recovery;
 using Microsoft.Extensions.Logging;
 
 namespace AutoDesign.Search.Kinds.Prune;
@@ -36,7 +37,7 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
 
     public override IReadOnlyList<string> Agents { get; } = ["ddpg", "uniform", "random"];
 
-    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules, "flops", null, []);
+    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules, "flops", null, [ModelJobForm.RecoveryEpochs]);
 
     protected override PrunePlan Plan(PruneSpec spec, DataFolder folder)
     {
@@ -65,6 +66,7 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
             WarmupEpisodes = job.WarmupEpisodes,
             InitialNoise = job.InitialNoise,
             NoiseDecay = job.NoiseDecay,
+            Recovery = job.Recovery,
             Pruning = pruning,
         };
     }
@@ -102,8 +104,8 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
                 context.Journal, plan.Constraint.Limit, context.Progress, context.Cancellation);
             var candidates = loop.Candidates;
 
-            var best = Finish(plan, candidates.MaxBy(c => c.Reward)!, scorer, context.BestModelDirectory, logger, context.Cancellation);
             var front = ParetoFront.Points(candidates, c => c.Flops);
+            var best = Finish(plan, candidates, front, scorer, context, logger);
             var target = (metric as CostMetric.OnTarget)?.Target;
             return new SearchResult(
                 new BaseMetrics(plan.Model, plan.Dataset, scorer.BaseModel.Directory, baseAccuracy, scorer.BaseModel.Card.TestAccuracy, network.Analysis.Macs, network.Analysis.Params),
@@ -125,31 +127,34 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
     private static PruningPolicy PolicyOf(CandidateResult candidate) =>
         new(candidate.Policy.ToDictionary(p => p.Layer, p => p.Channels ?? throw new InvalidOperationException($"candidate {candidate.Index} has no channel count for {p.Layer}")));
 
-    private static BestResult Finish(PrunePlan plan, CandidateResult candidate, PruneScorer scorer, string directory, ILogger logger, CancellationToken cancellation)
+    private static BestResult Finish(PrunePlan plan, IReadOnlyList<CandidateResult> candidates, IReadOnlyList<ParetoPoint> front, PruneScorer scorer,
+        JobContext context, ILogger logger)
     {
-        if (scorer.Corpus is not null) return PrunedLanguageModel.Finish(plan, candidate, PolicyOf(candidate), scorer, directory, logger, cancellation);
+        var candidate = candidates.MaxBy(c => c.Reward)!;
+        if (scorer.Corpus is not null)
+            return PrunedLanguageModel.Finish(plan, candidate, PolicyOf(candidate), scorer, context.BestModelDirectory, logger, context.Cancellation);
         var (data, baseModel) = (scorer.Data!, scorer.BaseModel);
         using var pruned = scorer.Evaluator.Prune(PolicyOf(candidate));
         double testAccuracy = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
-        double? fineTuned = null;
+        RecoveryResult? recovered = null;
         IReadOnlyList<EpochReport> history = [];
-        if (plan.Pruning.FineTuneEpochs > 0)
+        // A plan stored before recovery existed fine-tuned on labels alone, at a tenth of the base rate.
+        var legacy = plan.Pruning.FineTuneEpochs > 0 ? new RecoveryPlan(plan.Pruning.FineTuneEpochs, plan.BaseTraining.LearningRate / 10, 0, 0) : null;
+        if ((plan.Recovery ?? legacy) is { } recovery)
         {
-            var options = plan.BaseTraining with { Epochs = plan.Pruning.FineTuneEpochs, Seed = plan.Seed };
-            options = options with { LearningRate = options.LearningRate / 10 }; // a pruned network starts close to a good solution
-            history = new Trainer(logger).Train(pruned, data, options, cancellation: cancellation);
-            fineTuned = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
+            var recoverer = new DesignRecovery(recovery, plan.BaseTraining, plan.Seed, data, baseModel.Card.Mean, baseModel.Card.Std, scorer.Network,
+                context.RecoveryDirectory, logger);
+            (recovered, history) = recoverer.Recover(pruned, candidate.Index, testAccuracy, front, i => scorer.Evaluator.Prune(PolicyOf(candidates.First(c => c.Index == i))), context.Cancellation);
         }
         string saved = "";
-        if (directory != "")
+        if (context.BestModelDirectory != "")
         {
-            var card = baseModel.Card.Derive($"{plan.Model} pruned", pruned, fineTuned ?? testAccuracy, candidate.Accuracy) with { History = history };
-            saved = SavedModel.Save(directory, pruned, card).Directory;
+            var card = baseModel.Card.Derive($"{plan.Model} pruned", pruned, recovered?.TestAccuracy ?? testAccuracy, candidate.Accuracy) with { History = history };
+            saved = SavedModel.Save(context.BestModelDirectory, pruned, card).Directory;
         }
-        logger.LogInformation("Best candidate {Index}: {Macs:N0} MACs, validation accuracy {Accuracy:P2}, test accuracy {Test:P2}{Tuned}; saved to {Directory}",
-            candidate.Index, candidate.Flops, candidate.Accuracy, testAccuracy,
-            fineTuned is { } f ? $", {f:P2} after {plan.Pruning.FineTuneEpochs} epochs of fine-tuning" : "", saved);
+        logger.LogInformation("Best candidate {Index}: {Macs:N0} MACs, validation accuracy {Accuracy:P2}, test accuracy {Test:P2}{Recovered}; saved to {Directory}",
+            candidate.Index, candidate.Flops, candidate.Accuracy, testAccuracy, recovered is { } r ? $", {r.TestAccuracy:P2} after {r.Epochs} epochs of recovery" : "", saved);
         return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
-            testAccuracy, plan.Pruning.FineTuneEpochs, fineTuned, saved);
+            testAccuracy, 0, null, saved, Recovered: recovered);
     }
 }

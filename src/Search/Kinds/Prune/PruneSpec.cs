@@ -92,7 +92,10 @@ public sealed record PruningSettings
     /// </summary>
     public int ScreenImages { get; init; }
 
-    /// <summary>Epochs of fine-tuning for the best candidate before it is saved (0: none).</summary>
+    /// <summary>
+    /// A language model's epochs of fine-tuning for the best candidate before it is saved (0: none). An image
+    /// classifier's best is recovered by the job's <c>recovery</c> instead.
+    /// </summary>
     public int FineTuneEpochs { get; init; }
 
     /// <summary>Each bad setting as (field in camelCase, reason); empty when the settings can run.</summary>
@@ -116,6 +119,7 @@ public sealed record PruningSettings
             if (ValidationWindows is not null)
                 problems.Add(("validationWindows", "applies to language models (an image classifier is scored on validationImages)"));
             if (TestWindows is not null) problems.Add(("testWindows", "applies to language models (an image classifier is tested on all its test images)"));
+            if (FineTuneEpochs != 0) problems.Add(("fineTuneEpochs", "applies to language models: an image classifier's best is recovered by the job's recovery section (recovery.epochs)"));
             return (this with { RefitAsGiven = RefitAsGiven ?? true }, problems);
         }
         if (RefitAsGiven == true)

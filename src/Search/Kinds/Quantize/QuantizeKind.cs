@@ -11,6 +11,7 @@ using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Pareto;
 using AutoDesign.Search.Quantization;
+using AutoDesign.Search.Recovery;
 using Microsoft.Extensions.Logging;
 
 namespace AutoDesign.Search.Kinds.Quantize;
@@ -35,7 +36,7 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
 
     public override IReadOnlyList<string> Agents { get; } = ["ddpg", "fixed", "random"];
 
-    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules, "latency", "bitfusion", []);
+    public override IReadOnlyList<FormField> Form { get; } = ModelJobForm.Fields(Rules, "latency", "bitfusion", [ModelJobForm.RecoveryEpochs]);
 
     protected override QuantizePlan Plan(QuantizeSpec spec, DataFolder folder)
     {
@@ -62,6 +63,7 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
             WarmupEpisodes = job.WarmupEpisodes,
             InitialNoise = job.InitialNoise,
             NoiseDecay = job.NoiseDecay,
+            Recovery = job.Recovery,
             Quantization = quantization,
         };
     }
@@ -101,7 +103,6 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
                 context.Journal, plan.Constraint.Limit, context.Progress, context.Cancellation);
             var candidates = loop.Candidates;
 
-            var best = candidates.MaxBy(c => c.Reward)!;
             var front = ParetoFront.Points(candidates, c => c.ConstrainedValue);
             var target = (metric as CostMetric.OnTarget)?.Target;
             var analysis = model.Analyze();
@@ -109,7 +110,7 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
                 new BaseMetrics(plan.Model, plan.Dataset, scorer.BaseModel.Directory, evaluator.FloatAccuracy, scorer.BaseModel.Card.TestAccuracy, analysis.Macs, analysis.Params),
                 new ConstraintResult(metric.Name, metric.Unit, target?.Name, target?.Kind.ToString().ToLowerInvariant(), plan.Constraint.Ratio),
                 plan.Constraint.Limit,
-                Finish(plan, best, scorer, context.BestModelDirectory, logger),
+                Finish(plan, candidates, front, scorer, context, logger),
                 front,
                 candidates,
                 loop.Evaluations,
@@ -127,21 +128,33 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
             candidate.Policy.ToDictionary(p => p.Layer, p => new Precision(
                 p.WBits ?? throw new InvalidOperationException($"candidate {candidate.Index} has no bits for {p.Layer}"), p.ABits!.Value)));
 
-    private static BestResult Finish(QuantizePlan plan, CandidateResult candidate, QuantizeScorer scorer, string directory, ILogger logger)
+    private static BestResult Finish(QuantizePlan plan, IReadOnlyList<CandidateResult> candidates, IReadOnlyList<ParetoPoint> front, QuantizeScorer scorer,
+        JobContext context, ILogger logger)
     {
+        var candidate = candidates.MaxBy(c => c.Reward)!;
         var (evaluator, data, baseModel) = (scorer.Evaluator, scorer.Data, scorer.BaseModel);
         var policy = PolicyOf(candidate);
         using var network = evaluator.Quantized(policy);
         double testAccuracy = Evaluation.Of(network, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
-        string saved = "";
-        if (directory != "")
+        RecoveryResult? recovered = null;
+        IReadOnlyList<EpochReport> history = [];
+        if (plan.Recovery is { } recovery)
         {
-            var card = baseModel.Card.Derive($"{plan.Model} quantized", network, testAccuracy, candidate.Accuracy) with
+            var recoverer = new DesignRecovery(recovery, plan.BaseTraining, plan.Seed, data, baseModel.Card.Mean, baseModel.Card.Std, scorer.Network,
+                context.RecoveryDirectory, logger);
+            (recovered, history) = recoverer.Recover(network, candidate.Index, testAccuracy, front,
+                i => evaluator.Quantized(PolicyOf(candidates.First(c => c.Index == i))), context.Cancellation);
+        }
+        string saved = "";
+        if (context.BestModelDirectory != "")
+        {
+            var card = baseModel.Card.Derive($"{plan.Model} quantized", network, recovered?.TestAccuracy ?? testAccuracy, candidate.Accuracy) with
             {
                 Precision = policy,
                 Quantization = network.Quantization,
+                History = history,
             };
-            saved = SavedModel.Save(directory, network, card).Directory;
+            saved = SavedModel.Save(context.BestModelDirectory, network, card).Directory;
         }
 
         // What a deployment runtime does with the policy: ONNX Runtime runs the layers at 8 bits or fewer as int8.
@@ -151,9 +164,10 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
             ["latencyMs@onnxruntime-cpu float32 (measured)"] = runtime.Measure(plan.BaseSpec).Latency.Value,
             ["latencyMs@onnxruntime-cpu int8 where <= 8 bits (measured)"] = runtime.Measure(plan.BaseSpec, policy).Latency.Value,
         };
-        logger.LogInformation("Best candidate {Index}: validation accuracy {Accuracy:P2} (float {Float:P2}), test accuracy {Test:P2}, {Cost:G4} {Unit}; saved to {Directory}",
-            candidate.Index, candidate.Accuracy, evaluator.FloatAccuracy, testAccuracy, candidate.ConstrainedValue, scorer.Metric.Unit, saved);
+        logger.LogInformation("Best candidate {Index}: validation accuracy {Accuracy:P2} (float {Float:P2}), test accuracy {Test:P2}{Recovered}, {Cost:G4} {Unit}; saved to {Directory}",
+            candidate.Index, candidate.Accuracy, evaluator.FloatAccuracy, testAccuracy, recovered is { } r ? $" ({r.TestAccuracy:P2} after {r.Epochs} epochs of recovery)" : "",
+            candidate.ConstrainedValue, scorer.Metric.Unit, saved);
         return new BestResult(candidate.Index, candidate.Accuracy, candidate.Flops, candidate.Params, candidate.ConstrainedValue, candidate.Policy,
-            testAccuracy, 0, null, saved, candidate.Metrics, measured);
+            testAccuracy, 0, null, saved, candidate.Metrics, measured, recovered);
     }
 }
