@@ -59,16 +59,29 @@ public sealed record SavedSupernet(
     /// </summary>
     public SavedModel SaveSubnet(SuperNetwork network, SubnetChoice choice, Dataset data, string directory, int recalibrationImages = 2_000)
     {
+        using var subnet = Extract(network, choice, data, recalibrationImages);
+        return SaveSubnet(subnet, data, directory);
+    }
+
+    /// <summary>Extracts <paramref name="choice"/> as a network of its own, its batch norm re-estimated on <paramref name="recalibrationImages"/> training images; the caller owns it.</summary>
+    public Torch.SpecNetwork Extract(SuperNetwork network, SubnetChoice choice, Dataset data, int recalibrationImages = 2_000)
+    {
         string model = $"ofa-{Name}-{string.Concat(network.Space.Encode(network.Space.Canonical(choice)))}";
-        using var subnet = SubnetExtraction.Extract(network, choice, model);
+        var subnet = SubnetExtraction.Extract(network, choice, model);
         using (var source = new BatchSource(data.Train.Sample(recalibrationImages), data.Mean, data.Std))
         using (var scope = TorchSharp.torch.NewDisposeScope())
             BatchNormRecalibration.Apply(subnet, source.Range(0, source.Count).Images);
+        return subnet;
+    }
+
+    /// <summary>Scores an extracted (and perhaps fine-tuned: <paramref name="history"/>) sub-network on the validation and test splits and saves it.</summary>
+    public SavedModel SaveSubnet(Torch.SpecNetwork subnet, Dataset data, string directory, IReadOnlyList<EpochReport>? history = null)
+    {
         double validation = Evaluation.Of(subnet, data.Validation, data.Mean, data.Std).Accuracy;
         double test = Evaluation.Of(subnet, data.Test, data.Mean, data.Std).Accuracy;
         var card = new ModelCard
         {
-            Model = model,
+            Model = subnet.Spec.Name,
             Dataset = Dataset,
             SpecHash = subnet.Spec.ContentHash(),
             Macs = subnet.Analysis.Macs,
@@ -77,6 +90,7 @@ public sealed record SavedSupernet(
             Std = Std,
             TestAccuracy = test,
             ValidationAccuracy = validation,
+            History = history ?? [],
         };
         return SavedModel.Save(directory, subnet, card);
     }

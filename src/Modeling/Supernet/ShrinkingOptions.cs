@@ -35,6 +35,13 @@ public sealed record ShrinkingOptions
     /// <summary>Training images whose batch statistics replace the inherited ones before a sub-network is scored.</summary>
     public int RecalibrationImages { get; init; } = 2_000;
 
+    /// <summary>The super-network's recipe as one network's training: what its sub-networks are fine-tuned with (at the full phase's rate).</summary>
+    public Training.TrainingOptions SubnetTraining() => new()
+    {
+        Epochs = Math.Max(1, Full.Epochs), Optimizer = Training.OptimizerKind.Sgd, LearningRate = Full.LearningRate, Momentum = Momentum, WeightDecay = WeightDecay,
+        BatchSize = BatchSize, Augment = Augment, TrainLimit = TrainLimit, Seed = Seed,
+    };
+
     public PhaseOptions this[ShrinkingPhase phase] => phase switch
     {
         ShrinkingPhase.Full => Full,

@@ -3,6 +3,7 @@ using AutoDesign.Modeling.Supernet;
 using AutoDesign.Search.Architecture.Predictor;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Nas;
+using AutoDesign.Search.Recovery;
 
 namespace AutoDesign.Search.Tests.Jobs;
 
@@ -31,6 +32,7 @@ public sealed class PredictorGuidedNasJobTests : IDisposable
         Seed = 2,
         Evolution = new() { Population = 6 },
         Predictor = new PredictorSpec { Model = model, Confirm = confirm },
+        Recovery = new RecoverySpec { Epochs = 0 }, // the search is under test here, not recovery
     };
 
     [Theory]

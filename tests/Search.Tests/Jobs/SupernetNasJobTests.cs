@@ -3,6 +3,7 @@ using AutoDesign.Modeling.Checkpoints;
 using AutoDesign.Modeling.Supernet;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Nas;
+using AutoDesign.Search.Recovery;
 
 namespace AutoDesign.Search.Tests.Jobs;
 
@@ -32,6 +33,7 @@ public sealed class SupernetNasJobTests : IDisposable
         Budget = new ArchitectureBudget { Evaluations = evaluations },
         Seed = 1,
         Evolution = agent == "evolution" ? new() { Population = 4 } : null,
+        Recovery = new RecoverySpec { Epochs = 0 }, // the saved network is the sub-network as scored (see the recovery test)
     };
 
     [Fact]
@@ -57,6 +59,31 @@ public sealed class SupernetNasJobTests : IDisposable
         Assert.True(result.Best.Flops <= Middle);
         Assert.Equal(saved.Card.TestAccuracy, result.Best.TestAccuracy);
         Assert.Equal(best, result.Best.SavedModel);
+    }
+
+    [Fact]
+    public void The_best_sub_network_is_recovered_with_the_super_networks_recipe_before_it_is_saved()
+    {
+        TinySupernet.Save(_data.Folder, name: "tiny-quick", training: new ShrinkingOptions { TrainLimit = 2_000 });
+        var spec = Spec("random", evaluations: 3) with { Supernet = "tiny-quick", Recovery = new RecoverySpec { Epochs = 2, LearningRate = 0.05 } };
+
+        var result = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "best"));
+
+        var recovered = Assert.IsType<RecoveryResult>(result.Best.Recovered);
+        Assert.Equal(result.Best.TestAccuracy, recovered.TestAccuracyBefore);
+        Assert.True(recovered.TestAccuracy > recovered.TestAccuracyBefore + 0.05, $"{recovered.TestAccuracyBefore:P2} -> {recovered.TestAccuracy:P2}");
+        var saved = SavedModel.Load(result.Best.SavedModel);
+        Assert.Equal(recovered.TestAccuracy, saved.Card.TestAccuracy);
+        Assert.Equal(2, saved.Card.History.Count);
+        Assert.Equal(result.Best.Flops, saved.Card.Macs);
+    }
+
+    [Fact]
+    public void Recovery_is_refused_for_a_table_search()
+    {
+        var spec = TestJobs.Parse("""{"kind":"nas","space":{"type":"table","path":"x.csv","decisions":["a"],"objective":"acc"},"agent":"random","budget":{"evaluations":2},"recovery":{"epochs":1}}""");
+
+        Assert.Contains(Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(spec, _data.Folder)).Errors, e => e.Field == "recovery");
     }
 
     [Theory]

@@ -16,13 +16,14 @@ internal static class TinySupernet
         return SupernetLayout.Tiny(info.Shape, info.Classes);
     }
 
-    public static string Save(DataFolder folder, string dataset = "mnist", string name = Name)
+    /// <param name="training">The recipe on its card (what its sub-networks recover with; default <see cref="ShrinkingOptions"/>'s).</param>
+    public static string Save(DataFolder folder, string dataset = "mnist", string name = Name, ShrinkingOptions? training = null)
     {
         var layout = Layout(dataset);
         TorchSharp.torch.manual_seed(3);
         using var network = new SuperNetwork(layout);
         var data = DatasetCatalog.Load(dataset, folder);
-        var saved = new SavedSupernet(name, layout, dataset, data.Mean, data.Std, new ShrinkingOptions(), []);
+        var saved = new SavedSupernet(name, layout, dataset, data.Mean, data.Std, training ?? new ShrinkingOptions(), []);
         string directory = Path.Combine(folder.Root, "supernets", name);
         Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
         saved.Save(directory, network);

@@ -4,11 +4,13 @@ using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Inputs;
 using AutoDesign.Modeling.Supernet;
+using AutoDesign.Modeling.Training;
 using AutoDesign.Search.Agents.Evolution;
 using AutoDesign.Search.Agents.Nsga2;
 using AutoDesign.Search.Architecture;
 using AutoDesign.Search.Architecture.Predictor;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Recovery;
 using AutoDesign.Search.Tables;
 
 namespace AutoDesign.Search.Kinds.Nas;
@@ -33,16 +35,18 @@ internal static class NasChecks
         ChoiceSpace? space = null;
         TablePlan? tablePlan = null;
         SupernetPlan? supernetPlan = null;
+        RecoveryPlan? recovery = null;
         BenchmarkTable? table = null;
         var decisions = spec.Space?.Decisions ?? [];
         string? objective = spec.Space?.Objective;
         if (spec.Supernet is not null)
         {
             if (spec.Space is not null) errors.Add("space", "give a table 'space' or a 'supernet', not both");
-            else if (CheckSupernet(spec, folder, errors) is var (plan, supernetSpace))
+            else if (CheckSupernet(spec, folder, errors) is var (plan, supernetSpace, recipe))
             {
                 supernetPlan = plan;
                 space = supernetSpace;
+                recovery = RecoveryPlan.Resolve(spec.Recovery, recipe, errors);
             }
         }
         else if (spec.Space is null) errors.Add("space", "is required: {\"type\":\"table\",\"path\":...,\"decisions\":[...],\"objective\":...}, or name a 'supernet'");
@@ -56,6 +60,8 @@ internal static class NasChecks
                 tablePlan = new TablePlan(folder.Portable(path), table.Source, decisions, objective!);
             }
         }
+
+        if (spec.Supernet is null && spec.Recovery is not null) errors.Add("recovery", "applies to super-network searches: a table's rows have no network to train");
 
         int evaluations = spec.Budget?.Evaluations ?? 0;
         if (spec.Budget?.Evaluations is null) errors.Add("budget.evaluations", "is required: how many distinct architectures to evaluate");
@@ -119,6 +125,7 @@ internal static class NasChecks
             Evolution = evolution,
             Nsga2 = nsga2,
             Predictor = predictor,
+            Recovery = recovery,
         };
     }
 
@@ -152,7 +159,7 @@ internal static class NasChecks
     }
 
     /// <returns>The super-network and its space with the constraint applied (a space that checks, not scores), or null.</returns>
-    private static (SupernetPlan, SupernetSpace)? CheckSupernet(NasSpec spec, DataFolder folder, SpecErrors errors)
+    private static (SupernetPlan, SupernetSpace, TrainingOptions Recipe)? CheckSupernet(NasSpec spec, DataFolder folder, SpecErrors errors)
     {
         int before = errors.Count;
         SavedSupernet? saved = null;
@@ -205,7 +212,7 @@ internal static class NasChecks
                 errors.Add("constraint.max", $"{max.Value.ToString(CultureInfo.InvariantCulture)} is below the smallest sub-network's {constrained} ({smallest.ToString("G6", CultureInfo.InvariantCulture)}): no sub-network meets it");
                 return null;
             }
-            return (new SupernetPlan(saved.Name, folder.Portable(directory!), saved.Dataset), space);
+            return (new SupernetPlan(saved.Name, folder.Portable(directory!), saved.Dataset), space, saved.Training.SubnetTraining());
         }
         catch (ArgumentException e)
         {

@@ -62,7 +62,7 @@ public sealed class NasKind : JobKind<NasSpec, NasPlan>
             return await SearchAsync(plan, space, table.Source, context, null);
         }
         using var supernet = new SupernetSearch(SupernetSource.Load(plan, context.Folder), context.Folder, plan);
-        return await SearchAsync(plan, supernet.Space, plan.Supernet.Name, context, (best, result) => supernet.Finish(best, result, context.BestModelDirectory));
+        return await SearchAsync(plan, supernet.Space, plan.Supernet.Name, context, (best, result) => supernet.Finish(best, result, context));
     }
 
     private static async Task<SearchResult> SearchAsync(NasPlan plan, ChoiceSpace space, string spaceName, JobContext context,

@@ -42,6 +42,13 @@ public sealed record NasSpec : JobSpec
     /// <summary>Score a super-network search's candidates with an accuracy predictor, confirming only the best by real evaluation.</summary>
     [JsonPropertyOrder(7)]
     public PredictorSpec? Predictor { get; init; }
+
+    /// <summary>
+    /// How the best sub-network is recovered before it is saved (super-networks only; default on), distilled from the
+    /// largest sub-network with the super-network's recipe at a tenth of its full phase's rate.
+    /// </summary>
+    [JsonPropertyOrder(8)]
+    public Recovery.RecoverySpec? Recovery { get; init; }
 }
 
 /// <summary>
@@ -151,6 +158,9 @@ public sealed record NasPlan : JobPlan
     public required Nsga2Options Nsga2 { get; init; }
 
     public PredictorPlan? Predictor { get; init; }
+
+    /// <summary>How the best sub-network is recovered (null: not at all, as for a table, or in plans stored before recovery).</summary>
+    public Recovery.RecoveryPlan? Recovery { get; init; }
 }
 
 /// <param name="Path">The table file, relative to the data folder when it lies in it.</param>
