@@ -11,13 +11,16 @@ namespace AutoDesign.Modeling.Training;
 /// </summary>
 public sealed record Distillation(SpecNetwork Teacher, double Weight)
 {
-    /// <summary>The hard labels' cross-entropy plus the weighted soft one, for a batch of images.</summary>
-    public Tensor Loss(Tensor logits, Tensor images, Tensor labels)
+    /// <summary>
+    /// The hard labels' cross-entropy plus the weighted soft one, for a batch of inputs; classes lie along dimension 1
+    /// (an image's logits, or a language model's at every position).
+    /// </summary>
+    public Tensor Loss(Tensor logits, Tensor inputs, Tensor labels)
     {
         var hard = F.cross_entropy(logits, labels);
         if (Weight == 0) return hard;
         Tensor soft;
-        using (no_grad()) soft = F.softmax(Teacher.forward(images), 1);
+        using (no_grad()) soft = F.softmax(Teacher.forward(inputs), 1);
         return hard + Weight * -(soft * F.log_softmax(logits, 1)).sum(1).mean();
     }
 }

@@ -10,7 +10,8 @@ namespace AutoDesign.Modeling.Training;
 /// Trains a language model on a corpus's training stream: each step a batch of windows at random places, next-token
 /// cross-entropy at every position. Checkpoints and resumption work as <see cref="Trainer"/>'s, epoch by epoch; the
 /// windows of step s of epoch e come from a generator seeded by (seed, epoch), so a resumed run sees the same ones.
-/// After each epoch the model is scored on (up to 256 windows of) the validation stream.
+/// After each epoch the model is scored on (up to 256 windows of) the validation stream. With a
+/// <see cref="Distillation"/>, each token also learns the teacher's distribution over the next one.
 /// </summary>
 public sealed class LanguageModelTrainer(ILogger logger)
 {
@@ -24,9 +25,12 @@ public sealed class LanguageModelTrainer(ILogger logger)
         Action<EpochReport>? onEpoch = null,
         Action<BatchProgress>? onBatch = null,
         CancellationToken cancellation = default,
-        Func<SplitMix64, LanguageBatch>? batches = null)
+        Func<SplitMix64, LanguageBatch>? batches = null,
+        Distillation? distillation = null)
     {
         if (options.Problem() is { } problem) throw new ArgumentException(problem, nameof(options));
+        if (distillation is not null && batches is not null) throw new ArgumentException("distillation applies to the corpus's own windows, not to given batches", nameof(distillation));
+        distillation?.Teacher.eval();
         if (options.StepsPerEpoch < 1) throw new ArgumentException("a language model's epoch is a number of steps: set stepsPerEpoch", nameof(options));
         int context = network.Spec.Input.Width;
         using var optimizer = Trainer.CreateOptimizer(network, options);
@@ -60,9 +64,9 @@ public sealed class LanguageModelTrainer(ILogger logger)
                 float stepLoss = Trainer.ClippedStep(network, optimizer, () =>
                 {
                     logits = network.forward(inputs);
-                    return weights is null
-                        ? nn.functional.cross_entropy(logits, targets)
-                        : (nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None) * weights).sum() / weights.sum();
+                    return weights is not null
+                        ? (nn.functional.cross_entropy(logits, targets, reduction: nn.Reduction.None) * weights).sum() / weights.sum()
+                        : distillation?.Loss(logits, inputs, targets) ?? nn.functional.cross_entropy(logits, targets);
                 }, epoch);
                 lossSum += stepLoss * targets.numel();
                 correct += logits.argmax(1).eq(targets).sum().item<long>();

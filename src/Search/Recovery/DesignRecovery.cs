@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using AutoDesign.Contracts;
 using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Data.Text;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
 using Microsoft.Extensions.Logging;
@@ -8,28 +9,38 @@ using Microsoft.Extensions.Logging;
 namespace AutoDesign.Search.Recovery;
 
 /// <summary>
-/// Recovery training of an image classifier's designs: each is fine-tuned by the base model's training loop at the
-/// plan's epochs and rate, learning from the labels and from <paramref name="teacher"/>'s outputs (a quantized design
-/// keeps its fake quantization, so it trains with quantization in the loop at its bits), and tested before and after.
-/// With a directory, each design's training keeps a checkpoint there after every epoch and a rerun of the job picks up
-/// after the last one.
+/// Recovery training of a job's designs: each is fine-tuned by its base model's training loop at the plan's epochs and
+/// rate, learning from the labels (the next tokens) and from a teacher's outputs (a quantized design keeps its fake
+/// quantization, so it trains with quantization in the loop at its bits), and tested before and after. With a
+/// directory, each design's training keeps a checkpoint there after every epoch and a rerun of the job picks up after
+/// the last one.
 /// </summary>
-public sealed class DesignRecovery(RecoveryPlan plan, TrainingOptions baseTraining, int seed, Dataset data, float[] mean, float[] std, SpecNetwork teacher,
-    string directory, ILogger logger)
+public sealed class DesignRecovery
 {
-    public RecoveryPlan Plan => plan;
+    private readonly RecoveryPlan _plan;
+    private readonly Func<SpecNetwork, double> _test;
+    private readonly Func<SpecNetwork, string?, CancellationToken, IReadOnlyList<EpochReport>> _train;
+    private readonly string _directory;
+    private readonly ILogger _logger;
 
-    public double Test(SpecNetwork network) => Evaluation.Of(network, data.Test, mean, std).Accuracy;
+    private DesignRecovery(RecoveryPlan plan, Func<SpecNetwork, double> test, Func<SpecNetwork, string?, CancellationToken, IReadOnlyList<EpochReport>> train,
+        string directory, ILogger logger) => (_plan, _test, _train, _directory, _logger) = (plan, test, train, directory, logger);
 
-    /// <summary>Trains <paramref name="design"/> in place; returns its epochs.</summary>
-    public IReadOnlyList<EpochReport> Train(SpecNetwork design, int index, CancellationToken cancellation)
-    {
-        logger.LogInformation("Recovering candidate {Index}: {Epochs} epochs at rate {Rate:G3}, distillation weight {Weight:G3}", index, plan.Epochs, plan.LearningRate,
-            plan.Distillation);
-        var distillation = plan.Distillation > 0 ? new Distillation(teacher, plan.Distillation) : null;
-        string? checkpoints = directory == "" ? null : Path.Combine(directory, $"candidate-{index}");
-        return new Trainer(logger).Train(design, data, plan.Training(baseTraining, seed), checkpoints, cancellation: cancellation, distillation: distillation);
-    }
+    /// <summary>An image classifier's designs, trained on <paramref name="data"/> and tested on its test split (top-1 accuracy).</summary>
+    public static DesignRecovery ForImages(RecoveryPlan plan, TrainingOptions baseTraining, int seed, Dataset data, float[] mean, float[] std, SpecNetwork teacher,
+        string directory, ILogger logger) =>
+        new(plan, network => Evaluation.Of(network, data.Test, mean, std).Accuracy,
+            (design, checkpoints, cancellation) => new Trainer(logger).Train(design, data, plan.Training(baseTraining, seed), checkpoints, cancellation: cancellation,
+                distillation: Distill(plan, teacher)),
+            directory, logger);
+
+    /// <summary>A language model's designs, trained on the corpus's training stream and tested by <paramref name="test"/> (next-token accuracy).</summary>
+    public static DesignRecovery ForText(RecoveryPlan plan, TrainingOptions baseTraining, int seed, TextCorpus corpus, Func<SpecNetwork, double> test, SpecNetwork teacher,
+        string directory, ILogger logger) =>
+        new(plan, test,
+            (design, checkpoints, cancellation) => new LanguageModelTrainer(logger).Train(design, corpus, plan.Training(baseTraining, seed), checkpoints,
+                cancellation: cancellation, distillation: Distill(plan, teacher)),
+            directory, logger);
 
     /// <summary>
     /// Recovers the best design (in place: the caller saves it) and the plan's count of other front points, most
@@ -40,17 +51,26 @@ public sealed class DesignRecovery(RecoveryPlan plan, TrainingOptions baseTraini
     {
         var clock = Stopwatch.StartNew();
         var points = new List<RecoveredPoint>();
-        foreach (var point in front.Where(p => p.Index != bestIndex).OrderByDescending(p => p.Accuracy).ThenBy(p => p.Index).Take(plan.Front))
+        foreach (var point in front.Where(p => p.Index != bestIndex).OrderByDescending(p => p.Accuracy).ThenBy(p => p.Index).Take(_plan.Front))
         {
             using var network = build(point.Index);
-            double before = Test(network);
+            double before = _test(network);
             Train(network, point.Index, cancellation);
-            points.Add(new RecoveredPoint(point.Index, before, Test(network)));
+            points.Add(new RecoveredPoint(point.Index, before, _test(network)));
         }
         var history = Train(best, bestIndex, cancellation);
-        double after = Test(best);
-        logger.LogInformation("Recovery: candidate {Index}'s test accuracy {Before:P2} -> {After:P2}{Front}", bestIndex, bestBefore, after,
+        double after = _test(best);
+        _logger.LogInformation("Recovery: candidate {Index}'s test accuracy {Before:P2} -> {After:P2}{Front}", bestIndex, bestBefore, after,
             string.Concat(points.Select(p => $"; candidate {p.Index}: {p.TestAccuracyBefore:P2} -> {p.TestAccuracy:P2}")));
-        return (new RecoveryResult(plan.Epochs, plan.LearningRate, plan.Distillation, bestBefore, after, clock.Elapsed.TotalSeconds, plan.Front > 0 ? points : null), history);
+        return (new RecoveryResult(_plan.Epochs, _plan.LearningRate, _plan.Distillation, bestBefore, after, clock.Elapsed.TotalSeconds, _plan.Front > 0 ? points : null), history);
     }
+
+    private IReadOnlyList<EpochReport> Train(SpecNetwork design, int index, CancellationToken cancellation)
+    {
+        _logger.LogInformation("Recovering candidate {Index}: {Epochs} epochs at rate {Rate:G3}, distillation weight {Weight:G3}", index, _plan.Epochs, _plan.LearningRate,
+            _plan.Distillation);
+        return _train(design, _directory == "" ? null : Path.Combine(_directory, $"candidate-{index}"), cancellation);
+    }
+
+    private static Distillation? Distill(RecoveryPlan plan, SpecNetwork teacher) => plan.Distillation > 0 ? new Distillation(teacher, plan.Distillation) : null;
 }

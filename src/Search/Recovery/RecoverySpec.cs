@@ -44,6 +44,9 @@ public sealed record RecoveryPlan(int Epochs, double LearningRate, double Distil
         return errors.Count > before || epochs == 0 ? null : new RecoveryPlan(epochs, rate, distillation, front);
     }
 
+    /// <summary>Fine-tuning on the labels alone at a tenth of the base model's rate, as pruning's <c>fineTuneEpochs</c> asks.</summary>
+    public static RecoveryPlan FineTuning(int epochs, TrainingOptions baseTraining) => new(epochs, baseTraining.LearningRate / 10, 0, 0);
+
     /// <summary>The base model's recipe with this plan's epochs and rate, without warm-up: a design starts near a good solution.</summary>
     public TrainingOptions Training(TrainingOptions baseTraining, int seed) =>
         baseTraining with { Epochs = Epochs, LearningRate = LearningRate, WarmupSteps = 0, Seed = seed };

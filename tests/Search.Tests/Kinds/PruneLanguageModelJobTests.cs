@@ -8,6 +8,7 @@ using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Kinds.Prune;
 using AutoDesign.Search.Pruning;
 using AutoDesign.Search.Tests.Jobs;
+using AutoDesign.Search.Recovery;
 
 namespace AutoDesign.Search.Tests.Kinds;
 
@@ -23,7 +24,7 @@ public sealed class PruneLanguageModelJobTests(TestDataFolder data) : IClassFixt
 
     private static JobPlan Plan(string json) => TestJobs.Plan(TestJobs.Parse(json), DataFolder.Default());
 
-    private static PruneSpec Spec(string model, string agent, int fineTuneEpochs = 0) => new()
+    private static PruneSpec Spec(string model, string agent, int fineTuneEpochs = 0, RecoverySpec? recovery = null) => new()
     {
         Model = model,
         Dataset = "sotu",
@@ -33,6 +34,7 @@ public sealed class PruneLanguageModelJobTests(TestDataFolder data) : IClassFixt
         Seed = 3,
         Training = new BaseTraining { Epochs = 1, StepsPerEpoch = 10 },
         Pruning = new PruningSettings { ValidationWindows = 16, TestWindows = 256, FineTuneEpochs = fineTuneEpochs },
+        Recovery = recovery ?? (fineTuneEpochs > 0 ? null : new RecoverySpec { Epochs = 0 }),
     };
 
     [Fact]
@@ -144,18 +146,30 @@ public sealed class PruneLanguageModelJobTests(TestDataFolder data) : IClassFixt
     }
 
     [Fact]
-    public void The_best_language_model_is_fine_tuned_with_the_language_model_training_loop_when_asked()
+    public void The_best_language_model_is_recovered_with_the_language_model_training_loop_distilled_from_the_base_model()
     {
-        var result = TestJobs.Run(Spec("gpt-w0.25-d0.5", "uniform", fineTuneEpochs: 1), _data.Folder, Path.Combine(_data.Root, "best-fine-tuned"));
+        var result = TestJobs.Run(Spec("gpt-w0.25-d0.5", "uniform", recovery: new RecoverySpec { Epochs = 1, Front = 1 }), _data.Folder, Path.Combine(_data.Root, "best-recovered"));
 
         var best = result.Best;
-        Assert.Equal(1, best.FineTuneEpochs);
-        var tuned = Assert.IsType<double>(best.FineTunedTestAccuracy);
+        var recovered = Assert.IsType<RecoveryResult>(best.Recovered);
+        Assert.Equal((1, 1.0), (recovered.Epochs, recovered.Distillation));
+        Assert.Equal(best.TestAccuracy, recovered.TestAccuracyBefore);
         var saved = SavedModel.Load(best.SavedModel);
         var report = Assert.Single(saved.Card.History);
         Assert.NotNull(report.ValidationPerplexity); // a language model's epoch
-        Assert.Equal(tuned, saved.Card.TestAccuracy!.Value, 12);
-        Assert.Equal(best.Metrics!["fineTunedTestPerplexity"], saved.Card.TestPerplexity!.Value, 12);
-        Assert.True(best.Metrics["fineTunedTestPerplexity"] > 1);
+        Assert.Equal(recovered.TestAccuracy, saved.Card.TestAccuracy!.Value, 12);
+        Assert.Equal(best.Metrics!["recoveredTestPerplexity"], saved.Card.TestPerplexity!.Value, 12);
+        Assert.True(best.Metrics["recoveredTestPerplexity"] < best.Metrics["testPerplexity"],
+            $"perplexity {best.Metrics["testPerplexity"]:F3} -> {best.Metrics["recoveredTestPerplexity"]:F3}");
+    }
+
+    [Fact]
+    public void Fine_tune_epochs_recover_on_the_labels_alone()
+    {
+        var plan = Assert.IsType<PrunePlan>(TestJobs.Plan(Spec("gpt", "uniform", fineTuneEpochs: 2), _data.Folder));
+
+        Assert.Equal((2, 0.0, 0), (plan.Recovery!.Epochs, plan.Recovery.Distillation, plan.Recovery.Front));
+        var both = Spec("gpt", "uniform", fineTuneEpochs: 2, recovery: new RecoverySpec { Epochs = 1 });
+        Assert.Contains(Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(both, _data.Folder)).Errors, e => e.Field == "pruning.fineTuneEpochs");
     }
 }

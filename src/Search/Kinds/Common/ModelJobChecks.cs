@@ -36,8 +36,10 @@ public static class ModelJobChecks
 
     /// <param name="languageModels">Whether the kind scores language models on text corpora too.</param>
     /// <param name="videoModels">Whether the kind scores next-frame models on video sets too.</param>
+    /// <param name="recovers">Whether the kind recovers its best design (its <c>recovery</c> section; video models are not recovered).</param>
     /// <returns>What was resolved, or null when a problem was recorded.</returns>
-    public static CheckedModelJob? Check(ModelJobSpec spec, IJobKind kind, ConstraintRules rules, DataFolder folder, SpecErrors errors, bool languageModels = false, bool videoModels = false)
+    public static CheckedModelJob? Check(ModelJobSpec spec, IJobKind kind, ConstraintRules rules, DataFolder folder, SpecErrors errors, bool languageModels = false,
+        bool videoModels = false, bool recovers = false)
     {
         int before = errors.Count;
         if (string.IsNullOrWhiteSpace(spec.Agent)) errors.Add("agent", $"is required: one of {string.Join(", ", kind.Agents)}");
@@ -93,8 +95,8 @@ public static class ModelJobChecks
         bool stepped = dataset is null || dataset.Shape.IsTokens || dataset.Shape.IsVideo; // an epoch of steps, not of a set's images
         if (spec.Training?.StepsPerEpoch is { } steps && (steps is < 1 or > 1_000_000 || !stepped))
             errors.Add("training.stepsPerEpoch", !stepped ? "applies to language and video models (an image model's epoch is its training images)" : $"must be between 1 and 1,000,000, got {steps}");
-        if (dataset is { Shape.IsTokens: true } or { Shape.IsVideo: true } && spec.Recovery is not null)
-            errors.Add("recovery", "applies to image classifiers: language and video models are not recovered yet (a pruned language model has pruning.fineTuneEpochs)");
+        if (spec.Recovery is not null && !recovers) errors.Add("recovery", $"{kind.Name} jobs do not recover their designs yet");
+        else if (spec.Recovery is not null && dataset is { Shape.IsVideo: true }) errors.Add("recovery", "video models are not recovered yet");
 
         if (errors.Count > before || dataset is null || model is null || constraint is null) return null;
         var recipe = TrainingOptions.RecipeFor(spec.Model!, model.Input);
@@ -104,7 +106,7 @@ public static class ModelJobChecks
             TrainLimit = spec.Training?.TrainLimit ?? recipe.TrainLimit,
             StepsPerEpoch = spec.Training?.StepsPerEpoch ?? recipe.StepsPerEpoch,
         };
-        var recovery = model.Input.IsTokens || model.Input.IsVideo ? null : RecoveryPlan.Resolve(spec.Recovery, training, errors);
+        var recovery = recovers && !model.Input.IsVideo ? RecoveryPlan.Resolve(spec.Recovery, training, errors) : null;
         if (errors.Count > before) return null;
         // A model given with its weights is not trained: only a model still to train must fit the training memory.
         if (!BaseModels.IsTrained(spec.Model!, folder) && folder.Access.ModelLimits.TrainingTooLarge(model.Analyze(), training.BatchSize) is { } tooLarge)

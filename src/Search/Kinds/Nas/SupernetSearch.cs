@@ -48,7 +48,7 @@ internal sealed class SupernetSearch : IDisposable
         if (_plan.Recovery is { } recovery)
         {
             using var teacher = _source.Saved.Extract(_network, Space.Subnets.Largest, _data, SupernetFolders.RecalibrationImages);
-            var recoverer = new DesignRecovery(recovery, _source.Saved.Training.SubnetTraining(), _plan.Seed, _data, _data.Mean, _data.Std, teacher,
+            var recoverer = DesignRecovery.ForImages(recovery, _source.Saved.Training.SubnetTraining(), _plan.Seed, _data, _data.Mean, _data.Std, teacher,
                 context.RecoveryDirectory, context.Logger);
             (recovered, history) = recoverer.Recover(subnet, best.Index, test, result.Pareto, i => Extract(result.Candidates.First(c => c.Index == i).Policy),
                 context.Cancellation);

@@ -42,12 +42,18 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
     protected override PrunePlan Plan(PruneSpec spec, DataFolder folder)
     {
         var errors = new SpecErrors();
-        var job = ModelJobChecks.Check(spec, this, Rules, folder, errors, languageModels: true);
+        var job = ModelJobChecks.Check(spec, this, Rules, folder, errors, languageModels: true, recovers: true);
         var (pruning, problems) = (spec.Pruning ?? new PruningSettings()).For(languageModel: job?.Model.Input.IsTokens ?? false);
         if (job is null) problems = []; // which settings apply is known once the model is
         pruning = pruning with { Rounding = pruning.Rounding ?? ChannelRounding.Up };
         foreach (var (field, reason) in problems.Concat(pruning.Problems().Where(p => !problems.Any(q => q.Field == p.Field))))
             errors.Add($"pruning.{field}", reason);
+        var recovery = job?.Recovery;
+        if (pruning.FineTuneEpochs > 0 && job is not null)
+        {
+            if (spec.Recovery is not null) errors.Add("pruning.fineTuneEpochs", "is the older spelling of recovery.epochs (labels only): give one of them");
+            else recovery = RecoveryPlan.FineTuning(pruning.FineTuneEpochs, job.BaseTraining);
+        }
         if (job is not null && errors.Count == 0)
             errors.Try(ModelJobChecks.LimitField(spec.Constraint),
                 () => new PruningSpace(job.Model, pruning.LowerBound, pruning.ChannelMultiple, job.Metric, job.Constraint.Limit, pruning.Rounding.Value));
@@ -66,7 +72,7 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
             WarmupEpisodes = job.WarmupEpisodes,
             InitialNoise = job.InitialNoise,
             NoiseDecay = job.NoiseDecay,
-            Recovery = job.Recovery,
+            Recovery = recovery,
             Pruning = pruning,
         };
     }
@@ -132,17 +138,15 @@ public sealed class PruneKind : JobKind<PruneSpec, PrunePlan>
     {
         var candidate = candidates.MaxBy(c => c.Reward)!;
         if (scorer.Corpus is not null)
-            return PrunedLanguageModel.Finish(plan, candidate, PolicyOf(candidate), scorer, context.BestModelDirectory, logger, context.Cancellation);
+            return PrunedLanguageModel.Finish(plan, candidate, front, i => scorer.Evaluator.Prune(PolicyOf(candidates.First(c => c.Index == i))), scorer, context, logger);
         var (data, baseModel) = (scorer.Data!, scorer.BaseModel);
         using var pruned = scorer.Evaluator.Prune(PolicyOf(candidate));
         double testAccuracy = Evaluation.Of(pruned, data.Test, baseModel.Card.Mean, baseModel.Card.Std).Accuracy;
         RecoveryResult? recovered = null;
         IReadOnlyList<EpochReport> history = [];
-        // A plan stored before recovery existed fine-tuned on labels alone, at a tenth of the base rate.
-        var legacy = plan.Pruning.FineTuneEpochs > 0 ? new RecoveryPlan(plan.Pruning.FineTuneEpochs, plan.BaseTraining.LearningRate / 10, 0, 0) : null;
-        if ((plan.Recovery ?? legacy) is { } recovery)
+        if (plan.RecoveryOrFineTuning() is { } recovery)
         {
-            var recoverer = new DesignRecovery(recovery, plan.BaseTraining, plan.Seed, data, baseModel.Card.Mean, baseModel.Card.Std, scorer.Network,
+            var recoverer = DesignRecovery.ForImages(recovery, plan.BaseTraining, plan.Seed, data, baseModel.Card.Mean, baseModel.Card.Std, scorer.Network,
                 context.RecoveryDirectory, logger);
             (recovered, history) = recoverer.Recover(pruned, candidate.Index, testAccuracy, front, i => scorer.Evaluator.Prune(PolicyOf(candidates.First(c => c.Index == i))), context.Cancellation);
         }

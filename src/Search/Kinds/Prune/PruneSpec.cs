@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Pruning;
+using AutoDesign.Search.Recovery;
 
 namespace AutoDesign.Search.Kinds.Prune;
 
@@ -92,10 +93,7 @@ public sealed record PruningSettings
     /// </summary>
     public int ScreenImages { get; init; }
 
-    /// <summary>
-    /// A language model's epochs of fine-tuning for the best candidate before it is saved (0: none). An image
-    /// classifier's best is recovered by the job's <c>recovery</c> instead.
-    /// </summary>
+    /// <summary>The older spelling of <c>recovery.epochs</c> without distillation (0: the job's <c>recovery</c> applies).</summary>
     public int FineTuneEpochs { get; init; }
 
     /// <summary>Each bad setting as (field in camelCase, reason); empty when the settings can run.</summary>
@@ -119,7 +117,6 @@ public sealed record PruningSettings
             if (ValidationWindows is not null)
                 problems.Add(("validationWindows", "applies to language models (an image classifier is scored on validationImages)"));
             if (TestWindows is not null) problems.Add(("testWindows", "applies to language models (an image classifier is tested on all its test images)"));
-            if (FineTuneEpochs != 0) problems.Add(("fineTuneEpochs", "applies to language models: an image classifier's best is recovered by the job's recovery section (recovery.epochs)"));
             return (this with { RefitAsGiven = RefitAsGiven ?? true }, problems);
         }
         if (RefitAsGiven == true)
@@ -141,4 +138,8 @@ public sealed record PrunePlan : ModelJobPlan
     /// <summary>The plan's rounding; a plan stored before rounding was a setting rounded down, and resumes so.</summary>
     [JsonIgnore]
     public ChannelRounding Rounding => Pruning.Rounding ?? ChannelRounding.Down;
+
+    /// <summary>The plan's recovery; a plan stored before recovery existed fine-tunes as its <c>fineTuneEpochs</c> asked.</summary>
+    public RecoveryPlan? RecoveryOrFineTuning() =>
+        Recovery ?? (Pruning.FineTuneEpochs > 0 ? RecoveryPlan.FineTuning(Pruning.FineTuneEpochs, BaseTraining) : null);
 }

@@ -41,7 +41,7 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
     protected override QuantizePlan Plan(QuantizeSpec spec, DataFolder folder)
     {
         var errors = new SpecErrors();
-        var job = ModelJobChecks.Check(spec, this, Rules, folder, errors);
+        var job = ModelJobChecks.Check(spec, this, Rules, folder, errors, recovers: true);
         var quantization = spec.Quantization ?? new QuantizationSettings();
         foreach (var (field, reason) in quantization.Problems()) errors.Add($"quantization.{field}", reason);
         for (int i = 0; i < quantization.ReportTargets.Count; i++)
@@ -140,7 +140,7 @@ public sealed class QuantizeKind : JobKind<QuantizeSpec, QuantizePlan>
         IReadOnlyList<EpochReport> history = [];
         if (plan.Recovery is { } recovery)
         {
-            var recoverer = new DesignRecovery(recovery, plan.BaseTraining, plan.Seed, data, baseModel.Card.Mean, baseModel.Card.Std, scorer.Network,
+            var recoverer = DesignRecovery.ForImages(recovery, plan.BaseTraining, plan.Seed, data, baseModel.Card.Mean, baseModel.Card.Std, scorer.Network,
                 context.RecoveryDirectory, logger);
             (recovered, history) = recoverer.Recover(network, candidate.Index, testAccuracy, front,
                 i => evaluator.Quantized(PolicyOf(candidates.First(c => c.Index == i))), context.Cancellation);
