@@ -4,13 +4,13 @@ using AutoDesign.Search.Jobs;
 namespace AutoDesign.Search.Recovery;
 
 /// <summary>
-/// The <c>recovery</c> section of a job on an image classifier: how the best design (and, with <see cref="Front"/>,
-/// the most accurate other points of the front) is fine-tuned before it is tested, saved and exported, e.g.
-/// <c>"recovery":{"epochs":3,"distillation":1}</c>; <c>"epochs":0</c> turns it off. On by default.
+/// The <c>recovery</c> section of a prune, quantize or super-network nas job: how the best design (and, with
+/// <see cref="Front"/>, the most accurate other points of the front) is fine-tuned before it is saved and exported,
+/// e.g. <c>"recovery":{"epochs":3,"distillation":1}</c>; <c>"epochs":0</c> turns it off. On by default.
 /// </summary>
 public sealed record RecoverySpec
 {
-    /// <summary>Epochs over the base model's training images (default <see cref="RecoveryPlan.DefaultEpochs"/>).</summary>
+    /// <summary>Epochs of the base model's training loop (default <see cref="RecoveryPlan.DefaultEpochs"/>).</summary>
     public int? Epochs { get; init; }
 
     /// <summary>The peak learning rate of the base model's schedule (default: a tenth of the base model's recipe's).</summary>
