@@ -10,6 +10,7 @@ using AutoDesign.Modeling.Training;
 using AutoDesign.Modeling.Zoo;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Nas;
+using AutoDesign.Search.Recovery;
 using Microsoft.Extensions.Logging;
 using static TorchSharp.torch;
 // Once-for-All specialisation: for each hardware target and latency budget (between the smallest and the largest
@@ -95,6 +96,7 @@ foreach (string targetName in targets)
             Budget = new ArchitectureBudget { Evaluations = evaluations },
             Seed = 1,
             Evolution = new() { Population = population },
+            Recovery = new RecoverySpec { Epochs = 0 }, // sub-networks as inherited: what the table compares
         };
         var searches = new List<(string Name, NasSpec Spec)> { ("direct", direct) };
         if (predicted > 0)

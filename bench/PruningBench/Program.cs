@@ -6,6 +6,7 @@ using TorchSharp;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Prune;
 using AutoDesign.Search.Kinds.Common;
+using AutoDesign.Search.Recovery;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // The AMC benchmark: DDPG vs uniform vs random at 50% and 30% of the base FLOPs, with and without the
@@ -45,6 +46,7 @@ foreach (var setup in setups)
                         Budget = new EpisodeBudget { Episodes = setup.Episodes }, // AMC's warm-up, at most half the episodes
                         Training = setup.Training,
                         Pruning = new PruningSettings { Refit = refit, ValidationImages = setup.ValidationImages },
+                        Recovery = new RecoverySpec { Epochs = 0 }, // the table compares agents on candidates as searched
                     };
                     var result = LocalJobs.Run(spec, new JobContext(folder, NullLogger.Instance) { BestModelDirectory = Path.Combine(output, $"{setup.Model}-{budget}-{refit}-{agent}-{seed}") });
                     runs.Add(result);

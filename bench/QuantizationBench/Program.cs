@@ -4,6 +4,7 @@ using AutoDesign.Modeling.Torch;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Quantize;
 using AutoDesign.Search.Kinds.Common;
+using AutoDesign.Search.Recovery;
 using Microsoft.Extensions.Logging.Abstractions;
 
 // The HAQ benchmark: DDPG vs the best fixed bit-width vs random (equal evaluations), at 50% and 30% of the W8A8
@@ -36,6 +37,7 @@ SearchResult Run(string model, string dataset, string agent, string target, doub
         Constraint = new ConstraintSpec { Metric = "latency", Target = target, Ratio = ratio },
         Budget = new EpisodeBudget { Episodes = episodes, WarmupEpisodes = warmup },
         Quantization = settings,
+        Recovery = new RecoverySpec { Epochs = 0 }, // the table compares agents on candidates as searched
     }, new JobContext(folder, NullLogger.Instance) { BestModelDirectory = Path.Combine(output, $"{model}-{target}-{ratio}-{agent}-{seed}") });
 
 Console.WriteLine("| model / data | target | budget (of W8A8 latency) | agent | runs | evaluations | best validation accuracy | vs W8A8 accuracy | latency vs W8A8 | test accuracy |");

@@ -66,7 +66,7 @@ internal static class RunCommand
                     bestModel = best.SavedModel,
                     budgetLimit = result.BudgetLimit,
                     @base = result.Base,
-                    best = new { best.Index, best.Accuracy, best.TestAccuracy, best.FineTunedTestAccuracy, recoveredTestAccuracy = best.Recovered?.TestAccuracy, best.Flops, best.Params, best.ConstrainedValue },
+                    best = new { best.Index, best.Accuracy, best.TestAccuracy, recoveredTestAccuracy = best.Recovered?.TestAccuracy, best.Flops, best.Params, best.ConstrainedValue },
                     result.Evaluations,
                     evaluationsPerSecond = Math.Round(result.EvaluationsPerSecond, 3),
                     seconds = Math.Round(result.Seconds, 1),
@@ -77,7 +77,6 @@ internal static class RunCommand
                                 (best.Flops is { } macs ? $"{macs:N0} MACs, {best.Params:N0} parameters (base {result.Base.Flops:N0}, {result.Base.Params:N0})" : "a table row"));
                     o.WriteLine($"  validation {summary.Score} {summary.FormatScore(best.Accuracy)} (base {summary.FormatScore(result.Base.Accuracy)}), " +
                                 $"test {summary.Score} {summary.FormatScore(best.TestAccuracy)}" +
-                                (best.FineTunedTestAccuracy is { } f ? $", {f:P2} after {best.FineTuneEpochs} epochs of fine-tuning" : "") +
                                 (best.Recovered is { } r ? $", {r.TestAccuracy:P2} after {r.Epochs} epochs of recovery" : "") +
                                 (result.Base.TestAccuracy is { } baseTest ? $" (base {summary.FormatScore(baseTest)})" : ""));
                     if (best.Policy.Any(p => p.WBits is not null && p.Choice is not null))

@@ -37,6 +37,7 @@ public sealed record BaseMetrics(string Model, string Dataset, string SavedModel
 /// The best candidate, with its test accuracy measured on its network as the search scored it. Flops and Params are
 /// null where the job has no network to count (a table's rows: their columns are in Metrics). <see cref="Recovered"/>:
 /// what recovery training made of it (the saved and exported network is then the recovered one).
+/// <see cref="FineTuneEpochs"/> and <see cref="FineTunedTestAccuracy"/> are set only in results stored before recovery.
 /// </summary>
 public sealed record BestResult(
     int Index,

@@ -120,10 +120,12 @@ internal sealed class JobRunner(
         {
             logger.LogWarning("Job {Id} ran past its time limit of {Limit}", id, options.Value.JobTimeLimit);
             await lifecycle.FailAsync(id, $"The job ran past its time limit of {options.Value.JobTimeLimit} (AutoDesign:JobTimeLimit); what it recorded is kept.", CancellationToken.None);
+            DeleteRecoveryCheckpoints(id);
         }
         catch (OperationCanceledException)
         {
             await lifecycle.CancelledAsync(id, CancellationToken.None);
+            DeleteRecoveryCheckpoints(id);
             logger.LogInformation("Job {Id} cancelled", id);
         }
         catch (Exception e)
@@ -132,6 +134,7 @@ internal sealed class JobRunner(
             string? storage = StorageFaults.Cause(e);
             if (storage is not null) recovery.Stopped(storage, id);
             await lifecycle.FailAsync(id, JobErrors.Describe(e, storage, folder), CancellationToken.None);
+            if (storage is null) DeleteRecoveryCheckpoints(id); // a job stopped by its store resumes, and its recovery with it
         }
     }
 
@@ -150,7 +153,7 @@ internal sealed class JobRunner(
 
     private string RecoveryDirectory(Guid id) => Path.Combine(folder.Root, $"jobs/{id:N}/recovery");
 
-    // Once the job has completed, its recovery checkpoints have served their purpose.
+    // Once the job has ended for good, its recovery checkpoints have served their purpose.
     private void DeleteRecoveryCheckpoints(Guid id)
     {
         try

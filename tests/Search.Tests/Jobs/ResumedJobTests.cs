@@ -6,6 +6,7 @@ using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Kinds.Nas;
 using AutoDesign.Search.Kinds.Prune;
 using AutoDesign.Search.Kinds.Quantize;
+using AutoDesign.Search.Recovery;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AutoDesign.Search.Tests.Jobs;
@@ -76,6 +77,7 @@ public sealed class ResumedJobTests : IDisposable
             Budget = new ArchitectureBudget { Evaluations = 9 },
             Seed = 6,
             Evolution = new() { Population = 4 },
+            Recovery = new RecoverySpec { Epochs = 0 }, // the search's resumption is under test here
         };
         var unbroken = TestJobs.Run(spec, _data.Folder);
         var journal = new MemoryJournal { StopAfter = 6 }; // inside the second generation

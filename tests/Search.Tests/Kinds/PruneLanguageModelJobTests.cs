@@ -7,8 +7,8 @@ using AutoDesign.Search.Jobs;
 using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Kinds.Prune;
 using AutoDesign.Search.Pruning;
-using AutoDesign.Search.Tests.Jobs;
 using AutoDesign.Search.Recovery;
+using AutoDesign.Search.Tests.Jobs;
 
 namespace AutoDesign.Search.Tests.Kinds;
 

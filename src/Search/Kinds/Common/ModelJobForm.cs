@@ -7,8 +7,8 @@ public static class ModelJobForm
 
     private static readonly string[] OnTargets = ["latency", "energy"];
 
-    /// <summary>The recovery of an image classifier's best design (blank: the default).</summary>
-    public static readonly FormField RecoveryEpochs = new("recovery.epochs", "recovery epochs (image classifiers; 0: off)", Budget, "integer",
+    /// <summary>The recovery of the best design (blank: the default).</summary>
+    public static readonly FormField RecoveryEpochs = new("recovery.epochs", "recovery epochs (0: off)", Budget, "integer",
         Help: $"blank: {Recovery.RecoveryPlan.DefaultEpochs} epochs of fine-tuning, distilled from the base model");
 
     public static IReadOnlyList<FormField> Fields(ModelJobChecks.ConstraintRules rules, string metric, string? target, IEnumerable<FormField> ownFields) =>

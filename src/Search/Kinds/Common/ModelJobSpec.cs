@@ -31,7 +31,7 @@ public abstract record ModelJobSpec : JobSpec
     [JsonPropertyOrder(8)]
     public BaseTraining? Training { get; init; }
 
-    /// <summary>How an image classifier's best design is recovered before it is saved (default: on; see <see cref="RecoverySpec"/>).</summary>
+    /// <summary>How the best design is recovered before it is saved (default: on where the kind recovers; see <see cref="RecoverySpec"/>).</summary>
     [JsonPropertyOrder(9)]
     public RecoverySpec? Recovery { get; init; }
 }
