@@ -77,6 +77,26 @@ public sealed class RecoveryTests : IDisposable
     }
 
     [Fact]
+    public void A_checkpoint_of_another_recovery_under_the_same_candidate_is_discarded_not_resumed()
+    {
+        var first = Pruning(new RecoverySpec { Epochs = 2, LearningRate = 2e-3 });
+        string recovery = Path.Combine(_data.Root, "recovery");
+        using var stop = new CancellationTokenSource();
+        var stopping = new MessageLog(m => { if (m.StartsWith("Epoch 1/2", StringComparison.Ordinal)) stop.Cancel(); });
+        Assert.ThrowsAny<OperationCanceledException>(() => LocalJobs.Run(first, new JobContext(_data.Folder, stopping)
+        {
+            RecoveryDirectory = recovery, Cancellation = stop.Token,
+        }));
+
+        var log = new MessageLog(_ => { });
+        var other = LocalJobs.Run(first with { Recovery = new RecoverySpec { Epochs = 2, LearningRate = 1e-3 } }, new JobContext(_data.Folder, log) { RecoveryDirectory = recovery });
+
+        Assert.DoesNotContain(log.Messages, m => m.StartsWith("Resuming training", StringComparison.Ordinal));
+        Assert.Contains(log.Messages, m => m.StartsWith("Epoch 1/2", StringComparison.Ordinal));
+        Assert.Equal(1e-3, other.Best.Recovered!.LearningRate);
+    }
+
+    [Fact]
     public void A_quantized_design_recovers_with_quantization_in_the_loop_and_is_saved_at_its_bits()
     {
         var spec = new QuantizeSpec
@@ -132,6 +152,21 @@ public sealed class RecoveryTests : IDisposable
         var heads = TestJobs.Parse("""{"kind":"heads","model":"gpt","dataset":"sotu","agent":"random","budget":{"episodes":2},"recovery":{"epochs":1}}""");
         var error = Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(heads, _data.Folder));
         Assert.Contains(error.Errors, e => e.Field == "recovery");
+    }
+
+    [Fact]
+    public void A_prune_plan_stored_before_recovery_fine_tunes_as_its_fine_tune_epochs_asked_and_otherwise_not_at_all()
+    {
+        var plan = (PrunePlan)TestJobs.Plan(TestJobs.Parse("""{"kind":"prune","model":"lenet5","dataset":"mnist","agent":"random","budget":{"episodes":2}}"""), _data.Folder);
+        var json = System.Text.Json.Nodes.JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize<JobPlan>(plan, AutoDesignJson.Options))!.AsObject();
+        Assert.True(json.Remove("recovery")); // as plans were stored before recovery existed
+
+        var stored = Assert.IsType<PrunePlan>(System.Text.Json.JsonSerializer.Deserialize<JobPlan>(json.ToJsonString(), AutoDesignJson.Options));
+        Assert.Null(stored.RecoveryOrFineTuning());
+        json["pruning"]!["fineTuneEpochs"] = 3;
+        var fineTuning = Assert.IsType<PrunePlan>(System.Text.Json.JsonSerializer.Deserialize<JobPlan>(json.ToJsonString(), AutoDesignJson.Options)).RecoveryOrFineTuning();
+        Assert.Equal((3, 0.0, 0), (fineTuning!.Epochs, fineTuning.Distillation, fineTuning.Front));
+        Assert.Equal(plan.BaseTraining.LearningRate / 10, fineTuning.LearningRate, 12);
     }
 
     /// <summary>Hands every message to <paramref name="seen"/> and keeps it.</summary>
