@@ -79,12 +79,17 @@ internal static class RunCommand
                                 $"test {summary.Score} {summary.FormatScore(best.TestAccuracy)}" +
                                 (best.Recovered is { } r ? $", {r.TestAccuracy:P2} after {r.Epochs} epochs of recovery" : "") +
                                 (result.Base.TestAccuracy is { } baseTest ? $" (base {summary.FormatScore(baseTest)})" : ""));
-                    if (best.Policy.Any(p => p.WBits is not null && p.Choice is not null))
-                        o.WriteLine($"  formats: {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.Choice}"))}");
-                    else if (best.Policy.Any(p => p.WBits is not null))
-                        o.WriteLine($"  bits (weights/activations): {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.WBits}/{p.ABits}"))}");
-                    else if (best.Policy.All(p => p.Choice is not null && p.WBits is null && p.KeepRatio is null) && best.Policy.Count > 0)
-                        o.WriteLine($"  choices: {string.Join(", ", best.Policy.Select(p => $"{p.Layer} {p.Choice}"))}");
+                    var formats = best.Policy.Where(p => p.WBits is not null && p.Choice is not null).ToList();
+                    var bits = best.Policy.Where(p => p.WBits is not null && p.Choice is null).ToList();
+                    var choices = best.Policy.Where(p => p.Choice is not null && p.WBits is null && p.KeepRatio is null).ToList();
+                    if (formats.Count > 0) o.WriteLine($"  formats: {string.Join(", ", formats.Select(p => $"{p.Layer} {p.Choice}"))}");
+                    if (choices.Count > 0 && choices.Count + bits.Count == best.Policy.Count)
+                        o.WriteLine($"  choices: {string.Join(", ", choices.Select(p => $"{p.Layer} {p.Choice}"))}");
+                    if (bits.Count > 0) o.WriteLine($"  bits (weights/activations): {string.Join(", ", bits.Select(p => $"{p.Layer} {p.WBits}/{p.ABits}"))}");
+                    if (result.Predictor is { } predictor)
+                        o.WriteLine($"  predictor: {predictor.Model} on {predictor.Samples} sub-networks at full precision" +
+                                    (predictor.QuantizedSamples is { } quantized ? $" and {quantized} designs at their bits ({(predictor.Transferred == true ? "transferred" : "from scratch")})" : "") +
+                                    (result.Predicted is { } predicted ? $"; {predicted:N0} designs predicted" : ""));
                     if (best.Metrics?.GetValueOrDefault("testPerplexity") is > 0 and var perplexity)
                         o.WriteLine($"  test perplexity {perplexity:F3}" + (best.Metrics.GetValueOrDefault("floatTestPerplexity") is > 0 and var basePerplexity ? $" (base {basePerplexity:F3})" : ""));
                     foreach (var (name, value) in best.Measured ?? new Dictionary<string, double>()) o.WriteLine($"  {name}: {value:G4}");

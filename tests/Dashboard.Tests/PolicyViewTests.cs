@@ -46,6 +46,24 @@ public class PolicyViewTests : DashboardTest
     }
 
     [Fact]
+    public void A_joint_policy_lists_its_architecture_choices_then_its_layers_bits()
+    {
+        var candidate = new CandidateResult(2, 0.88, 1, 1, 0.02, 0.88,
+        [
+            new PolicyEntry("s1b1.kernel", Choice: "5", Value: 5),
+            new PolicyEntry("s1.depth", Choice: "2", Value: 2),
+            new PolicyEntry("s1b1_expand", WBits: 4, ABits: 6),
+            new PolicyEntry("head", WBits: 8, ABits: 4),
+        ]);
+
+        var view = Render<PolicyView>(p => p.Add(v => v.Candidate, candidate).Add(v => v.Unit, "ms"));
+
+        Assert.Equal(["5", "2", "W4A6", "W8A4"], view.FindAll(".policy-table tbody tr td.number").Select(c => c.TextContent.Trim()));
+        Assert.Contains("choice or bits (W/A)", view.Find(".policy-table thead").TextContent);
+        Assert.Equal(["s1b1_expand", "head"], view.FindComponent<AutoDesign.Dashboard.Components.Charts.BarChart>().Instance.Categories); // bits only
+    }
+
+    [Fact]
     public void A_serving_format_policy_names_each_projections_format_and_each_caches()
     {
         var candidate = new CandidateResult(1, 0.58, 1, 1, 3e6, -0.001,

@@ -23,7 +23,7 @@ public sealed record AgentView(string Name, string Description, IReadOnlyList<st
 /// <summary>
 /// One input of a kind's spec form. <c>Path</c> is where its value goes in the spec (<c>constraint.ratio</c>), which is
 /// also the field the API's errors name; a field that is not <c>Submitted</c> only steers which others are shown.
-/// <c>Input</c> is text, number, integer, choice, list (comma-separated words) or constant (always its default);
+/// <c>Input</c> is text, number, integer, choice, list (comma-separated words), integers (comma-separated whole numbers) or constant (always its default);
 /// a choice's options are <c>Choices</c>, or the catalog's names <c>ChoicesFrom</c> (agents, targets, datasets,
 /// models, supernets), and a text field may suggest them the same way. The field is shown when every one of
 /// <c>ShownWhen</c> holds.

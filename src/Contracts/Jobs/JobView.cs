@@ -35,6 +35,7 @@ public sealed record JobProgress(int Candidates, int Episodes);
 
 /// <summary>What a completed job found: the base model, the constraint, the best candidate (tested and saved) and the front.</summary>
 /// <param name="Predicted">In a predictor-guided architecture search, the sub-networks the predictor scored.</param>
+/// <param name="Predictor">In a predictor-guided search, what its predictor was fitted on.</param>
 public sealed record JobOutcome(
     BaseMetrics Base,
     ConstraintResult Constraint,
@@ -43,4 +44,12 @@ public sealed record JobOutcome(
     int Evaluations,
     double EvaluationsPerSecond,
     double Seconds,
-    int? Predicted = null);
+    int? Predicted = null,
+    PredictorReport? Predictor = null);
+
+/// <summary>
+/// The accuracy predictor of a predictor-guided search: its model, the sub-networks measured at full precision it
+/// was fitted on and, in a joint architecture and precision search, the sub-networks measured at their bits that
+/// taught it what bits cost, starting from the full-precision predictor's weights when <paramref name="Transferred"/>.
+/// </summary>
+public sealed record PredictorReport(string Model, int Samples, int? QuantizedSamples = null, bool? Transferred = null);

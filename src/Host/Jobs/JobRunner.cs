@@ -103,13 +103,14 @@ internal sealed class JobRunner(
             {
                 BestModelDirectory = BestModelDirectory(id),
                 RecoveryDirectory = RecoveryDirectory(id),
+                WorkDirectory = WorkDirectory(id),
                 Journal = new DatabaseJournal(databases, id, cancel.Cancel),
                 Evaluations = new ClusterEvaluations(grains, id, plan, published, logger),
                 Cancellation = either.Token,
             });
             await shared.Publish(RelativeBestModelDirectory(id), stopping);
             await lifecycle.CompleteAsync(id, result, CancellationToken.None);
-            DeleteRecoveryCheckpoints(id);
+            DeleteWorkFiles(id);
             logger.LogInformation("Job {Id} completed: best candidate {Index} at {Accuracy:P2}", id, result.Best.Index, result.Best.Accuracy);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -120,12 +121,12 @@ internal sealed class JobRunner(
         {
             logger.LogWarning("Job {Id} ran past its time limit of {Limit}", id, options.Value.JobTimeLimit);
             await lifecycle.FailAsync(id, $"The job ran past its time limit of {options.Value.JobTimeLimit} (AutoDesign:JobTimeLimit); what it recorded is kept.", CancellationToken.None);
-            DeleteRecoveryCheckpoints(id);
+            DeleteWorkFiles(id);
         }
         catch (OperationCanceledException)
         {
             await lifecycle.CancelledAsync(id, CancellationToken.None);
-            DeleteRecoveryCheckpoints(id);
+            DeleteWorkFiles(id);
             logger.LogInformation("Job {Id} cancelled", id);
         }
         catch (Exception e)
@@ -134,7 +135,7 @@ internal sealed class JobRunner(
             string? storage = StorageFaults.Cause(e);
             if (storage is not null) recovery.Stopped(storage, id);
             await lifecycle.FailAsync(id, JobErrors.Describe(e, storage, folder), CancellationToken.None);
-            if (storage is null) DeleteRecoveryCheckpoints(id); // a job stopped by its store resumes, and its recovery with it
+            if (storage is null) DeleteWorkFiles(id); // a job stopped by its store resumes, and its recovery with it
         }
     }
 
@@ -153,16 +154,19 @@ internal sealed class JobRunner(
 
     private string RecoveryDirectory(Guid id) => Path.Combine(folder.Root, $"jobs/{id:N}/recovery");
 
-    // Once the job has ended for good, its recovery checkpoints have served their purpose.
-    private void DeleteRecoveryCheckpoints(Guid id)
+    private string WorkDirectory(Guid id) => Path.Combine(folder.Root, $"jobs/{id:N}/work");
+
+    // Once the job has ended for good, its recovery checkpoints and work files have served their purpose.
+    private void DeleteWorkFiles(Guid id)
     {
-        try
-        {
-            if (Directory.Exists(RecoveryDirectory(id))) Directory.Delete(RecoveryDirectory(id), recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            logger.LogWarning(e, "Job {Id}'s recovery checkpoints could not be deleted", id);
-        }
+        foreach (string directory in new[] { RecoveryDirectory(id), WorkDirectory(id) })
+            try
+            {
+                if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning(e, "Job {Id}'s files in {Directory} could not be deleted", id, directory);
+            }
     }
 }

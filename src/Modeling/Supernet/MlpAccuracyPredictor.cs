@@ -51,6 +51,12 @@ public sealed class MlpAccuracyPredictor : IAccuracyPredictor, IDisposable
 
     public string Name => "mlp";
 
+    /// <summary>The perceptron, for a predictor that starts from its weights (<see cref="QuantizationAwarePredictor"/>).</summary>
+    internal nn.Module<Tensor, Tensor> Network => _network;
+
+    /// <summary>The accuracy the perceptron predicts differences from.</summary>
+    internal double Base => _base;
+
     public static MlpAccuracyPredictor Fit(SupernetLayout layout, IReadOnlyList<AccuracySample> samples, Settings? settings = null)
     {
         settings ??= new Settings();

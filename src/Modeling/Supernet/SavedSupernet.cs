@@ -74,8 +74,12 @@ public sealed record SavedSupernet(
         return subnet;
     }
 
-    /// <summary>Scores an extracted (and perhaps fine-tuned: <paramref name="history"/>) sub-network on the validation and test splits and saves it.</summary>
-    public SavedModel SaveSubnet(Torch.SpecNetwork subnet, Dataset data, string directory, IReadOnlyList<EpochReport>? history = null)
+    /// <summary>
+    /// Scores an extracted (and perhaps fine-tuned: <paramref name="history"/>) sub-network on the validation and test
+    /// splits and saves it; a fake-quantized one with its <paramref name="precision"/> and clipping values.
+    /// </summary>
+    public SavedModel SaveSubnet(Torch.SpecNetwork subnet, Dataset data, string directory, IReadOnlyList<EpochReport>? history = null,
+        Specs.PrecisionPolicy? precision = null)
     {
         double validation = Evaluation.Of(subnet, data.Validation, data.Mean, data.Std).Accuracy;
         double test = Evaluation.Of(subnet, data.Test, data.Mean, data.Std).Accuracy;
@@ -91,6 +95,8 @@ public sealed record SavedSupernet(
             TestAccuracy = test,
             ValidationAccuracy = validation,
             History = history ?? [],
+            Precision = precision,
+            Quantization = subnet.Quantization,
         };
         return SavedModel.Save(directory, subnet, card);
     }

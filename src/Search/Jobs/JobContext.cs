@@ -12,6 +12,9 @@ public sealed record JobContext(DataFolder Folder, ILogger Logger)
     /// <summary>Where recovery training keeps its checkpoints, so that a rerun picks up after the last epoch (none when empty).</summary>
     public string RecoveryDirectory { get; init; } = "";
 
+    /// <summary>Where a kind keeps what it measured before its search (a joint search's quantized samples), so that a rerun picks up (none when empty).</summary>
+    public string WorkDirectory { get; init; } = "";
+
     /// <summary>Where each evaluated batch is recorded with the agent's state, and read back on resume.</summary>
     public IJobJournal Journal { get; init; } = NoJournal.Instance;
 

@@ -1,3 +1,4 @@
+using AutoDesign.Search.Kinds.Codesign;
 using AutoDesign.Search.Kinds.Formats;
 using AutoDesign.Search.Kinds.Heads;
 using AutoDesign.Search.Kinds.Nas;
@@ -14,6 +15,7 @@ public static class JobKinds
         new PruneKind(),
         new QuantizeKind(),
         new NasKind(),
+        new CodesignKind(),
         new FormatsKind(),
         new HeadsKind(),
     ];

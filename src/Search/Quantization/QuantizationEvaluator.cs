@@ -54,16 +54,17 @@ public sealed class QuantizationEvaluator : IDisposable
         using (no_grad())
             foreach (var (name, tensor) in network.state_dict()) tensor.copy_(_weights[name]);
         network.Quantize(_statistics.For(policy));
-        if (_fineTune is not null) FineTune(network);
+        if (_fineTune is not null) FineTune(network, _fineTune, _learningRate);
         network.eval();
         return network;
     }
 
-    private void FineTune(SpecNetwork network)
+    /// <summary>One pass of quantization-aware fine-tuning (SGD with momentum 0.9) over the prepared batches.</summary>
+    internal static void FineTune(SpecNetwork network, PreparedBatches batches, double learningRate)
     {
         network.train();
-        using var optimizer = optim.SGD(network.parameters(), _learningRate, momentum: 0.9);
-        foreach (var (images, labels) in _fineTune!.Batches)
+        using var optimizer = optim.SGD(network.parameters(), learningRate, momentum: 0.9);
+        foreach (var (images, labels) in batches.Batches)
         {
             using var scope = NewDisposeScope();
             optimizer.zero_grad();

@@ -21,12 +21,15 @@ public sealed record RecoverySpec
 
     /// <summary>How many of the front's other points, most accurate first, are recovered too and reported (default 0).</summary>
     public int? Front { get; init; }
+
+    /// <summary>Training images an epoch draws from (default: the base model's recipe's, usually every one).</summary>
+    public int? Images { get; init; }
 }
 
-/// <summary>A <see cref="RecoverySpec"/> as resolved against the base model's recipe.</summary>
-public sealed record RecoveryPlan(int Epochs, double LearningRate, double Distillation, int Front)
+/// <summary>A <see cref="RecoverySpec"/> as resolved against the base model's recipe; <paramref name="Images"/> 0 keeps the recipe's.</summary>
+public sealed record RecoveryPlan(int Epochs, double LearningRate, double Distillation, int Front, int Images = 0)
 {
-    public const int DefaultEpochs = 2, MaxEpochs = 1000, MaxFront = 20;
+    public const int DefaultEpochs = 2, MaxEpochs = 1000, MaxFront = 20, MaxImages = 10_000_000;
     public const double DefaultDistillation = 1, MaxDistillation = 100;
 
     /// <summary>The plan, or null when recovery is off or a field is wrong (recorded in <paramref name="errors"/>).</summary>
@@ -41,7 +44,9 @@ public sealed record RecoveryPlan(int Epochs, double LearningRate, double Distil
         if (!(distillation >= 0 && distillation <= MaxDistillation)) errors.Add("recovery.distillation", $"must be between 0 and {MaxDistillation}, got {distillation}");
         if (front is < 0 or > MaxFront) errors.Add("recovery.front", $"must be between 0 and {MaxFront}, got {front}");
         else if (front > 0 && epochs == 0) errors.Add("recovery.front", "needs recovery.epochs above 0");
-        return errors.Count > before || epochs == 0 ? null : new RecoveryPlan(epochs, rate, distillation, front);
+        int images = spec?.Images ?? 0;
+        if (spec?.Images is < 100 or > MaxImages) errors.Add("recovery.images", $"must be between 100 and {MaxImages:N0}, got {spec.Images}");
+        return errors.Count > before || epochs == 0 ? null : new RecoveryPlan(epochs, rate, distillation, front, images);
     }
 
     /// <summary>Fine-tuning on the labels alone at a tenth of the base model's rate, as pruning's <c>fineTuneEpochs</c> asks.</summary>
@@ -49,5 +54,5 @@ public sealed record RecoveryPlan(int Epochs, double LearningRate, double Distil
 
     /// <summary>The base model's recipe with this plan's epochs and rate, without warm-up: a design starts near a good solution.</summary>
     public TrainingOptions Training(TrainingOptions baseTraining, int seed) =>
-        baseTraining with { Epochs = Epochs, LearningRate = LearningRate, WarmupSteps = 0, Seed = seed };
+        baseTraining with { Epochs = Epochs, LearningRate = LearningRate, WarmupSteps = 0, Seed = seed, TrainLimit = Images > 0 ? Images : baseTraining.TrainLimit };
 }

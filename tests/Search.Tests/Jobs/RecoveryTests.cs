@@ -132,6 +132,7 @@ public sealed class RecoveryTests : IDisposable
     [InlineData("""{"distillation":-0.5}""", "recovery.distillation")]
     [InlineData("""{"front":21}""", "recovery.front")]
     [InlineData("""{"epochs":0,"front":2}""", "recovery.front")]
+    [InlineData("""{"images":5}""", "recovery.images")]
     public void A_bad_recovery_setting_is_refused_naming_its_field(string recovery, string field)
     {
         var spec = TestJobs.Parse($$"""{"kind":"prune","model":"lenet5","dataset":"mnist","agent":"random","budget":{"episodes":2},"recovery":{{recovery}}}""");
@@ -152,6 +153,18 @@ public sealed class RecoveryTests : IDisposable
         var heads = TestJobs.Parse("""{"kind":"heads","model":"gpt","dataset":"sotu","agent":"random","budget":{"episodes":2},"recovery":{"epochs":1}}""");
         var error = Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(heads, _data.Folder));
         Assert.Contains(error.Errors, e => e.Field == "recovery");
+    }
+
+    [Fact]
+    public void Recovery_on_fewer_images_draws_each_epoch_from_that_many_and_language_models_refuse_it()
+    {
+        var plan = (PrunePlan)TestJobs.Plan(TestJobs.Parse("""{"kind":"prune","model":"lenet5","dataset":"mnist","agent":"random","budget":{"episodes":2},"recovery":{"images":1000}}"""), _data.Folder);
+
+        Assert.Equal(1000, plan.Recovery!.Training(plan.BaseTraining, 1).TrainLimit);
+        var whole = (PrunePlan)TestJobs.Plan(TestJobs.Parse("""{"kind":"prune","model":"lenet5","dataset":"mnist","agent":"random","budget":{"episodes":2}}"""), _data.Folder);
+        Assert.Equal(whole.BaseTraining.TrainLimit, whole.Recovery!.Training(whole.BaseTraining, 1).TrainLimit);
+        var text = TestJobs.Parse("""{"kind":"prune","model":"gpt","dataset":"sotu","agent":"random","budget":{"episodes":2},"recovery":{"images":1000}}""");
+        Assert.Contains(Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(text, _data.Folder)).Errors, e => e.Field == "recovery.images");
     }
 
     [Fact]

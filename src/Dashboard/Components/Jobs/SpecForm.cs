@@ -65,7 +65,7 @@ public sealed class SpecForm
             string text = (field.Input == "constant" ? field.Default ?? "" : Value(field)).Trim();
             if (text == "") continue;
             if (Parse(field, text) is { } value) Place(spec, field.Path, value);
-            else found[field.Path] = [field.Input == "integer" ? "must be a whole number" : "must be a number"];
+            else found[field.Path] = [field.Input switch { "integer" => "must be a whole number", "integers" => "must be whole numbers, comma-separated", _ => "must be a number" }];
         }
         problems = found;
         return spec;
@@ -86,6 +86,10 @@ public sealed class SpecForm
     {
         "integer" => long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long whole) ? JsonValue.Create(whole) : null,
         "number" => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) && double.IsFinite(number) ? JsonValue.Create(number) : null,
+        "integers" => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is var items
+                      && items.All(i => long.TryParse(i, NumberStyles.Integer, CultureInfo.InvariantCulture, out _))
+            ? new JsonArray([.. items.Select(i => (JsonNode)JsonValue.Create(long.Parse(i, CultureInfo.InvariantCulture)))])
+            : null,
         "list" => new JsonArray([.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(item => (JsonNode)JsonValue.Create(item))]),
         _ => JsonValue.Create(text),
     };

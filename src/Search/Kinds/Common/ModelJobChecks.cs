@@ -97,6 +97,8 @@ public static class ModelJobChecks
             errors.Add("training.stepsPerEpoch", !stepped ? "applies to language and video models (an image model's epoch is its training images)" : $"must be between 1 and 1,000,000, got {steps}");
         if (spec.Recovery is not null && !recovers) errors.Add("recovery", $"{kind.Name} jobs do not recover their designs yet");
         else if (spec.Recovery is not null && dataset is { Shape.IsVideo: true }) errors.Add("recovery", "video models are not recovered yet");
+        else if (spec.Recovery?.Images is not null && dataset is { Shape.IsTokens: true })
+            errors.Add("recovery.images", "applies to image models: a language model's epoch is its recipe's steps of random windows");
 
         if (errors.Count > before || dataset is null || model is null || constraint is null) return null;
         var recipe = TrainingOptions.RecipeFor(spec.Model!, model.Input);

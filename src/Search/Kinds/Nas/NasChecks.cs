@@ -3,13 +3,11 @@ using AutoDesign.HardwareProfiler.Costs;
 using AutoDesign.HardwareProfiler.Targets;
 using AutoDesign.Modeling;
 using AutoDesign.Modeling.Inputs;
-using AutoDesign.Modeling.Supernet;
 using AutoDesign.Modeling.Training;
-using AutoDesign.Search.Agents.Evolution;
-using AutoDesign.Search.Agents.Nsga2;
 using AutoDesign.Search.Architecture;
 using AutoDesign.Search.Architecture.Predictor;
 using AutoDesign.Search.Jobs;
+using AutoDesign.Search.Kinds.Common;
 using AutoDesign.Search.Recovery;
 using AutoDesign.Search.Tables;
 
@@ -71,23 +69,9 @@ internal static class NasChecks
         if (spec.Budget?.Batch is < 1 or > MaxBatch) errors.Add("budget.batch", $"must be between 1 and {MaxBatch}, got {spec.Budget.Batch}");
 
         // A predictor-guided search spends its evaluations on predictions: the population follows them too.
-        int population = BudgetedPopulation.For(Math.Max(1, evaluations));
-        var given = spec.Evolution ?? new EvolutionSettings();
-        var ofa = new EvolutionOptions();
-        var evolution = new EvolutionOptions
-        {
-            Population = given.Population ?? population,
-            ParentRatio = given.ParentRatio ?? ofa.ParentRatio,
-            MutationRatio = given.MutationRatio ?? ofa.MutationRatio,
-            MutationProbability = given.MutationProbability ?? ofa.MutationProbability,
-        };
-        if (spec.Evolution is not null && spec.Agent != "evolution") errors.Add("evolution", "applies to agent 'evolution'");
-        foreach (var (field, reason) in evolution.Problems()) errors.Add($"evolution.{field}", reason);
-
+        var evolution = ArchitectureAgentChecks.Evolution(spec.Evolution, spec.Agent, evaluations, errors);
+        var nsga2 = ArchitectureAgentChecks.Nsga2(spec.Nsga2, spec.Agent, evaluations, errors);
         var settings = spec.Nsga2 ?? new Nsga2Settings();
-        if (spec.Nsga2 is not null && spec.Agent != "nsga2") errors.Add("nsga2", "applies to agent 'nsga2'");
-        var nsga2 = new Nsga2Options { Population = settings.Population ?? population, CrossoverProbability = settings.CrossoverProbability, MutationProbability = settings.MutationProbability };
-        foreach (var (field, reason) in nsga2.Problems()) errors.Add($"nsga2.{field}", reason);
         var costs = settings.Objectives ?? (spec.Constraint?.Metric is { } metric ? [metric] : []);
         if (table is not null)
             for (int i = 0; i < (settings.Objectives?.Count ?? 0); i++)
@@ -141,20 +125,7 @@ internal static class NasChecks
         if (spec.Supernet is null) { errors.Add("predictor", "applies to super-network spaces: a table's rows are already measured"); return null; }
         if (supernet is null) return null;
 
-        string directory = folder.Resolve(supernet.Directory);
-        AccuracySampleFile? samples = null;
-        string command = $"run 'autodesign supernet sample --supernet {spec.Supernet}'";
-        try { samples = AccuracySampleFile.TryLoad(directory); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
-        {
-            errors.Add("predictor", $"the measured sub-networks of '{spec.Supernet}' ({AccuracySampleFile.JsonName}) cannot be read");
-        }
-        if (samples is null && errors.Count == before)
-            errors.Add("predictor", $"super-network '{spec.Supernet}' has no measured sub-networks to fit a predictor on: {command}");
-        else if (samples is not null && !samples.Layout.SameAs(SavedSupernet.Load(directory).Layout))
-            errors.Add("predictor", $"the measured sub-networks of '{spec.Supernet}' are of another super-network layout: {command} again");
-        else if (samples is not null && samples.Samples.Count < AccuracyPredictors.MinimumSamples)
-            errors.Add("predictor", $"super-network '{spec.Supernet}' has {samples.Samples.Count} measured sub-networks; a predictor needs at least {AccuracyPredictors.MinimumSamples}: {command} --count 200");
+        SupernetChecks.HasSamples(spec.Supernet, folder.Resolve(supernet.Directory), "predictor", errors);
         return errors.Count == before ? new PredictorPlan(model, confirm) : null;
     }
 
@@ -162,26 +133,8 @@ internal static class NasChecks
     private static (SupernetPlan, SupernetSpace, TrainingOptions Recipe)? CheckSupernet(NasSpec spec, DataFolder folder, SpecErrors errors)
     {
         int before = errors.Count;
-        SavedSupernet? saved = null;
-        string? directory = null;
-        try { directory = string.IsNullOrWhiteSpace(spec.Supernet) ? null : SupernetFolders.Locate(spec.Supernet, folder); }
-        catch (InputFileException e) { errors.Add("supernet", e.Message); }
-        if (directory is null && errors.Count == before)
-            errors.Add("supernet", $"no saved super-network '{spec.Supernet}' (a folder with {SavedSupernet.CardFile} and {SavedSupernet.WeightsFile}, or a name under the data folder's supernets/; 'autodesign supernet train' makes one)");
-        else if (directory is not null)
-        {
-            try { saved = SavedSupernet.Load(directory); }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
-            {
-                errors.Add("supernet", $"'{spec.Supernet}' cannot be read: {e.Message}");
-            }
-            catch (System.Text.Json.JsonException e)
-            {
-                errors.Add("supernet", $"'{spec.Supernet}' {ParseErrors.Describe(e, InputFormat.SupernetCard)}");
-            }
-        }
-        if (saved is not null && spec.Dataset is not null && spec.Dataset != saved.Dataset)
-            errors.Add("dataset", $"'{spec.Dataset}' is not the data set super-network '{spec.Supernet}' was trained on ({saved.Dataset})");
+        var located = SupernetChecks.Locate(spec.Supernet, spec.Dataset, folder, errors);
+        var (saved, directory) = located is { } found ? found : (null, null);
 
         var metrics = new List<CostMetric> { CostMetric.Flops, CostMetric.Params };
         string? constrained = null;

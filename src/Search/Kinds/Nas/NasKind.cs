@@ -77,13 +77,15 @@ public sealed class NasKind : JobKind<NasSpec, NasPlan>
         var agent = CreateAgent(plan, space);
         int evaluations = plan.Evaluations;
         int? predicted = null;
+        PredictorReport? report = null;
         IReadOnlyDictionary<string, double>? predictions = null;
         if (plan.Predictor is { } predictor && space is SupernetSpace subnets)
         {
-            var (shortlist, count) = await ShortlistAsync(plan, predictor, subnets, context);
+            var (shortlist, count, fitted) = await ShortlistAsync(plan, predictor, subnets, context);
             agent = new ListAgent([.. shortlist.Select(s => ChoiceVector.ToCandidate(0, s.Choices).Actions)]);
             evaluations = shortlist.Count;
             predicted = count;
+            report = fitted;
             predictions = shortlist.ToDictionary(s => ChoiceVector.Key(s.Choices), s => s.PredictedAccuracy);
         }
         var scorer = new DelegateScorer(
@@ -118,12 +120,13 @@ public sealed class NasKind : JobKind<NasSpec, NasPlan>
             loop.Evaluations,
             loop.EvaluationsPerSecond,
             clock.Elapsed.TotalSeconds,
-            predicted);
+            predicted,
+            report);
         return finish is null ? result : finish(best, result) with { Seconds = clock.Elapsed.TotalSeconds };
     }
 
     /// <summary>The predictor's round: fits the predictor on the super-network's measured sub-networks and searches with it.</summary>
-    private static async Task<(IReadOnlyList<Shortlisted> Shortlist, int Predicted)> ShortlistAsync(NasPlan plan, PredictorPlan settings, SupernetSpace space,
+    private static async Task<(IReadOnlyList<Shortlisted> Shortlist, int Predicted, PredictorReport Report)> ShortlistAsync(NasPlan plan, PredictorPlan settings, SupernetSpace space,
         JobContext context)
     {
         var clock = Stopwatch.StartNew();
@@ -139,7 +142,7 @@ public sealed class NasKind : JobKind<NasSpec, NasPlan>
             context.Logger.LogInformation("Predictor {Model} fitted on {Samples} sub-networks in {Fit:F1} s scored {Predicted} distinct sub-networks in {Search:F1} s; " +
                                           "confirming {Confirm} (predicted {Best:P2} at best)", predictor.Name, samples.Samples.Count, fitted, result.Predicted,
                 clock.Elapsed.TotalSeconds - fitted, result.Shortlist.Count, result.Shortlist.Count > 0 ? result.Shortlist[0].PredictedAccuracy : 0);
-            return result;
+            return (result.Shortlist, result.Predicted, new PredictorReport(predictor.Name, samples.Samples.Count));
         }
         finally
         {

@@ -18,8 +18,15 @@ public sealed record Shortlisted(int[] Choices, double PredictedAccuracy);
 /// </summary>
 public static class PredictedSearch
 {
-    public static async Task<(IReadOnlyList<Shortlisted> Shortlist, int Predicted)> RunAsync(
+    public static Task<(IReadOnlyList<Shortlisted> Shortlist, int Predicted)> RunAsync(
         ISearchAgent agent, SupernetSpace predicted, int evaluations, int batchSize, int confirm, bool alongFront,
+        IReadOnlyList<string> costs, CancellationToken cancellation) =>
+        RunAsync(agent, predicted, c => ChoiceVector.Key(predicted.Subnets.Encode(predicted.Subnets.Canonical(predicted.Choice(c)))),
+            evaluations, batchSize, confirm, alongFront, costs, cancellation);
+
+    /// <param name="networkKey">Equal for vectors that are the same network.</param>
+    public static async Task<(IReadOnlyList<Shortlisted> Shortlist, int Predicted)> RunAsync(
+        ISearchAgent agent, ChoiceSpace predicted, Func<int[], string> networkKey, int evaluations, int batchSize, int confirm, bool alongFront,
         IReadOnlyList<string> costs, CancellationToken cancellation)
     {
         var vectors = new Dictionary<int, int[]>();
@@ -36,7 +43,7 @@ public static class PredictedSearch
             distinct: true, costsOf: c => costs.Select(k => c.Metrics![k]).ToList());
 
         var networks = loop.Candidates
-            .GroupBy(c => ChoiceVector.Key(predicted.Subnets.Encode(predicted.Subnets.Canonical(predicted.Choice(vectors[c.Index])))))
+            .GroupBy(c => networkKey(vectors[c.Index]))
             .Select(g => g.First())
             .ToList();
         var chosen = new List<CandidateResult>();
