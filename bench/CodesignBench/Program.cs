@@ -27,7 +27,7 @@ using Microsoft.Extensions.Logging;
 //
 //   dotnet run -c Release --project bench/CodesignBench [-- --supernet fmnist-all] [--targets bitfusion,bismo]
 //       [--ratios 0.2,0.3,0.45] [--samples 100] [--confirm 10] [--predicted 2000] [--recovery-epochs 1]
-//       [--recovery-images 10000] [--methods codesign,uniform4,uniform8,nas+haq] [--nas-scale 2] [--seed 1]
+//       [--recovery-images 10000] [--methods codesign,uniform4,uniform8,nas+haq] [--nas-scale 2] [--seed 1] [--no-study]
 TorchRuntime.EnsureInitialized();
 string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 int IntArg(string name, int fallback) => Arg(name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
@@ -52,7 +52,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Super-network '{saved.Name}' ({saved.Dataset}); {samples} designs measured at their bits + {confirm} confirmed per search, {predicted:N0} predicted; " +
     $"recovery {recoveryEpochs} epoch(s) on {recoveryImages:N0} images; seed {seed}"));
 
-PredictorStudy();
+if (!args.Contains("--no-study")) PredictorStudy();
 
 Console.WriteLine();
 Console.WriteLine("| target | budget | method | real evaluations | latency | MACs | validation (search) | test | test after recovery | search time |");

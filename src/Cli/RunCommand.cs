@@ -87,8 +87,9 @@ internal static class RunCommand
                         o.WriteLine($"  choices: {string.Join(", ", choices.Select(p => $"{p.Layer} {p.Choice}"))}");
                     if (bits.Count > 0) o.WriteLine($"  bits (weights/activations): {string.Join(", ", bits.Select(p => $"{p.Layer} {p.WBits}/{p.ABits}"))}");
                     if (result.Predictor is { } predictor)
-                        o.WriteLine($"  predictor: {predictor.Model} on {predictor.Samples} sub-networks at full precision" +
-                                    (predictor.QuantizedSamples is { } quantized ? $" and {quantized} designs at their bits ({(predictor.Transferred == true ? "transferred" : "from scratch")})" : "") +
+                        o.WriteLine($"  predictor: {predictor.Model} " + (predictor.QuantizedSamples is { } quantized
+                                        ? $"on {quantized} designs at their bits, " + (predictor.Transferred == true ? $"transferred from one on {predictor.Samples} sub-networks at full precision" : "from scratch")
+                                        : $"on {predictor.Samples} sub-networks") +
                                     (result.Predicted is { } predicted ? $"; {predicted:N0} designs predicted" : ""));
                     if (best.Metrics?.GetValueOrDefault("testPerplexity") is > 0 and var perplexity)
                         o.WriteLine($"  test perplexity {perplexity:F3}" + (best.Metrics.GetValueOrDefault("floatTestPerplexity") is > 0 and var basePerplexity ? $" (base {basePerplexity:F3})" : ""));

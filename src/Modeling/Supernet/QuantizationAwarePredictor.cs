@@ -49,14 +49,27 @@ public sealed class QuantizationAwarePredictor : IDisposable
             Transferred = transferFrom is not null,
         };
         var random = new SplitMix64(settings.Seed);
-        SeededInitialization.UniformFanIn(predictor._network, random);
-        if (transferFrom is not null) predictor.CopyFrom(transferFrom);
+        try
+        {
+            SeededInitialization.UniformFanIn(predictor._network, random);
+            if (transferFrom is not null) predictor.CopyFrom(transferFrom);
+            predictor.Train(samples, settings, random);
+        }
+        catch
+        {
+            predictor.Dispose();
+            throw;
+        }
+        return predictor;
+    }
 
+    private void Train(IReadOnlyList<QuantizedAccuracySample> samples, MlpAccuracyPredictor.Settings settings, SplitMix64 random)
+    {
         using var scope = NewDisposeScope();
-        var x = predictor.Features(samples.Select(s => (s.Choice, s.Bits)).ToList());
-        var y = tensor(samples.Select(s => (float)(s.Accuracy - predictor._base)).ToArray()).unsqueeze(1);
-        using var optimizer = optim.Adam(predictor._network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
-        predictor._network.train();
+        var x = Features(samples.Select(s => (s.Choice, s.Bits)).ToList());
+        var y = tensor(samples.Select(s => (float)(s.Accuracy - _base)).ToArray()).unsqueeze(1);
+        using var optimizer = optim.Adam(_network.parameters(), settings.LearningRate, weight_decay: settings.WeightDecay);
+        _network.train();
         for (int epoch = 0; epoch < settings.Epochs; epoch++)
         {
             var order = random.Permutation(samples.Count);
@@ -65,12 +78,11 @@ public sealed class QuantizationAwarePredictor : IDisposable
                 using var step = NewDisposeScope();
                 using var batch = tensor(order.Skip(start).Take(settings.BatchSize).Select(i => (long)i).ToArray());
                 optimizer.zero_grad();
-                nn.functional.mse_loss(predictor._network.forward(x.index_select(0, batch)), y.index_select(0, batch)).backward();
+                nn.functional.mse_loss(_network.forward(x.index_select(0, batch)), y.index_select(0, batch)).backward();
                 optimizer.step();
             }
         }
-        predictor._network.eval();
-        return predictor;
+        _network.eval();
     }
 
     public double Predict(SubnetChoice choice, SubnetPrecision bits) => PredictMany([(choice, bits)])[0];
@@ -99,7 +111,8 @@ public sealed class QuantizationAwarePredictor : IDisposable
                 if (weights.shape[1] != architecture || weights.shape[0] != target.shape[0])
                     throw new ArgumentException($"the full-precision predictor's input is {weights.shape[1]} features wide, this layout's architecture {architecture}");
                 target.zero_();
-                target.narrow(1, 0, architecture).copy_(weights);
+                using var columns = target.narrow(1, 0, architecture);
+                columns.copy_(weights);
             }
             else target.copy_(weights);
         }

@@ -11,17 +11,23 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AutoDesign.Search.Tests.Jobs;
 
-public sealed class CodesignJobTests : IDisposable
+/// <summary>The tiny super-network with 24 measured sub-networks, shared by the tests of a class (each writes under its own names).</summary>
+public sealed class MeasuredTinySupernet : IDisposable
 {
-    private readonly TestDataFolder _data = new();
-
-    public CodesignJobTests()
+    public MeasuredTinySupernet()
     {
-        TinySupernet.Save(_data.Folder);
-        TinySupernet.Sample(_data.Folder, 24);
+        TinySupernet.Save(Data.Folder);
+        TinySupernet.Sample(Data.Folder, 24);
     }
 
-    public void Dispose() => _data.Dispose();
+    public TestDataFolder Data { get; } = new();
+
+    public void Dispose() => Data.Dispose();
+}
+
+public sealed class CodesignJobTests(MeasuredTinySupernet supernet) : IClassFixture<MeasuredTinySupernet>
+{
+    private readonly TestDataFolder _data = supernet.Data;
 
     private static CodesignSpec Spec(int confirm = 3) => new()
     {
@@ -46,7 +52,7 @@ public sealed class CodesignJobTests : IDisposable
     [Fact]
     public void The_best_predicted_designs_are_measured_at_their_bits_within_the_latency_budget_and_the_best_is_saved_quantized()
     {
-        string best = Path.Combine(_data.Root, "best");
+        string best = Path.Combine(_data.Root, "best-measured");
 
         var result = TestJobs.Run(Spec(), _data.Folder, best);
 
@@ -76,6 +82,10 @@ public sealed class CodesignJobTests : IDisposable
             model.Card.Precision!.Layers.OrderBy(p => p.Key));
         Assert.NotNull(model.Card.Quantization);
         Assert.Equal(result.Best.TestAccuracy, model.Card.TestAccuracy!.Value, 9);
+        var plan = TestJobs.Plan(Spec(), _data.Folder);
+        var exported = JobKinds.Of(plan).NetworkOf(plan, result.Candidates.Single(c => c.Index == result.Best.Index), _data.Folder); // what export and the layers view read
+        Assert.Equal(model.Spec.Layers.Select(l => (l.Name, l.Out)), exported.Spec.Layers.Select(l => (l.Name, l.Out)));
+        Assert.Equal(model.Card.Precision.Layers.OrderBy(p => p.Key), exported.Precision!.Layers.OrderBy(p => p.Key));
     }
 
     [Fact]
@@ -85,13 +95,14 @@ public sealed class CodesignJobTests : IDisposable
 
         var result = TestJobs.Run(spec, _data.Folder);
 
+        Assert.Contains(result.Candidates.SelectMany(c => c.Policy), p => p.WBits is not null);
         Assert.All(result.Candidates.SelectMany(c => c.Policy).Where(p => p.WBits is not null), p => Assert.Equal((4, 4), (p.WBits!.Value, p.ABits!.Value)));
     }
 
     [Fact]
     public void A_search_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds()
     {
-        var spec = Spec(confirm: 4);
+        var spec = Spec(confirm: 4) with { Predictor = new CodesignPredictor { Samples = 6, Confirm = 4 } };
         var unbroken = TestJobs.Run(spec, _data.Folder);
         var journal = new MemoryJournal { StopAfter = 2 };
         Assert.Throws<OperationCanceledException>(() => TestJobs.Run(spec, _data.Folder, journal: journal));
@@ -107,7 +118,7 @@ public sealed class CodesignJobTests : IDisposable
     public void Designs_measured_before_a_stop_are_not_measured_again()
     {
         var space = CheckingSpace();
-        string work = Path.Combine(_data.Root, "work");
+        string work = Path.Combine(_data.Root, "work-stopped");
         int measured = 0;
         double Measure(SubnetChoice choice, SubnetPrecision bits) => ++measured > 5 ? throw new OperationCanceledException() : 0.5 + 0.01 * measured;
         Assert.Throws<OperationCanceledException>(() => QuantizedSampling.Collect(space, Measure, 8, 3, work, NullLogger.Instance, default));
@@ -120,6 +131,25 @@ public sealed class CodesignJobTests : IDisposable
         var plan = QuantizedSampling.Plan(space, 8, 3);
         Assert.Equal(plan.Select(p => string.Join(",", p)), samples.Select(s => string.Join(",", space.Encode(s.Choice, s.Bits))));
         Assert.Equal(8, plan.Select(p => string.Join(",", p)).Distinct().Count());
+
+        File.AppendAllText(Path.Combine(work, QuantizedSampling.FileName), "{\"choice\":{\"dep"); // a line cut short by a crash
+        Assert.Equal(samples.Select(s => s.Accuracy), QuantizedSampling.Collect(space, (_, _) => throw new InvalidOperationException("measured again"), 8, 3, work, NullLogger.Instance, default).Select(s => s.Accuracy));
+        Assert.Equal(samples.Take(6).Select(s => s.Accuracy), QuantizedSampling.Collect(space, (_, _) => throw new InvalidOperationException("measured again"), 6, 3, work, NullLogger.Instance, default).Select(s => s.Accuracy));
+        Assert.Equal(Enumerable.Repeat(7.0, 8), QuantizedSampling.Collect(space, (_, _) => 7, 8, 4, work, NullLogger.Instance, default).Select(s => s.Accuracy)); // another seed's designs
+    }
+
+    [Fact]
+    public void A_job_fits_its_predictor_on_the_designs_its_work_folder_holds()
+    {
+        var spec = Spec() with { Predictor = new CodesignPredictor { Samples = 12, Confirm = 3, Transfer = false } };
+        var space = CheckingSpace();
+        string work = Path.Combine(_data.Root, "work-given");
+        QuantizedSampling.Collect(space, (_, _) => 0.4242, 12, spec.Seed, work, NullLogger.Instance, default); // as if measured before a stop
+
+        var result = LocalJobs.Run(spec, new JobContext(_data.Folder, NullLogger.Instance) { WorkDirectory = work });
+
+        // A predictor fitted on those designs alone; the untrained super-network's measured designs score near chance (10 %).
+        Assert.All(result.Candidates, c => Assert.InRange(c.Metrics![NasKind.PredictedAccuracy], 0.35, 0.5));
     }
 
     [Fact]
@@ -129,7 +159,7 @@ public sealed class CodesignJobTests : IDisposable
         var spec = Spec(confirm: 2) with { Supernet = "tiny-quick", Predictor = new CodesignPredictor { Samples = 6, Confirm = 2, Transfer = false },
             Recovery = new RecoverySpec { Epochs = 2, LearningRate = 0.05 } };
 
-        var result = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "best"));
+        var result = TestJobs.Run(spec, _data.Folder, Path.Combine(_data.Root, "best-recovered"));
 
         var recovered = Assert.IsType<RecoveryResult>(result.Best.Recovered);
         Assert.Equal(result.Best.TestAccuracy, recovered.TestAccuracyBefore);
@@ -155,6 +185,9 @@ public sealed class CodesignJobTests : IDisposable
         { """{"supernet":"../../etc"}""", "supernet" },
         { """{"dataset":"cifar10"}""", "dataset" },
         { """{"agent":"ddpg"}""", "agent" },
+        { """{"agent":"nsga2","nsga2":{"objectives":[]}}""", "nsga2.objectives" },
+        { """{"agent":"nsga2","nsga2":{"objectives":["size","size"]}}""", "nsga2.objectives[1]" },
+        { """{"constraint":{"metric":"latency","target":"torchsharp-cpu","ratio":0.5}}""", "constraint.target" },
         { """{"budget":{"evaluations":0}}""", "budget.evaluations" },
     };
 
@@ -179,14 +212,15 @@ public sealed class CodesignJobTests : IDisposable
         JsonNode?[] values =
         [
             null, "", "x", -1, 0, 1, 0.5, 2, 16, 17, 1e300, true, new JsonArray(), new JsonObject(),
-            new JsonArray(8, 4), new JsonArray(2, 16), "../../etc", "/dev/zero", "lut:../../x.json", "bitfusion", "size",
+            new JsonArray(8, 4), new JsonArray(2, 16), new JsonArray("size"), "../../etc", "/dev/zero", "lut:../../x.json", "bitfusion", "size", "nsga2",
+            "latency", "energy", "bismo", "torchsharp-cpu",
         ];
         string[] paths =
         [
             "supernet", "dataset", "agent", "seed", "constraint", "constraint.metric", "constraint.target", "constraint.ratio", "constraint.max",
             "budget.evaluations", "budget.batch", "quantization", "quantization.bits", "quantization.calibrationImages", "quantization.fineTuneImages",
             "quantization.fineTuneLearningRate", "quantization.validationImages", "predictor.samples", "predictor.confirm", "predictor.transfer",
-            "evolution.population", "nsga2.objectives", "recovery.epochs", "recovery.learningRate",
+            "evolution.population", "nsga2.objectives", "recovery.epochs", "recovery.learningRate", "recovery.images",
         ];
         var random = new Random(20261202);
         int refused = 0;
@@ -220,12 +254,13 @@ public sealed class CodesignJobTests : IDisposable
     [Fact]
     public void Transfer_needs_the_super_networks_measured_sub_networks()
     {
-        File.Delete(Path.Combine(_data.Root, "supernets", TinySupernet.Name, AccuracySampleFile.JsonName));
+        TinySupernet.Save(_data.Folder, name: "tiny-unmeasured");
+        var spec = Spec() with { Supernet = "tiny-unmeasured" };
 
-        var error = Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(Spec(), _data.Folder));
+        var error = Assert.Throws<InvalidSpecException>(() => TestJobs.Plan(spec, _data.Folder));
 
-        Assert.Contains("autodesign supernet sample --supernet tiny", Assert.Single(error.Errors, e => e.Field == "predictor").Reason);
-        TestJobs.Plan(Spec() with { Predictor = new CodesignPredictor { Samples = 12, Confirm = 3, Transfer = false } }, _data.Folder);
+        Assert.Contains("autodesign supernet sample --supernet tiny-unmeasured", Assert.Single(error.Errors, e => e.Field == "predictor").Reason);
+        TestJobs.Plan(spec with { Predictor = new CodesignPredictor { Samples = 12, Confirm = 3, Transfer = false } }, _data.Folder);
     }
 
     private static List<string> Describe(IEnumerable<CandidateResult> candidates) =>

@@ -40,9 +40,13 @@ internal static class CodesignChecks
         var evolution = ArchitectureAgentChecks.Evolution(spec.Evolution, spec.Agent, evaluations, errors);
         var nsga2 = ArchitectureAgentChecks.Nsga2(spec.Nsga2, spec.Agent, evaluations, errors);
         if (spec.Nsga2?.Objectives is { } objectives)
+        {
+            if (objectives.Count == 0) errors.Add("nsga2.objectives", "NSGA-II needs a cost to trade accuracy against: leave the list out for the constraint's metric");
             for (int i = 0; i < objectives.Count; i++)
                 if (objectives[i] != spec.Constraint?.Metric && objectives[i] is not ("flops" or "params" or "size"))
                     errors.Add($"nsga2.objectives[{i}]", $"'{objectives[i]}' is not measured: a design reports flops, params, size and the constraint's metric");
+                else if (objectives.Take(i).Contains(objectives[i])) errors.Add($"nsga2.objectives[{i}]", $"'{objectives[i]}' is listed twice");
+        }
 
         var located = SupernetChecks.Locate(spec.Supernet, spec.Dataset, folder, errors);
         RecoveryPlan? recovery = null;
@@ -51,7 +55,7 @@ internal static class CodesignChecks
         {
             if (predictor.Transfer) SupernetChecks.HasSamples(spec.Supernet!, directory, "predictor", errors);
             recovery = RecoveryPlan.Resolve(spec.Recovery, saved.Training.SubnetTraining(), errors);
-            if (errors.Count == 0) limit = CheckConstraint(spec.Constraint, saved.Layout, quantization.Bits, folder, errors);
+            if (!errors.Has("quantization")) limit = CheckConstraint(spec.Constraint, saved.Layout, quantization.Bits, folder, errors);
         }
         else if (spec.Constraint is null) errors.Add("constraint", "is required: a latency or energy budget on a target, or a size budget");
 
@@ -96,6 +100,12 @@ internal static class CodesignChecks
             if (string.IsNullOrWhiteSpace(constraint.Target)) { errors.Add("constraint.target", $"is required for {metric}: one of {string.Join(", ", HardwareTargets.NamesIn(folder))}"); return null; }
             cost = errors.Try("constraint.target", () => CostMetric.Named(metric, constraint.Target, folder));
             if (cost is null) return null;
+            if (cost is CostMetric.OnTarget { Target: var target } && target.Kind != TargetKind.Analytic)
+            {
+                errors.Add("constraint.target", $"'{target.Name}' is a {target.Kind.ToString().ToLowerInvariant()} target, blind to most bit-widths: a joint search " +
+                                                "needs a cost per bit-width, an analytic target's (bitfusion, bismo, bismo-cloud, or analytic:<file>)");
+                return null;
+            }
         }
         else if (constraint.Target is not null) { errors.Add("constraint.target", $"applies to latency and energy, not to {metric}"); return null; }
         else cost = CostMetric.Size;
@@ -107,9 +117,10 @@ internal static class CodesignChecks
         var subnets = new SubnetSpace(layout);
         double Cost(SubnetChoice choice, int bits) =>
             cost.Of(SubnetExtraction.Spec(layout, choice, "apq-subnet"), SubnetPrecision.Uniform(layout, bits, bits).Policy(layout, choice));
-        double? reference = errors.Try("constraint.target", () => Cost(subnets.Largest, SubnetPrecision.KeptBits));
-        double? smallest = errors.Try("constraint.target", () => Cost(subnets.Smallest, bits[0]));
-        if (reference is not { } largest || smallest is not { } least) return null;
+        double? reference = errors.Try<double?>("constraint.target", () => Cost(subnets.Largest, SubnetPrecision.KeptBits));
+        double? smallest = errors.Try<double?>("quantization.bits", () => Cost(subnets.Smallest, bits[0]));
+        double? widest = errors.Try<double?>("quantization.bits", () => Cost(subnets.Largest, bits[^1])); // a target may not model every bit-width
+        if (reference is not { } largest || smallest is not { } least || widest is null) return null;
         double limit = constraint.Max ?? constraint.Ratio!.Value * largest;
         if (limit < least)
         {

@@ -41,7 +41,7 @@ public sealed class CodesignKind : JobKind<CodesignSpec, CodesignPlan>
     protected override CandidateNetwork NetworkOf(CodesignPlan plan, CandidateResult candidate, DataFolder folder)
     {
         var saved = SavedSupernet.Load(folder.Resolve(plan.Supernet.Directory));
-        var space = new CodesignSpace(saved.Layout, plan.Quantization.Bits, [], plan.ConstraintMetric, null);
+        var space = new CodesignSpace(saved.Layout, plan.Quantization.Bits, [], plan.ConstraintMetric, max: null);
         var (spec, policy) = space.Network(CodesignPolicy.Decode(space, candidate.Policy), $"apq-{candidate.Index}");
         return new CandidateNetwork(spec, policy);
     }
@@ -59,10 +59,10 @@ public sealed class CodesignKind : JobKind<CodesignSpec, CodesignPlan>
         var predictions = shortlist.ToDictionary(s => ChoiceVector.Key(s.Choices), s => s.PredictedAccuracy);
         var agent = new ListAgent([.. shortlist.Select(s => ChoiceVector.ToCandidate(0, s.Choices).Actions)]);
         var scorer = new DelegateScorer(
-            actions => CodesignPolicy.Describe(space, ChoiceVector.Of(actions)),
+            actions => CodesignPolicy.Describe(space, space.Canonical(ChoiceVector.Of(actions))),
             (index, actions) =>
             {
-                var choices = ChoiceVector.Of(actions);
+                var choices = space.Canonical(ChoiceVector.Of(actions));
                 var score = space.Evaluate(choices);
                 var metrics = new Dictionary<string, double>(score.Metrics) { [NasKind.PredictedAccuracy] = predictions[ChoiceVector.Key(choices)] };
                 return new CandidateResult(index, score.Accuracy, (long)score.Metrics["flops"], (long)score.Metrics["params"], score.Metrics[plan.ConstraintMetric],

@@ -38,7 +38,15 @@ internal sealed class CodesignSearch : IDisposable
         _saved = SavedSupernet.Load(_directory);
         _data = DatasetCatalog.Load(_saved.Dataset, context.Folder);
         _network = _saved.CreateNetwork(_directory);
-        _evaluator = new QuantizedSubnetEvaluator(_network, _data, plan.Quantization, SupernetFolders.RecalibrationImages, seed: 7);
+        try
+        {
+            _evaluator = new QuantizedSubnetEvaluator(_network, _data, plan.Quantization, SupernetFolders.RecalibrationImages, seed: 7);
+        }
+        catch
+        {
+            _network.Dispose();
+            throw;
+        }
         var metrics = CodesignChecks.ReportedMetrics(plan.ConstraintMetric, plan.ConstraintTarget, context.Folder);
         _metric = metrics[0];
         Space = new CodesignSpace(_saved.Layout, plan.Quantization.Bits, metrics, plan.ConstraintMetric, plan.Limit, _evaluator.Accuracy);
@@ -71,10 +79,10 @@ internal sealed class CodesignSearch : IDisposable
             var guessing = Space.WithAccuracy(predictor.Predict);
             var agent = SearchAgents.Create(_plan.Agent, guessing,
                 new AgentSettings(_plan.Seed) { Evolution = _plan.Evolution, Nsga2 = _plan.Nsga2, Costs = _plan.Costs.Count });
-            var (shortlist, predicted) = await PredictedSearch.RunAsync(agent, guessing, c => ChoiceVector.Key(guessing.Canonical(c)), _plan.Evaluations,
+            var (shortlist, predicted) = await PredictedSearch.RunAsync(agent, guessing, guessing.Canonical, _plan.Evaluations,
                 _plan.Batch, _plan.Predictor.Confirm, _plan.Agent == "nsga2", _plan.Costs, _context.Cancellation);
             logger.LogInformation("Quantization-aware predictor ({How}, {Samples} designs at their bits) scored {Predicted} designs; confirming {Confirm} (predicted {Best:P2} at best)",
-                fullPrecision is null ? "from scratch" : $"from the full-precision one on {fullPrecisionSamples} sub-networks", samples.Count, predicted,
+                fullPrecision is null ? "from scratch" : $"transferred from the full-precision one on {fullPrecisionSamples} sub-networks", samples.Count, predicted,
                 shortlist.Count, shortlist.Count > 0 ? shortlist[0].PredictedAccuracy : 0);
             return (shortlist, predicted, new PredictorReport("mlp", fullPrecisionSamples, samples.Count, fullPrecision is not null));
         }
@@ -102,6 +110,7 @@ internal sealed class CodesignSearch : IDisposable
     /// <summary>Tests the best design at its bits, recovers it (distilled from the largest sub-network, quantization in the loop) and saves it.</summary>
     public BestResult Finish(CandidateResult best, IReadOnlyList<CandidateResult> candidates, IReadOnlyList<ParetoPoint> front)
     {
+        var choices = CodesignPolicy.Decode(Space, best.Policy);
         using var network = Quantized(best);
         double test = Evaluation.Of(network, _data.Test, _data.Mean, _data.Std).Accuracy;
         RecoveryResult? recovered = null;
@@ -115,7 +124,7 @@ internal sealed class CodesignSearch : IDisposable
         }
         string saved = "";
         if (!string.IsNullOrEmpty(_context.BestModelDirectory))
-            saved = _saved.SaveSubnet(network, _data, _context.BestModelDirectory, history, Space.Network(CodesignPolicy.Decode(Space, best.Policy)).Policy).Directory;
+            saved = _saved.SaveSubnet(network, _data, _context.BestModelDirectory, history, Space.Network(choices).Policy).Directory;
         _context.Logger.LogInformation("Best design {Index}: validation {Accuracy:P2}, test {Test:P2}{Recovered} at {Metric} {Cost:G6}",
             best.Index, best.Accuracy, test, recovered is { } r ? $" ({r.TestAccuracy:P2} after {r.Epochs} epochs of recovery)" : "", _metric.Name, best.ConstrainedValue);
         return new BestResult(best.Index, best.Accuracy, best.Flops, best.Params, best.ConstrainedValue, best.Policy, test, 0, null, saved, best.Metrics,

@@ -20,12 +20,12 @@ public sealed class CodesignSpace : ChoiceSpace
     private readonly int _architecture;
     private readonly IReadOnlyList<string> _layers;
 
-    /// <param name="metrics">Every cost reported; the constrained one among them.</param>
-    /// <param name="accuracy">Scores a design; null for a space that only checks vectors.</param>
+    /// <param name="metrics">Every cost reported; the constrained one among them when there is a <paramref name="max"/>.</param>
+    /// <param name="accuracy">Scores a design; null for a space that only checks or decodes vectors.</param>
     public CodesignSpace(SupernetLayout layout, IReadOnlyList<int> bits, IReadOnlyList<CostMetric> metrics, string constraint, double? max,
         Func<SubnetChoice, SubnetPrecision, double>? accuracy = null)
     {
-        if (metrics.All(m => m.Name != constraint)) throw new ArgumentException($"the constrained metric '{constraint}' is not among the reported ones", nameof(constraint));
+        if (max is not null && metrics.All(m => m.Name != constraint)) throw new ArgumentException($"the constrained metric '{constraint}' is not among the reported ones", nameof(constraint));
         if (bits.Count == 0) throw new ArgumentException("a layer needs at least one bit-width to choose from", nameof(bits));
         Subnets = new SubnetSpace(layout);
         Bits = bits;

@@ -58,12 +58,20 @@ public sealed class QuantizedSubnetEvaluator : IDisposable
     public SpecNetwork Quantized(SubnetChoice choice, SubnetPrecision bits, string name = "apq-subnet")
     {
         var network = SubnetExtraction.Extract(_supernet, choice, name);
-        BatchNormRecalibration.Apply(network, _recalibration);
-        var statistics = new ActivationStatistics(network, _calibration, CalibrationMethod.Mse, _seed);
-        network.Quantize(statistics.For(bits.Policy(_supernet.Layout, choice)));
-        if (_fineTune is not null) QuantizationEvaluator.FineTune(network, _fineTune, _learningRate);
-        network.eval();
-        return network;
+        try
+        {
+            BatchNormRecalibration.Apply(network, _recalibration);
+            var statistics = new ActivationStatistics(network, _calibration, CalibrationMethod.Mse, _seed);
+            network.Quantize(statistics.For(bits.Policy(_supernet.Layout, choice)));
+            if (_fineTune is not null) QuantizationEvaluator.FineTune(network, _fineTune, _learningRate);
+            network.eval();
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
     }
 
     public void Dispose()

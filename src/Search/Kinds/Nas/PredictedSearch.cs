@@ -10,31 +10,31 @@ public sealed record Shortlisted(int[] Choices, double PredictedAccuracy);
 
 /// <summary>
 /// The first round of a predictor-guided search: the agent searches the super-network's space for
-/// <c>budget.evaluations</c> distinct vectors, each scored by the predictor (costs are the real ones, so every
+/// <c>budget.evaluations</c> distinct networks, each scored by the predictor (costs are the real ones, so every
 /// proposal meets the constraint), then the sub-networks worth evaluating for real are chosen. One objective: the
 /// best predicted. NSGA-II: the predicted Pareto front (accuracy against the first cost) spread evenly along its
-/// cost, then, if the front is shorter than the list, the best predicted of the rest. Distinct networks only: vectors
-/// that differ only in blocks their depth leaves out are one network.
+/// cost, then, if the front is shorter than the list, the best predicted of the rest. Vectors that differ only in
+/// what their depths leave out are one network: a repeat is neither counted nor scored again.
 /// </summary>
 public static class PredictedSearch
 {
     public static Task<(IReadOnlyList<Shortlisted> Shortlist, int Predicted)> RunAsync(
         ISearchAgent agent, SupernetSpace predicted, int evaluations, int batchSize, int confirm, bool alongFront,
         IReadOnlyList<string> costs, CancellationToken cancellation) =>
-        RunAsync(agent, predicted, c => ChoiceVector.Key(predicted.Subnets.Encode(predicted.Subnets.Canonical(predicted.Choice(c)))),
+        RunAsync(agent, predicted, c => predicted.Subnets.Encode(predicted.Subnets.Canonical(predicted.Choice(c))),
             evaluations, batchSize, confirm, alongFront, costs, cancellation);
 
-    /// <param name="networkKey">Equal for vectors that are the same network.</param>
+    /// <param name="canonical">The vector of the same network that every vector of that network maps to.</param>
     public static async Task<(IReadOnlyList<Shortlisted> Shortlist, int Predicted)> RunAsync(
-        ISearchAgent agent, ChoiceSpace predicted, Func<int[], string> networkKey, int evaluations, int batchSize, int confirm, bool alongFront,
+        ISearchAgent agent, ChoiceSpace predicted, Func<IReadOnlyList<int>, int[]> canonical, int evaluations, int batchSize, int confirm, bool alongFront,
         IReadOnlyList<string> costs, CancellationToken cancellation)
     {
         var vectors = new Dictionary<int, int[]>();
         var scorer = new DelegateScorer(
-            actions => NasKind.Describe(predicted, ChoiceVector.Of(actions)),
+            actions => NasKind.Describe(predicted, canonical(ChoiceVector.Of(actions))),
             (index, actions) =>
             {
-                var choices = ChoiceVector.Of(actions);
+                var choices = canonical(ChoiceVector.Of(actions));
                 lock (vectors) vectors[index] = choices;
                 var score = predicted.Evaluate(choices);
                 return new CandidateResult(index, score.Accuracy, 0, 0, 0, score.Accuracy, NasKind.Describe(predicted, choices), score.Metrics);
@@ -42,10 +42,7 @@ public static class PredictedSearch
         var loop = await SearchLoop.RunAsync(agent, evaluations, batchSize, scorer, new LocalEvaluations(scorer), NoJournal.Instance, null, null, cancellation,
             distinct: true, costsOf: c => costs.Select(k => c.Metrics![k]).ToList());
 
-        var networks = loop.Candidates
-            .GroupBy(c => networkKey(vectors[c.Index]))
-            .Select(g => g.First())
-            .ToList();
+        var networks = loop.Candidates;
         var chosen = new List<CandidateResult>();
         if (alongFront && costs.Count > 0)
         {
