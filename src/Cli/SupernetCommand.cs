@@ -29,11 +29,14 @@ internal static class SupernetCommand
         var distill = new Option<double?>("--distill") { Description = "Weight of distillation from the full network in the elastic phases (default 1; 0 = none)." };
         var layout = new Option<string?>("--layout") { Description = "small (default: 3 stages of up to 4 blocks) or tiny (for smoke tests)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for initialisation, sampling and augmentation (default 1)." };
+        var recipe = new Option<string?>("--recipe") { Description = "default (one step per elastic dimension) or ofa (Once-for-All's: depth and expansion in two steps, label smoothing, ...)." };
+        var teacher = new Option<string?>("--teacher") { Description = "A trained model (saved model folder, or a zoo model's name trained on the data set) to distil from too." };
+        var teacherDistill = new Option<double?>("--teacher-distill") { Description = "Weight of the teacher model's soft predictions in the elastic phases (default 1)." };
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
         var command = new Command("train", "Train a super-network by progressive shrinking; rerun to continue an interrupted training.")
         {
-            dataset, name, trainLimit, epochsPerPhase, fullEpochs, distill, layout, seed, json, dataDir,
+            dataset, name, trainLimit, epochsPerPhase, fullEpochs, distill, layout, seed, recipe, teacher, teacherDistill, json, dataDir,
         };
         command.SetAction((parse, cancellation) =>
         {
@@ -49,6 +52,9 @@ internal static class SupernetCommand
                     EpochsPerPhase = parse.GetValue(epochsPerPhase),
                     Distillation = parse.GetValue(distill),
                     Seed = parse.GetValue(seed),
+                    Recipe = parse.GetValue(recipe) ?? "default",
+                    TeacherModel = parse.GetValue(teacher),
+                    ModelDistillation = parse.GetValue(teacherDistill),
                 };
                 var trained = SupernetTraining.Run(request, CommonOptions.Folder(parse.GetValue(dataDir)), context.Logger,
                     onEpoch: e => context.Error.WriteLine(

@@ -82,11 +82,19 @@ public sealed class ElasticInvertedResidual : nn.Module<Tensor, Tensor>
     /// batch norm, projection inputs), so the full block computes the same function and a narrower one keeps the
     /// channels that matter most.
     /// </summary>
-    public void SortHiddenChannels()
+    /// <param name="keptExpansions">
+    /// Expansion ratios whose channels were trained before and stay in front: a channel beyond input channels x ratio
+    /// never moves before it (Once-for-All's banded re-sort before its second expansion step). None: a plain sort.
+    /// </param>
+    public void SortHiddenChannels(IReadOnlyList<int>? keptExpansions = null)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var importance = project.abs().sum([0, 2, 3]);
+        // Each kept width a channel lies beyond lowers it by more than any importance: bands sort apart, each within itself.
+        double step = importance.max().item<float>() + 1;
+        foreach (int ratio in keptExpansions ?? [])
+            importance.narrow(0, InChannels * ratio, importance.shape[0] - InChannels * ratio).sub_(step);
         var order = importance.argsort(descending: true);
         Permute(expand, 0, order);
         Permute(depthwise.Weight, 0, order);

@@ -52,6 +52,7 @@ public sealed class ProgressiveShrinking(ILogger logger)
         }
 
         SuperNetwork? teacher = null;
+        using var model = options.TeacherModel is { } path ? LoadTeacherModel(path, data) : null;
         try
         {
             foreach (var phase in ShrinkingPhases.InOrder)
@@ -61,18 +62,22 @@ public sealed class ProgressiveShrinking(ILogger logger)
                 if (done >= settings.Epochs) continue;
                 if (settings.Distillation > 0 && phase != ShrinkingPhase.Full && teacher is null)
                     teacher = LoadTeacher(network, checkpointDirectory);
-                if (phase == ShrinkingPhase.ElasticExpansion && done == 0)
+                if (phase is ShrinkingPhase.ElasticExpansionNarrow or ShrinkingPhase.ElasticExpansion && done == 0)
                 {
-                    logger.LogInformation("Sorting hidden channels by importance before the expansion phase");
-                    network.SortHiddenChannels();
+                    // After a narrow step, the channels it trained stay in front: only their order within their band changes.
+                    var layout = network.Layout;
+                    int[] kept = phase == ShrinkingPhase.ElasticExpansion && options.ElasticExpansionNarrow.Epochs > 0 && layout.Expansions.Count > 1
+                        ? [layout.Expansions[^2]] : [];
+                    logger.LogInformation("Sorting hidden channels by importance before the {Phase} phase{Banded}", phase,
+                        kept.Length > 0 ? $", keeping the first {kept[0]}x in front" : "");
+                    network.SortHiddenChannels(kept);
                 }
-                using var optimizer = optim.SGD(network.parameters(), settings.LearningRate, momentum: options.Momentum,
-                    weight_decay: options.WeightDecay, nesterov: options.Momentum > 0);
+                using var optimizer = Optimizer(network, settings.LearningRate, options);
                 if (done > 0 && checkpointDirectory is not null) optimizer.load_state_dict(Path.Combine(checkpointDirectory, OptimizerFile));
 
                 for (int epoch = done + 1; epoch <= settings.Epochs; epoch++)
                 {
-                    var report = RunEpoch(network, teacher, phase, epoch, settings, options, train, data, evaluator, optimizer, cancellation);
+                    var report = RunEpoch(network, teacher, model, phase, epoch, settings, options, train, data, evaluator, optimizer, cancellation);
                     history.Add(report);
                     if (checkpointDirectory is not null)
                     {
@@ -95,7 +100,31 @@ public sealed class ProgressiveShrinking(ILogger logger)
         return history;
     }
 
-    private ShrinkingEpochReport RunEpoch(SuperNetwork network, SuperNetwork? teacher, ShrinkingPhase phase, int epoch, PhaseOptions settings,
+    /// <summary>SGD with Nesterov momentum; without <see cref="ShrinkingOptions.DecayNormsAndBiases"/>, one-dimensional parameters (batch-norm weights, biases) are not decayed.</summary>
+    private static TorchSharp.Modules.SGD Optimizer(SuperNetwork network, double learningRate, ShrinkingOptions options)
+    {
+        bool nesterov = options.Momentum > 0;
+        if (options.DecayNormsAndBiases)
+            return optim.SGD(network.parameters(), learningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: nesterov);
+        var parameters = network.parameters().ToList();
+        TorchSharp.Modules.SGD.ParamGroup Group(IEnumerable<TorchSharp.Modules.Parameter> members, double decay) =>
+            new(members, new TorchSharp.Modules.SGD.Options { LearningRate = learningRate, momentum = options.Momentum, weight_decay = decay, nesterov = nesterov });
+        return optim.SGD([Group(parameters.Where(p => p.dim() > 1), options.WeightDecay), Group(parameters.Where(p => p.dim() <= 1), 0)],
+            learningRate, momentum: options.Momentum, weight_decay: options.WeightDecay, nesterov: nesterov);
+    }
+
+    /// <summary>A trained model that teaches besides the full network: it must read the images as the super-network does.</summary>
+    private static Torch.SpecNetwork LoadTeacherModel(string directory, Dataset data)
+    {
+        var saved = Checkpoints.SavedModel.Load(directory);
+        if (saved.Card.Dataset != data.Info.Name || !saved.Card.Mean.SequenceEqual(data.Mean) || !saved.Card.Std.SequenceEqual(data.Std))
+            throw new ArgumentException($"the teacher model in {directory} was trained on {saved.Card.Dataset}, not on {data.Info.Name} as normalised here");
+        var network = saved.CreateNetwork();
+        network.eval();
+        return network;
+    }
+
+    private ShrinkingEpochReport RunEpoch(SuperNetwork network, SuperNetwork? teacher, Torch.SpecNetwork? model, ShrinkingPhase phase, int epoch, PhaseOptions settings,
         ShrinkingOptions options, BatchSource train, Dataset data, SubnetEvaluator evaluator, TorchSharp.Modules.OptimizerHelper optimizer, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
@@ -106,6 +135,8 @@ public sealed class ProgressiveShrinking(ILogger logger)
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)batches * settings.Epochs;
         double distillation = teacher is null ? 0 : settings.Distillation;
+        double modelDistillation = model is null || phase == ShrinkingPhase.Full ? 0 : options.ModelDistillation, smoothing = options.LabelSmoothing;
+        teacher?.train(options.TeacherUsesBatchStatistics);
 
         network.train();
         double lossSum = 0;
@@ -119,9 +150,11 @@ public sealed class ProgressiveShrinking(ILogger logger)
             int start = b * options.BatchSize, count = Math.Min(options.BatchSize, train.Count - start);
             using var indices = tensor(order.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray());
             var (images, labels) = train.Batch(indices, augmentation);
-            Tensor? soft = null;
+            Tensor? soft = null, modelSoft = null;
             if (teacher is not null && distillation > 0)
                 using (no_grad()) soft = F.softmax(teacher.forward(images), 1);
+            if (modelDistillation > 0)
+                using (no_grad()) modelSoft = F.softmax(model!.forward(images), 1);
 
             // Gradients of unused weights stay unset (not zero), so neither momentum nor weight decay moves them.
             foreach (var parameter in network.parameters()) parameter.grad = null;
@@ -130,7 +163,10 @@ public sealed class ProgressiveShrinking(ILogger logger)
                 network.Select(phase == ShrinkingPhase.Full ? network.Space.Largest : network.Space.Sample(random, range));
                 var logits = network.forward(images);
                 var hard = F.cross_entropy(logits, labels);
-                var loss = soft is null ? hard : hard + distillation * -(soft * F.log_softmax(logits, 1)).sum(1).mean();
+                var logProbabilities = F.log_softmax(logits, 1);
+                var loss = smoothing > 0 ? (1 - smoothing) * hard + smoothing * -logProbabilities.mean([1]).mean() : hard;
+                if (soft is not null) loss += distillation * -(soft * logProbabilities).sum(1).mean();
+                if (modelSoft is not null) loss += modelDistillation * -(modelSoft * logProbabilities).sum(1).mean();
                 (loss / settings.SubnetsPerStep).backward();
                 float value = hard.item<float>();
                 if (!float.IsFinite(value))

@@ -78,9 +78,9 @@ public sealed class SuperNetwork : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>Re-sorts every block's hidden channels by importance (see <see cref="ElasticInvertedResidual.SortHiddenChannels"/>).</summary>
-    public void SortHiddenChannels()
+    public void SortHiddenChannels(IReadOnlyList<int>? keptExpansions = null)
     {
-        foreach (var block in blocks) block.SortHiddenChannels();
+        foreach (var block in blocks) block.SortHiddenChannels(keptExpansions);
     }
 
     public ElasticInvertedResidual Block(int stage, int block) => blocks[_firstBlock[stage] + block];

@@ -148,4 +148,27 @@ public sealed class ElasticOperatorTests
         var importance = network.Block(2, 1).ProjectWeight.abs().sum([0, 2, 3]);
         Assert.True((importance.narrow(0, 0, importance.shape[0] - 1) >= importance.narrow(0, 1, importance.shape[0] - 1)).all().item<bool>());
     }
+
+    [Fact]
+    public void A_banded_sort_keeps_the_channels_a_narrower_expansion_trained_in_front_and_sorts_each_band_within_itself()
+    {
+        using var network = SupernetFixtures.Randomized(SupernetFixtures.Small, 9);
+        using var scope = NewDisposeScope();
+        var block = network.Block(1, 2);
+        int kept = block.InChannels * 4, all = block.InChannels * 6;
+        var front = block.ProjectWeight.narrow(1, 0, kept).abs().sum([0, 2, 3]).sort(descending: true).Values;
+        var back = block.ProjectWeight.narrow(1, kept, all - kept).abs().sum([0, 2, 3]).sort(descending: true).Values;
+        var input = randn(4, 1, 28, 28);
+        network.Select(network.Space.Largest);
+        var before = network.forward(input);
+
+        network.SortHiddenChannels([4]);
+
+        var importance = block.ProjectWeight.abs().sum([0, 2, 3]);
+        Assert.True(importance.narrow(0, 0, kept).allclose(front), "the first 4x channels are the ones that were there, most important first");
+        Assert.True(importance.narrow(0, kept, all - kept).allclose(back), "the rest follow, most important first");
+        Assert.True(importance.narrow(0, kept, all - kept).max().item<float>() > importance.narrow(0, 0, kept).min().item<float>(),
+            "a plain sort would have mixed the bands (this seed's weights must show it)");
+        Assert.True(network.forward(input).allclose(before, rtol: 1e-4, atol: 1e-5));
+    }
 }
