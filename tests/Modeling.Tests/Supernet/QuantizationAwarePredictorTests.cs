@@ -46,7 +46,7 @@ public sealed class QuantizationAwarePredictorTests
         var test = Synthetic(space, 100, 3);
         var settings = new MlpAccuracyPredictor.Settings { Epochs = 100 };
 
-        using var transferred = QuantizationAwarePredictor.Fit(space.Layout, Bits, train, fullPrecision, settings);
+        using var transferred = QuantizationAwarePredictor.Fit(space.Layout, Bits, train, fullPrecision, QuantizationAwarePredictor.Transferring(1));
         using var scratch = QuantizationAwarePredictor.Fit(space.Layout, Bits, train, null, settings);
 
         double Error(QuantizationAwarePredictor p) => test.Average(s => Math.Abs(p.Predict(s.Choice, s.Bits) - s.Accuracy));

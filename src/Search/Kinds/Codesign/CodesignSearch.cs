@@ -75,7 +75,8 @@ internal sealed class CodesignSearch : IDisposable
                 fullPrecisionSamples = file.Samples.Count;
             }
             var samples = QuantizedSampling.Collect(Space, _evaluator.Accuracy, _plan.Predictor.Samples, _plan.Seed, _context.WorkDirectory, logger, _context.Cancellation);
-            using var predictor = QuantizationAwarePredictor.Fit(_saved.Layout, _plan.Quantization.Bits, samples, fullPrecision, settings);
+            using var predictor = QuantizationAwarePredictor.Fit(_saved.Layout, _plan.Quantization.Bits, samples, fullPrecision,
+                fullPrecision is null ? settings : QuantizationAwarePredictor.Transferring(settings.Seed));
             var guessing = Space.WithAccuracy(predictor.Predict);
             var agent = SearchAgents.Create(_plan.Agent, guessing,
                 new AgentSettings(_plan.Seed) { Evolution = _plan.Evolution, Nsga2 = _plan.Nsga2, Costs = _plan.Costs.Count });
