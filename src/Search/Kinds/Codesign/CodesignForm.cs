@@ -16,7 +16,7 @@ internal static class CodesignForm
             ShownWhen: [new FormCondition("constraint.metric", ["latency", "energy"])]),
         new("constraint.ratio", "at most (share of the largest sub-network at 8 bits)", Constraint, "number", Default: "0.5"),
         new("budget.evaluations", "designs the predictor scores", Budget, "integer", Default: "2000"),
-        new("predictor.samples", "designs measured at their bits for the predictor", Budget, "integer", Default: "100"),
+        new("predictor.samples", "designs measured at their bits for the predictor", Budget, "integer", Default: "25"),
         new("predictor.confirm", "best predicted to evaluate for real", Budget, "integer", Default: "10"),
         new("recovery.epochs", "recovery epochs of the best design", Budget, "integer", Default: "2"),
         new("seed", "seed", Budget, "integer", Default: "1"),
