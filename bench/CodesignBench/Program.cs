@@ -62,14 +62,25 @@ foreach (string target in targets)
         foreach (string method in methods)
         {
             var clock = Stopwatch.StartNew();
-            var (result, evaluations, extra) = method switch
+            SearchResult result;
+            int evaluations;
+            string extra;
+            try
             {
-                "codesign" => (Codesign(target, ratio, quantization, "codesign"), samples + confirm, ""),
-                "nas+haq" => NasThenHaq(target, ratio),
-                _ when method.StartsWith("uniform", StringComparison.Ordinal) && int.TryParse(method["uniform".Length..], out int bits) =>
-                    (Codesign(target, ratio, quantization with { Bits = [bits] }, method), samples + confirm, ""),
+                (result, evaluations, extra) = method switch
+                {
+                    "codesign" => (Codesign(target, ratio, quantization, "codesign"), samples + confirm, ""),
+                    "nas+haq" => NasThenHaq(target, ratio),
+                    _ when method.StartsWith("uniform", StringComparison.Ordinal) && int.TryParse(method["uniform".Length..], out int bits) =>
+                        (Codesign(target, ratio, quantization with { Bits = [bits] }, method), samples + confirm, ""),
                 _ => throw new ArgumentException($"unknown method '{method}'"),
-            };
+                };
+            }
+            catch (InvalidSpecException e) // a uniform bit-width may not fit a tight budget at all
+            {
+                Console.WriteLine($"| {target} | {ratio:P0} | {method} | 0 | {string.Join("; ", e.Errors.Select(f => f.Reason))} | | | | | |");
+                continue;
+            }
             var best = result.Best;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {target} | {ratio:P0} ({result.BudgetLimit:G4} ms) | {method}{extra} | {evaluations} | {best.ConstrainedValue:G4} ms | {best.Flops:N0} | {best.Accuracy:P2} | " +

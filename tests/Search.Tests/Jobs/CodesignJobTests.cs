@@ -100,6 +100,18 @@ public sealed class CodesignJobTests(MeasuredTinySupernet supernet) : IClassFixt
     }
 
     [Fact]
+    public void Nsga2_searches_the_joint_space_within_the_budget()
+    {
+        var spec = Spec() with { Agent = "nsga2", Evolution = null, Nsga2 = new Nsga2Settings { Population = 8 }, Predictor = new CodesignPredictor { Samples = 6, Confirm = 3 } };
+
+        var result = TestJobs.Run(spec, _data.Folder);
+
+        Assert.Equal(3, result.Candidates.Count);
+        Assert.All(result.Candidates, c => Assert.True(c.ConstrainedValue <= result.BudgetLimit!.Value));
+        Assert.Equal(40, result.Predicted);
+    }
+
+    [Fact]
     public void A_search_stopped_part_way_resumes_to_the_candidates_an_unbroken_run_finds()
     {
         var spec = Spec(confirm: 4) with { Predictor = new CodesignPredictor { Samples = 6, Confirm = 4 } };
