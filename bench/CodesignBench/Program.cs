@@ -18,7 +18,8 @@ using Microsoft.Extensions.Logging;
 //   uniform B  the same job with every layer at B bits: architecture search at a uniform bit-width.
 //   nas+haq    a nas job (the full-precision predictor, --confirm measured) with its budget on the W8A8 latency at
 //              --nas-scale times the budget, then a quantize job (HAQ: DDPG over 4..8 bits, --samples episodes)
-//              that brings the chosen sub-network under the budget.
+//              that brings the chosen sub-network under the budget; where no bits can, the nas job runs again at
+//              0.8 times the headroom (its confirmations counted again).
 // Each method spends --samples + --confirm real evaluations per budget; a predictor's measured designs serve every
 // budget and target (the same seed draws the same designs), so they are measured once and counted per run. Every
 // final design is recovered alike (--recovery-epochs on --recovery-images training images, distilled at its bits)
@@ -108,28 +109,38 @@ SearchResult Codesign(string target, double ratio, CodesignQuantization bits, st
         Supernet = supernet, Agent = "evolution", Constraint = new ConstraintSpec { Metric = "latency", Target = target, Ratio = ratio },
         Budget = new ArchitectureBudget { Evaluations = predicted }, Predictor = new CodesignPredictor { Samples = samples, Confirm = confirm }, Seed = seed,
     }, folder)).Limit;
-    var nas = Run(new NasSpec
+    // Where the architecture stage picked a network that no bits bring under the budget, it searches again with less
+    // headroom (a user would): each try spends its confirmations.
+    int evaluations = 0;
+    for (double scale = nasScale; ; scale = Math.Max(1, scale * 0.8))
     {
-        Supernet = supernet,
-        Agent = "evolution",
-        Constraint = new ConstraintSpec { Metric = "latency", Target = target, Max = limit * nasScale },
-        Budget = new ArchitectureBudget { Evaluations = predicted },
-        Predictor = new PredictorSpec { Model = "mlp", Confirm = confirm },
-        Recovery = new RecoverySpec { Epochs = 0 }, // the pipeline recovers its final, quantized design
-        Seed = seed,
-    }, $"nas-{target}-{ratio}", "");
-    var haq = Run(new QuantizeSpec
-    {
-        Model = nas.Best.SavedModel,
-        Dataset = saved.Dataset,
-        Agent = "ddpg",
-        Constraint = new ConstraintSpec { Metric = "latency", Target = target, Max = limit },
-        Budget = new EpisodeBudget { Episodes = samples },
-        Quantization = new QuantizationSettings { MinBits = quantization.Bits[0], MaxBits = quantization.Bits[^1], KeepFirstAndLast = true },
-        Recovery = recovery,
-        Seed = seed,
-    }, $"haq-{target}-{ratio}", "");
-    return (haq, confirm + samples, string.Create(CultureInfo.InvariantCulture, $" (nas at {nas.Best.ConstrainedValue:G4} ms W8A8, {nas.Best.Accuracy:P2})"));
+        var nas = Run(new NasSpec
+        {
+            Supernet = supernet,
+            Agent = "evolution",
+            Constraint = new ConstraintSpec { Metric = "latency", Target = target, Max = limit * scale },
+            Budget = new ArchitectureBudget { Evaluations = predicted },
+            Predictor = new PredictorSpec { Model = "mlp", Confirm = confirm },
+            Recovery = new RecoverySpec { Epochs = 0 }, // the pipeline recovers its final, quantized design
+            Seed = seed,
+        }, $"nas-{target}-{ratio}-{scale:F3}", "");
+        evaluations += confirm;
+        var haq = new QuantizeSpec
+        {
+            Model = nas.Best.SavedModel,
+            Dataset = saved.Dataset,
+            Agent = "ddpg",
+            Constraint = new ConstraintSpec { Metric = "latency", Target = target, Max = limit },
+            Budget = new EpisodeBudget { Episodes = samples },
+            Quantization = new QuantizationSettings { MinBits = quantization.Bits[0], MaxBits = quantization.Bits[^1], KeepFirstAndLast = true },
+            Recovery = recovery,
+            Seed = seed,
+        };
+        try { JobKinds.Of(haq).Plan(haq, folder); }
+        catch (InvalidSpecException) when (scale > 1) { continue; }
+        return (Run(haq, $"haq-{target}-{ratio}", ""), evaluations + samples,
+            string.Create(CultureInfo.InvariantCulture, $" (nas at {scale:0.##}x the budget: {nas.Best.ConstrainedValue:G4} ms W8A8, {nas.Best.Accuracy:P2})"));
+    }
 }
 
 SearchResult Run(JobSpec spec, string name, string samplesDirectory)
