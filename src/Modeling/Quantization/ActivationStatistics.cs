@@ -26,9 +26,17 @@ public sealed class ActivationStatistics
         network.Forward(images, (name, input) =>
         {
             if (!weighted.Contains(name)) return;
-            var values = input.flatten().data<float>().ToArray();
-            var sample = values.Length <= MaxSamples ? values : Enumerable.Range(0, MaxSamples).Select(_ => values[random.NextInt(values.Length)]).ToArray();
-            _layers[name] = (sample, values.Min() < 0);
+            // The sample is drawn on the tensor: copying a whole layer's input out first churned gigabytes a network.
+            var values = input.flatten();
+            long count = values.shape[0];
+            float[] sample;
+            if (count <= MaxSamples) sample = values.data<float>().ToArray();
+            else
+            {
+                using var picked = tensor(Enumerable.Range(0, MaxSamples).Select(_ => (long)random.NextInt((int)count)).ToArray());
+                sample = values.index_select(0, picked).data<float>().ToArray();
+            }
+            _layers[name] = (sample, values.min().item<float>() < 0);
         });
     }
 
