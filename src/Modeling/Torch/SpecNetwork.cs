@@ -15,6 +15,7 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
 {
     private readonly LayerSpec[] _layers;
     private readonly int[][] _inputs; // indices of the outputs each layer reads; -1 is the network input
+    private readonly int[] _lastReader; // the last layer that reads each output (its own index when none does)
     private readonly Module<Tensor, Tensor>?[] _units;
 
     static SpecNetwork() => TorchRuntime.EnsureInitialized();
@@ -26,6 +27,7 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
         _layers = [.. spec.Layers];
         var index = _layers.Select((l, i) => (l.Name, i)).ToDictionary(p => p.Name, p => p.i);
         _inputs = _layers.Select((_, i) => spec.InputsOf(i) is { Count: > 0 } names ? names.Select(n => index[n]).ToArray() : [-1]).ToArray();
+        _lastReader = [.. _layers.Select((_, j) => _inputs.Select((sources, i) => sources.Contains(j) ? i : j).Max())];
         _units = _layers.Select((l, i) => LayerUnits.Create(l, Analysis.Layers[i])).ToArray();
         foreach (var unit in _units)
             if (unit is not null) register_module(unit.GetName(), unit);
@@ -124,19 +126,22 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
             : throw new ArgumentException($"'{layer}' is not a projection of {Spec.Name}", nameof(layer));
     }
 
-    public override Tensor forward(Tensor input) => Run(input, null)[^1];
+    public override Tensor forward(Tensor input) => Run(input, null, keepAll: false)[^1];
 
-    /// <summary>Runs the network, calling <paramref name="beforeLayer"/> with each layer's name and (first) input just before it runs.</summary>
-    public Tensor Forward(Tensor input, Action<string, Tensor> beforeLayer) => Run(input, beforeLayer)[^1];
+    /// <summary>
+    /// Runs the network, calling <paramref name="beforeLayer"/> with each layer's name and (first) input just before it
+    /// runs; the input is released once the pass no longer needs it, so the callback must not keep it.
+    /// </summary>
+    public Tensor Forward(Tensor input, Action<string, Tensor> beforeLayer) => Run(input, beforeLayer, keepAll: false)[^1];
 
     /// <summary>Runs the network and returns every layer's output, keyed by layer name (for refits and diagnostics).</summary>
     public IReadOnlyDictionary<string, Tensor> ForwardAll(Tensor input)
     {
-        var outputs = Run(input, null);
+        var outputs = Run(input, null, keepAll: true);
         return _layers.Select((l, i) => (l.Name, outputs[i])).ToDictionary(p => p.Name, p => p.Item2);
     }
 
-    private Tensor[] Run(Tensor input, Action<string, Tensor>? beforeLayer)
+    private Tensor[] Run(Tensor input, Action<string, Tensor>? beforeLayer, bool keepAll)
     {
         var outputs = new Tensor[_layers.Length];
         Tensor Read(int source) => source < 0 ? input : outputs[source];
@@ -144,14 +149,31 @@ public sealed class SpecNetwork : Module<Tensor, Tensor>
         {
             var sources = _inputs[i];
             beforeLayer?.Invoke(_layers[i].Name, Read(sources[0]));
-            if (_units[i] is { } unit)
-            {
-                outputs[i] = unit.forward(Read(sources[0]));
-                continue;
-            }
             var name = _layers[i].Name;
-            outputs[i] = LayerUnits.Activate(LayerUnits.Join(_layers[i], [.. sources.Select(Read)], _caches.GetValueOrDefault(name), _heads.GetValueOrDefault(name), _chooser), _layers[i].Activation);
+            using (var layerScope = keepAll ? null : NewDisposeScope())
+            {
+                var output = _units[i] is { } unit
+                    ? unit.forward(Read(sources[0]))
+                    : LayerUnits.Activate(LayerUnits.Join(_layers[i], [.. sources.Select(Read)], _caches.GetValueOrDefault(name), _heads.GetValueOrDefault(name), _chooser), _layers[i].Activation);
+                // A layer may hand back a tensor it was given: that one belongs to a scope further out already.
+                outputs[i] = layerScope is null || Array.Exists(sources, source => ReferenceEquals(Read(source), output)) ? output : output.MoveToOuterDisposeScope();
+            }
+            if (!keepAll) Release(outputs, input, i);
         }
         return outputs;
+    }
+
+    // Frees the outputs that no layer after `done` reads, as PyTorch frees a tensor with its last reference (each layer's
+    // own intermediates go with its scope): otherwise every tensor of a pass lives until the caller's dispose scope ends,
+    // gigabytes for a 500-image batch.
+    // A layer may return the very tensor it was given, so a tensor another output still holds is kept.
+    private void Release(Tensor[] outputs, Tensor input, int done)
+    {
+        for (int j = 0; j <= done; j++)
+        {
+            if (outputs[j] is not { } output || _lastReader[j] != done || j == outputs.Length - 1) continue;
+            outputs[j] = null!;
+            if (!ReferenceEquals(output, input) && !Array.Exists(outputs, o => ReferenceEquals(o, output))) output.Dispose();
+        }
     }
 }

@@ -1,3 +1,5 @@
+using AutoDesign.Modeling.Torch;
+
 namespace AutoDesign.Search.Jobs;
 
 /// <summary>
@@ -8,5 +10,15 @@ namespace AutoDesign.Search.Jobs;
 public static class OwnThread
 {
     public static Task<T> RunAsync<T>(Func<T> work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+        Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                return work();
+            }
+            finally
+            {
+                TorchRuntime.ReleaseFreedMemory(); // each such thread can leave gigabytes of freed memory in an arena of its own
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
 }

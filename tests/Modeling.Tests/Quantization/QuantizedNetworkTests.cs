@@ -42,4 +42,27 @@ public sealed class QuantizedNetworkTests : IDisposable
         Assert.False(statistics.IsSigned("conv2")); // after a ReLU
         Assert.True(statistics.IsSigned("conv1"));  // the normalised image
     }
+
+    [Fact]
+    public void The_calibration_sample_does_not_depend_on_how_many_images_run_at_once()
+    {
+        var mnist = DatasetCatalog.Load("mnist", _data.Folder);
+        manual_seed(5);
+        using var network = new SpecNetwork(ModelZoo.Create("lenet5", mnist.Info.Shape, 10));
+        using var calibration = new PreparedBatches(mnist.Train.Sample(300), mnist.Mean, mnist.Std, batchSize: 300);
+        var images = calibration.Batches[0].Images;
+        var whole = new ActivationStatistics(network, images, CalibrationMethod.Mse, seed: 9, chunkImages: 300);
+        var layers = network.Spec.Layers.Where(l => l.Op is LayerOp.Conv or LayerOp.Linear).Select(l => l.Name).ToList();
+        foreach (int chunk in new[] { 32, 7 })
+        {
+            var chunked = new ActivationStatistics(network, images, CalibrationMethod.Mse, seed: 9, chunkImages: chunk);
+            foreach (var layer in layers)
+            {
+                Assert.Equal(whole.IsSigned(layer), chunked.IsSigned(layer));
+                foreach (int bits in new[] { 2, 4, 8 }) Assert.Equal(whole.ClipFor(layer, bits), chunked.ClipFor(layer, bits), 5);
+            }
+        }
+        var otherSeed = new ActivationStatistics(network, images, CalibrationMethod.Mse, seed: 10);
+        Assert.Contains(layers, layer => whole.ClipFor(layer, 4) != otherSeed.ClipFor(layer, 4)); // the layers are sampled, not taken whole
+    }
 }

@@ -27,6 +27,29 @@ public class SpecNetworkTests
     }
 
     [Fact]
+    public void A_forward_pass_frees_each_layer_s_output_once_no_later_layer_reads_it()
+    {
+        using var network = new SpecNetwork(ModelZoo.Create("resnet20", new InputSpec(1, 28, 28), 10));
+        network.eval();
+        using var noGrad = no_grad();
+        using var input = randn(4, 1, 28, 28);
+        Tensor all;
+        using (var scope = NewDisposeScope())
+        {
+            var outputs = network.ForwardAll(input);
+            all = outputs[network.Spec.Layers[^1].Name].clone().MoveToOuterDisposeScope();
+            Assert.True(scope.DisposablesCount > network.Spec.Layers.Count, $"{scope.DisposablesCount} tensors"); // every output kept
+        }
+        using (var scope = NewDisposeScope())
+        {
+            var output = network.forward(input);
+            Assert.True(scope.DisposablesCount <= 1, $"{scope.DisposablesCount} tensors left after the pass"); // the result alone
+            Assert.Equal(0, (output - all).abs().max().item<float>(), 6);
+        }
+        all.Dispose();
+    }
+
+    [Fact]
     public void Weights_are_named_after_the_layers()
     {
         using var network = new SpecNetwork(ModelZoo.Create("resnet20", new InputSpec(1, 28, 28), 10));
