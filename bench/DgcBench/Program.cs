@@ -10,8 +10,9 @@ using static TorchSharp.torch;
 // trained data-parallel over --workers replicas in this process (DataParallelTrainer: the cluster's exchange without
 // the network), the same batches, seed and learning-rate schedule for every configuration. Prints the bytes each
 // worker sent per step and in all, the ratio to dense, test accuracy at equal epochs, and the epoch's wall time over
-// an emulated link: the measured computation (one worker's share) plus, per step, every worker receiving the other
-// workers' messages at the link's bandwidth, plus its latency.
+// an emulated link: the measured computation (one worker's share) plus, per step, the exchange at the link's
+// bandwidth plus its latency: a ring all-reduce for dense (2 (N-1)/N of the gradient per worker), an all-gather
+// of the other workers' messages for the sparse ones (they cannot be summed on the way).
 //
 //   dotnet run -c Release --project bench/DgcBench [-- --model resnet20] [--dataset fashion-mnist] [--epochs 10]
 //       [--workers 2] [--density 0.001] [--train-limit 0] [--configs dense,dgc,no-correction,no-masking,no-clipping,no-warmup]
@@ -61,7 +62,8 @@ foreach (string config in configs)
     string LinkTime((string Name, double BitsPerSecond, double Latency) link)
     {
         double compute = last.Seconds / workers; // the replicas ran one after another here
-        double exchange = last.Steps * ((workers - 1) * perStep * 8 / link.BitsPerSecond + link.Latency);
+        double received = compression.IsDense ? 2.0 * (workers - 1) / workers * perStep : (workers - 1) * perStep;
+        double exchange = last.Steps * (received * 8 / link.BitsPerSecond + link.Latency);
         return string.Create(CultureInfo.InvariantCulture, $"{compute + exchange:F1} s");
     }
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

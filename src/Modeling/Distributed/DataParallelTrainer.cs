@@ -10,7 +10,8 @@ namespace AutoDesign.Modeling.Distributed;
 /// Data-parallel SGD with every worker in this process: each step's batch (the same batches, shuffle and augmentation
 /// as <see cref="Trainer"/>'s) is cut into one shard per worker, each worker computes its shard's gradients on its own
 /// replica, encodes its message, and every replica applies the step from all decoded messages. Batch-norm statistics
-/// are averaged over the replicas after each epoch (sent in full). This is the exchange the cluster runs, without the
+/// are averaged over the replicas after each epoch (sent in full). The replicas start from the first one's weights.
+/// This is the exchange the cluster runs, without the
 /// network between the workers: it measures what each worker sends and what the compression costs in accuracy.
 /// </summary>
 public sealed class DataParallelTrainer(GradientCompression compression)
@@ -27,6 +28,7 @@ public sealed class DataParallelTrainer(GradientCompression compression)
         var trainSet = options.TrainLimit > 0 ? data.Train.Sample(options.TrainLimit) : data.Train;
         using var train = new BatchSource(trainSet, data.Mean, data.Std);
         using var validation = new BatchSource(data.Validation, data.Mean, data.Std);
+        Broadcast(replicas);
         var parameters = replicas.Select(r => (IReadOnlyList<Tensor>)[.. r.parameters()]).ToList();
         bool nesterov = options.Momentum > 0;
         var compressors = parameters.Select(p => new GradientCompressor(p, compression, workers, options.Momentum, nesterov)).ToList();
@@ -66,7 +68,7 @@ public sealed class DataParallelTrainer(GradientCompression compression)
                         float value = loss.item<float>();
                         if (!float.IsFinite(value)) throw new TrainingDivergedException($"training diverged in epoch {epoch} (loss {value}); lower the learning rate");
                         lossSum += value * (to - from);
-                        var message = compressors[rank].Compress([.. parameters[rank].Select(p => p.grad!)], epoch - 1);
+                        var message = compressors[rank].Compress([.. parameters[rank].Select(p => p.grad ?? zeros_like(p))], epoch - 1);
                         var wire = message.Encode();
                         sent += wire.Length;
                         dense += message.DenseBytes;
@@ -74,7 +76,7 @@ public sealed class DataParallelTrainer(GradientCompression compression)
                     }
                     foreach (var step in steps) step.Apply(messages, learningRate);
                 }
-                long statisticsBytes = AverageBatchNormStatistics(replicas);
+                long statisticsBytes = AverageBatchNormStatistics(replicas) * workers;
                 double accuracy = Evaluation.Of(replicas[0], validation).Accuracy;
                 var report = new DataParallelEpoch(epoch, options.Epochs, workers, lossSum / train.Count, accuracy,
                     sent + statisticsBytes, dense + statisticsBytes, batches, compression.DensityAt(epoch - 1), clock.Elapsed.TotalSeconds);
@@ -89,6 +91,14 @@ public sealed class DataParallelTrainer(GradientCompression compression)
             foreach (var c in compressors) c.Dispose();
             foreach (var s in steps) s.Dispose();
         }
+    }
+
+    private static void Broadcast(IReadOnlyList<SpecNetwork> replicas)
+    {
+        using var noGrad = no_grad();
+        var first = replicas[0].state_dict();
+        foreach (var replica in replicas.Skip(1))
+            foreach (var (name, tensor) in replica.state_dict()) tensor.copy_(first[name]);
     }
 
     // Every replica ends the epoch with the mean of the replicas' running statistics; returns the bytes each sent.

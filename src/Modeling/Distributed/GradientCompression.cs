@@ -18,8 +18,9 @@ public sealed record GradientCompression
     public bool MomentumFactorMasking { get; init; } = true;
 
     /// <summary>
-    /// Clip each worker's gradient to an L2 norm of <see cref="ClipNorm"/> / sqrt(workers) before it is accumulated
-    /// (the paper's local clipping: the sum of N workers' gradients then stays within the usual bound); 0: no clipping.
+    /// Clip each worker's share of the averaged gradient (its shard's mean gradient over N) to an L2 norm of
+    /// <see cref="ClipNorm"/> / sqrt(N) before it is accumulated: the paper's local clipping, which keeps the sum of the
+    /// N shares within about the usual bound; 0: no clipping.
     /// </summary>
     public double ClipNorm { get; init; } = 5;
 

@@ -41,7 +41,7 @@ public sealed class GradientCompressor : IDisposable
         if (_settings.ClipNorm > 0)
         {
             double norm = Math.Sqrt(flat.Sum(g => g.square().sum().item<float>()));
-            double bound = _settings.ClipNorm / Math.Sqrt(_workers);
+            double bound = _settings.ClipNorm * Math.Sqrt(_workers); // the shard's mean: N times its share of the average
             if (norm > bound) flat = [.. flat.Select(g => g * (bound / (norm + 1e-6)))];
         }
         double density = _settings.DensityAt(epoch);

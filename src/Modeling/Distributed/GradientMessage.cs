@@ -65,6 +65,7 @@ public sealed record GradientMessage(IReadOnlyList<LayerGradient> Layers)
             if (kind == 1)
             {
                 values = ReadCount(bytes, ref offset, count, "chosen entries");
+                if (bytes.Length - offset < 5L * values) throw new InvalidDataException("gradient message: truncated"); // a byte per gap at least, four per value
                 indices = new int[values];
                 long position = -1;
                 for (int i = 0; i < values; i++)
@@ -101,6 +102,7 @@ public sealed record GradientMessage(IReadOnlyList<LayerGradient> Layers)
         {
             if (offset >= bytes.Length) throw new InvalidDataException("gradient message: truncated");
             byte b = bytes[offset++];
+            if (shift == 28 && b > 0x0F) throw new InvalidDataException("gradient message: varint beyond 32 bits");
             value |= (uint)(b & 0x7F) << shift;
             if ((b & 0x80) == 0) return value;
         }

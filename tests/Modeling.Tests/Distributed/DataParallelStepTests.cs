@@ -39,6 +39,36 @@ public sealed class DataParallelStepTests
             for (int i = 0; i < mine.Length; i++) Assert.Equal(reference[i], mine[i], 5);
     }
 
+    [Fact]
+    public void Momentum_corrected_gradients_sent_in_full_step_as_momentum_sgd_with_weight_decay()
+    {
+        var everything = new GradientCompression { Density = 0.999, MomentumFactorMasking = false, ClipNorm = 0, WarmupEpochs = 0 };
+        manual_seed(3);
+        using var inputs = randn(8, 6);
+        using var labels = tensor(new long[] { 0, 1, 2, 0, 1, 2, 2, 1 });
+        var worker = Model(seed: 9);
+        var reference = Model(seed: 9);
+        using var optimizer = optim.SGD(reference.parameters(), 0.05, momentum: 0.9, weight_decay: 1e-2, nesterov: true);
+        using var compressor = new GradientCompressor([.. worker.parameters()], everything, 1, 0.9, nesterov: true);
+        using var update = new DataParallelStep([.. worker.parameters()], everything, 0.9, 1e-2, nesterov: true);
+
+        for (int step = 0; step < 5; step++)
+        {
+            worker.zero_grad();
+            nn.functional.cross_entropy(worker.forward(inputs), labels).backward();
+            var message = compressor.Compress([.. worker.parameters().Select(p => p.grad!)], epoch: 0);
+            Assert.All(message.Layers, l => Assert.Equal(l.Count, l.Values.Length)); // every entry sent
+            update.Apply([message], 0.05);
+
+            optimizer.zero_grad();
+            nn.functional.cross_entropy(reference.forward(inputs), labels).backward();
+            optimizer.step();
+        }
+
+        foreach (var (mine, theirs) in worker.parameters().Zip(reference.parameters()))
+            Assert.Equal(0, (mine - theirs).abs().max().item<float>(), 5);
+    }
+
     private static nn.Module<Tensor, Tensor> Model(int seed)
     {
         manual_seed(seed);

@@ -59,17 +59,17 @@ public sealed class GradientCompressionTests
     }
 
     [Fact]
-    public void Local_clipping_bounds_each_worker_s_gradient_by_the_norm_over_the_square_root_of_the_workers()
+    public void Local_clipping_bounds_each_worker_s_share_of_the_average_by_the_norm_over_the_square_root_of_the_workers()
     {
         var settings = SparseOnly with { ClipNorm = 5 };
         using var bias = zeros(100);
         using var compressor = new GradientCompressor([bias], settings, workers: 4, momentum: 0.9, nesterov: true);
-        using var gradient = full(100, 10f); // norm 100
+        using var gradient = full(100, 10f); // norm 100: a share of 25 in the average of 4
 
         var sent = compressor.Compress([gradient], 0).Layers[0];
 
         Assert.Null(sent.Indices); // one-dimensional parameters go in full
-        Assert.Equal(2.5, Math.Sqrt(sent.Values.Sum(v => (double)v * v)), 3);
+        Assert.Equal(10, Math.Sqrt(sent.Values.Sum(v => (double)v * v)), 3); // a share of 2.5 = 5 / sqrt(4)
     }
 
     [Fact]

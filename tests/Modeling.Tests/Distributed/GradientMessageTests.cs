@@ -36,5 +36,7 @@ public sealed class GradientMessageTests
         var outOfRange = new GradientMessage([new LayerGradient(10, [2, 12], [1f, 2f])]).Encode();
         Assert.Throws<InvalidDataException>(() => GradientMessage.Decode(outOfRange));
         Assert.Throws<InvalidDataException>(() => GradientMessage.Decode([1, 10, 9]));   // unknown layer kind
+        Assert.Throws<InvalidDataException>(() => GradientMessage.Decode([1, 0xFF, 0xFF, 0xFF, 0xFF, 0x07, 1, 0xFF, 0xFF, 0xFF, 0xFF, 0x07])); // 2^31 - 1 entries declared, none there
+        Assert.Throws<InvalidDataException>(() => GradientMessage.Decode([1, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 0])); // a count beyond 32 bits
     }
 }
