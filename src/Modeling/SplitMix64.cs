@@ -28,6 +28,16 @@ public sealed class SplitMix64(ulong seed)
         return (int)(value % (ulong)bound);
     }
 
+    /// <summary>Uniform in [0, bound), as <see cref="NextInt"/> (the same value for a bound it takes too).</summary>
+    public long NextLong(long bound)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bound, 1);
+        ulong limit = ulong.MaxValue - ulong.MaxValue % (ulong)bound;
+        ulong value;
+        do value = Next(); while (value >= limit);
+        return (long)(value % (ulong)bound);
+    }
+
     /// <summary>Uniform in [0, 1) with 53 random bits.</summary>
     public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
 

@@ -83,7 +83,7 @@ public sealed class ActivationStatistics
                 Samples = new float[total];
                 return;
             }
-            _drawn = Enumerable.Range(0, MaxSamples).Select(_ => (long)random.NextInt((int)total)).ToArray();
+            _drawn = Enumerable.Range(0, MaxSamples).Select(_ => random.NextLong(total)).ToArray();
             _order = [.. Enumerable.Range(0, MaxSamples).OrderBy(i => _drawn[i])];
             Samples = new float[MaxSamples];
         }

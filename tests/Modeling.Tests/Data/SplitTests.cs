@@ -15,6 +15,16 @@ public class SplitTests
         Assert.Equal(0x06C45D188009454FUL, random.Next());
     }
 
+    [Fact]
+    public void A_long_draw_is_the_int_draw_where_both_apply_and_reaches_past_two_to_the_31()
+    {
+        var ints = new SplitMix64(5);
+        var longs = new SplitMix64(5);
+        for (int i = 0; i < 1000; i++) Assert.Equal(ints.NextInt(1_000_003), longs.NextLong(1_000_003));
+        var wide = new SplitMix64(6);
+        Assert.Contains(Enumerable.Range(0, 100).Select(_ => wide.NextLong(1L << 40)), v => v > int.MaxValue);
+    }
+
     private static ImageSet Numbered(int count, int classes)
     {
         // Each image's single pixel holds its index (mod 256), its label is index mod classes.
