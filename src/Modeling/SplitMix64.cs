@@ -19,16 +19,9 @@ public sealed class SplitMix64(ulong seed)
     }
 
     /// <summary>Uniform in [0, bound), by rejection so that no value is favoured.</summary>
-    public int NextInt(int bound)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(bound, 1);
-        ulong limit = ulong.MaxValue - ulong.MaxValue % (ulong)bound;
-        ulong value;
-        do value = Next(); while (value >= limit);
-        return (int)(value % (ulong)bound);
-    }
+    public int NextInt(int bound) => (int)NextLong(bound);
 
-    /// <summary>Uniform in [0, bound), as <see cref="NextInt"/> (the same value for a bound it takes too).</summary>
+    /// <summary>Uniform in [0, bound), by rejection; for a bound <see cref="NextInt"/> takes too, the same value.</summary>
     public long NextLong(long bound)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(bound, 1);

@@ -41,11 +41,7 @@ public sealed class DataParallelTrainer(GradientCompression compression)
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 var clock = Stopwatch.StartNew();
-                var random = new SplitMix64(((ulong)options.Seed << 32) ^ (ulong)epoch);
-                var order = random.Permutation(train.Count);
-                var augmentation = options.Augment
-                    ? new Augmentation(Augmentation.PaddingFor(data.Info.Shape.Height), data.Info.Flippable, random, data.Info.Photos)
-                    : null;
+                var (order, augmentation) = Trainer.EpochDraw(options, data, train.Count, epoch);
                 foreach (var replica in replicas) replica.train();
                 double lossSum = 0;
                 long sent = 0, dense = 0;

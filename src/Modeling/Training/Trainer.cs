@@ -51,11 +51,7 @@ public sealed class Trainer(ILogger logger)
         {
             cancellation.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            var random = new SplitMix64(((ulong)options.Seed << 32) ^ (ulong)epoch);
-            var order = random.Permutation(train.Count);
-            var augmentation = options.Augment
-                ? new Augmentation(Augmentation.PaddingFor(data.Info.Shape.Height), data.Info.Flippable, random, data.Info.Photos)
-                : null;
+            var (order, augmentation) = EpochDraw(options, data, train.Count, epoch);
 
             network.train();
             double lossSum = 0, learningRate = 0;
@@ -97,6 +93,17 @@ public sealed class Trainer(ILogger logger)
         }
         network.eval();
         return history;
+    }
+
+    /// <summary>An epoch's shuffle and augmentation, from a generator seeded by (seed, epoch).</summary>
+    internal static (int[] Order, Augmentation? Augmentation) EpochDraw(TrainingOptions options, Dataset data, int trainCount, int epoch)
+    {
+        var random = new SplitMix64(((ulong)options.Seed << 32) ^ (ulong)epoch);
+        var order = random.Permutation(trainCount);
+        var augmentation = options.Augment
+            ? new Augmentation(Augmentation.PaddingFor(data.Info.Shape.Height), data.Info.Flippable, random, data.Info.Photos)
+            : null;
+        return (order, augmentation);
     }
 
     internal static TorchSharp.Modules.OptimizerHelper CreateOptimizer(SpecNetwork network, TrainingOptions options) => options.Optimizer switch
