@@ -92,7 +92,11 @@ namespace AutoDesign.Build
             return flags >= 0 && (BitConverter.ToUInt16(elf, (int)flags) & VerFlgWeak) != 0;
         }
 
-        /// <summary>Marks the requirement weak in place. Returns false when there was nothing to do.</summary>
+        /// <summary>
+        /// Marks the requirement weak. The patched bytes go to a new file that replaces the old one, so an output
+        /// that is a hard link into the NuGet cache is unlinked rather than changing the cache's copy.
+        /// Returns false when there was nothing to do.
+        /// </summary>
         public static bool Weaken(string path, string version)
         {
             var elf = File.ReadAllBytes(path);
@@ -101,9 +105,10 @@ namespace AutoDesign.Build
             ushort value = BitConverter.ToUInt16(elf, (int)flags);
             if ((value & VerFlgWeak) != 0) return false;
             value |= VerFlgWeak;
-            using var file = new FileStream(path, FileMode.Open, FileAccess.Write);
-            file.Position = flags;
-            file.Write(BitConverter.GetBytes(value), 0, 2);
+            BitConverter.GetBytes(value).CopyTo(elf, (int)flags);
+            string patched = path + ".weakened";
+            File.WriteAllBytes(patched, elf);
+            File.Move(patched, path, overwrite: true);
             return true;
         }
 
