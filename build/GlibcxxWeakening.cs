@@ -108,7 +108,7 @@ namespace AutoDesign.Build
             BitConverter.GetBytes(value).CopyTo(elf, (int)flags);
             string patched = path + ".weakened";
             File.WriteAllBytes(patched, elf);
-            File.Move(patched, path, overwrite: true);
+            File.Replace(patched, path, null);
             return true;
         }
 
