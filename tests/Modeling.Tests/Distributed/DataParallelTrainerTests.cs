@@ -43,6 +43,28 @@ public sealed class DataParallelTrainerTests : IDisposable
         var first = replicas[0].state_dict().Values.Select(t => t.data<float>().ToArray()).ToList();
         var second = replicas[1].state_dict().Values.Select(t => t.data<float>().ToArray()).ToList();
         Assert.Equal(first, second);
+        Assert.Equal(DataParallelWorker.WeightsHash(replicas[0].parameters()), compressed[^1].WeightsHash);
+        Assert.NotEqual(dense[^1].WeightsHash, compressed[^1].WeightsHash);
         foreach (var r in denseReplicas.Concat(replicas)) r.Dispose();
+    }
+
+    [Fact]
+    public void A_worker_whose_weights_drift_from_the_others_stops_the_run()
+    {
+        var mnist = DatasetCatalog.Load("mnist", _data.Folder);
+        var options = new TrainingOptions { Epochs = 1, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, BatchSize = 64, Augment = false, TrainLimit = 640 };
+        var exchange = new InProcessExchange(2);
+        // The second worker was configured with another weight decay: after one step its weights are not the first's.
+        var settings = new[] { options, options with { WeightDecay = 0.01 } };
+        using var stop = new CancellationTokenSource();
+        var runs = Enumerable.Range(0, 2).Select(rank => Task.Factory.StartNew(() =>
+        {
+            using var network = new SpecNetwork(ModelZoo.Create("lenet5", mnist.Info.Shape, 10));
+            try { new DataParallelWorker(GradientCompression.Dense, exchange, rank, 2).Train(network, mnist, settings[rank], cancellation: stop.Token); }
+            finally { stop.Cancel(); }
+        }, TaskCreationOptions.LongRunning)).ToArray();
+
+        var error = Assert.Throws<AggregateException>(() => Task.WaitAll(runs));
+        Assert.Contains(error.InnerExceptions, e => e is ReplicaDivergedException && e.Message.Contains("before round 2"));
     }
 }
