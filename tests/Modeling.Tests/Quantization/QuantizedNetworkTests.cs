@@ -59,7 +59,9 @@ public sealed class QuantizedNetworkTests : IDisposable
             foreach (var layer in layers)
             {
                 Assert.Equal(whole.IsSigned(layer), chunked.IsSigned(layer));
-                foreach (int bits in new[] { 2, 4, 8 }) Assert.Equal(whole.ClipFor(layer, bits), chunked.ClipFor(layer, bits), 5);
+                // the same activations up to float rounding (a batch of another size may take another convolution kernel)
+                foreach (int bits in new[] { 2, 4, 8 })
+                    Assert.Equal(whole.ClipFor(layer, bits), chunked.ClipFor(layer, bits), tolerance: 1e-5 * Math.Abs(whole.ClipFor(layer, bits)));
             }
         }
         var otherSeed = new ActivationStatistics(network, images, CalibrationMethod.Mse, seed: 10);
