@@ -75,7 +75,7 @@ public sealed class DataParallelTrainer(GradientCompression compression)
 /// loss over <see cref="Samples"/> images, and the hash of the weights at the end of the epoch.
 /// </summary>
 public sealed record DataParallelEpoch(
-    int Epoch, int Epochs, int Workers, double TrainLoss, double ValidationAccuracy, long BytesSent, long DenseBytes, int Steps, double Density, double Seconds)
+    int Epoch, int Epochs, int Workers, double TrainLoss, double? ValidationAccuracy, long BytesSent, long DenseBytes, int Steps, double Density, double Seconds)
 {
     public long Samples { get; init; }
     public string WeightsHash { get; init; } = "";

@@ -14,7 +14,7 @@ namespace AutoDesign.Modeling.Distributed;
 /// message through the exchange and applies the same step from all workers' messages, so the weights stay identical.
 /// Each message carries a hash of the sender's weights before the step; a worker whose weights differ stops the run.
 /// The run starts from worker 0's weights and buffers; batch-norm statistics are averaged at the end of every epoch.
-/// Worker 0 measures validation accuracy (the others report NaN).
+/// Worker 0 measures validation accuracy (the others report none).
 /// </summary>
 public sealed class DataParallelWorker
 {
@@ -85,8 +85,8 @@ public sealed class DataParallelWorker
                 step.Apply([.. all.Where(m => m.Length > 0).Select(m => GradientMessage.Decode(m))], learningRate);
             }
             long statisticsBytes = AverageBatchNormStatistics(network, cancellation);
-            double accuracy = _rank == 0 ? Evaluation.Of(network, validation).Accuracy : double.NaN;
-            var report = new DataParallelEpoch(epoch, options.Epochs, _workers, samples > 0 ? lossSum / samples : double.NaN, accuracy,
+            double? accuracy = _rank == 0 ? Evaluation.Of(network, validation).Accuracy : null;
+            var report = new DataParallelEpoch(epoch, options.Epochs, _workers, samples > 0 ? lossSum / samples : 0, accuracy,
                 sent + statisticsBytes, dense + statisticsBytes, batches, _compression.DensityAt(epoch - 1), clock.Elapsed.TotalSeconds)
             {
                 Samples = samples,

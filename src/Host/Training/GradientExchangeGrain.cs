@@ -1,0 +1,22 @@
+using AutoDesign.Modeling.Distributed;
+using Orleans.Concurrency;
+
+namespace AutoDesign.Host.Training;
+
+/// <summary>
+/// Holds a round's messages until every worker has sent; reentrant, since each call waits for the others. A worker
+/// that asks again for the last finished round (a retried call) gets the same answer.
+/// </summary>
+[Reentrant]
+internal sealed class GradientExchangeGrain : Grain, IGradientExchangeGrain
+{
+    private ExchangeRounds? _rounds;
+
+    public Task<byte[][]> AllGatherAsync(long round, int rank, int workers, byte[] message)
+    {
+        _rounds ??= new ExchangeRounds(workers);
+        if (_rounds.Workers != workers)
+            throw new ArgumentException($"this run has {_rounds.Workers} workers, the caller counts {workers}", nameof(workers));
+        return _rounds.Send(round, rank, message);
+    }
+}

@@ -1,0 +1,44 @@
+using AutoDesign.Modeling;
+using AutoDesign.Modeling.Data;
+using AutoDesign.Modeling.Distributed;
+using AutoDesign.Modeling.Torch;
+using AutoDesign.Search.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace AutoDesign.Host.Training;
+
+/// <summary>
+/// Runs one worker of a data-parallel run on the silo its key names, on a thread of its own: loads the data set from
+/// this silo's data folder, builds the network and trains it with the others through the run's exchange grain.
+/// </summary>
+[Placement.SiloBoundPlacement]
+internal sealed class TrainingWorkerGrain(DataFolder folder, ILogger<TrainingWorkerGrain> logger) : Grain, ITrainingWorkerGrain
+{
+    public async Task<IReadOnlyList<DataParallelEpoch>> TrainAsync(TrainingAssignment assignment)
+    {
+        var exchange = new GrainExchange(GrainFactory.GetGrain<IGradientExchangeGrain>(assignment.Run), assignment.Workers);
+        var history = await OwnThread.RunAsync(() =>
+        {
+            var data = DatasetCatalog.Load(assignment.Dataset, folder);
+            using var network = Build(assignment);
+            return new DataParallelWorker(assignment.Compression, exchange, assignment.Rank, assignment.Workers)
+                .Train(network, data, assignment.Options, epoch => logger.LogInformation(
+                    "run {Run} worker {Rank}/{Workers}: epoch {Epoch}/{Epochs}, sent {Bytes} bytes ({Ratio:F0}x less than dense)",
+                    assignment.Run, assignment.Rank, assignment.Workers, epoch.Epoch, epoch.Epochs, epoch.BytesSent, epoch.CompressionRatio));
+        });
+        return history;
+    }
+
+    private static readonly Lock Seeding = new();
+
+    // Worker 0's initial weights are the run's; the seed makes them the same as any other run's with that seed, even
+    // with other workers of this process building theirs at the same time (the seed is the process's).
+    private static SpecNetwork Build(TrainingAssignment assignment)
+    {
+        lock (Seeding)
+        {
+            TorchSharp.torch.manual_seed(assignment.InitialSeed);
+            return new SpecNetwork(assignment.Model);
+        }
+    }
+}
