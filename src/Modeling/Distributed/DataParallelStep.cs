@@ -80,6 +80,18 @@ public sealed class DataParallelStep : IDisposable
         return _nesterov ? gradient + buffer * _momentum : buffer;
     }
 
+    /// <summary>The momentum buffers, once the first step has made them (none without momentum), for a checkpoint.</summary>
+    public IReadOnlyList<Tensor> Momenta => [.. _buffers.OfType<Tensor>()];
+
+    /// <summary>Takes the momentum buffers from a snapshot's values at <paramref name="first"/> on, if it has them.</summary>
+    public void Restore(GradientMessage values, int first)
+    {
+        if (values.Layers.Count == first) return;
+        for (int i = 0; i < _parameters.Count; i++)
+            _buffers[i] ??= zeros_like(_parameters[i]).DetachFromDisposeScope();
+        TensorSnapshot.CopyInto(values, first, Momenta);
+    }
+
     public void Dispose()
     {
         foreach (var b in _buffers) b?.Dispose();

@@ -12,9 +12,12 @@ namespace AutoDesign.Modeling.Distributed;
 /// </summary>
 public sealed class DataParallelTrainer(GradientCompression compression)
 {
-    /// <summary>Trains the replicas (they start from the first one's weights); each epoch's report sums what all workers sent.</summary>
+    /// <summary>
+    /// Trains the replicas (they start from the first one's weights, or from the last epoch checkpointed under
+    /// <paramref name="checkpointDirectory"/>, with as many workers as now); each epoch's report sums what all workers sent.
+    /// </summary>
     public IReadOnlyList<DataParallelEpoch> Train(IReadOnlyList<SpecNetwork> replicas, Dataset data, TrainingOptions options,
-        Action<DataParallelEpoch>? onEpoch = null, CancellationToken cancellation = default)
+        Action<DataParallelEpoch>? onEpoch = null, CancellationToken cancellation = default, string? checkpointDirectory = null)
     {
         int workers = replicas.Count;
         if (workers < 1) throw new ArgumentException("at least one replica", nameof(replicas));
@@ -25,7 +28,8 @@ public sealed class DataParallelTrainer(GradientCompression compression)
         {
             try
             {
-                new DataParallelWorker(compression, exchange, rank, workers).Train(replica, data, options, report =>
+                var checkpoints = checkpointDirectory is null ? null : new DataParallelCheckpoints(Path.Combine(checkpointDirectory, $"worker-{rank}"));
+                return new DataParallelWorker(compression, exchange, rank, workers, checkpoints).Train(replica, data, options, report =>
                 {
                     DataParallelEpoch? whole = null;
                     lock (reports)
@@ -45,7 +49,9 @@ public sealed class DataParallelTrainer(GradientCompression compression)
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         try { Task.WaitAll(runs); }
         catch (AggregateException) { ExceptionDispatchInfo.Throw(FirstCause(runs)); }
-        return [.. Enumerable.Range(0, options.Epochs).Select(e => Combine([.. Enumerable.Range(0, workers).Select(r => reports[e, r]!)]))];
+        // A resumed run has the epochs before it from the workers' checkpoints, where each kept its own.
+        var histories = runs.Select(r => r.Result.ToDictionary(e => e.Epoch)).ToList();
+        return [.. histories[0].Keys.Order().Where(e => histories.All(h => h.ContainsKey(e))).Select(e => Combine([.. histories.Select(h => h[e])]))];
     }
 
     // The workers' reports of one epoch as one: their bytes summed, the loss over all shards, worker 0's accuracy.

@@ -13,22 +13,24 @@ namespace AutoDesign.Modeling.Distributed;
 /// and augmentation as <see cref="Trainer"/>'s), trains on its shard of each (an equal cut in worker order), sends its
 /// message through the exchange and applies the same step from all workers' messages, so the weights stay identical.
 /// Each message carries a hash of the sender's weights before the step; a worker whose weights differ stops the run.
-/// The run starts from worker 0's weights and buffers; batch-norm statistics are averaged at the end of every epoch.
-/// Worker 0 measures validation accuracy (the others report none).
+/// The run starts from worker 0's weights and buffers, or from worker 0's last checkpoint, which any worker's is as
+/// good as (a run resumes with whichever workers are left, and finishes with the same steps); batch-norm statistics
+/// are averaged at the end of every epoch. Worker 0 measures validation accuracy (the others report none).
 /// </summary>
 public sealed class DataParallelWorker
 {
     private readonly GradientCompression _compression;
     private readonly IGradientExchange _exchange;
     private readonly int _rank, _workers;
+    private readonly DataParallelCheckpoints? _checkpoints;
     private long _round;
 
-    public DataParallelWorker(GradientCompression compression, IGradientExchange exchange, int rank, int workers)
+    public DataParallelWorker(GradientCompression compression, IGradientExchange exchange, int rank, int workers, DataParallelCheckpoints? checkpoints = null)
     {
         if (compression.Problem() is { } problem) throw new ArgumentException(problem, nameof(compression));
         if (workers < 1) throw new ArgumentOutOfRangeException(nameof(workers), workers, "at least one worker");
         if (rank < 0 || rank >= workers) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"workers are numbered 0 to {workers - 1}");
-        (_compression, _exchange, _rank, _workers) = (compression, exchange, rank, workers);
+        (_compression, _exchange, _rank, _workers, _checkpoints) = (compression, exchange, rank, workers, checkpoints);
     }
 
     public IReadOnlyList<DataParallelEpoch> Train(SpecNetwork network, Dataset data, TrainingOptions options,
@@ -41,16 +43,22 @@ public sealed class DataParallelWorker
         var trainSet = options.TrainLimit > 0 ? data.Train.Sample(options.TrainLimit) : data.Train;
         using var train = new BatchSource(trainSet, data.Mean, data.Std);
         using var validation = new BatchSource(data.Validation, data.Mean, data.Std);
-        TakeWorkerZerosState(network, cancellation);
         IReadOnlyList<Tensor> parameters = [.. network.parameters()];
         bool nesterov = options.Momentum > 0;
         using var compressor = new GradientCompressor(parameters, _compression, _workers, options.Momentum, nesterov);
         using var step = new DataParallelStep(parameters, _compression, options.Momentum, options.WeightDecay, nesterov);
-
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)batches * options.Epochs;
+
+        int done = TakeWorkerZerosState(network, step, cancellation);
         var history = new List<DataParallelEpoch>();
-        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        if (done > 0 && _checkpoints?.ReadOwn(done, _workers, _rank) is { } own)
+        {
+            compressor.Restore(TensorSnapshot.Decode(own.Own).Values);
+            history.AddRange(own.History.Take(done));
+        }
+        _round = 1 + (long)done * (batches + 1); // the opening round, then each epoch's steps and its statistics
+        for (int epoch = done + 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             var (order, augmentation) = Trainer.EpochDraw(options, data, train.Count, epoch);
@@ -93,6 +101,7 @@ public sealed class DataParallelWorker
                 WeightsHash = WeightsHash(parameters),
             };
             history.Add(report);
+            _checkpoints?.Save(epoch, TensorSnapshot.Encode(epoch, SharedState(network, step)), _workers, _rank, TensorSnapshot.Encode(epoch, compressor.State), history);
             onEpoch?.Invoke(report);
         }
         network.eval();
@@ -120,14 +129,29 @@ public sealed class DataParallelWorker
         return [.. all.Select(m => m[mine.Length..])];
     }
 
-    // Worker 0 sends its parameters and floating-point buffers; every worker starts from them.
-    private void TakeWorkerZerosState(SpecNetwork network, CancellationToken cancellation)
+    // Worker 0 sends its last checkpoint's shared state, or its network's parameters and floating-point buffers; every
+    // worker starts from them. Returns the epochs done.
+    private int TakeWorkerZerosState(SpecNetwork network, DataParallelStep step, CancellationToken cancellation)
     {
-        var state = network.state_dict().Where(t => t.Value.is_floating_point()).Select(t => t.Value).ToList();
-        byte[] mine = _rank == 0 ? Dense(state).Encode() : [];
-        var first = GradientMessage.Decode(_exchange.AllGather(_round++, _rank, mine, cancellation)[0]);
-        if (_rank != 0) CopyInto(state, first);
+        byte[] mine = [];
+        if (_rank == 0) mine = _checkpoints?.LatestEpoch() is { } epoch ? _checkpoints.ReadShared(epoch) : TensorSnapshot.Encode(0, SharedState(network, step));
+        var (done, values) = TensorSnapshot.Decode(_exchange.AllGather(_round++, _rank, mine, cancellation)[0]);
+        var state = NetworkState(network);
+        try
+        {
+            TensorSnapshot.CopyInto(values, 0, state);
+            step.Restore(values, state.Count);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ReplicaDivergedException($"worker 0's network is not this worker's: {e.Message}");
+        }
+        return (int)done;
     }
+
+    private static IReadOnlyList<Tensor> NetworkState(SpecNetwork network) => [.. network.state_dict().Values.Where(t => t.is_floating_point())];
+
+    private static IEnumerable<Tensor> SharedState(SpecNetwork network, DataParallelStep step) => NetworkState(network).Concat(step.Momenta);
 
     // The mean of the workers' running statistics, summed in worker order; returns the bytes this worker sent.
     private long AverageBatchNormStatistics(SpecNetwork network, CancellationToken cancellation)
@@ -135,8 +159,8 @@ public sealed class DataParallelWorker
         var buffers = network.named_buffers()
             .Where(b => b.name.EndsWith("running_mean", StringComparison.Ordinal) || b.name.EndsWith("running_var", StringComparison.Ordinal))
             .Select(b => b.buffer).ToList();
-        var mine = Dense(buffers).Encode();
-        var all = _exchange.AllGather(_round++, _rank, mine, cancellation).Select(m => GradientMessage.Decode(m)).ToList();
+        var mine = TensorSnapshot.Encode(0, buffers);
+        var all = _exchange.AllGather(_round++, _rank, mine, cancellation).Select(m => TensorSnapshot.Decode(m).Values).ToList();
         if (all.Any(m => m.Layers.Count != buffers.Count)) throw new ReplicaDivergedException($"the workers hold different batch-norm layers ({buffers.Count} statistics here)");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -147,20 +171,5 @@ public sealed class DataParallelWorker
             buffers[i].copy_(sum.div_(all.Count).reshape(buffers[i].shape));
         }
         return _workers > 1 ? mine.Length : 0;
-    }
-
-    private static GradientMessage Dense(IEnumerable<Tensor> tensors) =>
-        new([.. tensors.Select(t => new LayerGradient((int)t.numel(), null, t.detach().contiguous().to_type(ScalarType.Float32).data<float>().ToArray()))]);
-
-    private static void CopyInto(IReadOnlyList<Tensor> tensors, GradientMessage message)
-    {
-        if (message.Layers.Count != tensors.Count) throw new ReplicaDivergedException($"worker 0 has {message.Layers.Count} tensors, this worker {tensors.Count}");
-        using var noGrad = no_grad();
-        for (int i = 0; i < tensors.Count; i++)
-        {
-            if (message.Layers[i].Count != tensors[i].numel()) throw new ReplicaDivergedException($"tensor {i}: worker 0 has {message.Layers[i].Count} entries, this worker {tensors[i].numel()}");
-            using var values = tensor(message.Layers[i].Values);
-            tensors[i].copy_(values.reshape(tensors[i].shape).to_type(tensors[i].dtype));
-        }
     }
 }

@@ -76,6 +76,11 @@ public sealed class GradientCompressor : IDisposable
         return _nesterov ? gradient + momentum * _momentum : momentum.clone();
     }
 
+    /// <summary>What this worker keeps between steps (momenta, then residuals), for a checkpoint; <see cref="Restore"/> reads it back.</summary>
+    public IReadOnlyList<Tensor> State => [.. _momenta.Concat(_velocities).OfType<Tensor>()];
+
+    public void Restore(GradientMessage state) => TensorSnapshot.CopyInto(state, 0, State);
+
     public void Dispose()
     {
         foreach (var t in _momenta.Concat(_velocities)) t?.Dispose();

@@ -67,4 +67,54 @@ public sealed class DataParallelTrainerTests : IDisposable
         var error = Assert.Throws<AggregateException>(() => Task.WaitAll(runs));
         Assert.Contains(error.InnerExceptions, e => e is ReplicaDivergedException && e.Message.Contains("before round 2"));
     }
+
+    [Fact]
+    public void A_run_stopped_after_an_epoch_resumes_from_its_checkpoints_to_the_same_weights_and_with_fewer_workers_to_the_same_steps()
+    {
+        var mnist = DatasetCatalog.Load("mnist", _data.Folder);
+        var options = new TrainingOptions
+        {
+            Epochs = 3, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, WeightDecay = 5e-4, BatchSize = 64, Augment = true, TrainLimit = 960,
+        };
+        var compression = new GradientCompression { Density = 0.02, WarmupEpochs = 1 };
+        List<SpecNetwork> Replicas(int count) => [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            manual_seed(3);
+            return new SpecNetwork(ModelZoo.Create("lenet5", mnist.Info.Shape, 10));
+        })];
+        IReadOnlyList<DataParallelEpoch> Run(int workers, string? checkpoints, int stopAfter = 0)
+        {
+            var replicas = Replicas(workers);
+            using var stop = new CancellationTokenSource();
+            try
+            {
+                return new DataParallelTrainer(compression).Train(replicas, mnist, options,
+                    onEpoch: e => { if (e.Epoch == stopAfter) stop.Cancel(); }, cancellation: stop.Token, checkpointDirectory: checkpoints);
+            }
+            finally
+            {
+                foreach (var r in replicas) r.Dispose();
+            }
+        }
+
+        var whole = Run(2, null);
+        string stopped = Path.Combine(_data.Root, "stopped");
+        Assert.Throws<OperationCanceledException>(() => Run(2, stopped, stopAfter: 2));
+        var resumed = Run(2, stopped);
+
+        Assert.Equal(3, resumed.Count); // each worker's reports of the first two epochs came back with its checkpoint
+        Assert.Equal(whole.Select(e => e.WeightsHash), resumed.Select(e => e.WeightsHash));
+        Assert.Equal(whole[^1].BytesSent, resumed[^1].BytesSent);
+
+        // A worker is lost after the first epoch: the one left carries on from that checkpoint, through the same steps.
+        string shrunk = Path.Combine(_data.Root, "shrunk");
+        Assert.Throws<OperationCanceledException>(() => Run(2, shrunk, stopAfter: 1));
+        var alone = Run(1, shrunk);
+        Assert.Equal([2, 3], alone.Select(e => e.Epoch));
+        Assert.Equal(whole[1].Steps, alone[0].Steps);
+        Assert.NotEqual(whole[^1].WeightsHash, alone[^1].WeightsHash);
+        // it went on from the first epoch's weights: as far on as the whole run, not back at a fresh network's 10 %
+        Assert.True(Math.Abs(alone[^1].ValidationAccuracy!.Value - whole[^1].ValidationAccuracy!.Value) < 0.1,
+            $"accuracy {alone[^1].ValidationAccuracy:P1} after resuming alone, {whole[^1].ValidationAccuracy:P1} with both workers");
+    }
 }

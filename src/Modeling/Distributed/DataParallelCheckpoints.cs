@@ -1,0 +1,59 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace AutoDesign.Modeling.Distributed;
+
+/// <summary>
+/// What a worker keeps at the end of each epoch so that its run can resume: the shared state (the network and the
+/// shared step's momentum, the same on every worker, so any survivor can lead a resumed run), its own compressor's
+/// state (for an exact resume with the same workers) and its epochs' reports. The last two epochs are kept; an
+/// epoch counts once its shared state is written, which is written last.
+/// </summary>
+public sealed class DataParallelCheckpoints(string directory)
+{
+    public string Directory { get; } = directory;
+
+    /// <summary>The last epoch with a complete checkpoint, or null.</summary>
+    public int? LatestEpoch() =>
+        System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.EnumerateFiles(Directory, "shared.epoch-*.bin").Select(EpochOf).Where(e => e > 0).Cast<int?>().Max()
+            : null;
+
+    public byte[] ReadShared(int epoch) => File.ReadAllBytes(PathOf("shared", epoch, "bin"));
+
+    /// <summary>This worker's own state and reports at the epoch, if it kept them as the same worker of as many.</summary>
+    public (byte[] Own, IReadOnlyList<DataParallelEpoch> History)? ReadOwn(int epoch, int workers, int rank)
+    {
+        string own = PathOf($"worker-{rank}-of-{workers}", epoch, "bin"), history = PathOf("history", epoch, "json");
+        if (!File.Exists(own) || !File.Exists(history)) return null;
+        return (File.ReadAllBytes(own), JsonSerializer.Deserialize<List<DataParallelEpoch>>(File.ReadAllText(history)) ?? []);
+    }
+
+    public void Save(int epoch, byte[] shared, int workers, int rank, byte[] own, IReadOnlyList<DataParallelEpoch> history)
+    {
+        System.IO.Directory.CreateDirectory(Directory);
+        Write(PathOf($"worker-{rank}-of-{workers}", epoch, "bin"), own);
+        Write(PathOf("history", epoch, "json"), JsonSerializer.SerializeToUtf8Bytes(history));
+        Write(PathOf("shared", epoch, "bin"), shared);
+        foreach (string old in System.IO.Directory.EnumerateFiles(Directory).Where(f => EpochOf(f) is > 0 and var e && e < epoch - 1))
+            File.Delete(old);
+    }
+
+    private string PathOf(string name, int epoch, string extension) =>
+        Path.Combine(Directory, string.Create(CultureInfo.InvariantCulture, $"{name}.epoch-{epoch}.{extension}"));
+
+    // The epoch a checkpoint file belongs to, or 0 for any other file.
+    private static int EpochOf(string path)
+    {
+        string name = Path.GetFileNameWithoutExtension(path);
+        int at = name.LastIndexOf(".epoch-", StringComparison.Ordinal);
+        return at >= 0 && int.TryParse(name.AsSpan(at + 7), NumberStyles.None, CultureInfo.InvariantCulture, out int epoch) ? epoch : 0;
+    }
+
+    private static void Write(string path, byte[] bytes)
+    {
+        string temporary = path + ".partial";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
