@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace AutoDesign.Modeling.Torch;
 
@@ -9,7 +10,9 @@ namespace AutoDesign.Modeling.Torch;
 /// (<c>ALL</c> where the uncapped kernels were right, the safe cap where they were not), the error it measured and
 /// the convolution where it measured it. Kept in the data folder, one file per CPU model, flags and TorchSharp version.
 /// </summary>
-public sealed record IsaVerdict(string Isa, double Error, string Shape, string Cpu, DateTimeOffset CheckedAt)
+/// <param name="Error">Infinity where the check crashed or its kernels overflowed.</param>
+public sealed record IsaVerdict(
+    string Isa, [property: JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)] double Error, string Shape, string Cpu, DateTimeOffset CheckedAt)
 {
     /// <summary>Relative error (float32 against float64) above which convolutions count as wrong.</summary>
     public const double Tolerance = 1e-4;

@@ -18,6 +18,17 @@ public sealed class IsaVerdictTests : IDisposable
         Assert.Equal(verdict, IsaVerdict.Read(_folder));
     }
 
+    [Fact]
+    public void The_verdict_of_a_check_whose_kernels_overflowed_is_kept_too()
+    {
+        // As on a CPU whose uncapped kernels give infinities: the safe cap is remembered, not checked at every start.
+        var verdict = new IsaVerdict(TorchRuntime.SafeIsa, double.PositiveInfinity, "40->64 5x5 stride 1", "Intel Xeon", DateTimeOffset.UnixEpoch);
+
+        verdict.Write(_folder);
+
+        Assert.Equal(verdict, IsaVerdict.Read(_folder));
+    }
+
     [Theory]
     [InlineData("not json")]
     [InlineData("{\"Isa\":\"AVX9000\",\"Error\":0,\"Shape\":\"\",\"Cpu\":\"\",\"CheckedAt\":\"2026-01-01T00:00:00Z\"}")] // no cap oneDNN knows as safe or checked
