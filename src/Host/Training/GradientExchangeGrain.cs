@@ -5,9 +5,10 @@ namespace AutoDesign.Host.Training;
 
 /// <summary>
 /// Holds a round's messages until every worker has sent; reentrant, since each call waits for the others. A worker
-/// that asks again for the last finished round (a retried call) gets the same answer.
+/// that asks again for the last finished round (a retried call) gets the same answer. It lives on the silo its key
+/// names, worker 0's: a worker whose call fails for a lost silo then stands for that silo.
 /// </summary>
-[Reentrant]
+[Placement.SiloBoundPlacement, Reentrant]
 internal sealed class GradientExchangeGrain : Grain, IGradientExchangeGrain
 {
     private ExchangeRounds? _rounds;
@@ -15,8 +16,14 @@ internal sealed class GradientExchangeGrain : Grain, IGradientExchangeGrain
     public Task<byte[][]> AllGatherAsync(long round, int rank, int workers, byte[] message)
     {
         _rounds ??= new ExchangeRounds(workers);
-        if (_rounds.Workers != workers)
+        if (_rounds.Workers != workers && !_rounds.Stopped)
             throw new ArgumentException($"this run has {_rounds.Workers} workers, the caller counts {workers}", nameof(workers));
         return _rounds.Send(round, rank, message);
+    }
+
+    public Task StopAsync(string reason)
+    {
+        (_rounds ??= new ExchangeRounds(1)).Stop(reason);
+        return Task.CompletedTask;
     }
 }

@@ -5,8 +5,9 @@ using AutoDesign.Modeling.Training;
 namespace AutoDesign.Host.Training;
 
 /// <summary>
-/// What one silo's worker of a data-parallel run needs: the run (its exchange grain's key), the worker's place among
-/// the run's workers, the network to train (worker 0's initial weights are everyone's), the data set by name and the settings.
+/// What one silo's worker of a data-parallel run needs: the run (which names its checkpoints), the key of the
+/// attempt's exchange grain (a run resumed after losing a silo is another attempt, with an exchange of its own), the
+/// worker's place among the attempt's workers, the network to train (worker 0's initial weights are everyone's), the data set by name and the settings.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TrainingAssignment(
@@ -17,4 +18,9 @@ public sealed record TrainingAssignment(
     [property: Id(4)] string Dataset,
     [property: Id(5)] TrainingOptions Options,
     [property: Id(6)] GradientCompression Compression,
-    [property: Id(7)] int InitialSeed = 0);
+    [property: Id(7)] int InitialSeed = 0,
+    [property: Id(8)] string Exchange = "")
+{
+    /// <summary>A run's name is a folder under the data folder's <c>training/</c>.</summary>
+    public static bool IsValidRun(string run) => run.Length is > 0 and <= 100 && char.IsAsciiLetterOrDigit(run[0]) && run.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
+}

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using AutoDesign.Modeling.Torch;
+using static TorchSharp.torch;
 
 namespace AutoDesign.Modeling.Distributed;
 
@@ -7,7 +9,7 @@ namespace AutoDesign.Modeling.Distributed;
 /// What a worker keeps at the end of each epoch so that its run can resume: the shared state (the network and the
 /// shared step's momentum, the same on every worker, so any survivor can lead a resumed run), its own compressor's
 /// state (for an exact resume with the same workers) and its epochs' reports. The last two epochs are kept; an
-/// epoch counts once its shared state is written, which is written last.
+/// epoch counts once its shared state is written, which is written last. Workers may share the directory.
 /// </summary>
 public sealed class DataParallelCheckpoints(string directory)
 {
@@ -21,10 +23,21 @@ public sealed class DataParallelCheckpoints(string directory)
 
     public byte[] ReadShared(int epoch) => File.ReadAllBytes(PathOf("shared", epoch, "bin"));
 
+    /// <summary>Puts the last checkpoint's weights and buffers into the network (the run's result once it is over); returns its epoch.</summary>
+    public int RestoreNetwork(SpecNetwork network)
+    {
+        int epoch = LatestEpoch() ?? throw new InvalidOperationException($"no checkpoint in {Directory}");
+        TensorSnapshot.CopyInto(TensorSnapshot.Decode(ReadShared(epoch)).Values, 0, NetworkState(network));
+        return epoch;
+    }
+
+    /// <summary>The network's parameters and floating-point buffers, in order: what the shared state opens with.</summary>
+    internal static IReadOnlyList<Tensor> NetworkState(SpecNetwork network) => [.. network.state_dict().Values.Where(t => t.is_floating_point())];
+
     /// <summary>This worker's own state and reports at the epoch, if it kept them as the same worker of as many.</summary>
     public (byte[] Own, IReadOnlyList<DataParallelEpoch> History)? ReadOwn(int epoch, int workers, int rank)
     {
-        string own = PathOf($"worker-{rank}-of-{workers}", epoch, "bin"), history = PathOf("history", epoch, "json");
+        string own = PathOf($"worker-{rank}-of-{workers}", epoch, "bin"), history = PathOf($"history-{rank}-of-{workers}", epoch, "json");
         if (!File.Exists(own) || !File.Exists(history)) return null;
         return (File.ReadAllBytes(own), JsonSerializer.Deserialize<List<DataParallelEpoch>>(File.ReadAllText(history)) ?? []);
     }
@@ -33,7 +46,7 @@ public sealed class DataParallelCheckpoints(string directory)
     {
         System.IO.Directory.CreateDirectory(Directory);
         Write(PathOf($"worker-{rank}-of-{workers}", epoch, "bin"), own);
-        Write(PathOf("history", epoch, "json"), JsonSerializer.SerializeToUtf8Bytes(history));
+        Write(PathOf($"history-{rank}-of-{workers}", epoch, "json"), JsonSerializer.SerializeToUtf8Bytes(history));
         Write(PathOf("shared", epoch, "bin"), shared);
         foreach (string old in System.IO.Directory.EnumerateFiles(Directory).Where(f => EpochOf(f) is > 0 and var e && e < epoch - 1))
             File.Delete(old);
@@ -52,7 +65,7 @@ public sealed class DataParallelCheckpoints(string directory)
 
     private static void Write(string path, byte[] bytes)
     {
-        string temporary = path + ".partial";
+        string temporary = $"{path}.{Guid.NewGuid():N}.partial"; // workers sharing the directory write the same shared state
         File.WriteAllBytes(temporary, bytes);
         File.Move(temporary, path, overwrite: true);
     }

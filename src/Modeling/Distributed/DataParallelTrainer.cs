@@ -28,7 +28,7 @@ public sealed class DataParallelTrainer(GradientCompression compression)
         {
             try
             {
-                var checkpoints = checkpointDirectory is null ? null : new DataParallelCheckpoints(Path.Combine(checkpointDirectory, $"worker-{rank}"));
+                var checkpoints = checkpointDirectory is null ? null : new DataParallelCheckpoints(checkpointDirectory);
                 return new DataParallelWorker(compression, exchange, rank, workers, checkpoints).Train(replica, data, options, report =>
                 {
                     DataParallelEpoch? whole = null;
@@ -36,7 +36,7 @@ public sealed class DataParallelTrainer(GradientCompression compression)
                     {
                         reports[report.Epoch - 1, rank] = report;
                         if (Enumerable.Range(0, workers).All(r => reports[report.Epoch - 1, r] is not null))
-                            whole = Combine([.. Enumerable.Range(0, workers).Select(r => reports[report.Epoch - 1, r]!)]);
+                            whole = DataParallelEpoch.Combine([.. Enumerable.Range(0, workers).Select(r => reports[report.Epoch - 1, r]!)]);
                     }
                     if (whole is not null) onEpoch?.Invoke(whole);
                 }, stop.Token);
@@ -49,23 +49,7 @@ public sealed class DataParallelTrainer(GradientCompression compression)
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
         try { Task.WaitAll(runs); }
         catch (AggregateException) { ExceptionDispatchInfo.Throw(FirstCause(runs)); }
-        // A resumed run has the epochs before it from the workers' checkpoints, where each kept its own.
-        var histories = runs.Select(r => r.Result.ToDictionary(e => e.Epoch)).ToList();
-        return [.. histories[0].Keys.Order().Where(e => histories.All(h => h.ContainsKey(e))).Select(e => Combine([.. histories.Select(h => h[e])]))];
-    }
-
-    // The workers' reports of one epoch as one: their bytes summed, the loss over all shards, worker 0's accuracy.
-    private static DataParallelEpoch Combine(IReadOnlyList<DataParallelEpoch> workers)
-    {
-        long samples = workers.Sum(w => w.Samples);
-        return workers[0] with
-        {
-            TrainLoss = workers.Where(w => w.Samples > 0).Sum(w => w.TrainLoss * w.Samples) / samples,
-            BytesSent = workers.Sum(w => w.BytesSent),
-            DenseBytes = workers.Sum(w => w.DenseBytes),
-            Seconds = workers.Max(w => w.Seconds),
-            Samples = samples,
-        };
+        return DataParallelEpoch.Combine([.. runs.Select(r => r.Result)]);
     }
 
     // The error that stopped the run, rather than the cancellations it caused in the other workers.
@@ -74,16 +58,4 @@ public sealed class DataParallelTrainer(GradientCompression compression)
         var errors = runs.Where(r => r.IsFaulted).SelectMany(r => r.Exception!.InnerExceptions).ToList();
         return errors.FirstOrDefault(e => e is not OperationCanceledException) ?? errors.FirstOrDefault() ?? new OperationCanceledException();
     }
-}
-
-/// <summary>
-/// One epoch of data-parallel training: what was sent (in bytes) against the same gradients sent dense, the training
-/// loss over <see cref="Samples"/> images, and the hash of the weights at the end of the epoch.
-/// </summary>
-public sealed record DataParallelEpoch(
-    int Epoch, int Epochs, int Workers, double TrainLoss, double? ValidationAccuracy, long BytesSent, long DenseBytes, int Steps, double Density, double Seconds)
-{
-    public long Samples { get; init; }
-    public string WeightsHash { get; init; } = "";
-    public double CompressionRatio => BytesSent > 0 ? (double)DenseBytes / BytesSent : 1;
 }

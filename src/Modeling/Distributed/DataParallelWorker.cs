@@ -136,7 +136,7 @@ public sealed class DataParallelWorker
         byte[] mine = [];
         if (_rank == 0) mine = _checkpoints?.LatestEpoch() is { } epoch ? _checkpoints.ReadShared(epoch) : TensorSnapshot.Encode(0, SharedState(network, step));
         var (done, values) = TensorSnapshot.Decode(_exchange.AllGather(_round++, _rank, mine, cancellation)[0]);
-        var state = NetworkState(network);
+        var state = DataParallelCheckpoints.NetworkState(network);
         try
         {
             TensorSnapshot.CopyInto(values, 0, state);
@@ -149,9 +149,7 @@ public sealed class DataParallelWorker
         return (int)done;
     }
 
-    private static IReadOnlyList<Tensor> NetworkState(SpecNetwork network) => [.. network.state_dict().Values.Where(t => t.is_floating_point())];
-
-    private static IEnumerable<Tensor> SharedState(SpecNetwork network, DataParallelStep step) => NetworkState(network).Concat(step.Momenta);
+    private static IEnumerable<Tensor> SharedState(SpecNetwork network, DataParallelStep step) => DataParallelCheckpoints.NetworkState(network).Concat(step.Momenta);
 
     // The mean of the workers' running statistics, summed in worker order; returns the bytes this worker sent.
     private long AverageBatchNormStatistics(SpecNetwork network, CancellationToken cancellation)

@@ -9,6 +9,7 @@ using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
 using AutoDesign.Modeling.Zoo;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.TestingHost;
 
 namespace AutoDesign.Host.Tests.Grains;
@@ -52,8 +53,9 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         var compression = new GradientCompression { Density = 0.01, WarmupEpochs = 1 };
         var silos = _cluster.Silos.Select(s => s.SiloAddress.ToParsableString()).ToList();
 
+        string exchange = SiloBoundPlacement.KeyFor(silos[0], "run-1#0");
         var runs = silos.Select((silo, rank) => _cluster.Client.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, "run-1", rank))
-            .TrainAsync(new TrainingAssignment("run-1", rank, 2, spec, "mnist", options, compression, InitialSeed: 11))).ToList();
+            .TrainAsync(new TrainingAssignment("run-1", rank, 2, spec, "mnist", options, compression, InitialSeed: 11, exchange))).ToList();
         var histories = await Task.WhenAll(runs);
 
         Assert.All(histories, h => Assert.Equal(2, h.Count));
@@ -72,5 +74,37 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         Assert.Equal(local[^1].WeightsHash, histories[0][^1].WeightsHash);
         Assert.Equal(local[^1].BytesSent, histories[0][^1].BytesSent + histories[1][^1].BytesSent);
         foreach (var r in replicas) r.Dispose();
+    }
+
+    [Fact]
+    public async Task When_a_silo_is_killed_mid_run_the_run_resumes_on_the_silo_left_from_the_last_checkpoint_and_ends_after_the_same_steps()
+    {
+        var mnist = DatasetCatalog.Load("mnist", _data.Folder);
+        var spec = ModelZoo.Create("lenet5", mnist.Info.Shape, 10);
+        var options = new TrainingOptions
+        {
+            Epochs = 4, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, BatchSize = 64, Augment = false, TrainLimit = 3_000,
+        };
+        var first = _cluster.Silos[0].SiloAddress.ToParsableString();
+        var run = new TrainingAssignment("run-killed", 0, 0, spec, "mnist", options, new GradientCompression { Density = 0.01, WarmupEpochs = 1 }, InitialSeed: 5);
+        string checkpoints = TrainingWorkerGrain.CheckpointDirectory(_data.Folder, run.Run);
+        var training = new ClusterTraining(_cluster.Client, NullLogger.Instance).TrainAsync(run, silos: 2, preferredSilo: first, CancellationToken.None);
+
+        // Kill the second silo once the first epoch is checkpointed.
+        while (new DataParallelCheckpoints(checkpoints).LatestEpoch() is null)
+        {
+            Assert.False(training.IsCompleted, training.Exception?.ToString());
+            await Task.Delay(100);
+        }
+        await _cluster.KillSiloAsync(_cluster.Silos[1]);
+        var history = await training.WaitAsync(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(4, history[^1].Epoch);
+        Assert.Equal(1, history[^1].Workers); // the silo left carried on alone
+        Assert.Equal((3_000 + 63) / 64, history[^1].Steps);
+        using var network = new SpecNetwork(spec);
+        Assert.Equal(4, new DataParallelCheckpoints(checkpoints).RestoreNetwork(network));
+        Assert.Equal(history[^1].WeightsHash, DataParallelWorker.WeightsHash(network.parameters()));
+        Assert.True(history[^1].ValidationAccuracy > 0.5, $"accuracy {history[^1].ValidationAccuracy:P1}");
     }
 }
