@@ -9,7 +9,7 @@ namespace AutoDesign.Host.Training;
 /// other workers stop where they are, and the run resumes from their last checkpoint on the silos that are active
 /// then (those that joined get the current weights from worker 0): the run ends after the same steps as without the loss.
 /// </summary>
-internal sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
+public sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
 {
     public const int MaxAttempts = 5;
 

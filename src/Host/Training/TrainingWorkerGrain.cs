@@ -19,7 +19,8 @@ internal sealed class TrainingWorkerGrain(DataFolder folder, ILogger<TrainingWor
     {
         if (!TrainingAssignment.IsValidRun(assignment.Run)) throw new ArgumentException($"run: '{assignment.Run}' is not a name of letters, digits, '-', '_' and '.'", nameof(assignment));
         if (assignment.Exchange.Length == 0) throw new ArgumentException("exchange: the attempt's exchange grain is not named", nameof(assignment));
-        var exchange = new GrainExchange(GrainFactory.GetGrain<IGradientExchangeGrain>(assignment.Exchange), assignment.Workers);
+        IGradientExchange exchange = new GrainExchange(GrainFactory.GetGrain<IGradientExchangeGrain>(assignment.Exchange), assignment.Workers);
+        if (assignment.EmulatesLink) exchange = new EmulatedLink(exchange, assignment.LinkBitsPerSecond, assignment.LinkLatency);
         var checkpoints = new DataParallelCheckpoints(CheckpointDirectory(folder, assignment.Run));
         var history = await OwnThread.RunAsync(() =>
         {
