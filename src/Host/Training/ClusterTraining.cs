@@ -19,11 +19,12 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
     public async Task<IReadOnlyList<DataParallelEpoch>> TrainAsync(TrainingAssignment run, int silos, string? preferredSilo, CancellationToken cancellation)
     {
         var lostSilos = new HashSet<string>();
+        string call = Guid.NewGuid().ToString("N"); // a rerun of the run meets a fresh exchange
         for (int attempt = 0; ; attempt++)
         {
             var chosen = (await ActiveSilos()).Except(lostSilos).OrderBy(s => s != preferredSilo).Take(silos).ToList();
             if (chosen.Count == 0) throw new SiloUnavailableException($"run {run.Run}: no silo is left to train on");
-            string exchangeKey = SiloBoundPlacement.KeyFor(chosen[0], $"{run.Run}#{attempt}");
+            string exchangeKey = SiloBoundPlacement.KeyFor(chosen[0], $"{run.Run}#{call}-{attempt}");
             var exchange = grains.GetGrain<IGradientExchangeGrain>(exchangeKey);
             var workers = chosen.Select((silo, rank) => grains.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, run.Run, rank))
                 .TrainAsync(run with { Rank = rank, Workers = chosen.Count, Exchange = exchangeKey })).ToList();
@@ -34,7 +35,6 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
                 async Task Fail(int rank, Exception error)
                 {
                     pending.Remove(workers[rank]);
-                    if (IsSiloLoss(error)) lostSilos.Add(chosen[rank]);
                     if (failure is not null) return;
                     failure = error;
                     await Stop(exchange, $"worker {rank} on {chosen[rank]} stopped: {error.Message}"); // the others wait for its messages
@@ -58,7 +58,13 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
                     }
                 }
                 cancellation.ThrowIfCancellationRequested();
-                if (failure is null) return DataParallelEpoch.Combine([.. workers.Select(w => w.Result)]);
+                if (failure is null)
+                {
+                    await Stop(exchange, "the run is over");
+                    return DataParallelEpoch.Combine([.. workers.Select(w => w.Result)]);
+                }
+                // Which silos are gone, the membership says (a survivor's call fails too when the exchange's silo dies).
+                if (IsSiloLoss(failure)) lostSilos.UnionWith(await GoneFrom(chosen));
                 if (lostSilos.Count == 0 || attempt + 1 >= MaxAttempts) throw failure;
                 logger.LogWarning("Run {Run}: lost {Silos} ({Reason}); resuming from the last checkpoint on the silos left", run.Run, string.Join(", ", lostSilos), failure.Message);
             }
@@ -69,6 +75,17 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
     {
         try { await exchange.StopAsync(reason); }
         catch (Exception e) when (IsSiloLoss(e)) { } // its silo is gone, and the calls waiting on it fail with it
+    }
+
+    // The chosen silos the membership no longer lists, once it has noticed (a minute at most).
+    private async Task<IReadOnlyList<string>> GoneFrom(IReadOnlyList<string> chosen)
+    {
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); ; await Task.Delay(MembershipCheck))
+        {
+            var active = await ActiveSilos();
+            var gone = chosen.Where(s => !active.Contains(s)).ToList();
+            if (gone.Count > 0 || clock.Elapsed > TimeSpan.FromMinutes(1)) return gone;
+        }
     }
 
     private static bool IsSiloLoss(Exception e) => e is SiloUnavailableException or OrleansMessageRejectionException or Orleans.Runtime.Messaging.ConnectionFailedException;

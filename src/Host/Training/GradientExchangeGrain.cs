@@ -24,6 +24,7 @@ internal sealed class GradientExchangeGrain : Grain, IGradientExchangeGrain
     public Task StopAsync(string reason)
     {
         (_rounds ??= new ExchangeRounds(1)).Stop(reason);
+        DeactivateOnIdle(); // its waiting calls have failed; nothing is left to keep
         return Task.CompletedTask;
     }
 }

@@ -16,20 +16,36 @@ public sealed class DataParallelCheckpoints(string directory)
     public string Directory { get; } = directory;
 
     /// <summary>The last epoch with a complete checkpoint, or null.</summary>
-    public int? LatestEpoch() =>
-        System.IO.Directory.Exists(Directory)
-            ? System.IO.Directory.EnumerateFiles(Directory, "shared.epoch-*.bin").Select(EpochOf).Where(e => e > 0).Cast<int?>().Max()
-            : null;
+    public int? LatestEpoch() => Epochs().Cast<int?>().FirstOrDefault();
 
-    public byte[] ReadShared(int epoch) => File.ReadAllBytes(PathOf("shared", epoch, "bin"));
+    /// <summary>The last checkpoint whose shared state reads back (a machine that crashed mid-write may leave a torn one), or null.</summary>
+    public (int Epoch, byte[] Shared)? LatestReadable()
+    {
+        foreach (int epoch in Epochs())
+            try
+            {
+                var shared = File.ReadAllBytes(PathOf("shared", epoch, "bin"));
+                if (TensorSnapshot.Decode(shared).Header == epoch) return (epoch, shared);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException)
+            {
+            }
+        return null;
+    }
 
     /// <summary>Puts the last checkpoint's weights and buffers into the network (the run's result once it is over); returns its epoch.</summary>
     public int RestoreNetwork(SpecNetwork network)
     {
-        int epoch = LatestEpoch() ?? throw new InvalidOperationException($"no checkpoint in {Directory}");
-        TensorSnapshot.CopyInto(TensorSnapshot.Decode(ReadShared(epoch)).Values, 0, NetworkState(network));
+        var (epoch, shared) = LatestReadable() ?? throw new InvalidOperationException($"no checkpoint in {Directory}");
+        TensorSnapshot.CopyInto(TensorSnapshot.Decode(shared).Values, 0, NetworkState(network));
         return epoch;
     }
+
+    // The epochs with a shared state, the last first.
+    private IEnumerable<int> Epochs() =>
+        System.IO.Directory.Exists(Directory)
+            ? System.IO.Directory.EnumerateFiles(Directory, "shared.epoch-*.bin").Select(EpochOf).Where(e => e > 0).OrderDescending()
+            : [];
 
     /// <summary>The network's parameters and floating-point buffers, in order: what the shared state opens with.</summary>
     internal static IReadOnlyList<Tensor> NetworkState(SpecNetwork network) => [.. network.state_dict().Values.Where(t => t.is_floating_point())];
@@ -38,8 +54,17 @@ public sealed class DataParallelCheckpoints(string directory)
     public (byte[] Own, IReadOnlyList<DataParallelEpoch> History)? ReadOwn(int epoch, int workers, int rank)
     {
         string own = PathOf($"worker-{rank}-of-{workers}", epoch, "bin"), history = PathOf($"history-{rank}-of-{workers}", epoch, "json");
-        if (!File.Exists(own) || !File.Exists(history)) return null;
-        return (File.ReadAllBytes(own), JsonSerializer.Deserialize<List<DataParallelEpoch>>(File.ReadAllText(history)) ?? []);
+        try
+        {
+            var state = File.ReadAllBytes(own);
+            return TensorSnapshot.Decode(state).Header == epoch
+                ? (state, JsonSerializer.Deserialize<List<DataParallelEpoch>>(File.ReadAllText(history)) ?? [])
+                : null;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or JsonException)
+        {
+            return null; // missing or torn: this worker starts its compressor afresh
+        }
     }
 
     public void Save(int epoch, byte[] shared, int workers, int rank, byte[] own, IReadOnlyList<DataParallelEpoch> history)
@@ -66,7 +91,11 @@ public sealed class DataParallelCheckpoints(string directory)
     private static void Write(string path, byte[] bytes)
     {
         string temporary = $"{path}.{Guid.NewGuid():N}.partial"; // workers sharing the directory write the same shared state
-        File.WriteAllBytes(temporary, bytes);
+        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.Write(bytes);
+            file.Flush(flushToDisk: true); // on the disk before the name says the epoch is done
+        }
         File.Move(temporary, path, overwrite: true);
     }
 }

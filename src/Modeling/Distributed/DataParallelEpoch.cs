@@ -9,9 +9,12 @@ public sealed record DataParallelEpoch(
 {
     public long Samples { get; init; }
     public string WeightsHash { get; init; } = "";
+
+    /// <summary>Of <see cref="Seconds"/>, the time in the exchange: the transfers, and waiting for slower workers.</summary>
+    public double ExchangeSeconds { get; init; }
     public double CompressionRatio => BytesSent > 0 ? (double)DenseBytes / BytesSent : 1;
 
-    /// <summary>The workers' reports of one epoch as one: their bytes summed, the loss over all shards, worker 0's accuracy.</summary>
+    /// <summary>The workers' reports of one epoch as one: their bytes summed, the loss over all shards, the slowest worker's times, worker 0's accuracy.</summary>
     public static DataParallelEpoch Combine(IReadOnlyList<DataParallelEpoch> workers)
     {
         long samples = workers.Sum(w => w.Samples);
@@ -21,6 +24,7 @@ public sealed record DataParallelEpoch(
             BytesSent = workers.Sum(w => w.BytesSent),
             DenseBytes = workers.Sum(w => w.DenseBytes),
             Seconds = workers.Max(w => w.Seconds),
+            ExchangeSeconds = workers.Max(w => w.ExchangeSeconds),
             Samples = samples,
         };
     }

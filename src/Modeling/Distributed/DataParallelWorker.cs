@@ -13,9 +13,9 @@ namespace AutoDesign.Modeling.Distributed;
 /// and augmentation as <see cref="Trainer"/>'s), trains on its shard of each (an equal cut in worker order), sends its
 /// message through the exchange and applies the same step from all workers' messages, so the weights stay identical.
 /// Each message carries a hash of the sender's weights before the step; a worker whose weights differ stops the run.
-/// The run starts from worker 0's weights and buffers, or from worker 0's last checkpoint, which any worker's is as
-/// good as (a run resumes with whichever workers are left, and finishes with the same steps); batch-norm statistics
-/// are averaged at the end of every epoch. Worker 0 measures validation accuracy (the others report none).
+/// The run starts from worker 0's weights and buffers, or from the furthest checkpoint any worker has (the shared
+/// state is the same on every worker, so a run resumes with whichever workers are left and finishes with the same
+/// steps); batch-norm statistics are averaged at the end of every epoch. Worker 0 measures validation accuracy (the others report none).
 /// </summary>
 public sealed class DataParallelWorker
 {
@@ -24,6 +24,7 @@ public sealed class DataParallelWorker
     private readonly int _rank, _workers;
     private readonly DataParallelCheckpoints? _checkpoints;
     private long _round;
+    private TimeSpan _exchanging; // in the exchange this epoch: the transfer, and waiting for the other workers
 
     public DataParallelWorker(GradientCompression compression, IGradientExchange exchange, int rank, int workers, DataParallelCheckpoints? checkpoints = null)
     {
@@ -50,21 +51,23 @@ public sealed class DataParallelWorker
         int batches = (train.Count + options.BatchSize - 1) / options.BatchSize;
         long totalSteps = (long)batches * options.Epochs;
 
-        int done = TakeWorkerZerosState(network, step, cancellation);
+        var (done, openingBytes) = TakeLeadersState(network, step, cancellation);
         var history = new List<DataParallelEpoch>();
         if (done > 0 && _checkpoints?.ReadOwn(done, _workers, _rank) is { } own)
         {
             compressor.Restore(TensorSnapshot.Decode(own.Own).Values);
             history.AddRange(own.History.Take(done));
         }
-        _round = 1 + (long)done * (batches + 1); // the opening round, then each epoch's steps and its statistics
+        _round = 2 + (long)done * (batches + 1); // the two opening rounds, then each epoch's steps and its statistics
         for (int epoch = done + 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
+            _exchanging = TimeSpan.Zero;
             var (order, augmentation) = Trainer.EpochDraw(options, data, train.Count, epoch);
             network.train();
             double lossSum = 0;
-            long samples = 0, sent = 0, dense = 0;
+            long samples = 0, sent = openingBytes, dense = openingBytes; // the first epoch run carries the opening's state
+            openingBytes = 0;
             for (int b = 0; b < batches; b++)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -92,6 +95,7 @@ public sealed class DataParallelWorker
                 var all = ExchangeChecked(parameters, gradients, cancellation);
                 step.Apply([.. all.Where(m => m.Length > 0).Select(m => GradientMessage.Decode(m))], learningRate);
             }
+            using var endOfEpoch = NewDisposeScope();
             long statisticsBytes = AverageBatchNormStatistics(network, cancellation);
             double? accuracy = _rank == 0 ? Evaluation.Of(network, validation).Accuracy : null;
             var report = new DataParallelEpoch(epoch, options.Epochs, _workers, samples > 0 ? lossSum / samples : 0, accuracy,
@@ -99,6 +103,7 @@ public sealed class DataParallelWorker
             {
                 Samples = samples,
                 WeightsHash = WeightsHash(parameters),
+                ExchangeSeconds = _exchanging.TotalSeconds,
             };
             history.Add(report);
             _checkpoints?.Save(epoch, TensorSnapshot.Encode(epoch, SharedState(network, step)), _workers, _rank, TensorSnapshot.Encode(epoch, compressor.State), history);
@@ -118,24 +123,35 @@ public sealed class DataParallelWorker
         return hash.GetHashAndReset()[..8];
     }
 
+    private IReadOnlyList<byte[]> AllGather(byte[] message, CancellationToken cancellation)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try { return _exchange.AllGather(_round++, _rank, message, cancellation); }
+        finally { _exchanging += Stopwatch.GetElapsedTime(start); }
+    }
+
     // Every worker's gradients of the step; each message opens with the hash of its sender's weights.
     private IReadOnlyList<byte[]> ExchangeChecked(IReadOnlyList<Tensor> parameters, byte[] gradients, CancellationToken cancellation)
     {
         var mine = HashOf(parameters);
-        var all = _exchange.AllGather(_round++, _rank, [.. mine, .. gradients], cancellation);
+        var all = AllGather([.. mine, .. gradients], cancellation);
         for (int worker = 0; worker < all.Count; worker++)
             if (all[worker].Length < mine.Length || !all[worker].AsSpan(0, mine.Length).SequenceEqual(mine))
                 throw new ReplicaDivergedException($"worker {worker}'s weights differ from worker {_rank}'s before round {_round - 1}");
         return [.. all.Select(m => m[mine.Length..])];
     }
 
-    // Worker 0 sends its last checkpoint's shared state, or its network's parameters and floating-point buffers; every
-    // worker starts from them. Returns the epochs done.
-    private int TakeWorkerZerosState(SpecNetwork network, DataParallelStep step, CancellationToken cancellation)
+    // Round 0: every worker tells how far its checkpoints reach; round 1: the first of those furthest on sends its
+    // shared state (worker 0 its network's when no worker has a checkpoint), and every worker starts from it.
+    // Returns the epochs done and the bytes this worker sent.
+    private (int Done, long Sent) TakeLeadersState(SpecNetwork network, DataParallelStep step, CancellationToken cancellation)
     {
-        byte[] mine = [];
-        if (_rank == 0) mine = _checkpoints?.LatestEpoch() is { } epoch ? _checkpoints.ReadShared(epoch) : TensorSnapshot.Encode(0, SharedState(network, step));
-        var (done, values) = TensorSnapshot.Decode(_exchange.AllGather(_round++, _rank, mine, cancellation)[0]);
+        var latest = _checkpoints?.LatestReadable();
+        var reach = AllGather(BitConverter.GetBytes(latest?.Epoch ?? 0), cancellation)
+            .Select(m => m.Length == 4 ? BitConverter.ToInt32(m) : throw new ReplicaDivergedException("a worker's opening message is not an epoch")).ToList();
+        int leader = reach.IndexOf(reach.Max());
+        byte[] mine = _rank != leader ? [] : latest is { } checkpoint ? checkpoint.Shared : TensorSnapshot.Encode(0, SharedState(network, step));
+        var (done, values) = TensorSnapshot.Decode(AllGather(mine, cancellation)[leader]);
         var state = DataParallelCheckpoints.NetworkState(network);
         try
         {
@@ -144,9 +160,9 @@ public sealed class DataParallelWorker
         }
         catch (InvalidDataException e)
         {
-            throw new ReplicaDivergedException($"worker 0's network is not this worker's: {e.Message}");
+            throw new ReplicaDivergedException($"worker {leader}'s network is not this worker's: {e.Message}");
         }
-        return (int)done;
+        return ((int)done, 4 + mine.Length);
     }
 
     private static IEnumerable<Tensor> SharedState(SpecNetwork network, DataParallelStep step) => DataParallelCheckpoints.NetworkState(network).Concat(step.Momenta);
@@ -158,7 +174,7 @@ public sealed class DataParallelWorker
             .Where(b => b.name.EndsWith("running_mean", StringComparison.Ordinal) || b.name.EndsWith("running_var", StringComparison.Ordinal))
             .Select(b => b.buffer).ToList();
         var mine = TensorSnapshot.Encode(0, buffers);
-        var all = _exchange.AllGather(_round++, _rank, mine, cancellation).Select(m => TensorSnapshot.Decode(m).Values).ToList();
+        var all = AllGather(mine, cancellation).Select(m => TensorSnapshot.Decode(m).Values).ToList();
         if (all.Any(m => m.Layers.Count != buffers.Count)) throw new ReplicaDivergedException($"the workers hold different batch-norm layers ({buffers.Count} statistics here)");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -23,16 +23,26 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(2);
-        builder.ConfigureSilo((_, silo) =>
+        builder.ConfigureSilo((options, silo) =>
         {
-            silo.AddPlacementDirector<SiloBoundPlacement, SiloBoundPlacementDirector>();
             silo.AddMemoryGrainStorageAsDefault();
-            silo.Services.AddSingleton(new DataFolder(_data.Root));
-            SiloConfiguration.AddEngineSerializer(silo.Services);
+            silo.AddDataParallelTraining(FolderOf(options.SiloName)); // each silo its own, as on separate machines
         });
         builder.ConfigureClient(client => SiloConfiguration.AddEngineSerializer(client.Services));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+    }
+
+    // A silo's data folder: its own checkpoints, the shared data sets.
+    private DataFolder FolderOf(string silo)
+    {
+        string root = Path.Combine(_data.Root, "silos", silo);
+        if (!Directory.Exists(root))
+        {
+            Directory.CreateDirectory(root);
+            Directory.CreateSymbolicLink(Path.Combine(root, "datasets"), _data.Folder.Datasets);
+        }
+        return new DataFolder(root);
     }
 
     public async Task DisposeAsync()
@@ -76,8 +86,10 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         foreach (var r in replicas) r.Dispose();
     }
 
-    [Fact]
-    public async Task When_a_silo_is_killed_mid_run_the_run_resumes_on_the_silo_left_from_the_last_checkpoint_and_ends_after_the_same_steps()
+    [Theory]
+    [InlineData(0)] // worker 0's silo, where the exchange is
+    [InlineData(1)]
+    public async Task When_a_silo_is_killed_mid_run_the_run_resumes_on_the_silo_left_from_its_last_checkpoint_and_ends_after_the_same_steps(int killed)
     {
         var mnist = DatasetCatalog.Load("mnist", _data.Folder);
         var spec = ModelZoo.Create("lenet5", mnist.Info.Shape, 10);
@@ -85,25 +97,27 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         {
             Epochs = 4, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, BatchSize = 64, Augment = false, TrainLimit = 3_000,
         };
-        var first = _cluster.Silos[0].SiloAddress.ToParsableString();
         var run = new TrainingAssignment("run-killed", 0, 0, spec, "mnist", options, new GradientCompression { Density = 0.01, WarmupEpochs = 1 }, InitialSeed: 5);
-        string checkpoints = TrainingWorkerGrain.CheckpointDirectory(_data.Folder, run.Run);
-        var training = new ClusterTraining(_cluster.Client, NullLogger.Instance).TrainAsync(run, silos: 2, preferredSilo: first, CancellationToken.None);
+        var preferred = _cluster.Silos[0];
+        var survivor = _cluster.Silos[1 - killed];
+        var checkpoints = new DataParallelCheckpoints(TrainingWorkerGrain.CheckpointDirectory(FolderOf(survivor.Name), run.Run));
+        var training = new ClusterTraining(_cluster.Client, NullLogger.Instance)
+            .TrainAsync(run, silos: 2, preferredSilo: preferred.SiloAddress.ToParsableString(), CancellationToken.None);
 
-        // Kill the second silo once the first epoch is checkpointed.
-        while (new DataParallelCheckpoints(checkpoints).LatestEpoch() is null)
+        while (checkpoints.LatestEpoch() is null)
         {
             Assert.False(training.IsCompleted, training.Exception?.ToString());
             await Task.Delay(100);
         }
-        await _cluster.KillSiloAsync(_cluster.Silos[1]);
+        await _cluster.KillSiloAsync(_cluster.Silos[killed]);
         var history = await training.WaitAsync(TimeSpan.FromMinutes(5));
 
+        Assert.True(history[0].Epoch >= 2, $"the run restarted at epoch {history[0].Epoch} instead of resuming"); // the survivor's own reports begin after its checkpoint
         Assert.Equal(4, history[^1].Epoch);
-        Assert.Equal(1, history[^1].Workers); // the silo left carried on alone
+        Assert.Equal(1, history[^1].Workers);
         Assert.Equal((3_000 + 63) / 64, history[^1].Steps);
         using var network = new SpecNetwork(spec);
-        Assert.Equal(4, new DataParallelCheckpoints(checkpoints).RestoreNetwork(network));
+        Assert.Equal(4, checkpoints.RestoreNetwork(network));
         Assert.Equal(history[^1].WeightsHash, DataParallelWorker.WeightsHash(network.parameters()));
         Assert.True(history[^1].ValidationAccuracy > 0.5, $"accuracy {history[^1].ValidationAccuracy:P1}");
     }
