@@ -10,6 +10,9 @@ public sealed record DataParallelEpoch(
     public long Samples { get; init; }
     public string WeightsHash { get; init; } = "";
 
+    /// <summary>Of <see cref="BytesSent"/> (and <see cref="DenseBytes"/>), the state sent to start or resume the run, in the first epoch it ran.</summary>
+    public long OpeningBytes { get; init; }
+
     /// <summary>Of <see cref="Seconds"/>, the time in the exchange: the transfers, and waiting for slower workers.</summary>
     public double ExchangeSeconds { get; init; }
     public double CompressionRatio => BytesSent > 0 ? (double)DenseBytes / BytesSent : 1;
@@ -23,6 +26,7 @@ public sealed record DataParallelEpoch(
             TrainLoss = samples > 0 ? workers.Sum(w => w.TrainLoss * w.Samples) / samples : 0,
             BytesSent = workers.Sum(w => w.BytesSent),
             DenseBytes = workers.Sum(w => w.DenseBytes),
+            OpeningBytes = workers.Sum(w => w.OpeningBytes),
             Seconds = workers.Max(w => w.Seconds),
             ExchangeSeconds = workers.Max(w => w.ExchangeSeconds),
             Samples = samples,

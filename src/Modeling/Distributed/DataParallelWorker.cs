@@ -66,7 +66,7 @@ public sealed class DataParallelWorker
             var (order, augmentation) = Trainer.EpochDraw(options, data, train.Count, epoch);
             network.train();
             double lossSum = 0;
-            long samples = 0, sent = openingBytes, dense = openingBytes; // the first epoch run carries the opening's state
+            long opening = openingBytes, samples = 0, sent = opening, dense = opening; // the first epoch run carries the opening's state
             openingBytes = 0;
             for (int b = 0; b < batches; b++)
             {
@@ -104,6 +104,7 @@ public sealed class DataParallelWorker
                 Samples = samples,
                 WeightsHash = WeightsHash(parameters),
                 ExchangeSeconds = _exchanging.TotalSeconds,
+                OpeningBytes = opening,
             };
             history.Add(report);
             _checkpoints?.Save(epoch, TensorSnapshot.Encode(epoch, SharedState(network, step)), _workers, _rank, TensorSnapshot.Encode(epoch, compressor.State), history);
