@@ -25,7 +25,7 @@ public sealed record TrainingAssignment(
     [property: Id(10)] TimeSpan LinkLatency = default)
 {
     /// <summary>Whether the messages go over an emulated link (<see cref="LinkBitsPerSecond"/>, <see cref="LinkLatency"/> each way) rather than the network as it is.</summary>
-    public bool EmulatesLink => LinkBitsPerSecond > 0;
+    public bool EmulatesLink => LinkBitsPerSecond != 0; // any other value than none goes to the link, which refuses what is no bandwidth
 
     /// <summary>A run's name is a folder under the data folder's <c>training/</c>.</summary>
     public static bool IsValidRun(string run) => run.Length is > 0 and <= 100 && char.IsAsciiLetterOrDigit(run[0]) && run.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');

@@ -5,8 +5,21 @@ namespace AutoDesign.Modeling.Distributed;
 /// link would have taken to send its message and receive the others' (bytes at the link's bandwidth, one latency
 /// each way). Every worker waits its own time at once, so a round lasts as long as its slowest worker's transfer.
 /// </summary>
-public sealed class EmulatedLink(IGradientExchange inner, double bitsPerSecond, TimeSpan latency) : IGradientExchange
+public sealed class EmulatedLink : IGradientExchange
 {
+    private readonly IGradientExchange inner;
+    private readonly double bitsPerSecond;
+    private readonly TimeSpan latency;
+
+    public EmulatedLink(IGradientExchange inner, double bitsPerSecond, TimeSpan latency)
+    {
+        if (!(bitsPerSecond > 0) || double.IsInfinity(bitsPerSecond))
+            throw new ArgumentOutOfRangeException(nameof(bitsPerSecond), bitsPerSecond, "linkBitsPerSecond: must be a positive number");
+        if (latency < TimeSpan.Zero || latency > TimeSpan.FromMinutes(1))
+            throw new ArgumentOutOfRangeException(nameof(latency), latency, "linkLatency: must be between 0 and one minute");
+        (this.inner, this.bitsPerSecond, this.latency) = (inner, bitsPerSecond, latency);
+    }
+
     /// <summary>How long this worker has waited for the link so far.</summary>
     public TimeSpan Waited { get; private set; }
 

@@ -121,4 +121,23 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         Assert.Equal(history[^1].WeightsHash, DataParallelWorker.WeightsHash(network.parameters()));
         Assert.True(history[^1].ValidationAccuracy > 0.5, $"accuracy {history[^1].ValidationAccuracy:P1}");
     }
+
+    [Theory]
+    [InlineData("../../etc", 0, 0, "run")]
+    [InlineData("/etc/passwd", 0, 0, "run")]
+    [InlineData("run-bad", double.NaN, 0, "linkBitsPerSecond")]
+    [InlineData("run-bad", 1e9, -1, "linkLatency")]
+    [InlineData("run-bad", double.PositiveInfinity, 0, "linkBitsPerSecond")]
+    public async Task A_worker_refuses_a_run_name_that_could_be_a_path_and_a_link_that_is_no_link_and_writes_nothing(string name, double bitsPerSecond, int latencySeconds, string field)
+    {
+        var spec = ModelZoo.Create("lenet5", new InputSpec(1, 28, 28), 10);
+        var silo = _cluster.Silos[0].SiloAddress.ToParsableString();
+        var assignment = new TrainingAssignment(name, 0, 1, spec, "mnist", new TrainingOptions { Epochs = 1 }, GradientCompression.Dense,
+            Exchange: SiloBoundPlacement.KeyFor(silo, "bad#0"), LinkBitsPerSecond: bitsPerSecond, LinkLatency: TimeSpan.FromSeconds(latencySeconds));
+
+        var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => _cluster.Client.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, "bad", 0)).TrainAsync(assignment));
+
+        Assert.Contains(field, error.Message);
+        Assert.False(Directory.Exists(Path.Combine(FolderOf(_cluster.Silos[0].Name).Root, "training")));
+    }
 }
