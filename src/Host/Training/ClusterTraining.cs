@@ -64,9 +64,10 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
                     return DataParallelEpoch.Combine([.. workers.Select(w => w.Result)]);
                 }
                 // Which silos are gone, the membership says (a survivor's call fails too when the exchange's silo dies).
-                if (IsSiloLoss(failure)) lostSilos.UnionWith(await GoneFrom(chosen));
-                if (lostSilos.Count == 0 || attempt + 1 >= MaxAttempts) throw failure;
-                logger.LogWarning("Run {Run}: lost {Silos} ({Reason}); resuming from the last checkpoint on the silos left", run.Run, string.Join(", ", lostSilos), failure.Message);
+                var gone = IsSiloLoss(failure) ? await GoneFrom(chosen) : [];
+                if (gone.Count == 0 || attempt + 1 >= MaxAttempts) throw failure; // only a lost silo is worth another attempt
+                lostSilos.UnionWith(gone);
+                logger.LogWarning("Run {Run}: lost {Silos} ({Reason}); resuming from the last checkpoint on the silos left", run.Run, string.Join(", ", gone), failure.Message);
             }
         }
     }
