@@ -28,7 +28,7 @@ var configs = (Arg("--configs") ?? "dense,dgc,no-correction,no-masking,no-clippi
 var folder = DataFolder.Default();
 var data = DatasetCatalog.Load(datasetName, folder);
 var recipe = TrainingOptions.RecipeFor(model);
-var options = recipe with { Epochs = epochs, Optimizer = OptimizerKind.Sgd, TrainLimit = trainLimit, LearningRate = recipe.Optimizer == OptimizerKind.Sgd ? recipe.LearningRate : 0.05 };
+var options = recipe.WithSgd() with { Epochs = epochs, TrainLimit = trainLimit };
 var dgc = new GradientCompression { Density = density };
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{model} on {datasetName} ({(trainLimit > 0 ? $"{trainLimit:N0}" : "all")} training images), {epochs} epochs, batch {options.BatchSize} over {workers} workers, SGD at {options.LearningRate} (cosine), density {density:P2} after a {dgc.WarmupEpochs}-epoch warm-up"));

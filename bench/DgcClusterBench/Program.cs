@@ -54,7 +54,7 @@ var chosenLinks = (Arg("--links") ?? "loopback,10G,1G,100M,10M").Split(',');
 var data = DatasetCatalog.Load(datasetName, folder);
 var spec = ModelZoo.Create(model, data.Info.Shape, data.Info.Classes);
 var recipe = TrainingOptions.RecipeFor(model);
-var options = recipe with { Epochs = epochs, Optimizer = OptimizerKind.Sgd, TrainLimit = trainLimit, LearningRate = recipe.Optimizer == OptimizerKind.Sgd ? recipe.LearningRate : 0.05 };
+var options = recipe.WithSgd() with { Epochs = epochs, TrainLimit = trainLimit };
 
 int firstPort = FreePort(), secondPort = FreePort();
 using var first = StartSilo(firstPort, FreePort(), primaryPort: null);
@@ -76,7 +76,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 Console.WriteLine();
 Console.WriteLine("| exchange | link | bytes per worker and step (last epoch) | all bytes (with the opening's state) | ratio to dense | test accuracy | last epoch's wall time | of which in the exchange |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
-var training = new ClusterTraining(grains, first.Services.GetRequiredService<ILoggerFactory>().CreateLogger("training"));
+var training = new ClusterTraining(grains, first.Services.GetRequiredService<ILoggerFactory>().CreateLogger("training"), firstSilo);
 try
 {
     foreach (string linkName in chosenLinks)
@@ -90,8 +90,11 @@ try
             };
             var link = links[linkName];
             string run = $"dgc-bench-{config}-{linkName}-{Guid.NewGuid():N}";
-            var assignment = new TrainingAssignment(run, 0, 0, spec, datasetName, options, compression, options.Seed, LinkBitsPerSecond: link.BitsPerSecond, LinkLatency: link.Latency);
-            var history = await training.TrainAsync(assignment, silos: 2, firstSilo, CancellationToken.None);
+            var dataParallel = new DataParallelRun(run, spec, datasetName, options, compression, Workers: 2)
+            {
+                InitialSeed = options.Seed, LinkBitsPerSecond = link.BitsPerSecond, LinkLatency = link.Latency,
+            };
+            var history = await training.TrainAsync(dataParallel, _ => Task.CompletedTask, CancellationToken.None);
             string checkpoints = Path.Combine(folder.Root, "training", run);
             using var network = new SpecNetwork(spec);
             new DataParallelCheckpoints(checkpoints).RestoreNetwork(network);

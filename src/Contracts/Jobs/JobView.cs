@@ -6,7 +6,8 @@ namespace AutoDesign.Contracts;
 /// A job as the API and the dashboard show it; <c>Spec</c> is the job spec as it was submitted; <c>Silo</c> is the one
 /// running it, or that ran it last.
 /// <c>BestAccuracy</c> is the most accurate candidate so far and <c>BestCost</c> its constrained cost;
-/// <c>HasNetworks</c> says whether its candidates are networks (a benchmark table's are rows).
+/// <c>HasNetworks</c> says whether its candidates are networks (a benchmark table's are rows); <c>Trains</c>, whether
+/// the job trains one network (its candidates are its epochs, each with the bytes its workers sent in its metrics).
 /// </summary>
 public sealed record JobView(
     Guid Id,
@@ -26,7 +27,8 @@ public sealed record JobView(
     string? Silo,
     JsonObject Spec,
     JobOutcome? Result,
-    bool HasNetworks = true)
+    bool HasNetworks = true,
+    bool Trains = false)
 {
     public bool IsFinished => Status is "completed" or "failed" or "cancelled";
 }

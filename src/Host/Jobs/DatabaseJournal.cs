@@ -1,4 +1,3 @@
-using AutoDesign.Search.Agents;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -25,9 +24,8 @@ internal sealed class DatabaseJournal(IDbContextFactory<AutoDesignDb> databases,
         return new JobCheckpoint([.. candidates.Select(c => c.ToResult())], checkpoint.State);
     }
 
-    public async Task RecordAsync(IReadOnlyList<CandidateResult> batch, ISearchAgent agent, CancellationToken cancellation)
+    public async Task RecordAsync(IReadOnlyList<CandidateResult> batch, byte[] state, CancellationToken cancellation)
     {
-        byte[] state = agent.Snapshot();
         int count = batch[^1].Index + 1;
         await using var db = await databases.CreateDbContextAsync(cancellation);
         var job = await db.Jobs.SingleAsync(j => j.Id == jobId, cancellation);

@@ -4,6 +4,7 @@ using AutoDesign.Host.Evaluators;
 using AutoDesign.Host.Hosting;
 using AutoDesign.Host.Resilience;
 using AutoDesign.Host.Sharing;
+using AutoDesign.Host.Training;
 using AutoDesign.Modeling;
 using AutoDesign.Search.Jobs;
 using AutoDesign.Storage;
@@ -106,6 +107,8 @@ internal sealed class JobRunner(
                 WorkDirectory = WorkDirectory(id),
                 Journal = new DatabaseJournal(databases, id, cancel.Cancel),
                 Evaluations = new ClusterEvaluations(grains, id, plan, published, logger),
+                Name = id.ToString("N"),
+                Training = new ClusterTraining(grains, logger, SiloName(silo)),
                 Cancellation = either.Token,
             });
             await shared.Publish(RelativeBestModelDirectory(id), stopping);

@@ -96,7 +96,7 @@ public sealed class JobService(
         return new(job.Id, job.Kind, job.Model, job.Dataset, job.Agent, status,
             job.CreatedAt, job.StartedAt, job.FinishedAt, new JobProgress(job.CandidateCount, job.Episodes),
             job.BestAccuracy, job.BestCost, job.BudgetLimit, error, job.Silo, JsonNode.Parse(job.Spec)!.AsObject(),
-            job.Result is null ? null : StoredJson.Read<JobOutcome>(job.Result), HasNetworks(job));
+            job.Result is null ? null : StoredJson.Read<JobOutcome>(job.Result), HasNetworks(job), JobKinds.Find(job.Kind)?.Trains ?? false);
     }
 
     /// <summary>Whether the job's candidates are networks to profile and export, as its kind says of its spec.</summary>

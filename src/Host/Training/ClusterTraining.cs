@@ -5,29 +5,42 @@ namespace AutoDesign.Host.Training;
 
 /// <summary>
 /// Runs a data-parallel training over silos of the cluster: a worker grain on each (the preferred silo first, as
-/// worker 0) and an exchange grain per attempt. When a worker's silo is lost, the attempt's exchange is stopped, the
-/// other workers stop where they are, and the run resumes from their last checkpoint on the silos that are active
-/// then (those that joined get the current weights from worker 0): the run ends after the same steps as without the loss.
+/// worker 0), and per attempt an exchange grain and a progress grain on worker 0's silo. When a worker's silo is lost,
+/// the attempt's exchange is stopped, the other workers stop where they are, and the run resumes from their last
+/// checkpoint on the silos that are active then (those that joined get the current weights from worker 0): the run
+/// ends after the same steps as without the loss.
 /// </summary>
-public sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
+public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string? preferredSilo = null) : IDataParallelTraining
 {
     public const int MaxAttempts = 5;
 
     private static readonly TimeSpan MembershipCheck = TimeSpan.FromSeconds(2);
 
-    /// <summary>Trains on up to <paramref name="silos"/> silos; the epochs over all workers (the bytes all of them sent).</summary>
-    public async Task<IReadOnlyList<DataParallelEpoch>> TrainAsync(TrainingAssignment run, int silos, string? preferredSilo, CancellationToken cancellation)
+    /// <summary>Trains on up to <see cref="DataParallelRun.Workers"/> silos; the epochs over all workers (the bytes all of them sent).</summary>
+    public async Task<IReadOnlyList<DataParallelEpoch>> TrainAsync(DataParallelRun run, Func<DataParallelEpoch, Task> onEpoch, CancellationToken cancellation)
     {
+        if (!DataParallelRun.IsValidName(run.Name)) throw new ArgumentException($"run: '{run.Name}' is not a name of letters, digits, '-', '_' and '.'", nameof(run));
         var lostSilos = new HashSet<string>();
         string call = Guid.NewGuid().ToString("N"); // a rerun of the run meets a fresh exchange
+        int handedOn = 0; // the last epoch given to onEpoch
+        async Task HandOn(IEnumerable<DataParallelEpoch> epochs)
+        {
+            foreach (var epoch in epochs.Where(e => e.Epoch > handedOn).OrderBy(e => e.Epoch))
+            {
+                await onEpoch(epoch);
+                handedOn = epoch.Epoch;
+            }
+        }
+
         for (int attempt = 0; ; attempt++)
         {
-            var chosen = (await ActiveSilos()).Except(lostSilos).OrderBy(s => s != preferredSilo).Take(silos).ToList();
-            if (chosen.Count == 0) throw new SiloUnavailableException($"run {run.Run}: no silo is left to train on");
-            string exchangeKey = SiloBoundPlacement.KeyFor(chosen[0], $"{run.Run}#{call}-{attempt}");
-            var exchange = grains.GetGrain<IGradientExchangeGrain>(exchangeKey);
-            var workers = chosen.Select((silo, rank) => grains.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, run.Run, rank))
-                .TrainAsync(run with { Rank = rank, Workers = chosen.Count, Exchange = exchangeKey })).ToList();
+            var chosen = (await ActiveSilos()).Except(lostSilos).OrderBy(s => s != preferredSilo).Take(run.Workers).ToList();
+            if (chosen.Count == 0) throw new SiloUnavailableException($"run {run.Name}: no silo is left to train on");
+            string attemptKey = SiloBoundPlacement.KeyFor(chosen[0], $"{run.Name}#{call}-{attempt}");
+            var exchange = grains.GetGrain<IGradientExchangeGrain>(attemptKey);
+            var progress = grains.GetGrain<ITrainingProgressGrain>(attemptKey + "/progress");
+            var workers = chosen.Select((silo, rank) => grains.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, run.Name, rank))
+                .TrainAsync(new TrainingAssignment(run, rank, chosen.Count, attemptKey, attemptKey + "/progress"))).ToList();
             using (cancellation.Register(() => _ = Stop(exchange, "the run was cancelled")))
             {
                 var pending = new List<Task<IReadOnlyList<DataParallelEpoch>>>(workers);
@@ -49,6 +62,14 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
                         else pending.Remove(done);
                         continue;
                     }
+                    if (failure is null)
+                        try { await HandOn(await progress.FinishedAfterAsync(handedOn)); }
+                        catch (Exception e) when (!IsSiloLoss(e))
+                        {
+                            await Stop(exchange, $"the run's watcher failed: {e.Message}");
+                            throw;
+                        }
+                        catch (Exception) { } // the progress grain's silo is gone: the membership tells below
                     // A call to a silo that died may never come back: the cluster's membership says who is gone.
                     var active = await ActiveSilos();
                     foreach (int rank in Enumerable.Range(0, chosen.Count).Where(r => pending.Contains(workers[r]) && !active.Contains(chosen[r])))
@@ -57,25 +78,45 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger)
                         await Fail(rank, new SiloUnavailableException($"silo {chosen[rank]} left the cluster"));
                     }
                 }
+                _ = Close(progress);
                 cancellation.ThrowIfCancellationRequested();
                 if (failure is null)
                 {
                     await Stop(exchange, "the run is over");
-                    return DataParallelEpoch.Combine([.. workers.Select(w => w.Result)]);
+                    var epochs = DataParallelEpoch.Combine([.. workers.Select(w => w.Result)]);
+                    await HandOn(epochs);
+                    return epochs;
                 }
                 // Which silos are gone, the membership says (a survivor's call fails too when the exchange's silo dies).
                 var gone = IsSiloLoss(failure) ? await GoneFrom(chosen) : [];
                 if (gone.Count == 0 || attempt + 1 >= MaxAttempts) throw failure; // only a lost silo is worth another attempt
                 lostSilos.UnionWith(gone);
-                logger.LogWarning("Run {Run}: lost {Silos} ({Reason}); resuming from the last checkpoint on the silos left", run.Run, string.Join(", ", gone), failure.Message);
+                logger.LogWarning("Run {Run}: lost {Silos} ({Reason}); resuming from the last checkpoint on the silos left", run.Name, string.Join(", ", gone), failure.Message);
             }
         }
     }
 
-    private async Task Stop(IGradientExchangeGrain exchange, string reason)
+    /// <summary>Deletes the run's checkpoints on every active silo (a silo that is down keeps its own).</summary>
+    public async Task ForgetAsync(string run)
+    {
+        foreach (string silo in await ActiveSilos())
+            try { await grains.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, run, 0)).ForgetAsync(run); }
+            catch (Exception e) when (IsSiloLoss(e) || e is IOException or UnauthorizedAccessException)
+            {
+                logger.LogWarning("Run {Run}'s checkpoints on {Silo} could not be deleted: {Reason}", run, silo, e.Message);
+            }
+    }
+
+    private static async Task Stop(IGradientExchangeGrain exchange, string reason)
     {
         try { await exchange.StopAsync(reason); }
         catch (Exception e) when (IsSiloLoss(e)) { } // its silo is gone, and the calls waiting on it fail with it
+    }
+
+    private static async Task Close(ITrainingProgressGrain progress)
+    {
+        try { await progress.CloseAsync(); }
+        catch (Exception e) when (IsSiloLoss(e)) { }
     }
 
     // The chosen silos the membership no longer lists, once it has noticed (a minute at most).

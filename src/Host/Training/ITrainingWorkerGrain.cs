@@ -9,5 +9,8 @@ public interface ITrainingWorkerGrain : IGrainWithStringKey
     [ResponseTimeout("7.00:00:00")] // as long as training takes; a silo that dies fails the call when the cluster notices
     Task<IReadOnlyList<DataParallelEpoch>> TrainAsync(TrainingAssignment assignment);
 
+    /// <summary>Deletes what this silo's workers of the run kept (its checkpoints).</summary>
+    Task ForgetAsync(string run);
+
     public static string KeyFor(string silo, string run, int rank) => Placement.SiloBoundPlacement.KeyFor(silo, $"{run}/{rank}");
 }

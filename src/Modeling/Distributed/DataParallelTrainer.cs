@@ -12,6 +12,9 @@ namespace AutoDesign.Modeling.Distributed;
 /// </summary>
 public sealed class DataParallelTrainer(GradientCompression compression)
 {
+    /// <summary>What the workers' messages go through on their way to the exchange (e.g. an <see cref="EmulatedLink"/>); by default nothing.</summary>
+    public Func<IGradientExchange, IGradientExchange> Link { get; init; } = exchange => exchange;
+
     /// <summary>
     /// Trains the replicas (they start from the first one's weights, or from the last epoch checkpointed under
     /// <paramref name="checkpointDirectory"/>, with as many workers as now); each epoch's report sums what all workers sent.
@@ -21,7 +24,7 @@ public sealed class DataParallelTrainer(GradientCompression compression)
     {
         int workers = replicas.Count;
         if (workers < 1) throw new ArgumentException("at least one replica", nameof(replicas));
-        var exchange = new InProcessExchange(workers);
+        var exchange = Link(new InProcessExchange(workers));
         var reports = new DataParallelEpoch?[options.Epochs, workers];
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var runs = replicas.Select((replica, rank) => Task.Factory.StartNew(() =>

@@ -32,6 +32,7 @@ public sealed record GradientCompression
     /// <summary>Exchanges every gradient in full.</summary>
     public static GradientCompression Dense { get; } = new() { Density = 1, MomentumCorrection = false, MomentumFactorMasking = false, ClipNorm = 0, WarmupEpochs = 0 };
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsDense => Density >= 1;
 
     /// <summary>The density in force during <paramref name="epoch"/> (from 0).</summary>

@@ -83,6 +83,9 @@ public sealed record TrainingOptions
         _ => new TrainingOptions { Epochs = 12 },
     };
 
+    /// <summary>The recipe as data-parallel training runs it, with SGD: a recipe of another optimizer gets SGD at 0.05 instead.</summary>
+    public TrainingOptions WithSgd() => Optimizer == OptimizerKind.Sgd ? this : this with { Optimizer = OptimizerKind.Sgd, LearningRate = 0.05 };
+
     /// <summary>Names the first setting that cannot work, or returns null.</summary>
     public string? Problem() =>
         Epochs < 1 ? $"epochs must be at least 1, got {Epochs}"

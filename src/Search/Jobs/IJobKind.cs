@@ -41,6 +41,9 @@ public interface IJobKind
     /// <summary>What a job list shows of a plan: what it starts from, on what data, how many candidates, under what budget.</summary>
     JobSummary Summarize(JobPlan plan);
 
+    /// <summary>Whether the job trains a network rather than searching designs: its candidates are the epochs of one training run.</summary>
+    bool Trains { get; }
+
     /// <summary>Whether a job of this spec has networks for candidates (false: e.g. rows of a benchmark table).</summary>
     bool HasNetworks(JobSpec spec);
 
@@ -65,7 +68,10 @@ public interface IJobKind
 /// what its candidates' score is called: an accuracy (a fraction, shown as a percentage) or a table's objective
 /// column (shown as the table gives it).
 /// </summary>
-public sealed record JobSummary(string Subject, string Dataset, int Candidates, double? BudgetLimit, string Score = "accuracy", bool ScoreIsFraction = true)
+/// <param name="Step">What one candidate is called in progress reports: an episode of a search, an epoch of training.</param>
+/// <param name="CostUnit">The unit of a candidate's constrained cost, where progress reports show it with one.</param>
+public sealed record JobSummary(string Subject, string Dataset, int Candidates, double? BudgetLimit, string Score = "accuracy", bool ScoreIsFraction = true,
+    string Step = "episode", string CostUnit = "")
 {
     public string FormatScore(double value) =>
         ScoreIsFraction ? value.ToString("P2", System.Globalization.CultureInfo.InvariantCulture) : value.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);

@@ -15,6 +15,15 @@ public sealed record JobContext(DataFolder Folder, ILogger Logger)
     /// <summary>Where a kind keeps what it measured before its search (a joint search's quantized samples), so that a rerun picks up (none when empty).</summary>
     public string WorkDirectory { get; init; } = "";
 
+    /// <summary>
+    /// The job's name among what the data folder keeps for runs (letters, digits and '-'; the service's job id), e.g. a
+    /// training job's checkpoints under <c>training/</c>; empty: a run of its own that is not resumed.
+    /// </summary>
+    public string Name { get; init; } = "";
+
+    /// <summary>Where a training job's workers train: in this process (null), or on the silos of the cluster.</summary>
+    public Modeling.Distributed.IDataParallelTraining? Training { get; init; }
+
     /// <summary>Where each evaluated batch is recorded with the agent's state, and read back on resume.</summary>
     public IJobJournal Journal { get; init; } = NoJournal.Instance;
 

@@ -16,10 +16,14 @@ public interface IJobJournal
     /// Called once the agent has been told the batch's rewards; the batch and the agent's state must be stored
     /// together (an agent told of a batch that was only partly stored could not be resumed exactly).
     /// </summary>
-    Task RecordAsync(IReadOnlyList<CandidateResult> batch, ISearchAgent agent, CancellationToken cancellation);
+    Task RecordAsync(IReadOnlyList<CandidateResult> batch, ISearchAgent agent, CancellationToken cancellation) =>
+        RecordAsync(batch, agent.Snapshot(), cancellation);
+
+    /// <summary>Records a batch with the state it leaves the job in, stored together (a job without an agent, such as training, has a state of its own).</summary>
+    Task RecordAsync(IReadOnlyList<CandidateResult> batch, byte[] state, CancellationToken cancellation);
 }
 
-/// <summary>The candidates recorded so far, in order, and the agent's state after the last of them.</summary>
+/// <summary>The candidates recorded so far, in order, and the agent's (or the job's) state after the last of them.</summary>
 public sealed record JobCheckpoint(IReadOnlyList<CandidateResult> Candidates, byte[] AgentState);
 
 /// <summary>A journal that keeps nothing: the run cannot be resumed.</summary>
@@ -29,5 +33,5 @@ public sealed class NoJournal : IJobJournal
 
     public Task<JobCheckpoint?> LoadAsync(CancellationToken cancellation) => Task.FromResult<JobCheckpoint?>(null);
 
-    public Task RecordAsync(IReadOnlyList<CandidateResult> batch, ISearchAgent agent, CancellationToken cancellation) => Task.CompletedTask;
+    public Task RecordAsync(IReadOnlyList<CandidateResult> batch, byte[] state, CancellationToken cancellation) => Task.CompletedTask;
 }

@@ -22,6 +22,8 @@ public abstract class JobKind<TSpec, TPlan> : IJobKind where TSpec : JobSpec whe
 
     public abstract IReadOnlyList<FormField> Form { get; }
 
+    public virtual bool Trains => false;
+
     public JobPlan Plan(JobSpec spec, DataFolder folder) => Plan((TSpec)spec, folder);
 
     public JobSummary Summarize(JobPlan plan) => Summarize((TPlan)plan);

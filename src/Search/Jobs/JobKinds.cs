@@ -4,6 +4,7 @@ using AutoDesign.Search.Kinds.Heads;
 using AutoDesign.Search.Kinds.Nas;
 using AutoDesign.Search.Kinds.Prune;
 using AutoDesign.Search.Kinds.Quantize;
+using AutoDesign.Search.Kinds.Train;
 
 namespace AutoDesign.Search.Jobs;
 
@@ -18,6 +19,7 @@ public static class JobKinds
         new CodesignKind(),
         new FormatsKind(),
         new HeadsKind(),
+        new TrainKind(),
     ];
 
     public static IJobKind? Find(string name) => All.FirstOrDefault(k => k.Name == name);

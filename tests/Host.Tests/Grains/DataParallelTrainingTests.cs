@@ -65,7 +65,7 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
 
         string exchange = SiloBoundPlacement.KeyFor(silos[0], "run-1#0");
         var runs = silos.Select((silo, rank) => _cluster.Client.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, "run-1", rank))
-            .TrainAsync(new TrainingAssignment("run-1", rank, 2, spec, "mnist", options, compression, InitialSeed: 11, exchange))).ToList();
+            .TrainAsync(new TrainingAssignment(new DataParallelRun("run-1", spec, "mnist", options, compression, 2) { InitialSeed = 11 }, rank, 2, exchange))).ToList();
         var histories = await Task.WhenAll(runs);
 
         Assert.All(histories, h => Assert.Equal(2, h.Count));
@@ -97,12 +97,13 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         {
             Epochs = 4, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, BatchSize = 64, Augment = false, TrainLimit = 3_000,
         };
-        var run = new TrainingAssignment("run-killed", 0, 0, spec, "mnist", options, new GradientCompression { Density = 0.01, WarmupEpochs = 1 }, InitialSeed: 5);
+        var run = new DataParallelRun("run-killed", spec, "mnist", options, new GradientCompression { Density = 0.01, WarmupEpochs = 1 }, 2) { InitialSeed = 5 };
         var preferred = _cluster.Silos[0];
         var survivor = _cluster.Silos[1 - killed];
-        var checkpoints = new DataParallelCheckpoints(TrainingWorkerGrain.CheckpointDirectory(FolderOf(survivor.Name), run.Run));
-        var training = new ClusterTraining(_cluster.Client, NullLogger.Instance)
-            .TrainAsync(run, silos: 2, preferredSilo: preferred.SiloAddress.ToParsableString(), CancellationToken.None);
+        var checkpoints = new DataParallelCheckpoints(DataParallelRun.CheckpointDirectory(FolderOf(survivor.Name), run.Name));
+        var handedOn = new List<int>();
+        var training = new ClusterTraining(_cluster.Client, NullLogger.Instance, preferred.SiloAddress.ToParsableString())
+            .TrainAsync(run, epoch => { handedOn.Add(epoch.Epoch); return Task.CompletedTask; }, CancellationToken.None);
 
         while (checkpoints.LatestEpoch() is null)
         {
@@ -120,6 +121,10 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         Assert.Equal(4, checkpoints.RestoreNetwork(network));
         Assert.Equal(history[^1].WeightsHash, DataParallelWorker.WeightsHash(network.parameters()));
         Assert.True(history[^1].ValidationAccuracy > 0.5, $"accuracy {history[^1].ValidationAccuracy:P1}");
+        // epochs were handed on as they ended, once each and in order, those after the loss by the survivor (epoch 1 too
+        // unless the silo died before it was collected)
+        Assert.InRange(handedOn[0], 1, 2);
+        Assert.Equal(Enumerable.Range(handedOn[0], 5 - handedOn[0]), handedOn);
     }
 
     [Theory]
@@ -132,8 +137,11 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
     {
         var spec = ModelZoo.Create("lenet5", new InputSpec(1, 28, 28), 10);
         var silo = _cluster.Silos[0].SiloAddress.ToParsableString();
-        var assignment = new TrainingAssignment(name, 0, 1, spec, "mnist", new TrainingOptions { Epochs = 1 }, GradientCompression.Dense,
-            Exchange: SiloBoundPlacement.KeyFor(silo, "bad#0"), LinkBitsPerSecond: bitsPerSecond, LinkLatency: TimeSpan.FromSeconds(latencySeconds));
+        var run = new DataParallelRun(name, spec, "mnist", new TrainingOptions { Epochs = 1 }, GradientCompression.Dense, 1)
+        {
+            LinkBitsPerSecond = bitsPerSecond, LinkLatency = TimeSpan.FromSeconds(latencySeconds),
+        };
+        var assignment = new TrainingAssignment(run, 0, 1, SiloBoundPlacement.KeyFor(silo, "bad#0"));
 
         var error = await Assert.ThrowsAnyAsync<ArgumentException>(() => _cluster.Client.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, "bad", 0)).TrainAsync(assignment));
 

@@ -1,4 +1,3 @@
-using AutoDesign.Search.Agents;
 using AutoDesign.Search.Jobs;
 
 namespace AutoDesign.Search.Tests.Jobs;
@@ -15,10 +14,10 @@ internal sealed class MemoryJournal : IJobJournal
     public Task<JobCheckpoint?> LoadAsync(CancellationToken cancellation) =>
         Task.FromResult(AgentState is null ? null : new JobCheckpoint([.. Candidates], AgentState));
 
-    public Task RecordAsync(IReadOnlyList<CandidateResult> batch, ISearchAgent agent, CancellationToken cancellation)
+    public Task RecordAsync(IReadOnlyList<CandidateResult> batch, byte[] state, CancellationToken cancellation)
     {
         Candidates.AddRange(batch);
-        AgentState = agent.Snapshot();
+        AgentState = state;
         if (Candidates.Count >= StopAfter) throw new OperationCanceledException("stopped as a killed silo would be");
         return Task.CompletedTask;
     }

@@ -42,41 +42,7 @@ public static class ModelJobChecks
         bool videoModels = false, bool recovers = false)
     {
         int before = errors.Count;
-        if (string.IsNullOrWhiteSpace(spec.Agent)) errors.Add("agent", $"is required: one of {string.Join(", ", kind.Agents)}");
-        else if (!kind.Agents.Contains(spec.Agent)) errors.Add("agent", $"'{spec.Agent}' is unknown for {kind.Name}: use {string.Join(", ", kind.Agents)}");
-
-        DatasetInfo? dataset = null;
-        if (string.IsNullOrWhiteSpace(spec.Dataset)) errors.Add("dataset", "is required");
-        else
-        {
-            try { dataset = DatasetCatalog.InfoOf(spec.Dataset, folder); }
-            catch (DatasetException e) { errors.Add("dataset", e.Message); }
-            if (dataset is { Shape.IsVideo: true } && !videoModels)
-                errors.Add("dataset", $"'{spec.Dataset}' is a video set: {kind.Name} jobs score image classifiers (a video model's attention heads are chosen by heads jobs)");
-            else if (dataset is { Shape.IsTokens: true } && !languageModels)
-                errors.Add("dataset", $"'{spec.Dataset}' is a text corpus: {kind.Name} jobs score image classifiers (language models are pruned by prune jobs and served by formats jobs)");
-            else if (dataset is { HasImages: false, Shape.IsTokens: false })
-                errors.Add("dataset", $"'{spec.Dataset}' has no images to evaluate candidates on (it sizes models for profiling only)");
-        }
-
-        ModelSpec? model = null;
-        if (string.IsNullOrWhiteSpace(spec.Model)) errors.Add("model", "is required");
-        else if (dataset is not null)
-        {
-            try
-            {
-                model = BaseModels.ResolveSpec(spec.Model, dataset, folder);
-                if (model.Input != dataset.Shape || model.Classes != dataset.Classes)
-                {
-                    errors.Add("model", $"takes {model.Input} inputs and {model.Classes} classes; {spec.Dataset} has {dataset.Shape} and {dataset.Classes}");
-                    model = null;
-                }
-            }
-            catch (Exception e) when (e is ArgumentException or FileNotFoundException)
-            {
-                errors.Add("model", e.Message);
-            }
-        }
+        var (dataset, model) = CheckAgentDataAndModel(spec.Agent, spec.Dataset, spec.Model, kind, folder, errors, languageModels, videoModels);
 
         var (metric, constraint) = CheckConstraint(spec, model, rules, folder, errors);
 
@@ -117,6 +83,52 @@ public static class ModelJobChecks
             return null;
         }
         return new CheckedModelJob(dataset, model, metric, constraint, episodes, warmup, training, noise, decay, recovery);
+    }
+
+    /// <summary>
+    /// The checks of the agent (one of the kind's), the data set (known, of images unless the kind scores language or
+    /// video models) and the model (resolved for the data set, and of its shape): the data set and network, or nulls
+    /// where a problem was recorded.
+    /// </summary>
+    public static (DatasetInfo? Dataset, ModelSpec? Model) CheckAgentDataAndModel(string? agent, string? datasetName, string? modelName, IJobKind kind,
+        DataFolder folder, SpecErrors errors, bool languageModels = false, bool videoModels = false)
+    {
+        if (string.IsNullOrWhiteSpace(agent)) errors.Add("agent", $"is required: one of {string.Join(", ", kind.Agents)}");
+        else if (!kind.Agents.Contains(agent)) errors.Add("agent", $"'{agent}' is unknown for {kind.Name}: use {string.Join(", ", kind.Agents)}");
+
+        DatasetInfo? dataset = null;
+        if (string.IsNullOrWhiteSpace(datasetName)) errors.Add("dataset", "is required");
+        else
+        {
+            try { dataset = DatasetCatalog.InfoOf(datasetName, folder); }
+            catch (DatasetException e) { errors.Add("dataset", e.Message); }
+            if (dataset is { Shape.IsVideo: true } && !videoModels)
+                errors.Add("dataset", $"'{datasetName}' is a video set: {kind.Name} jobs score image classifiers (a video model's attention heads are chosen by heads jobs)");
+            else if (dataset is { Shape.IsTokens: true } && !languageModels)
+                errors.Add("dataset", $"'{datasetName}' is a text corpus: {kind.Name} jobs score image classifiers (language models are pruned by prune jobs and served by formats jobs)");
+            else if (dataset is { HasImages: false, Shape.IsTokens: false })
+                errors.Add("dataset", $"'{datasetName}' has no images to evaluate candidates on (it sizes models for profiling only)");
+        }
+
+        ModelSpec? model = null;
+        if (string.IsNullOrWhiteSpace(modelName)) errors.Add("model", "is required");
+        else if (dataset is not null)
+        {
+            try
+            {
+                model = BaseModels.ResolveSpec(modelName, dataset, folder);
+                if (model.Input != dataset.Shape || model.Classes != dataset.Classes)
+                {
+                    errors.Add("model", $"takes {model.Input} inputs and {model.Classes} classes; {datasetName} has {dataset.Shape} and {dataset.Classes}");
+                    model = null;
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+            {
+                errors.Add("model", e.Message);
+            }
+        }
+        return (dataset, model);
     }
 
     /// <summary>The field a constraint's limit was given in, for problems with the limit itself.</summary>
