@@ -13,7 +13,7 @@ internal static class RunCommand
         var output = new Option<FileInfo>("--out", "-o") { Description = "Where to write the result (default: result.json).", DefaultValueFactory = _ => new FileInfo("result.json") };
         var json = CommonOptions.Json();
         var dataDir = CommonOptions.DataDir();
-        var command = new Command("run", "Run a design job (prune, quantize or nas) in-process and write the result file; the best model is saved beside it.")
+        var command = new Command("run", "Run a job (prune, quantize, nas, codesign, formats, heads or train) in-process and write the result file; the best model is saved beside it.")
         {
             jobFile, output, json, dataDir,
         };
@@ -46,8 +46,8 @@ internal static class RunCommand
                 var result = await kind.RunAsync(plan, new JobContext(folder, context.Logger)
                 {
                     BestModelDirectory = Path.ChangeExtension(outFile.FullName, null) + ".best",
-                    Progress = p => progress.Show($"episode {p.Episode}/{p.Episodes}  best {summary.Score} {summary.FormatScore(p.BestAccuracy)}  " +
-                                                  $"last {summary.FormatScore(p.LastAccuracy)} at {p.LastCost:G4}" +
+                    Progress = p => progress.Show($"{summary.Step} {p.Episode}/{p.Episodes}  best {summary.Score} {summary.FormatScore(p.BestAccuracy)}  " +
+                                                  $"last {summary.FormatScore(p.LastAccuracy)} at {p.LastCost:G4}{(summary.CostUnit == "" ? "" : " " + summary.CostUnit)}" +
                                                   (p.BudgetLimit is { } limit ? $" (budget {limit:G4})" : "")),
                     Cancellation = cancellation,
                 });
@@ -72,6 +72,16 @@ internal static class RunCommand
                     seconds = Math.Round(result.Seconds, 1),
                 }, o =>
                 {
+                    if (kind.Trains)
+                    {
+                        o.WriteLine($"{spec.Kind} {summary.Subject} on {summary.Dataset}, {plan.Agent}: validation accuracy {best.Accuracy:P2}, test accuracy {best.TestAccuracy:P2} " +
+                                    $"after {result.Candidates.Count} epochs; {best.Flops:N0} MACs, {best.Params:N0} parameters");
+                        o.WriteLine($"  the {best.Metrics!["workers"]:F0} workers sent {best.Metrics["bytesSent"]:N0} bytes, {best.Metrics["compressionRatio"]:F1}x less than dense " +
+                                    $"({best.Metrics["denseBytes"]:N0}); {best.ConstrainedValue:N0} bytes per worker and step in the last epoch; " +
+                                    $"{best.Metrics["exchangeSeconds"]:F1} s in the exchange of {best.Metrics["trainingSeconds"]:F1} s");
+                        o.WriteLine($"  result: {outFile.FullName}" + (best.SavedModel != "" ? $"; model: {best.SavedModel}" : ""));
+                        return;
+                    }
                     string budget = result.BudgetLimit is { } limit ? $" (budget {limit:G6})" : "";
                     o.WriteLine($"{spec.Kind} {summary.Subject} on {summary.Dataset}, {plan.Agent}: best candidate {best.Index} at {best.ConstrainedValue:G6} {result.Constraint.Unit}{budget}; " +
                                 (best.Flops is { } macs ? $"{macs:N0} MACs, {best.Params:N0} parameters (base {result.Base.Flops:N0}, {result.Base.Params:N0})" : "a table row"));

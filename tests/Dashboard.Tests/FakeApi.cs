@@ -66,8 +66,14 @@ internal sealed class FakeApi : IAutoDesignApi
 
     public Task<JobView?> Job(Guid id, CancellationToken cancellation = default) => Task.FromResult(JobList.FirstOrDefault(j => j.Id == id));
 
-    public Task<Page<CandidateResult>?> Candidates(Guid id, int offset, int limit, CancellationToken cancellation = default) =>
-        Task.FromResult<Page<CandidateResult>?>(new Page<CandidateResult>([], offset, limit, 0));
+    /// <summary>Each job's candidates, by job.</summary>
+    public Dictionary<Guid, List<CandidateResult>> CandidateLists { get; } = [];
+
+    public Task<Page<CandidateResult>?> Candidates(Guid id, int offset, int limit, CancellationToken cancellation = default)
+    {
+        var all = CandidateLists.GetValueOrDefault(id) ?? [];
+        return Task.FromResult<Page<CandidateResult>?>(new Page<CandidateResult>([.. all.Skip(offset).Take(limit)], offset, limit, all.Count));
+    }
 
     public Task<IReadOnlyList<ParetoPoint>?> Pareto(Guid id, CancellationToken cancellation = default) => Task.FromResult<IReadOnlyList<ParetoPoint>?>([]);
 

@@ -19,7 +19,7 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
     /// <summary>Trains on up to <see cref="DataParallelRun.Workers"/> silos; the epochs over all workers (the bytes all of them sent).</summary>
     public async Task<IReadOnlyList<DataParallelEpoch>> TrainAsync(DataParallelRun run, Func<DataParallelEpoch, Task> onEpoch, CancellationToken cancellation)
     {
-        if (!DataParallelRun.IsValidName(run.Name)) throw new ArgumentException($"run: '{run.Name}' is not a name of letters, digits, '-', '_' and '.'", nameof(run));
+        if (run.Problem() is { } problem) throw new ArgumentException(problem, nameof(run));
         var lostSilos = new HashSet<string>();
         string call = Guid.NewGuid().ToString("N"); // a rerun of the run meets a fresh exchange
         int handedOn = 0; // the last epoch given to onEpoch

@@ -17,6 +17,7 @@ internal sealed class TrainingWorkerGrain(DataFolder folder, ILogger<TrainingWor
     public async Task<IReadOnlyList<DataParallelEpoch>> TrainAsync(TrainingAssignment assignment)
     {
         var run = assignment.Run;
+        if (run.Problem() is { } problem) throw new ArgumentException(problem, nameof(assignment));
         var checkpoints = new DataParallelCheckpoints(DataParallelRun.CheckpointDirectory(folder, run.Name));
         if (assignment.Exchange.Length == 0) throw new ArgumentException("exchange: the attempt's exchange grain is not named", nameof(assignment));
         var exchange = run.OverLink(new GrainExchange(GrainFactory.GetGrain<IGradientExchangeGrain>(assignment.Exchange), assignment.Workers));

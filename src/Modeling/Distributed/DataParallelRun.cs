@@ -21,6 +21,16 @@ public sealed record DataParallelRun(string Name, ModelSpec Model, string Datase
     [System.Text.Json.Serialization.JsonIgnore]
     public bool EmulatesLink => LinkBitsPerSecond != 0; // any other value than none goes to the link, which refuses what is no bandwidth
 
+    /// <summary>What is wrong with the run, named by field; null when it can run.</summary>
+    public string? Problem() =>
+        !IsValidName(Name) ? $"run: '{Name}' is not a name of letters, digits, '-', '_' and '.'"
+        : Workers < 1 ? $"workers: must be at least 1, got {Workers}"
+        : EmulatesLink && !(LinkBitsPerSecond > 0 && double.IsFinite(LinkBitsPerSecond)) ? $"linkBitsPerSecond: must be a positive number, got {LinkBitsPerSecond}"
+        : LinkLatency < TimeSpan.Zero || LinkLatency > TimeSpan.FromMinutes(1) ? $"linkLatency: must be between 0 and one minute, got {LinkLatency}"
+        : Compression.Problem() is { } compression ? $"compression.{compression}"
+        : Options.Problem() is { } options ? $"options: {options}"
+        : null;
+
     /// <summary>A run's name is a folder under the data folder's <c>training/</c>.</summary>
     public static bool IsValidName(string run) =>
         run.Length is > 0 and <= 100 && char.IsAsciiLetterOrDigit(run[0]) && run.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');

@@ -7,7 +7,7 @@ namespace AutoDesign.Modeling.Distributed;
 public sealed class InProcessTraining(DataFolder folder) : IDataParallelTraining
 {
     public Task<IReadOnlyList<DataParallelEpoch>> TrainAsync(DataParallelRun run, Func<DataParallelEpoch, Task> onEpoch, CancellationToken cancellation) =>
-        Task.Factory.StartNew(() =>
+        run.Problem() is { } problem ? throw new ArgumentException(problem, nameof(run)) : Task.Factory.StartNew(() =>
         {
             var data = DatasetCatalog.Load(run.Dataset, folder);
             var replicas = new List<SpecNetwork>();

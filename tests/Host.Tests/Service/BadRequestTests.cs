@@ -26,6 +26,12 @@ public sealed class BadRequestTests : ServiceTest
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10},\"ddpg\":{\"noiseDecay\":\"NaN\"}}", "ddpg.noiseDecay")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10},\"ddpg\":{\"initialNoise\":\"-Infinity\"}}", "ddpg.initialNoise")]
     [InlineData("{\"kind\":\"prune\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"ddpg\",\"constraint\":{\"metric\":\"flops\",\"ratio\":0.5},\"budget\":{\"episodes\":10},\"pruning\":{\"lowerBound\":1e999}}", "pruning.lowerBound")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"workers\":0}", "workers")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"workers\":4,\"training\":{\"batchSize\":2}}", "training.batchSize")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"compression\":{\"density\":2}}", "compression.density")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"link\":{\"bitsPerSecond\":\"NaN\"}}", "link.bitsPerSecond")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"link\":{\"bitsPerSecond\":1e9,\"latencyMs\":-1}}", "link.latencyMs")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"../../etc/passwd\",\"dataset\":\"mnist\",\"agent\":\"dgc\"}", "model")]
     public async Task A_bad_job_spec_gets_a_400_problem_naming_the_field_and_nothing_is_stored(string spec, string field)
     {
         var (response, problem) = await Service.Client.Submit(spec);

@@ -85,7 +85,7 @@ public sealed class TrainKind : JobKind<TrainSpec, TrainPlan>
     }
 
     protected override JobSummary Summarize(TrainPlan plan) =>
-        new(plan.Model, plan.Dataset, plan.Options.Epochs, null, Score: "validation accuracy", Step: "epoch", CostUnit: "B/step");
+        new(plan.Model, plan.Dataset, plan.Options.Epochs, null, Step: "epoch", CostUnit: "B/step");
 
     protected override Task<SearchResult> RunAsync(TrainPlan plan, JobContext context) => new TrainingRun(plan, context).RunAsync();
 

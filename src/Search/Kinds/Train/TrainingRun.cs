@@ -119,6 +119,7 @@ internal sealed class TrainingRun(TrainPlan plan, JobContext context)
                 ["openingBytes"] = epoch.OpeningBytes,
                 ["compressionRatio"] = epoch.CompressionRatio,
                 ["density"] = epoch.Density,
+                ["steps"] = epoch.Steps,
                 ["exchangeSeconds"] = epoch.ExchangeSeconds,
                 ["seconds"] = epoch.Seconds,
                 ["workers"] = epoch.Workers,
