@@ -8,10 +8,12 @@ namespace AutoDesign.Host.Training;
 /// worker 0), and per attempt an exchange grain and a progress grain on worker 0's silo. When a worker's silo is lost,
 /// the attempt's exchange is stopped, the other workers stop where they are, and the run resumes from their last
 /// checkpoint on the silos that are active then (those that joined get the current weights from worker 0): the run
-/// ends after the same steps as without the loss.
+/// ends after the same steps as without the loss. A silo that joins a run short of workers is taken in after the next
+/// epoch the same way.
 /// </summary>
 public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string? preferredSilo = null) : IDataParallelTraining
 {
+    /// <summary>How many losses of silos a run survives.</summary>
     public const int MaxAttempts = 5;
 
     private static readonly TimeSpan MembershipCheck = TimeSpan.FromSeconds(2);
@@ -32,7 +34,7 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
             }
         }
 
-        for (int attempt = 0; ; attempt++)
+        for (int attempt = 0, losses = 0; ; attempt++)
         {
             var chosen = (await ActiveSilos()).Except(lostSilos).OrderBy(s => s != preferredSilo).Take(run.Workers).ToList();
             if (chosen.Count == 0) throw new SiloUnavailableException($"run {run.Name}: no silo is left to train on");
@@ -45,6 +47,8 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
             {
                 var pending = new List<Task<IReadOnlyList<DataParallelEpoch>>>(workers);
                 Exception? failure = null;
+                bool joining = false;
+                int? joinSeenAfter = null; // the last epoch handed on when a silo was seen to join
                 async Task Fail(int rank, Exception error)
                 {
                     pending.Remove(workers[rank]);
@@ -77,19 +81,37 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
                         _ = workers[rank].ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
                         await Fail(rank, new SiloUnavailableException($"silo {chosen[rank]} left the cluster"));
                     }
+                    // A silo that joined a run with fewer workers than it asked for is taken in once the next epoch has
+                    // ended (everyone holds its checkpoint): the attempt stops there and the run resumes with it.
+                    if (failure is null && chosen.Count < run.Workers && active.Except(chosen).Except(lostSilos).Any())
+                    {
+                        joinSeenAfter ??= handedOn;
+                        if (handedOn > joinSeenAfter)
+                        {
+                            joining = true;
+                            failure = new SiloUnavailableException("a silo joined"); // what the workers stopped for; they are not retried for it
+                            await Stop(exchange, $"a silo joined: the run resumes with it after epoch {handedOn}");
+                        }
+                    }
                 }
                 _ = Close(progress);
                 cancellation.ThrowIfCancellationRequested();
-                if (failure is null)
+                if (workers.All(w => w.IsCompletedSuccessfully)) // the last epoch may have ended as a silo joined
                 {
                     await Stop(exchange, "the run is over");
                     var epochs = DataParallelEpoch.Combine([.. workers.Select(w => w.Result)]);
                     await HandOn(epochs);
                     return epochs;
                 }
+                failure ??= new OperationCanceledException($"run {run.Name}: a worker's call was cancelled");
+                if (joining)
+                {
+                    logger.LogInformation("Run {Run}: a silo joined; resuming after epoch {Epoch} with it", run.Name, handedOn);
+                    continue;
+                }
                 // Which silos are gone, the membership says (a survivor's call fails too when the exchange's silo dies).
                 var gone = IsSiloLoss(failure) ? await GoneFrom(chosen) : [];
-                if (gone.Count == 0 || attempt + 1 >= MaxAttempts) throw failure; // only a lost silo is worth another attempt
+                if (gone.Count == 0 || ++losses >= MaxAttempts) throw failure; // only a lost silo is worth another attempt
                 lostSilos.UnionWith(gone);
                 logger.LogWarning("Run {Run}: lost {Silos} ({Reason}); resuming from the last checkpoint on the silos left", run.Name, string.Join(", ", gone), failure.Message);
             }

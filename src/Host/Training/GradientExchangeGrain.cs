@@ -23,8 +23,9 @@ internal sealed class GradientExchangeGrain : Grain, IGradientExchangeGrain
 
     public Task StopAsync(string reason)
     {
+        // Kept active (until idle collection) so that a worker busy between rounds meets the stop on its next call: a
+        // fresh activation would wait for its partners' messages for ever.
         (_rounds ??= new ExchangeRounds(1)).Stop(reason);
-        DeactivateOnIdle(); // its waiting calls have failed; nothing is left to keep
         return Task.CompletedTask;
     }
 }

@@ -127,6 +127,37 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         Assert.Equal(Enumerable.Range(handedOn[0], 5 - handedOn[0]), handedOn);
     }
 
+    [Fact]
+    public async Task A_silo_that_joins_a_run_short_of_workers_is_taken_in_after_the_next_epoch_with_the_current_weights()
+    {
+        var mnist = DatasetCatalog.Load("mnist", _data.Folder);
+        var spec = ModelZoo.Create("lenet5", mnist.Info.Shape, 10);
+        var options = new TrainingOptions { Epochs = 8, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, BatchSize = 64, Augment = false, TrainLimit = 3_000 };
+        var run = new DataParallelRun("run-joined", spec, "mnist", options, new GradientCompression { Density = 0.01, WarmupEpochs = 1 }, Workers: 3) { InitialSeed = 6 };
+        var handedOn = new List<DataParallelEpoch>();
+        var training = new ClusterTraining(_cluster.Client, NullLogger.Instance, _cluster.Silos[0].SiloAddress.ToParsableString())
+            .TrainAsync(run, epoch => { handedOn.Add(epoch); return Task.CompletedTask; }, CancellationToken.None);
+        var first = new DataParallelCheckpoints(DataParallelRun.CheckpointDirectory(FolderOf(_cluster.Silos[0].Name), run.Name));
+        while (first.LatestEpoch() is null)
+        {
+            Assert.False(training.IsCompleted, training.Exception?.ToString());
+            await Task.Delay(100);
+        }
+
+        var joined = await _cluster.StartAdditionalSiloAsync(); // two of the three workers so far
+        var history = await training.WaitAsync(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(Enumerable.Range(1, 8), handedOn.Select(e => e.Epoch)); // every epoch, in order, once
+        Assert.Equal(2, handedOn[0].Workers);
+        Assert.Equal(3, handedOn[^1].Workers); // the joiner trained the last epochs
+        Assert.All(handedOn, e => Assert.Equal((3_000 + 63) / 64, e.Steps)); // the same steps in every epoch
+        Assert.Equal(8, history[^1].Epoch);
+        using var network = new SpecNetwork(spec);
+        var joinersCheckpoint = new DataParallelCheckpoints(DataParallelRun.CheckpointDirectory(FolderOf(joined.Name), run.Name));
+        Assert.Equal(8, joinersCheckpoint.RestoreNetwork(network));
+        Assert.Equal(history[^1].WeightsHash, DataParallelWorker.WeightsHash(network.parameters())); // it started from the weights the others had
+    }
+
     [Theory]
     [InlineData("../../etc", 0, 0, "run")]
     [InlineData("/etc/passwd", 0, 0, "run")]
