@@ -88,6 +88,8 @@ internal sealed class JobRunner(
         logger.LogInformation("Job {Id} ({Kind} {Model} on {Dataset}, {Agent}) starts with {Candidates} candidates recorded", id, job.Kind, job.Model, job.Dataset, job.Agent, job.CandidateCount);
         using var timeLimit = new CancellationTokenSource(options.Value.JobTimeLimit);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, stopping, timeLimit.Token);
+        var training = new ClusterTraining(grains, logger, SiloName(silo));
+        bool trains = JobKinds.Find(job.Kind)?.Trains == true;
         try
         {
             var plan = await PlanOf(job, stopping);
@@ -107,13 +109,14 @@ internal sealed class JobRunner(
                 WorkDirectory = WorkDirectory(id),
                 Journal = new DatabaseJournal(databases, id, cancel.Cancel),
                 Evaluations = new ClusterEvaluations(grains, id, plan, published, logger),
-                Name = id.ToString("N"),
-                Training = new ClusterTraining(grains, logger, SiloName(silo)),
+                Name = TrainingRun(id),
+                Training = training,
                 Cancellation = either.Token,
             });
             await shared.Publish(RelativeBestModelDirectory(id), stopping);
             await lifecycle.CompleteAsync(id, result, CancellationToken.None);
             DeleteWorkFiles(id);
+            if (trains) await training.ForgetAsync(TrainingRun(id));
             logger.LogInformation("Job {Id} completed: best candidate {Index} at {Accuracy:P2}", id, result.Best.Index, result.Best.Accuracy);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -125,11 +128,13 @@ internal sealed class JobRunner(
             logger.LogWarning("Job {Id} ran past its time limit of {Limit}", id, options.Value.JobTimeLimit);
             await lifecycle.FailAsync(id, $"The job ran past its time limit of {options.Value.JobTimeLimit} (AutoDesign:JobTimeLimit); what it recorded is kept.", CancellationToken.None);
             DeleteWorkFiles(id);
+            if (trains) await training.ForgetAsync(TrainingRun(id));
         }
         catch (OperationCanceledException)
         {
             await lifecycle.CancelledAsync(id, CancellationToken.None);
             DeleteWorkFiles(id);
+            if (trains) await training.ForgetAsync(TrainingRun(id));
             logger.LogInformation("Job {Id} cancelled", id);
         }
         catch (Exception e)
@@ -149,6 +154,9 @@ internal sealed class JobRunner(
         if (job.Plan is null) await lifecycle.SavePlanAsync(job.Id, plan, cancellation);
         return plan;
     }
+
+    /// <summary>The job's name for the runs it trains: their checkpoints lie under <c>training/</c> of each silo's data folder, until the job has ended (a failed job keeps them: it can be resumed).</summary>
+    private static string TrainingRun(Guid id) => id.ToString("N");
 
     /// <summary>Where the job's best network is saved, relative to the data folder (the same on every silo).</summary>
     public static string RelativeBestModelDirectory(Guid id) => $"jobs/{id:N}/best";

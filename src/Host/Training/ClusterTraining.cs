@@ -14,7 +14,7 @@ namespace AutoDesign.Host.Training;
 public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string? preferredSilo = null) : IDataParallelTraining
 {
     /// <summary>How many losses of silos a run survives.</summary>
-    public const int MaxAttempts = 5;
+    public const int MaxLosses = 4;
 
     private static readonly TimeSpan MembershipCheck = TimeSpan.FromSeconds(2);
 
@@ -22,7 +22,8 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
     public async Task<IReadOnlyList<DataParallelEpoch>> TrainAsync(DataParallelRun run, Func<DataParallelEpoch, Task> onEpoch, CancellationToken cancellation)
     {
         if (run.Problem() is { } problem) throw new ArgumentException(problem, nameof(run));
-        var lostSilos = new HashSet<string>();
+        var lostSilos = new HashSet<string>(); // lost, or failed as newcomers: not asked again
+        var newcomers = new HashSet<string>(); // taken in by the last join
         string call = Guid.NewGuid().ToString("N"); // a rerun of the run meets a fresh exchange
         int handedOn = 0; // the last epoch given to onEpoch
         async Task HandOn(IEnumerable<DataParallelEpoch> epochs)
@@ -32,6 +33,13 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
                 await onEpoch(epoch);
                 handedOn = epoch.Epoch;
             }
+        }
+
+        // Epochs all workers finished; best effort, as its silo may be gone (their epochs come back with the workers' calls).
+        async Task Collect(ITrainingProgressGrain progress)
+        {
+            try { await HandOn(await progress.FinishedAfterAsync(handedOn)); }
+            catch (Exception e) when (IsSiloLoss(e) || e is TimeoutException) { }
         }
 
         for (int attempt = 0, losses = 0; ; attempt++)
@@ -49,11 +57,12 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
                 Exception? failure = null;
                 bool joining = false;
                 int? joinSeenAfter = null; // the last epoch handed on when a silo was seen to join
+                string? failedSilo = null;
                 async Task Fail(int rank, Exception error)
                 {
                     pending.Remove(workers[rank]);
                     if (failure is not null) return;
-                    failure = error;
+                    (failure, failedSilo) = (error, chosen[rank]);
                     await Stop(exchange, $"worker {rank} on {chosen[rank]} stopped: {error.Message}"); // the others wait for its messages
                 }
                 while (pending.Count > 0)
@@ -67,13 +76,12 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
                         continue;
                     }
                     if (failure is null)
-                        try { await HandOn(await progress.FinishedAfterAsync(handedOn)); }
-                        catch (Exception e) when (!IsSiloLoss(e))
+                        try { await Collect(progress); }
+                        catch (Exception e)
                         {
                             await Stop(exchange, $"the run's watcher failed: {e.Message}");
                             throw;
                         }
-                        catch (Exception) { } // the progress grain's silo is gone: the membership tells below
                     // A call to a silo that died may never come back: the cluster's membership says who is gone.
                     var active = await ActiveSilos();
                     foreach (int rank in Enumerable.Range(0, chosen.Count).Where(r => pending.Contains(workers[r]) && !active.Contains(chosen[r])))
@@ -89,11 +97,13 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
                         if (handedOn > joinSeenAfter)
                         {
                             joining = true;
+                            newcomers = [.. active.Except(chosen).Except(lostSilos)];
                             failure = new SiloUnavailableException("a silo joined"); // what the workers stopped for; they are not retried for it
                             await Stop(exchange, $"a silo joined: the run resumes with it after epoch {handedOn}");
                         }
                     }
                 }
+                await Collect(progress); // what ended before the attempt stopped, lest it be lost with this attempt
                 _ = Close(progress);
                 cancellation.ThrowIfCancellationRequested();
                 if (workers.All(w => w.IsCompletedSuccessfully)) // the last epoch may have ended as a silo joined
@@ -103,30 +113,47 @@ public sealed class ClusterTraining(IGrainFactory grains, ILogger logger, string
                     await HandOn(epochs);
                     return epochs;
                 }
-                failure ??= new OperationCanceledException($"run {run.Name}: a worker's call was cancelled");
+                if (failure is null or OperationCanceledException) // not the run's cancellation: that was thrown above
+                    failure = new InvalidOperationException($"run {run.Name}: a worker's call was cancelled", failure);
                 if (joining)
                 {
                     logger.LogInformation("Run {Run}: a silo joined; resuming after epoch {Epoch} with it", run.Name, handedOn);
                     continue;
                 }
+                if (failedSilo is not null && newcomers.Contains(failedSilo) && !IsSiloLoss(failure))
+                {
+                    // A newcomer that cannot train (no data set there, say) is left out rather than failing the run.
+                    logger.LogWarning("Run {Run}: silo {Silo}, which had just joined, failed ({Reason}); resuming without it", run.Name, failedSilo, failure.Message);
+                    lostSilos.Add(failedSilo);
+                    newcomers.Clear();
+                    continue;
+                }
+                newcomers.Clear();
                 // Which silos are gone, the membership says (a survivor's call fails too when the exchange's silo dies).
                 var gone = IsSiloLoss(failure) ? await GoneFrom(chosen) : [];
-                if (gone.Count == 0 || ++losses >= MaxAttempts) throw failure; // only a lost silo is worth another attempt
+                if (gone.Count == 0 || ++losses > MaxLosses) throw failure; // only a lost silo is worth another attempt
                 lostSilos.UnionWith(gone);
                 logger.LogWarning("Run {Run}: lost {Silos} ({Reason}); resuming from the last checkpoint on the silos left", run.Name, string.Join(", ", gone), failure.Message);
             }
         }
     }
 
-    /// <summary>Deletes the run's checkpoints on every active silo (a silo that is down keeps its own).</summary>
+    /// <summary>Deletes the run's checkpoints on every active silo (a silo that is down keeps its own); best effort: a failure is logged.</summary>
     public async Task ForgetAsync(string run)
     {
-        foreach (string silo in await ActiveSilos())
-            try { await grains.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, run, 0)).ForgetAsync(run); }
-            catch (Exception e) when (IsSiloLoss(e) || e is IOException or UnauthorizedAccessException)
-            {
-                logger.LogWarning("Run {Run}'s checkpoints on {Silo} could not be deleted: {Reason}", run, silo, e.Message);
-            }
+        try
+        {
+            foreach (string silo in await ActiveSilos())
+                try { await grains.GetGrain<ITrainingWorkerGrain>(ITrainingWorkerGrain.KeyFor(silo, run, 0)).ForgetAsync(run); }
+                catch (Exception e)
+                {
+                    logger.LogWarning("Run {Run}'s checkpoints on {Silo} could not be deleted: {Reason}", run, silo, e.Message);
+                }
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Run {Run}'s checkpoints could not be deleted: {Reason}", run, e.Message);
+        }
     }
 
     private static async Task Stop(IGradientExchangeGrain exchange, string reason)

@@ -30,7 +30,11 @@ internal sealed class TrainingWorkerGrain(DataFolder folder, ILogger<TrainingWor
             {
                 logger.LogInformation("run {Run} worker {Rank}/{Workers}: epoch {Epoch}/{Epochs}, sent {Bytes} bytes ({Ratio:F0}x less than dense)",
                     run.Name, assignment.Rank, assignment.Workers, epoch.Epoch, epoch.Epochs, epoch.BytesSent, epoch.CompressionRatio);
-                progress?.ReportAsync(assignment.Rank, epoch).GetAwaiter().GetResult();
+                try { progress?.ReportAsync(assignment.Rank, epoch).GetAwaiter().GetResult(); }
+                catch (Exception e) // the epoch comes back with this call's result too: a watcher that missed it is no reason to stop
+                {
+                    logger.LogWarning("run {Run} worker {Rank}: epoch {Epoch} could not be reported: {Reason}", run.Name, assignment.Rank, epoch.Epoch, e.Message);
+                }
             });
         });
     }

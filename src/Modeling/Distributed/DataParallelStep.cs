@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoDesign.Modeling.Distributed;
@@ -31,6 +32,8 @@ public sealed class DataParallelStep : IDisposable
     {
         if (messages.Count == 0) throw new ArgumentException("no messages to average", nameof(messages));
         var sums = new Tensor[_parameters.Count];
+        // Scalars of their own, alive until the end: one TorchSharp makes for an operator may be finalized while libtorch still reads it.
+        using Scalar one = 1, count = messages.Count;
         for (int i = 0; i < _parameters.Count; i++)
         {
             using var scope = NewDisposeScope();
@@ -44,11 +47,11 @@ public sealed class DataParallelStep : IDisposable
                 if (layer.Indices is { } indices)
                 {
                     using var positions = tensor(indices.Select(p => (long)p).ToArray());
-                    sum.index_add_(0, positions, values, 1);
+                    sum.index_add_(0, positions, values, one);
                 }
-                else sum.add_(values);
+                else sum.add_(values, one);
             }
-            sums[i] = sum.div_(messages.Count).reshape(_parameters[i].shape).MoveToOuterDisposeScope();
+            sums[i] = sum.div_(count).reshape(_parameters[i].shape).MoveToOuterDisposeScope();
         }
         return sums;
     }
@@ -59,25 +62,26 @@ public sealed class DataParallelStep : IDisposable
         var averages = Average(messages);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        using Scalar one = 1, decay = _weightDecay, momentum = _momentum, rate = -learningRate;
         for (int i = 0; i < _parameters.Count; i++)
         {
             var parameter = _parameters[i];
             var gradient = averages[i];
             var step = _momentumInMessages
-                ? gradient + Momentum(i, parameter * _weightDecay)
-                : Momentum(i, _weightDecay > 0 ? gradient + parameter * _weightDecay : gradient);
-            parameter.sub_(step * learningRate);
+                ? gradient.add(Momentum(i, parameter.mul(decay), momentum, one), one)
+                : Momentum(i, _weightDecay > 0 ? gradient.add(parameter, decay) : gradient, momentum, one);
+            parameter.add_(step, rate);
             averages[i].Dispose();
         }
     }
 
     // PyTorch's SGD momentum (dampening 0): buf = m buf + g; the step is buf, or g + m buf with Nesterov.
-    private Tensor Momentum(int i, Tensor gradient)
+    private Tensor Momentum(int i, Tensor gradient, Scalar momentum, Scalar one)
     {
         if (_momentum == 0) return gradient;
-        if (_buffers[i] is { } buffer) buffer.mul_(_momentum).add_(gradient);
+        if (_buffers[i] is { } buffer) buffer.mul_(momentum).add_(gradient, one);
         else _buffers[i] = buffer = gradient.detach().clone().DetachFromDisposeScope();
-        return _nesterov ? gradient + buffer * _momentum : buffer;
+        return _nesterov ? gradient.add(buffer, momentum) : buffer;
     }
 
     /// <summary>The momentum buffers, once the first step has made them (none without momentum), for a checkpoint.</summary>

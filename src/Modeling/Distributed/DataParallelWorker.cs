@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using TorchSharp;
 using AutoDesign.Modeling.Data;
 using AutoDesign.Modeling.Torch;
 using AutoDesign.Modeling.Training;
@@ -179,11 +180,12 @@ public sealed class DataParallelWorker
         if (all.Any(m => m.Layers.Count != buffers.Count)) throw new ReplicaDivergedException($"the workers hold different batch-norm layers ({buffers.Count} statistics here)");
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        using Scalar one = 1, count = all.Count; // alive until the end (see GradientCompressor)
         for (int i = 0; i < buffers.Count; i++)
         {
             var sum = zeros(buffers[i].numel());
-            foreach (var message in all) sum.add_(tensor(message.Layers[i].Values));
-            buffers[i].copy_(sum.div_(all.Count).reshape(buffers[i].shape));
+            foreach (var message in all) sum.add_(tensor(message.Layers[i].Values), one);
+            buffers[i].copy_(sum.div_(count).reshape(buffers[i].shape));
         }
         return _workers > 1 ? mine.Length : 0;
     }

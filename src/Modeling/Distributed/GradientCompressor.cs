@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace AutoDesign.Modeling.Distributed;
@@ -37,31 +38,34 @@ public sealed class GradientCompressor : IDisposable
         if (gradients.Count != _sparse.Length) throw new ArgumentException($"expected {_sparse.Length} gradients, got {gradients.Count}", nameof(gradients));
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
+        // Scalars of their own, alive until the end: one TorchSharp makes for an operator may be finalized while libtorch still reads it.
+        using Scalar one = 1, zero = 0, momentum = _momentum;
         var flat = gradients.Select(g => g.detach().flatten()).ToArray();
         if (_settings.ClipNorm > 0)
         {
             double norm = Math.Sqrt(flat.Sum(g => g.square().sum().item<float>()));
             double bound = _settings.ClipNorm * Math.Sqrt(_workers); // the shard's mean: N times its share of the average
-            if (norm > bound) flat = [.. flat.Select(g => g * (bound / (norm + 1e-6)))];
+            using Scalar scale = bound / (norm + 1e-6);
+            if (norm > bound) flat = [.. flat.Select(g => g.mul(scale))];
         }
         double density = _settings.DensityAt(epoch);
         var layers = new LayerGradient[flat.Length];
         for (int i = 0; i < flat.Length; i++)
         {
-            var contribution = Corrected(i, flat[i]);
+            var contribution = Corrected(i, flat[i], momentum, one);
             if (!_sparse[i])
             {
                 layers[i] = new LayerGradient((int)contribution.numel(), null, contribution.contiguous().data<float>().ToArray());
                 continue;
             }
             var velocity = _velocities[i]!;
-            velocity.add_(contribution);
+            velocity.add_(contribution, one);
             int count = (int)velocity.numel();
             int chosen = Math.Max(1, (int)Math.Ceiling(count * density));
             var positions = velocity.abs().topk(chosen).indexes.sort().Values;
             var values = velocity.index_select(0, positions).data<float>().ToArray();
-            velocity.index_fill_(0, positions, 0);
-            if (_settings.MomentumFactorMasking) _momenta[i]!.index_fill_(0, positions, 0);
+            velocity.index_fill_(0, positions, zero);
+            if (_settings.MomentumFactorMasking) _momenta[i]!.index_fill_(0, positions, zero);
             layers[i] = new LayerGradient(count, [.. positions.data<long>().ToArray().Select(p => (int)p)], values);
         }
         return new GradientMessage(layers);
@@ -69,11 +73,11 @@ public sealed class GradientCompressor : IDisposable
 
     // What the gradient adds to the exchange: itself, or with momentum correction the worker's momentum step
     // (PyTorch's SGD arithmetic, Nesterov's look-ahead included).
-    private Tensor Corrected(int i, Tensor gradient)
+    private Tensor Corrected(int i, Tensor gradient, Scalar factor, Scalar one)
     {
         if (_momenta[i] is not { } momentum) return gradient;
-        momentum.mul_(_momentum).add_(gradient);
-        return _nesterov ? gradient + momentum * _momentum : momentum.clone();
+        momentum.mul_(factor).add_(gradient, one);
+        return _nesterov ? gradient.add(momentum, factor) : momentum.clone();
     }
 
     /// <summary>What this worker keeps between steps (momenta, then residuals), for a checkpoint; <see cref="Restore"/> reads it back.</summary>

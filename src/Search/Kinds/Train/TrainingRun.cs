@@ -29,18 +29,26 @@ internal sealed class TrainingRun(TrainPlan plan, JobContext context)
         logger.LogInformation("Training {Model} on {Dataset} for {Epochs} epochs over {Workers} workers ({Exchange}){Resumed}",
             plan.Model, plan.Dataset, plan.Options.Epochs, plan.Workers, plan.Agent, _epochs.Count > 0 ? $", resuming after epoch {Recorded}" : "");
 
-        IReadOnlyList<DataParallelEpoch> epochs;
-        try { epochs = await training.TrainAsync(plan.RunNamed(name), epoch => Record(epoch, macs, parameters), context.Cancellation); }
-        catch when (context.Name.Length == 0)
+        try
         {
-            await training.ForgetAsync(name); // a run of its own is not resumed
-            throw;
+            var epochs = await training.TrainAsync(plan.RunNamed(name), epoch => Record(epoch, macs, parameters), context.Cancellation);
+            foreach (var epoch in epochs) await Record(epoch, macs, parameters); // those not yet handed on
+            int trained = new DataParallelCheckpoints(DataParallelRun.CheckpointDirectory(context.Folder, name)).RestoreNetwork(network);
+            if (trained != plan.Options.Epochs) throw new InvalidOperationException($"the run's last checkpoint here is of epoch {trained} of {plan.Options.Epochs}");
+            if (Recorded != plan.Options.Epochs || _epochs.Count != plan.Options.Epochs)
+                logger.LogWarning("Epochs {Missing} of the run were not recorded (their silo died as they ended); the network is the run's last", string.Join(", ",
+                    Enumerable.Range(1, plan.Options.Epochs).Except(_epochs.Select(e => e.Index + 1))));
+            return Finish(network, macs, parameters, clock);
         }
-        foreach (var epoch in epochs) await Record(epoch, macs, parameters); // those not yet handed on
-        if (Recorded != plan.Options.Epochs)
-            throw new InvalidOperationException($"the run ended after epoch {Recorded} of {plan.Options.Epochs}");
+        finally
+        {
+            if (context.Name.Length == 0) await training.ForgetAsync(name); // a run of its own is not resumed; a job's run is forgotten once the job has ended
+        }
+    }
 
-        new DataParallelCheckpoints(DataParallelRun.CheckpointDirectory(context.Folder, name)).RestoreNetwork(network);
+    private SearchResult Finish(SpecNetwork network, long macs, long parameters, Stopwatch clock)
+    {
+        var logger = context.Logger;
         network.eval();
         var data = DatasetCatalog.Load(plan.Dataset, context.Folder);
         double test = Evaluation.Of(network, data.Test, data.Mean, data.Std).Accuracy;
@@ -65,7 +73,6 @@ internal sealed class TrainingRun(TrainPlan plan, JobContext context)
             };
             saved = SavedModel.Save(context.BestModelDirectory, network, card).Directory;
         }
-        await training.ForgetAsync(name);
 
         double sent = Total("bytesSent"), dense = Total("denseBytes");
         logger.LogInformation("Trained {Model}: test accuracy {Test:P2}; the workers sent {Sent:N0} bytes, {Ratio:F1}x less than dense; saved to {Directory}",
