@@ -57,11 +57,10 @@ public sealed class TrainKind : JobKind<TrainSpec, TrainPlan>
         else if (compression.Problem() is { } problem) errors.Add($"compression.{problem[..problem.IndexOf(':')]}", problem[(problem.IndexOf(':') + 2)..]);
 
         double bitsPerSecond = spec.Link?.BitsPerSecond ?? 0, latencyMs = spec.Link?.LatencyMs ?? 0;
-        if (spec.Link is not null && !(bitsPerSecond is >= 1e3 and <= 1e13)) errors.Add("link.bitsPerSecond", $"must be between 1e3 and 1e13, got {spec.Link.BitsPerSecond?.ToString() ?? "none"}");
+        if (spec.Link is not null && !(bitsPerSecond is >= 1e3 and <= 1e13)) errors.Add("link.bitsPerSecond", $"must be between 1e3 and 1e13, got {spec.Link.BitsPerSecond?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}");
         if (!(latencyMs is >= 0 and <= 10_000)) errors.Add("link.latencyMs", $"must be between 0 and 10000, got {latencyMs}");
 
-        if (model is null || dataset is null) errors.ThrowIfAny();
-        errors.ThrowIfAny();
+        errors.ThrowIfAny(); // a model or data set that did not resolve has its error
         var recipe = TrainingOptions.RecipeFor(spec.Model!, model!.Input).WithSgd();
         var options = recipe with
         {
