@@ -41,8 +41,7 @@ internal sealed class TrainingWorkerGrain(DataFolder folder, ILogger<TrainingWor
 
     public Task ForgetAsync(string run)
     {
-        string directory = DataParallelRun.CheckpointDirectory(folder, run);
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        DataParallelRun.DeleteCheckpoints(folder, run);
         return Task.CompletedTask;
     }
 }

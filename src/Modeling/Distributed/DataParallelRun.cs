@@ -39,6 +39,13 @@ public sealed record DataParallelRun(string Name, ModelSpec Model, string Datase
     public static string CheckpointDirectory(DataFolder folder, string run) =>
         IsValidName(run) ? Path.Combine(folder.Root, "training", run) : throw new ArgumentException($"run: '{run}' is not a name of letters, digits, '-', '_' and '.'", nameof(run));
 
+    /// <summary>Deletes what a process's workers of the run kept under <see cref="CheckpointDirectory"/>.</summary>
+    public static void DeleteCheckpoints(DataFolder folder, string run)
+    {
+        string directory = CheckpointDirectory(folder, run);
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+
     /// <summary>Puts the exchange behind the run's emulated link, if it has one.</summary>
     public IGradientExchange OverLink(IGradientExchange exchange) => EmulatesLink ? new EmulatedLink(exchange, LinkBitsPerSecond, LinkLatency) : exchange;
 

@@ -26,8 +26,7 @@ public sealed class InProcessTraining(DataFolder folder) : IDataParallelTraining
 
     public Task ForgetAsync(string run)
     {
-        string directory = DataParallelRun.CheckpointDirectory(folder, run);
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        DataParallelRun.DeleteCheckpoints(folder, run);
         return Task.CompletedTask;
     }
 }

@@ -32,6 +32,10 @@ public sealed class BadRequestTests : ServiceTest
     [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"link\":{\"bitsPerSecond\":\"NaN\"}}", "link.bitsPerSecond")]
     [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"link\":{\"bitsPerSecond\":1e9,\"latencyMs\":-1}}", "link.latencyMs")]
     [InlineData("{\"kind\":\"train\",\"model\":\"../../etc/passwd\",\"dataset\":\"mnist\",\"agent\":\"dgc\"}", "model")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"/dev/zero\",\"agent\":\"dgc\"}", "dataset")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"workers\":1e12}", "workers")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"training\":{\"epochs\":99999999999}}", "training.epochs")]
+    [InlineData("{\"kind\":\"train\",\"model\":\"lenet5\",\"dataset\":\"mnist\",\"agent\":\"dgc\",\"compression\":{\"clipNorm\":\"Infinity\"}}", "compression.clipNorm")]
     public async Task A_bad_job_spec_gets_a_400_problem_naming_the_field_and_nothing_is_stored(string spec, string field)
     {
         var (response, problem) = await Service.Client.Submit(spec);
